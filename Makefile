@@ -1,0 +1,52 @@
+# groupviz: `make run` starts the dashboard, `make test` runs every test (browser tests included).
+# Both set up what they need first (venv, pip requirements, npm assets; chromium for tests)
+# and are quick when everything is already there.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+SIO_JS := node_modules/socket.io-client/dist/socket.io.min.js
+
+.PHONY: run test test-fast setup setup-dev chromium bench bench-full clean
+
+run: setup
+	$(BIN)/python app.py --host $(HOST) --port $(PORT) $(ARGS)
+
+test: setup-dev chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: setup-dev
+	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+bench: setup-dev
+	$(BIN)/python bench/run_all.py --quick
+
+bench-full: setup-dev
+	$(BIN)/python bench/run_all.py
+
+setup: $(VENV)/.runtime-installed $(SIO_JS)
+
+setup-dev: setup $(VENV)/.dev-installed
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+$(SIO_JS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+chromium:
+	@bash scripts/ensure-chromium.sh
+
+clean:
+	rm -rf $(VENV) node_modules artifacts .pytest_cache .hypothesis

@@ -1,0 +1,190 @@
+"""Parse and validate command dicts from browsers (and tests).
+
+Every socket message may be hostile: each op has an explicit schema (types,
+ranges, lengths), extra fields are ignored, and anything else is refused with
+a `CommandError` whose message says what was wrong and what is allowed.
+Booleans are not numbers, NaN and infinities are not numbers, ids are short
+and made of Kafka's legal name characters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from .errors import CommandError
+
+# Documented limits (README "Limits").
+MAX_PARTITIONS = 1024
+MAX_MEMBERS_PER_GROUP = 256
+MAX_GROUPS = 8
+MAX_PRODUCER_RATE = 100_000.0
+MAX_CONSUMER_RATE = 100_000.0
+MAX_KEYS = 100_000
+MAX_STEP_MS = 600_000
+MIN_SPEED, MAX_SPEED = 0.1, 10.0
+MAX_SEED = 2**31 - 1
+ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")   # Kafka's legal characters for topic/group names
+
+ASSIGNORS = ("range", "roundrobin", "sticky", "cooperative-sticky")
+KEY_MODES = ("uniform", "hot", "null")
+GROUP_TYPES = ("consumer", "share")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str                 # int | number | str | id | enum | bool | dict
+    required: bool = True
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple = ()
+
+
+def _F(name, kind, required=True, lo=None, hi=None, choices=()):
+    return Field(name, kind, required, lo, hi, choices)
+
+
+SCHEMAS: dict[str, tuple[Field, ...]] = {
+    "add_consumer": (_F("group_id", "id", False), _F("rate", "number", False, 0, MAX_CONSUMER_RATE)),
+    "kill_consumer": (_F("member_id", "id"),),
+    "stop_consumer": (_F("member_id", "id"),),
+    "pause_consumer": (_F("member_id", "id"),),
+    "resume_consumer": (_F("member_id", "id"),),
+    "set_consumer_rate": (_F("member_id", "id"), _F("rate", "number", True, 0, MAX_CONSUMER_RATE)),
+    "set_producer_rate": (_F("rate", "number", True, 0, MAX_PRODUCER_RATE),),
+    "set_keys": (_F("mode", "enum", True, choices=KEY_MODES), _F("count", "int", False, 1, MAX_KEYS),
+                 _F("hot_share", "number", False, 0, 1)),
+    "add_partitions": (_F("topic", "id", False), _F("count", "int", True, 1, MAX_PARTITIONS)),
+    "add_group": (_F("group_id", "id"), _F("type", "enum", False, choices=GROUP_TYPES),
+                  _F("assignor", "enum", False, choices=ASSIGNORS), _F("consumers", "int", False, 0, 16)),
+    "set_assignor": (_F("group_id", "id", False), _F("assignor", "enum", True, choices=ASSIGNORS)),
+    "set_config": (_F("group_id", "id", False), _F("config", "dict")),
+    "pause": (),
+    "resume": (),
+    "step": (_F("ms", "int", False, 1, MAX_STEP_MS),),
+    "set_speed": (_F("factor", "number", True, MIN_SPEED, MAX_SPEED),),
+    "reset": (_F("seed", "int", False, 0, MAX_SEED), _F("scenario", "id", False)),
+}
+
+# Group configs that can be set, by Kafka name: (kind, lo, hi). Cross-field rules in check_config.
+CONFIG_SCHEMA = {
+    # broker: group.min.session.timeout.ms (6000) .. group.max.session.timeout.ms (1800000)
+    "session.timeout.ms": ("int", 6000, 1_800_000),
+    "heartbeat.interval.ms": ("int", 100, 600_000),
+    "auto.commit.interval.ms": ("int", 100, 600_000),
+    "max.poll.interval.ms": ("int", 1000, 3_600_000),
+    "group.initial.rebalance.delay.ms": ("int", 0, 300_000),
+    "enable.auto.commit": ("bool", None, None),
+    "auto.offset.reset": ("enum", ("earliest", "latest"), None),
+}
+
+
+@dataclass(frozen=True)
+class Command:
+    op: str
+    args: dict
+
+
+def _describe(v) -> str:
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, (int, float)):
+        return f"the number {v!r}"[:60]
+    if isinstance(v, str):
+        return "a string" if len(v) > 40 else f"the string {v!r}"
+    if v is None:
+        return "null"
+    return f"a {type(v).__name__}"
+
+
+def _num(x) -> str:
+    if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
+        x = int(x)
+    text = str(x)
+    return text if len(text) <= 20 else text[:8] + "..." + f"({len(text)} digits)"
+
+
+def check_value(op: str, f: Field, v):
+    where = f"{op}: field '{f.name}'"
+    if f.kind in ("int", "number"):
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise CommandError(f"{where} must be a number, not {_describe(v)}")
+        if isinstance(v, float) and not math.isfinite(v):
+            raise CommandError(f"{where} must be a finite number")
+        if f.kind == "int":
+            if isinstance(v, float):
+                if not v.is_integer():
+                    raise CommandError(f"{where} must be a whole number, not {v!r}")
+                v = int(v)
+        else:
+            v = float(v)
+        if (f.lo is not None and v < f.lo) or (f.hi is not None and v > f.hi):
+            raise CommandError(f"{where} must be between {_num(f.lo)} and {_num(f.hi)}, not {_num(v)}")
+        return v
+    if f.kind == "id":
+        if not isinstance(v, str):
+            raise CommandError(f"{where} must be a string, not {_describe(v)}")
+        if not ID_RE.match(v):
+            raise CommandError(f"{where} must be 1-64 characters of letters, digits, '.', '_' or '-'")
+        return v
+    if f.kind == "enum":
+        if not isinstance(v, str) or v not in f.choices:
+            raise CommandError(f"{where} must be one of {', '.join(f.choices)}, not {_describe(v)}")
+        return v
+    if f.kind == "bool":
+        if not isinstance(v, bool):
+            raise CommandError(f"{where} must be true or false, not {_describe(v)}")
+        return v
+    if f.kind == "dict":
+        if not isinstance(v, dict):
+            raise CommandError(f"{where} must be an object, not {_describe(v)}")
+        return v
+    raise AssertionError(f.kind)
+
+
+def parse(cmd) -> Command:
+    """Validate a command dict; raise CommandError with a readable message."""
+    if not isinstance(cmd, dict):
+        raise CommandError(f"a command must be an object like {{\"op\": \"add_consumer\"}}, not {_describe(cmd)}")
+    op = cmd.get("op")
+    if not isinstance(op, str):
+        raise CommandError("a command needs an 'op' string, e.g. {\"op\": \"add_consumer\"}")
+    if op not in SCHEMAS:
+        shown = op if len(op) <= 40 and op.isprintable() else op[:40].encode("unicode_escape").decode() + "..."
+        raise CommandError(f"unknown op '{shown}'; known ops: {', '.join(sorted(SCHEMAS))}")
+    args = {}
+    for f in SCHEMAS[op]:
+        if f.name not in cmd or (cmd[f.name] is None and not f.required):
+            if f.required:
+                raise CommandError(f"{op}: field '{f.name}' is required")
+            continue
+        args[f.name] = check_value(op, f, cmd[f.name])
+    return Command(op, args)
+
+
+def check_config(config: dict, current: dict) -> dict:
+    """Validate a set_config payload against Kafka's names and rules; return the merged config."""
+    if not config:
+        raise CommandError("set_config: 'config' is empty; settable: " + ", ".join(CONFIG_SCHEMA))
+    if len(config) > len(CONFIG_SCHEMA):
+        raise CommandError("set_config: too many keys; settable: " + ", ".join(CONFIG_SCHEMA))
+    merged = dict(current)
+    for key, v in config.items():
+        if not isinstance(key, str) or key not in CONFIG_SCHEMA:
+            shown = key[:40] if isinstance(key, str) else _describe(key)
+            raise CommandError(f"set_config: unknown config '{shown}'; settable: {', '.join(CONFIG_SCHEMA)}")
+        kind, lo, hi = CONFIG_SCHEMA[key]
+        if kind == "int":
+            merged[key] = check_value("set_config", Field(key, "int", True, lo, hi), v)
+        elif kind == "bool":
+            merged[key] = check_value("set_config", Field(key, "bool"), v)
+        else:
+            merged[key] = check_value("set_config", Field(key, "enum", True, choices=lo), v)
+    if merged["heartbeat.interval.ms"] >= merged["session.timeout.ms"]:
+        # Kafka's client refuses this (GroupRebalanceConfig / Heartbeat): "heartbeat must be lower than the session timeout"
+        raise CommandError(
+            f"set_config: heartbeat.interval.ms ({merged['heartbeat.interval.ms']}) must be lower than "
+            f"session.timeout.ms ({merged['session.timeout.ms']}), as Kafka requires")
+    return merged

@@ -1,0 +1,271 @@
+"""A consumer of the classic protocol: the client half of the group.
+
+Models what `KafkaConsumer` + `ConsumerCoordinator` do: JoinGroup / SyncGroup
+(the leader runs the assignor), a heartbeat every `heartbeat.interval.ms`,
+auto-commit every `auto.commit.interval.ms`, eager revocation of everything
+before rejoining (range, roundrobin, sticky) or cooperative revocation of only
+the partitions that move, followed by an immediate second rejoin
+(cooperative-sticky, KIP-429). Processing is a budget of `rate` records per
+second over the owned partitions, taken in offset ranges.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+
+from . import coordinator as C
+from .assignors import PROTOCOLS, assign
+from .coordinator import JoinGroup
+
+ACTIVE, PAUSED, CRASHED, LEAVING = "active", "paused", "crashed", "leaving"
+THROUGHPUT_WINDOW_MS = 1000
+RETRY_BACKOFF_MS = 100  # retry.backoff.ms
+
+
+class Consumer:
+    def __init__(self, group, member_id: str, color: int, rate: float, host: str):
+        self.group = group
+        self.env = group.env
+        self.member_id = member_id
+        self.client_id = member_id
+        self.host = host
+        self.color = color
+        self.rate = float(rate)
+        self.state = ACTIVE
+        self.phase = "unjoined"      # unjoined | joining | syncing | stable
+        self.generation = -1
+        self.assigned: list[tuple[str, int]] = []
+        self.positions: dict[tuple[str, int], int] = {}
+        self.prev_assignment: list[tuple[str, int]] = []
+        self.prev_generation = -1
+        self.processed = 0
+        self._credit = 0.0
+        self._window: deque[tuple[int, int]] = deque()
+        self._rr = 0
+        self._timers: list = []
+        # Real consumers are not in lock-step: each starts its heartbeat and
+        # auto-commit clocks at its own phase (deterministic per seed and id).
+        self._rng = random.Random(f"{group.engine.seed}:{member_id}")
+
+    # -- lifecycle --------------------------------------------------------
+    def start(self) -> None:
+        self._send_join()
+        cfg = self.group.config
+        self._after(self._rng.randrange(1, cfg["heartbeat.interval.ms"] + 1), self._heartbeat_tick)
+        self._after(self._rng.randrange(1, cfg["auto.commit.interval.ms"] + 1), self._auto_commit_tick)
+
+    def crash(self) -> None:
+        """Killed: no commit, no LeaveGroup. The coordinator notices after session.timeout.ms."""
+        self.state = CRASHED
+        for t in self._timers:
+            t.cancel()
+
+    def close(self) -> None:
+        """Graceful: revoke (commit) and send LeaveGroup."""
+        self._commit(self.assigned, sync_reason="close")
+        self.state = LEAVING
+        for t in self._timers:
+            t.cancel()
+        self.group.to_coordinator(self.group.leave_arrived, self.member_id)
+
+    @property
+    def alive(self) -> bool:
+        return self.state in (ACTIVE, PAUSED)
+
+    @property
+    def cooperative(self) -> bool:
+        return PROTOCOLS[self.group.assignor] == "cooperative"
+
+    # -- timers -----------------------------------------------------------
+    def _after(self, delay: int, fn) -> None:
+        self._timers = [t for t in self._timers if not t.cancelled and t.time > self.env.now]
+        self._timers.append(self.env.schedule(delay, fn))
+
+    def _heartbeat_tick(self) -> None:
+        if not self.alive:
+            return
+        if self.phase in ("syncing", "stable"):
+            self.group.to_coordinator(self.group.coordinator.handle_heartbeat, self.member_id, self.generation)
+        self._after(self.group.config["heartbeat.interval.ms"], self._heartbeat_tick)
+
+    def _auto_commit_tick(self) -> None:
+        if not self.alive:
+            return
+        if self.group.config["enable.auto.commit"] and self.phase == "stable":
+            self._commit(self.assigned)
+        self._after(self.group.config["auto.commit.interval.ms"], self._auto_commit_tick)
+
+    def _commit(self, tps, sync_reason: str | None = None) -> None:
+        offsets = {tp: self.positions[tp] for tp in tps if tp in self.positions}
+        if offsets and self.group.config["enable.auto.commit"]:
+            self.group.to_coordinator(self.group.commit_arrived, self.member_id, self.generation, offsets)
+
+    # -- the rebalance protocol (client side) -----------------------------
+    def _send_join(self) -> None:
+        self.phase = "joining"
+        protocol = self.group.assignor
+        if self.cooperative:
+            owned, owned_gen = list(self.assigned), self.generation
+        elif protocol == "sticky":
+            # StickyAssignor encodes the previous assignment + generation in userData.
+            owned, owned_gen = list(self.prev_assignment), self.prev_generation
+        else:
+            owned, owned_gen = [], -1
+        cfg = self.group.config
+        req = JoinGroup(self.member_id, self.client_id, self.host, protocol, [self.group.topic.name], owned, owned_gen,
+                        int(cfg["session.timeout.ms"]), int(cfg["max.poll.interval.ms"]))
+        self.group.to_coordinator(self.group.coordinator.handle_join, req)
+
+    def _rejoin(self, reason: str) -> None:
+        """ConsumerCoordinator.onJoinPrepare, then JoinGroup."""
+        if self.cooperative:
+            self._commit(self.assigned)
+        else:
+            self._commit(self.assigned)
+            if self.assigned:
+                self.group.event("revoked", member_id=self.member_id, partitions=list(self.assigned), eager=True)
+            self.assigned = []
+            self.positions = {}
+        self._send_join()
+
+    def _lose_all(self) -> None:
+        """onPartitionsLost: the generation is gone, so nothing may be committed."""
+        if self.assigned:
+            self.group.event("lost", member_id=self.member_id, partitions=list(self.assigned))
+        self.assigned = []
+        self.positions = {}
+        self.generation = -1
+
+    def on_join(self, resp: dict) -> None:
+        if not self.alive:
+            return
+        err = resp["error"]
+        if err != C.NONE:
+            if err in (C.UNKNOWN_MEMBER_ID, C.ILLEGAL_GENERATION):
+                self._lose_all()
+            self._after(RETRY_BACKOFF_MS, self._send_join)
+            return
+        self.generation = resp["generation"]
+        self.phase = "syncing"
+        assignments = None
+        if resp["members"]:
+            assignments = self._run_assignor(resp["members"], resp["protocol"])
+        self.group.to_coordinator(self.group.coordinator.handle_sync, self.member_id, self.generation, assignments)
+
+    def _run_assignor(self, members: list[dict], protocol: str) -> dict:
+        subscriptions = {m["member_id"]: m["topics"] for m in members}
+        partitions = {self.group.topic.name: len(self.group.topic.partitions)}
+        owned = {m["member_id"]: [tuple(tp) for tp in m["owned"]] for m in members}
+        generations = {m["member_id"]: m["owned_generation"] for m in members}
+        if protocol in ("range", "roundrobin"):
+            return assign(protocol, subscriptions, partitions)
+        return assign(protocol, subscriptions, partitions, owned, generations)
+
+    def on_sync(self, resp: dict) -> None:
+        if not self.alive:
+            return
+        err = resp["error"]
+        if err == C.REBALANCE_IN_PROGRESS:
+            self._rejoin("sync answered REBALANCE_IN_PROGRESS")
+            return
+        if err != C.NONE:
+            self._lose_all()
+            self._after(RETRY_BACKOFF_MS, self._send_join)
+            return
+        new = [tuple(tp) for tp in resp["assignment"]]
+        new_set = set(new)
+        revoked = [tp for tp in self.assigned if tp not in new_set]
+        kept = set(self.assigned)
+        added = [tp for tp in new if tp not in kept]
+        if revoked:
+            # cooperative: revoke only what moved (commit first), then rejoin at once
+            self._commit(revoked)
+            for tp in revoked:
+                self.positions.pop(tp, None)
+            self.group.event("revoked", member_id=self.member_id, partitions=revoked, eager=False)
+        self.assigned = sorted(new)
+        for tp in added:
+            self.positions[tp] = self.group.start_offset(tp)
+        self.prev_assignment, self.prev_generation = list(self.assigned), self.generation
+        self.phase = "stable"
+        self.group.event("assigned", member_id=self.member_id, partitions=list(self.assigned), added=added,
+                         generation=self.generation)
+        if revoked and self.cooperative:
+            self._send_join()
+
+    def on_heartbeat(self, resp: dict) -> None:
+        if not self.alive:
+            return
+        err = resp["error"]
+        if err == C.REBALANCE_IN_PROGRESS:
+            if self.phase == "stable":
+                self._rejoin("heartbeat answered REBALANCE_IN_PROGRESS")
+        elif err in (C.ILLEGAL_GENERATION, C.UNKNOWN_MEMBER_ID):
+            if self.phase in ("stable", "syncing"):
+                self._lose_all()
+                self._send_join()
+
+    def on_commit(self, resp: dict) -> None:
+        pass  # failures are visible as events; auto-commit retries on the next interval
+
+    # -- processing -------------------------------------------------------
+    def poll(self, quantum_ms: int) -> None:
+        if self.state != ACTIVE or not self.assigned:
+            self._credit = 0.0
+            return
+        self._credit += self.rate * quantum_ms / 1000.0
+        budget = int(self._credit)
+        if budget <= 0:
+            return
+        parts = self.group.topic.partitions
+        avail = []
+        for tp in self.assigned:
+            pos = self.positions.get(tp)
+            if pos is None:
+                continue
+            a = parts[tp[1]].log_end_offset - pos
+            if a > 0:
+                avail.append([tp, a])
+        if not avail:
+            self._credit = min(self._credit, 1.0)
+            return
+        # fair share across partitions with data (a fetch returns from several partitions)
+        k = len(avail)
+        start = self._rr % k
+        self._rr += 1
+        avail = avail[start:] + avail[:start]
+        take = {}
+        remaining = budget
+        while remaining > 0 and avail:
+            share = max(1, remaining // len(avail))
+            nxt = []
+            for item in avail:
+                if remaining <= 0:
+                    nxt.append(item)
+                    continue
+                n = min(share, item[1], remaining)
+                take[item[0]] = take.get(item[0], 0) + n
+                item[1] -= n
+                remaining -= n
+                if item[1] > 0:
+                    nxt.append(item)
+            avail = nxt
+        done = 0
+        for tp, n in take.items():
+            a = self.positions[tp]
+            self.positions[tp] = a + n
+            self.group.on_processed(self, tp, a, a + n)
+            done += n
+        self._credit -= done
+        if remaining > 0:
+            self._credit = min(self._credit, 1.0)
+        self.processed += done
+        self._window.append((self.env.now, done))
+
+    def throughput(self) -> float:
+        cutoff = self.env.now - THROUGHPUT_WINDOW_MS
+        w = self._window
+        while w and w[0][0] <= cutoff:
+            w.popleft()
+        return sum(n for _, n in w) * 1000.0 / THROUGHPUT_WINDOW_MS

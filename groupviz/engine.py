@@ -1,0 +1,298 @@
+"""The engine: a sans-IO, deterministic simulated Kafka-style cluster.
+
+    eng = Engine(seed=7)
+    eng.apply({"op": "add_consumer"})   # -> {"ok": True, "member_id": "consumer-4"}
+    eng.step(1000)                      # advance simulated time by 1000 ms
+    eng.snapshot()                      # JSON-serialisable dict (docs/wire.md)
+
+No sockets, threads or wall clock here: `realtime.py` drives it in real time.
+Same seed + same commands at the same simulated times -> identical snapshots.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+
+from . import commands
+from .assignors import PROTOCOLS
+from .commands import CommandError
+from .consumer import ACTIVE, PAUSED
+from .group import ConsumerGroup
+from .log import Topic
+from .metrics import SAMPLE_MS, History
+from .narration import describe
+from .producer import Producer
+from .scenarios import SCENARIOS
+from .sim import LATE, NORMAL, Environment
+
+log = logging.getLogger(__name__)
+
+QUANTUM_MS = 50          # producer and consumer work happens in 50 ms slices
+MAX_EVENTS = 300
+DEFAULT_SEED = 7
+
+
+def _jsonable(v):
+    if isinstance(v, tuple):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, list):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k) if not isinstance(k, tuple) else f"{k[0]}-{k[1]}": _jsonable(x) for k, x in v.items()}
+    return v
+
+
+class Engine:
+    def __init__(self, seed: int = DEFAULT_SEED, scenario: str = "default"):
+        self.running = True
+        self.speed = 1.0
+        self._build(seed, scenario)
+
+    # -- building ---------------------------------------------------------
+    def _build(self, seed: int, scenario: str) -> None:
+        if scenario not in SCENARIOS:
+            raise CommandError(f"unknown scenario '{scenario}'; known: {', '.join(SCENARIOS)}")
+        spec = SCENARIOS[scenario]
+        self.seed = seed
+        self.scenario = scenario
+        self.env = Environment()
+        self.events: deque[dict] = deque(maxlen=MAX_EVENTS)
+        self._seq = 0
+        self._members_created = 0
+        self.topic = Topic(spec["topic"], spec["partitions"])
+        self.producer = Producer(self.topic, seed, spec["producer_rate"])
+        keys = spec.get("keys", {})
+        self.producer.set_keys(keys.get("mode", "uniform"), keys.get("count"), keys.get("hot_share"))
+        self.groups: dict[str, ConsumerGroup] = {}
+        self.history = History()
+        self.env.every(QUANTUM_MS, self._tick, priority=NORMAL)
+        self.env.every(SAMPLE_MS, self._sample, priority=LATE)
+        for g in spec["groups"]:
+            group = self._add_group(g["group_id"], g.get("assignor", "range"), g.get("config"))
+            for _ in range(g.get("consumers", 0)):
+                self._add_consumer(group, g.get("consumer_rate", 20.0))
+        self.event("reset", scenario=scenario, seed=seed)
+
+    def _add_group(self, group_id: str, assignor: str, config: dict | None = None) -> ConsumerGroup:
+        g = ConsumerGroup(self, group_id, assignor, config)
+        self.groups[group_id] = g
+        return g
+
+    def _add_consumer(self, group: ConsumerGroup, rate: float) -> str:
+        self._members_created += 1
+        n = self._members_created
+        member_id = f"consumer-{n}"
+        self.event("consumer_added", group_id=group.group_id, member_id=member_id)
+        group.add_consumer(member_id, color=n - 1, rate=rate, host=f"/10.0.0.{10 + n}")
+        return member_id
+
+    # -- the clock --------------------------------------------------------
+    def _tick(self) -> None:
+        self.producer.tick(self.env.now, QUANTUM_MS)
+        for g in self.groups.values():
+            g.poll(QUANTUM_MS)
+
+    def _sample(self) -> None:
+        self.history.sample(self.env.now, self.groups.values())
+
+    @property
+    def time_ms(self) -> int:
+        return self.env.now
+
+    def step(self, ms: int) -> list[dict]:
+        """Advance simulated time by `ms`; return the events that happened."""
+        if isinstance(ms, bool) or not isinstance(ms, int) or ms < 0:
+            raise ValueError(f"step(ms) needs a non-negative int, got {ms!r}")
+        first = self._seq
+        self.env.run(self.env.now + ms)
+        return [e for e in self.events if e["seq"] > first]
+
+    # -- events -----------------------------------------------------------
+    def event(self, type_: str, **fields) -> None:
+        self._seq += 1
+        ev = {"seq": self._seq, "time_ms": self.env.now, "type": type_}
+        ev.update(_jsonable(fields))
+        text = describe(ev)
+        if text is not None:
+            ev["text"], ev["text_zh"] = text
+        self.events.append(ev)
+
+    # -- commands ---------------------------------------------------------
+    def apply(self, cmd) -> dict:
+        """Apply one command dict. Never raises: bad input gets {"ok": False, "error": ...}."""
+        try:
+            c = commands.parse(cmd)
+            handler = getattr(self, "_op_" + c.op)
+            result = handler(**c.args)
+        except CommandError as e:
+            return {"ok": False, "error": str(e)}
+        except Exception as e:  # a bug in groupviz: say so, keep serving
+            log.exception("command %r failed", cmd if isinstance(cmd, dict) else type(cmd))
+            return {"ok": False, "error": f"internal error while applying the command ({type(e).__name__}); "
+                                          "the server keeps running"}
+        out = {"ok": True}
+        if result:
+            out.update(result)
+        return out
+
+    def _group(self, group_id: str | None) -> ConsumerGroup:
+        if group_id is None:
+            if not self.groups:
+                raise CommandError("there is no group; add one with add_group")
+            return next(iter(self.groups.values()))
+        g = self.groups.get(group_id)
+        if g is None:
+            raise CommandError(f"no group '{group_id}'; groups: {', '.join(self.groups) or 'none'}")
+        return g
+
+    def _consumer(self, member_id: str):
+        for g in self.groups.values():
+            c = g.consumers.get(member_id)
+            if c is not None:
+                return g, c
+        known = [m for g in self.groups.values() for m in g.consumers]
+        raise CommandError(f"no consumer '{member_id}'; consumers: {', '.join(known) or 'none'}")
+
+    def _live_consumer(self, member_id: str):
+        g, c = self._consumer(member_id)
+        if not c.alive:
+            raise CommandError(f"{member_id} is {c.state}: it can no longer be controlled")
+        return g, c
+
+    def _op_add_consumer(self, group_id=None, rate=20.0):
+        g = self._group(group_id)
+        if len(g.consumers) >= commands.MAX_MEMBERS_PER_GROUP:
+            raise CommandError(f"{g.group_id} already has {commands.MAX_MEMBERS_PER_GROUP} consumers, the limit")
+        return {"member_id": self._add_consumer(g, rate)}
+
+    def _op_kill_consumer(self, member_id):
+        g, c = self._live_consumer(member_id)
+        self.event("consumer_killed", group_id=g.group_id, member_id=member_id)
+        g.kill(c)
+        return {"member_id": member_id}
+
+    def _op_stop_consumer(self, member_id):
+        g, c = self._live_consumer(member_id)
+        self.event("consumer_stopping", group_id=g.group_id, member_id=member_id)
+        c.close()
+        return {"member_id": member_id}
+
+    def _op_pause_consumer(self, member_id):
+        g, c = self._live_consumer(member_id)
+        if c.state == PAUSED:
+            raise CommandError(f"{member_id} is already paused")
+        c.state = PAUSED
+        self.event("consumer_paused", group_id=g.group_id, member_id=member_id)
+        return {"member_id": member_id}
+
+    def _op_resume_consumer(self, member_id):
+        g, c = self._live_consumer(member_id)
+        if c.state != PAUSED:
+            raise CommandError(f"{member_id} is not paused")
+        c.state = ACTIVE
+        self.event("consumer_resumed", group_id=g.group_id, member_id=member_id)
+        return {"member_id": member_id}
+
+    def _op_set_consumer_rate(self, member_id, rate):
+        g, c = self._live_consumer(member_id)
+        c.rate = rate
+        return {"member_id": member_id, "rate": rate}
+
+    def _op_set_producer_rate(self, rate):
+        self.producer.rate = rate
+        self.event("producer_rate", rate=rate)
+        return {"rate": rate}
+
+    def _op_set_keys(self, mode, count=None, hot_share=None):
+        if mode == "hot" and hot_share is None and self.producer.hot_share == 0:
+            hot_share = 0.5
+        self.producer.set_keys(mode, count, hot_share)
+        self.event("keys_changed", mode=mode, count=self.producer.key_count, hot_share=self.producer.hot_share,
+                   hot_partition=self.producer.hot_partition())
+        return {"keys": {"mode": mode, "count": self.producer.key_count, "hot_share": self.producer.hot_share}}
+
+    def _op_add_partitions(self, count, topic=None):
+        if topic is not None and topic != self.topic.name:
+            raise CommandError(f"no topic '{topic}'; topics: {self.topic.name}")
+        total = len(self.topic.partitions) + count
+        if total > commands.MAX_PARTITIONS:
+            raise CommandError(f"{self.topic.name} has {len(self.topic.partitions)} partitions; "
+                               f"at most {commands.MAX_PARTITIONS} are allowed")
+        self.topic.add_partitions(count)
+        self.event("partitions_added", topic=self.topic.name, partitions=total)
+        for g in self.groups.values():
+            g.partitions_added()
+        return {"partitions": total}
+
+    def _op_add_group(self, group_id, type="consumer", assignor="range", consumers=0):
+        if type != "consumer":
+            raise CommandError("share groups are not available in this version yet; type must be 'consumer'")
+        if group_id in self.groups:
+            raise CommandError(f"group '{group_id}' already exists")
+        if len(self.groups) >= commands.MAX_GROUPS:
+            raise CommandError(f"at most {commands.MAX_GROUPS} groups are allowed")
+        g = self._add_group(group_id, assignor)
+        self.event("group_added", group_id=group_id, assignor=assignor)
+        for _ in range(consumers):
+            self._add_consumer(g, 20.0)
+        return {"group_id": group_id}
+
+    def _op_set_assignor(self, assignor, group_id=None):
+        g = self._group(group_id)
+        if g.assignor == assignor:
+            raise CommandError(f"{g.group_id} already uses {assignor}")
+        g.set_assignor(assignor)
+        self.event("assignor_changed", group_id=g.group_id, assignor=assignor, protocol=PROTOCOLS[assignor])
+        return {"group_id": g.group_id, "assignor": assignor}
+
+    def _op_set_config(self, config, group_id=None):
+        g = self._group(group_id)
+        merged = commands.check_config(config, g.config)
+        changes = {k: v for k, v in merged.items() if g.config.get(k) != v}
+        g.config.update(merged)
+        if "session.timeout.ms" in changes:
+            g.coordinator.update_session_timeouts(merged["session.timeout.ms"])
+        self.event("config_changed", group_id=g.group_id, changes=changes)
+        return {"group_id": g.group_id, "config": dict(g.config)}
+
+    def _op_pause(self):
+        self.running = False
+        return {"running": False}
+
+    def _op_resume(self):
+        self.running = True
+        return {"running": True}
+
+    def _op_step(self, ms=100):
+        self.step(ms)
+        return {"time_ms": self.env.now}
+
+    def _op_set_speed(self, factor):
+        self.speed = factor
+        return {"speed": factor}
+
+    def _op_reset(self, seed=None, scenario=None):
+        scenario = self.scenario if scenario is None else scenario
+        if scenario not in SCENARIOS:
+            raise CommandError(f"unknown scenario '{scenario}'; known: {', '.join(SCENARIOS)}")
+        self._build(self.seed if seed is None else seed, scenario)
+        return {"seed": self.seed, "scenario": self.scenario, "reset": True}
+
+    # -- the view ---------------------------------------------------------
+    def snapshot(self, history: bool = True, max_events: int | None = None) -> dict:
+        groups = [g.snapshot() for g in self.groups.values()]
+        events = list(self.events)
+        if max_events is not None:
+            events = events[-max_events:]
+        snap = {
+            "time_ms": self.env.now, "running": self.running, "speed": self.speed, "seed": self.seed,
+            "scenario": self.scenario, "scenarios": {k: v["title"] for k, v in SCENARIOS.items()},
+            "topics": [self.topic.snapshot()],
+            "producer": self.producer.snapshot(list(self.groups)),
+            "groups": groups,
+            "events": events,
+        }
+        if history:
+            snap["history"] = self.history.snapshot()
+        return snap

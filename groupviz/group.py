@@ -1,0 +1,208 @@
+"""One classic consumer group: its coordinator, its consumers and its offsets.
+
+The group wires messages between consumers and the coordinator with a small
+simulated network delay, records what was processed (and what was processed
+twice: at-least-once made visible) and renders itself as the snapshot's group.
+"""
+
+from __future__ import annotations
+
+from . import coordinator as C
+from .assignors import PROTOCOLS
+from .consumer import CRASHED, LEAVING, Consumer
+from .coordinator import Coordinator
+from .offsets import OffsetStore
+
+NET_DELAY_MS = 5      # one way, client <-> broker
+REPLY_DELAY_MS = 20   # consumer -> producer result path
+
+#: Classroom defaults; Kafka's own defaults are in KAFKA_DEFAULTS.
+CLASSROOM_CONFIG = {
+    "session.timeout.ms": 6000,
+    "heartbeat.interval.ms": 2000,
+    "auto.commit.interval.ms": 1000,
+    "enable.auto.commit": True,
+    "max.poll.interval.ms": 300000,
+    "group.initial.rebalance.delay.ms": 3000,
+    "auto.offset.reset": "earliest",
+}
+KAFKA_DEFAULTS = {
+    "session.timeout.ms": 45000,
+    "heartbeat.interval.ms": 3000,
+    "auto.commit.interval.ms": 5000,
+    "enable.auto.commit": True,
+    "max.poll.interval.ms": 300000,
+    "group.initial.rebalance.delay.ms": 3000,
+    "auto.offset.reset": "latest",
+}
+
+
+class ConsumerGroup:
+    type = "consumer"
+
+    def __init__(self, engine, group_id: str, assignor: str = "range", config: dict | None = None):
+        self.engine = engine
+        self.env = engine.env
+        self.topic = engine.topic
+        self.group_id = group_id
+        self.assignor = assignor
+        self.config = dict(CLASSROOM_CONFIG)
+        if config:
+            self.config.update(config)
+        self.offsets = OffsetStore()
+        self.consumers: dict[str, Consumer] = {}
+        self.coordinator = Coordinator(group_id, self.env, self._deliver, self._coordinator_event, self.config)
+        self.coordinator.on_stable = self._on_stable
+        self.high_processed: dict[tuple[str, int], int] = {}
+        self.processed = 0
+        self.duplicates = 0
+        self._owner_before: dict[tuple[str, int], str] = {}
+
+    # -- events -----------------------------------------------------------
+    def event(self, type_: str, **fields) -> None:
+        self.engine.event(type_, group_id=self.group_id, **fields)
+
+    def _coordinator_event(self, type_: str, **fields) -> None:
+        if type_ in ("member_expired", "member_removed", "member_left"):
+            c = self.consumers.get(fields["member_id"])
+            if c is not None and c.state in (CRASHED, LEAVING):
+                del self.consumers[c.member_id]
+            elif c is not None and type_ != "member_left":
+                # a live member the coordinator dropped: it will find out on its next heartbeat and rejoin
+                pass
+        if type_ == "rebalance_started":
+            self._owner_before = self.owners()
+        self.event(type_, **fields)
+
+    def _on_stable(self, rec: dict | None) -> None:
+        if rec is None:
+            return
+        after = {tp: mid for mid, m in self.coordinator.members.items() for tp in m.assignment}
+        rec["moved"] = sum(1 for tp, mid in after.items() if self._owner_before.get(tp) not in (None, mid))
+
+    # -- network ----------------------------------------------------------
+    def to_coordinator(self, fn, *args) -> None:
+        self.env.schedule(NET_DELAY_MS, fn, *args)
+
+    def _deliver(self, member_id: str, kind: str, payload: dict) -> None:
+        def arrive():
+            c = self.consumers.get(member_id)
+            if c is not None and c.alive:
+                getattr(c, "on_" + kind)(payload)
+        self.env.schedule(NET_DELAY_MS, arrive)
+
+    def leave_arrived(self, member_id: str) -> None:
+        self.coordinator.handle_leave(member_id)
+        c = self.consumers.get(member_id)
+        if c is not None and c.state == LEAVING:
+            del self.consumers[member_id]
+
+    def commit_arrived(self, member_id: str, generation: int, offsets: dict) -> None:
+        err = self.coordinator.validate_commit(member_id, generation)
+        if err == C.NONE:
+            parts = self.topic.partitions
+            for tp, off in offsets.items():
+                self.offsets.commit(tp, off, self.env.now, parts[tp[1]].log_end_offset)
+        else:
+            self.event("commit_rejected", member_id=member_id, error=err, generation=generation)
+        self._deliver(member_id, "commit", {"error": err})
+
+    # -- membership -------------------------------------------------------
+    def add_consumer(self, member_id: str, color: int, rate: float, host: str) -> Consumer:
+        c = Consumer(self, member_id, color, rate, host)
+        self.consumers[member_id] = c
+        c.start()
+        return c
+
+    def kill(self, c: Consumer) -> None:
+        c.crash()
+        if c.member_id not in self.coordinator.members and c.phase != "joining":
+            del self.consumers[c.member_id]
+
+    def start_offset(self, tp) -> int:
+        """Where a new owner starts: the committed offset, else auto.offset.reset."""
+        off = self.offsets.get(tp)
+        p = self.topic.partitions[tp[1]]
+        if off is not None and p.log_start_offset <= off <= p.log_end_offset:
+            return off
+        return p.log_start_offset if self.config["auto.offset.reset"] == "earliest" else p.log_end_offset
+
+    def set_assignor(self, assignor: str) -> None:
+        """Every member switches assignor and rejoins (a rolling restart, compressed)."""
+        old = self.assignor
+        self.assignor = assignor
+        if PROTOCOLS[old] != PROTOCOLS[assignor]:
+            self.event("protocol_changed", old=PROTOCOLS[old], new=PROTOCOLS[assignor])
+        for c in list(self.consumers.values()):
+            if c.alive and c.phase == "stable":
+                c._rejoin("assignor changed")
+
+    def partitions_added(self) -> None:
+        self.coordinator.metadata_changed(f"topic {self.topic.name} now has {len(self.topic.partitions)} partitions")
+
+    # -- processing -------------------------------------------------------
+    def poll(self, quantum_ms: int) -> None:
+        for c in list(self.consumers.values()):
+            c.poll(quantum_ms)
+
+    def on_processed(self, c: Consumer, tp, a: int, b: int) -> None:
+        high = self.high_processed.get(tp, 0)
+        dup = max(0, min(b, high) - a)
+        if dup:
+            self.duplicates += dup
+        if b > high:
+            self.high_processed[tp] = b
+        n = b - a
+        self.processed += n
+        part = self.topic.partitions[tp[1]]
+        arrive = self.env.now + REPLY_DELAY_MS
+        lat = [(arrive - t, k) for k, t in part.batches_between(a, b) if t is not None]
+        self.env.schedule(REPLY_DELAY_MS, self.engine.producer.on_results, self.group_id, n, n - dup, lat)
+
+    # -- views ------------------------------------------------------------
+    def owners(self) -> dict:
+        return {tp: c.member_id for c in self.consumers.values() for tp in c.assigned}
+
+    def partition_lag(self, tp) -> int | None:
+        off = self.offsets.get(tp)
+        if off is None:
+            return None
+        return max(0, self.topic.partitions[tp[1]].log_end_offset - off)
+
+    def snapshot(self) -> dict:
+        owners = self.owners()
+        parts = []
+        total = 0
+        for p in self.topic.partitions:
+            tp = p.tp
+            lag = self.partition_lag(tp)
+            if lag is not None:
+                total += lag
+            owner = owners.get(tp)
+            pos = self.consumers[owner].positions.get(tp) if owner else None
+            parts.append({"topic": tp[0], "partition": tp[1], "owner": owner, "committed": self.offsets.get(tp),
+                          "lag": lag, "log_end_offset": p.log_end_offset, "position": pos})
+        coord = self.coordinator
+        members = []
+        thr_total = 0.0
+        for c in self.consumers.values():
+            meta = coord.members.get(c.member_id)
+            lags = [self.partition_lag(tp) for tp in c.assigned]
+            thr = c.throughput()
+            thr_total += thr
+            members.append({
+                "member_id": c.member_id, "client_id": c.client_id, "host": c.host, "color": c.color,
+                "state": c.state, "phase": c.phase, "rate": c.rate, "generation": c.generation,
+                "partitions": [list(tp) for tp in c.assigned],
+                "throughput": round(thr, 2), "processed": c.processed,
+                "lag": sum(x for x in lags if x is not None) if any(x is not None for x in lags) else (0 if not lags else None),
+                "last_heartbeat_ms": meta.last_heartbeat_ms if meta else None,
+                "leader": coord.leader == c.member_id,
+            })
+        return {
+            "group_id": self.group_id, "type": self.type, "state": coord.state, "generation": coord.generation,
+            "assignor": self.assignor, "protocol": PROTOCOLS[self.assignor], "leader": coord.leader,
+            "config": dict(self.config), "members": members, "partitions": parts, "lag": total,
+            "processed": self.processed, "duplicates": self.duplicates, "throughput": round(thr_total, 2),
+            "rebalances": [dict(r) for r in coord.history[-20:]],
+        }

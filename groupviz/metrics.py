@@ -1,0 +1,44 @@
+"""Bounded chart history: a sample of lag and throughput every 500 simulated ms."""
+
+from __future__ import annotations
+
+from collections import deque
+
+SAMPLE_MS = 500
+MAX_SAMPLES = 240   # 2 minutes
+
+
+class History:
+    def __init__(self):
+        self.samples: deque[tuple[int, dict]] = deque(maxlen=MAX_SAMPLES)
+
+    def sample(self, now: int, groups) -> None:
+        per_group = {}
+        for g in groups:
+            gs = {"lag": {}, "throughput": {}, "partition_lag": {}}
+            for c in g.consumers.values():
+                lags = [g.partition_lag(tp) for tp in c.assigned]
+                gs["lag"][c.member_id] = sum(x for x in lags if x is not None)
+                gs["throughput"][c.member_id] = round(c.throughput(), 2)
+            for p in g.topic.partitions:
+                lag = g.partition_lag(p.tp)
+                gs["partition_lag"][f"{p.topic}-{p.partition}"] = lag
+            gs["total_lag"] = sum(x for x in gs["partition_lag"].values() if x is not None)
+            per_group[g.group_id] = gs
+        self.samples.append((now, per_group))
+
+    def snapshot(self) -> dict:
+        times = [t for t, _ in self.samples]
+        groups: dict[str, dict] = {}
+        n = len(self.samples)
+        for i, (_, per_group) in enumerate(self.samples):
+            for gid, gs in per_group.items():
+                out = groups.setdefault(gid, {"lag": {}, "throughput": {}, "partition_lag": {}, "total_lag": [None] * n})
+                out["total_lag"][i] = gs["total_lag"]
+                for key in ("lag", "throughput", "partition_lag"):
+                    for name, v in gs[key].items():
+                        series = out[key].get(name)
+                        if series is None:
+                            series = out[key][name] = [None] * n
+                        series[i] = v
+        return {"time_ms": times, "groups": groups}

@@ -1,0 +1,85 @@
+"""One readable line per event, in English and Chinese (the live narration)."""
+
+from __future__ import annotations
+
+
+def _tps(parts) -> str:
+    if not parts:
+        return "nothing"
+    return ", ".join(f"{t}-{p}" for t, p in parts[:8]) + (f" (+{len(parts) - 8})" if len(parts) > 8 else "")
+
+
+def describe(ev: dict) -> tuple[str, str] | None:
+    """(en, zh) text for an event, or None for events too fine-grained to narrate."""
+    t = ev["type"]
+    g = ev.get("group_id", "")
+    m = ev.get("member_id", "")
+    if t == "state":
+        return (f"{g}: {ev['previous']} → {ev['state']}", f"{g}：{ev['previous']} → {ev['state']}")
+    if t == "consumer_added":
+        return (f"{m} started and sent JoinGroup to {g}'s coordinator",
+                f"{m} 启动，向 {g} 的协调者发送 JoinGroup")
+    if t == "member_joined":
+        return (f"{g}: the coordinator added {m} to the group",
+                f"{g}：协调者把 {m} 加入了组")
+    if t == "rebalance_started":
+        return (f"{g}: rebalance started ({ev.get('reason', '')}); every member must rejoin",
+                f"{g}：开始再均衡（{ev.get('reason', '')}），所有成员都要重新加入")
+    if t == "join_completed":
+        return (f"{g}: everyone rejoined; generation {ev['generation']}, leader {ev['leader']} runs the {ev['protocol']} assignor",
+                f"{g}：全部成员已重新加入；第 {ev['generation']} 代，领导者 {ev['leader']} 运行 {ev['protocol']} 分配器")
+    if t == "rebalance_completed":
+        return (f"{g}: generation {ev['generation']} is Stable",
+                f"{g}：第 {ev['generation']} 代进入 Stable（稳定）")
+    if t == "member_expired":
+        secs = ev.get("session_timeout_ms", 0) / 1000
+        return (f"{m} missed its heartbeats for {secs:g} s: the coordinator removed it from {g}",
+                f"{m} 已 {secs:g} 秒没有心跳：协调者把它移出了 {g}")
+    if t == "member_removed":
+        return (f"{g}: {m} was removed ({ev.get('why', '')})", f"{g}：{m} 被移除（{ev.get('why', '')}）")
+    if t == "member_left":
+        return (f"{m} left {g} gracefully (LeaveGroup): no waiting for the session timeout",
+                f"{m} 优雅地离开了 {g}（LeaveGroup）：无需等待会话超时")
+    if t == "consumer_killed":
+        return (f"{m} crashed: no LeaveGroup, so the coordinator only notices after session.timeout.ms",
+                f"{m} 崩溃了：没有发送 LeaveGroup，协调者要等 session.timeout.ms 之后才会发现")
+    if t == "consumer_stopping":
+        return (f"{m} is shutting down: commits its offsets, then sends LeaveGroup",
+                f"{m} 正在关闭：先提交位移，再发送 LeaveGroup")
+    if t == "revoked":
+        if ev.get("eager"):
+            return (f"{m} revoked all its partitions ({_tps(ev['partitions'])}) before rejoining (eager)",
+                    f"{m} 在重新加入前撤销了它的全部分区（{_tps(ev['partitions'])}）（eager）")
+        return (f"{m} gave up only {_tps(ev['partitions'])} and rejoins at once (cooperative)",
+                f"{m} 只交出 {_tps(ev['partitions'])}，并立即重新加入（cooperative）")
+    if t == "assigned":
+        return (f"{m} now owns {_tps(ev['partitions'])} (generation {ev['generation']})",
+                f"{m} 现在拥有 {_tps(ev['partitions'])}（第 {ev['generation']} 代）")
+    if t == "group_empty":
+        return (f"{g} has no members left: Empty (its committed offsets are kept)",
+                f"{g} 已没有成员：Empty（已提交的位移仍然保留）")
+    if t == "commit_rejected":
+        return (f"{g}: offset commit from {m} rejected with {ev['error']}",
+                f"{g}：{m} 的位移提交被拒绝（{ev['error']}）")
+    if t == "consumer_paused":
+        return (f"{m} paused its partitions: still heartbeating, so no rebalance; its lag grows",
+                f"{m} 暂停了分区：仍在发送心跳，所以不会再均衡；它的积压在增长")
+    if t == "consumer_resumed":
+        return (f"{m} resumed fetching", f"{m} 恢复拉取")
+    if t == "partitions_added":
+        return (f"topic {ev['topic']} grew to {ev['partitions']} partitions: groups rebalance on the metadata change",
+                f"主题 {ev['topic']} 扩展到 {ev['partitions']} 个分区：各组因元数据变化而再均衡")
+    if t == "assignor_changed":
+        return (f"{g} switched to the {ev['assignor']} assignor ({ev['protocol']} protocol)",
+                f"{g} 改用 {ev['assignor']} 分配器（{ev['protocol']} 协议）")
+    if t == "config_changed":
+        keys = ", ".join(f"{k}={v}" for k, v in ev.get("changes", {}).items())
+        return (f"{g}: config changed: {keys}", f"{g}：配置已修改：{keys}")
+    if t == "producer_rate":
+        return (f"producer now sends {ev['rate']:g} records/s", f"生产者现在每秒发送 {ev['rate']:g} 条记录")
+    if t == "reset":
+        return (f"reset: scenario {ev['scenario']}, seed {ev['seed']}", f"重置：场景 {ev['scenario']}，种子 {ev['seed']}")
+    if t == "group_added":
+        return (f"group {g} added ({ev.get('assignor', '')}): it reads every record too",
+                f"新增组 {g}（{ev.get('assignor', '')}）：它也会读取每一条记录")
+    return None

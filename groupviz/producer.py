@@ -1,0 +1,137 @@
+"""The producer: writes keyed records at a settable rate and counts the
+results that consumers send back (the seed's "result returns to the producer").
+
+Keys go through Kafka's default partitioner (murmur2); null keys use the
+sticky partitioner of KIP-480. Records are appended in batches, one batch per
+partition per producer tick, as a real producer's accumulator does.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+
+from .log import Topic
+from .partitioner import StickyPartitioner, partition_for_key
+
+KEY_MODES = ("uniform", "hot", "null")
+LATENCY_SAMPLES = 2048
+
+
+def percentile(samples, q: float) -> int | None:
+    """Weighted percentile of (value, weight) pairs, nearest-rank."""
+    items = sorted(samples)
+    total = sum(w for _, w in items)
+    if total == 0:
+        return None
+    rank = q * total
+    acc = 0
+    for v, w in items:
+        acc += w
+        if acc >= rank:
+            return int(v)
+    return int(items[-1][0])
+
+
+class Producer:
+    def __init__(self, topic: Topic, seed, rate: float = 30.0):
+        self.topic = topic
+        self.rate = float(rate)
+        self.key_mode = "uniform"
+        self.key_count = 1000
+        self.hot_share = 0.0
+        self.produced = 0
+        self.results = 0
+        self.unique_results = 0
+        self.by_group: dict[str, dict] = {}
+        self._credit = 0.0
+        self._rng = random.Random(f"{seed}:producer")
+        self._sticky = StickyPartitioner(random.Random(f"{seed}:sticky-partitioner"))
+        self._key_partitions: list[int] = []
+        self._key_partitions_for = -1
+
+    # -- keys ------------------------------------------------------------
+    def set_keys(self, mode: str, count: int | None = None, hot_share: float | None = None) -> None:
+        self.key_mode = mode
+        if count is not None:
+            self.key_count = count
+        if hot_share is not None:
+            self.hot_share = hot_share
+        self._key_partitions_for = -1
+
+    def _partition_table(self) -> list[int]:
+        n = len(self.topic.partitions)
+        if self._key_partitions_for != n or len(self._key_partitions) != self.key_count:
+            self._key_partitions = [partition_for_key(f"key-{i}".encode(), n) for i in range(self.key_count)]
+            self._key_partitions_for = n
+        return self._key_partitions
+
+    def hot_partition(self) -> int:
+        """The partition the hot key ("key-0") lands on."""
+        return self._partition_table()[0]
+
+    # -- producing -------------------------------------------------------
+    def tick(self, now: int, quantum_ms: int) -> int:
+        self._credit += self.rate * quantum_ms / 1000.0
+        n = int(self._credit)
+        if n <= 0:
+            return 0
+        self._credit -= n
+        parts = self.topic.partitions
+        counts = [0] * len(parts)
+        if self.key_mode == "null":
+            counts[self._sticky.next_batch(len(parts))] += n
+        else:
+            table = self._partition_table()
+            rnd = self._rng.random
+            k = self.key_count
+            hot = self.hot_share if self.key_mode == "hot" else 0.0
+            for _ in range(n):
+                if hot and rnd() < hot:
+                    counts[table[0]] += 1
+                else:
+                    counts[table[int(rnd() * k)]] += 1
+        for p, c in zip(parts, counts):
+            if c:
+                p.append(c, now)
+        self.produced += n
+        return n
+
+    # -- results coming back ---------------------------------------------
+    def group_stats(self, group_id: str) -> dict:
+        st = self.by_group.get(group_id)
+        if st is None:
+            st = self.by_group[group_id] = {"results": 0, "unique": 0, "latency": deque(maxlen=LATENCY_SAMPLES)}
+        return st
+
+    def on_results(self, group_id: str, count: int, unique: int, latencies: list) -> None:
+        """`count` results arrived from `group_id`; `latencies` is [(ms, n), ...]."""
+        st = self.group_stats(group_id)
+        st["results"] += count
+        st["unique"] += unique
+        st["latency"].extend(latencies)
+        self.results += count
+        self.unique_results += unique
+
+    def snapshot(self, group_ids) -> dict:
+        groups = {}
+        outstanding = 0
+        for gid in group_ids:
+            st = self.group_stats(gid)
+            out = max(0, self.produced - st["unique"])
+            outstanding = max(outstanding, out)
+            groups[gid] = {
+                "results": st["results"],
+                "outstanding": out,
+                "latency_ms": {"p50": percentile(st["latency"], 0.5), "p95": percentile(st["latency"], 0.95)},
+            }
+        all_lat = [x for gid in group_ids for x in self.group_stats(gid)["latency"]]
+        return {
+            "rate": self.rate,
+            "produced": self.produced,
+            "results": self.results,
+            "outstanding": outstanding,
+            "keys": {"mode": self.key_mode, "count": self.key_count, "hot_share": self.hot_share},
+            "latency_ms": {"p50": percentile(all_lat, 0.5), "p95": percentile(all_lat, 0.95)},
+            "groups": groups,
+        }

@@ -1,0 +1,118 @@
+"""LiveEngine: steps the engine in wall time and broadcasts ticks.
+
+The only module that knows wall time and background tasks (like SimPy's
+`rt.py` beside `core.py`). The async primitives (`sleep`, `spawn`) and the
+broadcast function are handed in by the web layer, so the same loop runs on
+eventlet, gevent or plain threads, and in tests with a fake clock.
+
+All broadcasting goes through `emit(...)` (Flask-SocketIO's `socketio.emit`),
+so a message queue can later fan ticks out through several processes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import traceback
+from typing import Callable
+
+from .engine import Engine
+
+log = logging.getLogger(__name__)
+
+TICK_EVENTS_MAX = 50
+
+
+class LiveEngine:
+    def __init__(self, engine: Engine, emit: Callable[..., None], *, tick_hz: float = 10.0,
+                 clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
+                 lock=None):
+        self.engine = engine
+        self.emit = emit
+        self.tick_hz = float(tick_hz)
+        self.clock = clock
+        self.sleep = sleep
+        self.lock = lock if lock is not None else threading.RLock()
+        self._carry_ms = 0.0
+        self._last_wall: float | None = None
+        self._last_seq = 0
+        self._stopped = False
+        self.ticks = 0
+        self.error: str | None = None
+        self.last_tick_delay_ms = 0.0
+
+    # -- commands ---------------------------------------------------------
+    def apply(self, cmd) -> dict:
+        """Apply a command under the lock; a reset re-sends the full snapshot to everyone."""
+        with self.lock:
+            result = self.engine.apply(cmd)
+            if result.get("ok") and result.get("reset"):
+                self.error = None
+                self._last_seq = 0
+                snap = self.engine.snapshot()
+                self._last_seq = self.engine.events[-1]["seq"] if self.engine.events else 0
+            else:
+                snap = None
+        if snap is not None:
+            self.emit("snapshot", snap)
+        return result
+
+    def full_snapshot(self) -> dict:
+        with self.lock:
+            snap = self.engine.snapshot()
+            snap["error"] = self.error
+            return snap
+
+    # -- the loop ---------------------------------------------------------
+    def tick(self) -> dict:
+        """Advance the engine by the wall time since the last tick (x speed) and broadcast."""
+        now = self.clock()
+        with self.lock:
+            if self._last_wall is None:
+                self._last_wall = now
+            wall_ms = (now - self._last_wall) * 1000.0
+            self._last_wall = now
+            eng = self.engine
+            if eng.running:
+                self._carry_ms += wall_ms * eng.speed
+                ms = int(self._carry_ms + 1e-6)
+                self._carry_ms -= ms
+                if ms > 0:
+                    try:
+                        eng.step(ms)
+                    except Exception:
+                        self.error = traceback.format_exc(limit=5).strip().splitlines()[-1]
+                        log.exception("engine step failed; the server keeps serving (send reset to recover)")
+                        eng.running = False
+            else:
+                self._carry_ms = 0.0
+            payload = eng.snapshot(history=False, max_events=0)
+            payload["events"] = [e for e in list(eng.events)[-TICK_EVENTS_MAX:] if e["seq"] > self._last_seq]
+            if eng.events:
+                self._last_seq = eng.events[-1]["seq"]
+            payload["error"] = self.error
+            self.ticks += 1
+        self.emit("tick", payload)
+        return payload
+
+    def run_forever(self) -> None:
+        period = 1.0 / self.tick_hz
+        next_at = self.clock()
+        while not self._stopped:
+            next_at += period
+            delay = next_at - self.clock()
+            if delay > 0:
+                self.sleep(delay)
+            else:
+                self.last_tick_delay_ms = -delay * 1000.0
+                if -delay > 5 * period:      # fell far behind (a pause of the process): don't burst
+                    next_at = self.clock()
+                self.sleep(0)
+            try:
+                self.tick()
+            except Exception:
+                log.exception("tick failed; continuing")
+
+    def stop(self) -> None:
+        self._stopped = True

@@ -1,0 +1,97 @@
+"""Hostile and malformed commands are refused with a clear message and change nothing."""
+
+import json
+import math
+
+import pytest
+
+from groupviz import commands
+from groupviz.engine import Engine
+
+BAD = [
+    (None, "must be an object"),
+    ([], "must be an object"),
+    ("add_consumer", "must be an object"),
+    ({}, "needs an 'op'"),
+    ({"op": 5}, "needs an 'op'"),
+    ({"op": "drop_database"}, "unknown op 'drop_database'"),
+    ({"op": "kill_consumer"}, "field 'member_id' is required"),
+    ({"op": "kill_consumer", "member_id": 3}, "must be a string"),
+    ({"op": "kill_consumer", "member_id": "x" * 65}, "1-64 characters"),
+    ({"op": "kill_consumer", "member_id": "<script>"}, "1-64 characters"),
+    ({"op": "kill_consumer", "member_id": "consumer-99"}, "no consumer 'consumer-99'"),
+    ({"op": "set_producer_rate", "rate": "fast"}, "must be a number"),
+    ({"op": "set_producer_rate", "rate": True}, "must be a number, not a boolean"),
+    ({"op": "set_producer_rate", "rate": math.nan}, "finite"),
+    ({"op": "set_producer_rate", "rate": math.inf}, "finite"),
+    ({"op": "set_producer_rate", "rate": -1}, "between 0 and 100000"),
+    ({"op": "set_producer_rate", "rate": 10**100}, "between 0 and 100000"),
+    ({"op": "set_producer_rate", "rate": {"$gt": 1}}, "must be a number"),
+    ({"op": "set_speed", "factor": 0}, "between 0.1 and 10"),
+    ({"op": "set_speed", "factor": 11}, "between 0.1 and 10"),
+    ({"op": "step", "ms": 1.5}, "whole number"),
+    ({"op": "step", "ms": 10**9}, "between 1 and 600000"),
+    ({"op": "set_assignor", "assignor": "random"}, "must be one of range, roundrobin, sticky, cooperative-sticky"),
+    ({"op": "set_assignor", "assignor": "range"}, "already uses range"),
+    ({"op": "set_assignor", "group_id": "nope", "assignor": "sticky"}, "no group 'nope'"),
+    ({"op": "add_partitions", "count": 0}, "between 1 and 1024"),
+    ({"op": "add_partitions", "count": 1020}, "at most 1024"),
+    ({"op": "add_partitions", "topic": "other", "count": 1}, "no topic 'other'"),
+    ({"op": "set_config", "config": {"session.timeout.ms": 1000}}, "between 6000 and 1800000"),
+    ({"op": "set_config", "config": {"heartbeat.interval.ms": 7000}}, "must be lower than session.timeout.ms"),
+    ({"op": "set_config", "config": {"bootstrap.servers": "evil"}}, "unknown config 'bootstrap.servers'"),
+    ({"op": "set_config", "config": {}}, "is empty"),
+    ({"op": "set_config", "config": [1, 2]}, "must be an object"),
+    ({"op": "set_config", "config": {"enable.auto.commit": 1}}, "true or false"),
+    ({"op": "reset", "scenario": "nope"}, "unknown scenario 'nope'"),
+    ({"op": "reset", "seed": -1}, "between 0 and"),
+    ({"op": "add_group", "group_id": "g1"}, "already exists"),
+    ({"op": "resume_consumer", "member_id": "consumer-1"}, "is not paused"),
+]
+
+
+@pytest.mark.parametrize("cmd,message", BAD, ids=[str(i) for i in range(len(BAD))])
+def test_bad_command_is_refused_with_a_clear_message_and_the_state_is_unchanged(cmd, message):
+    e = Engine(seed=7)
+    e.step(8000)
+    before = json.dumps(e.snapshot())
+    r = e.apply(cmd)
+    assert r["ok"] is False
+    assert message in r["error"]
+    assert json.dumps(e.snapshot()) == before
+
+
+def test_killing_an_already_crashed_consumer_is_refused():
+    e = Engine(seed=7)
+    e.step(8000)
+    assert e.apply({"op": "kill_consumer", "member_id": "consumer-1"})["ok"]
+    r = e.apply({"op": "kill_consumer", "member_id": "consumer-1"})
+    assert r == {"ok": False, "error": "consumer-1 is crashed: it can no longer be controlled"}
+
+
+def test_unknown_op_message_is_bounded_even_for_huge_input():
+    r = Engine(seed=1).apply({"op": "x" * 100_000})
+    assert not r["ok"] and len(r["error"]) < 600
+
+
+def test_extra_fields_are_ignored():
+    assert Engine(seed=1).apply({"op": "add_consumer", "colour": "red"})["ok"]
+
+
+def test_every_op_has_a_handler():
+    e = Engine(seed=1)
+    for op in commands.SCHEMAS:
+        assert callable(getattr(e, "_op_" + op))
+
+
+def test_ints_given_as_integral_floats_are_accepted():
+    assert commands.parse({"op": "step", "ms": 100.0}).args == {"ms": 100}
+
+
+def test_valid_set_config_changes_only_the_named_keys():
+    e = Engine(seed=1)
+    r = e.apply({"op": "set_config", "config": {"session.timeout.ms": 10000, "auto.offset.reset": "latest"}})
+    assert r["ok"]
+    cfg = e.snapshot()["groups"][0]["config"]
+    assert cfg["session.timeout.ms"] == 10000 and cfg["auto.offset.reset"] == "latest"
+    assert cfg["heartbeat.interval.ms"] == 2000
