@@ -169,6 +169,15 @@ class ConsumerGroup:
             return None
         return max(0, self.topic.partitions[tp[1]].log_end_offset - off)
 
+    def sample_metrics(self) -> dict:
+        lag, thr = {}, {}
+        for c in self.consumers.values():
+            lags = [self.partition_lag(tp) for tp in c.assigned]
+            lag[c.member_id] = sum(x for x in lags if x is not None)
+            thr[c.member_id] = round(c.throughput(), 2)
+        plag = {f"{p.topic}-{p.partition}": self.partition_lag(p.tp) for p in self.topic.partitions}
+        return {"lag": lag, "throughput": thr, "partition_lag": plag}
+
     def snapshot(self) -> dict:
         owners = self.owners()
         parts = []

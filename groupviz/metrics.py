@@ -13,16 +13,11 @@ class History:
         self.samples: deque[tuple[int, dict]] = deque(maxlen=MAX_SAMPLES)
 
     def sample(self, now: int, groups) -> None:
+        """`groups` are objects with `group_id` and `sample_metrics()` -> {"lag": {member: n},
+        "throughput": {member: records/s}, "partition_lag": {"topic-p": n or None}}."""
         per_group = {}
         for g in groups:
-            gs = {"lag": {}, "throughput": {}, "partition_lag": {}}
-            for c in g.consumers.values():
-                lags = [g.partition_lag(tp) for tp in c.assigned]
-                gs["lag"][c.member_id] = sum(x for x in lags if x is not None)
-                gs["throughput"][c.member_id] = round(c.throughput(), 2)
-            for p in g.topic.partitions:
-                lag = g.partition_lag(p.tp)
-                gs["partition_lag"][f"{p.topic}-{p.partition}"] = lag
+            gs = g.sample_metrics()
             gs["total_lag"] = sum(x for x in gs["partition_lag"].values() if x is not None)
             per_group[g.group_id] = gs
         self.samples.append((now, per_group))
