@@ -28,6 +28,7 @@ from .sim import LATE, NORMAL, Environment
 
 log = logging.getLogger(__name__)
 
+BROKER_OFFSETS_MS = 1000  # how often log end offsets are sampled for Burrow's STOP rule
 QUANTUM_MS = 50          # producer and consumer work happens in 50 ms slices
 MAX_EVENTS = 300
 DEFAULT_SEED = 7
@@ -68,6 +69,7 @@ class Engine:
         self.history = History()
         self.env.every(QUANTUM_MS, self._tick, priority=NORMAL)
         self.env.every(SAMPLE_MS, self._sample, priority=LATE)
+        self.env.every(BROKER_OFFSETS_MS, self._sample_broker_offsets, priority=LATE)
         for g in spec["groups"]:
             group = self._add_group(g["group_id"], g.get("assignor", "range"), g.get("config"))
             for _ in range(g.get("consumers", 0)):
@@ -92,6 +94,12 @@ class Engine:
         self.producer.tick(self.env.now, QUANTUM_MS)
         for g in self.groups.values():
             g.poll(QUANTUM_MS)
+
+    def _sample_broker_offsets(self) -> None:
+        for g in self.groups.values():
+            sample = getattr(g, "sample_broker_offsets", None)
+            if sample is not None:
+                sample()
 
     def _sample(self) -> None:
         self.history.sample(self.env.now, self.groups.values())

@@ -7,11 +7,14 @@ twice: at-least-once made visible) and renders itself as the snapshot's group.
 
 from __future__ import annotations
 
+from collections import deque
+
 from . import coordinator as C
 from .assignors import PROTOCOLS
+from . import lagstatus
 from .consumer import CRASHED, LEAVING, Consumer
 from .coordinator import Coordinator
-from .offsets import OffsetStore
+from .offsets import BURROW_INTERVALS, OffsetStore
 
 NET_DELAY_MS = 5      # one way, client <-> broker
 REPLY_DELAY_MS = 20   # consumer -> producer result path
@@ -57,6 +60,7 @@ class ConsumerGroup:
         self.processed = 0
         self.duplicates = 0
         self._owner_before: dict[tuple[str, int], str] = {}
+        self.broker_offsets: dict[tuple[str, int], deque] = {}
 
     # -- events -----------------------------------------------------------
     def event(self, type_: str, **fields) -> None:
@@ -169,6 +173,14 @@ class ConsumerGroup:
             return None
         return max(0, self.topic.partitions[tp[1]].log_end_offset - off)
 
+    def sample_broker_offsets(self) -> None:
+        """What Burrow's cluster module does every offset-refresh: remember recent log end offsets."""
+        for p in self.topic.partitions:
+            d = self.broker_offsets.get(p.tp)
+            if d is None:
+                d = self.broker_offsets[p.tp] = deque(maxlen=BURROW_INTERVALS)
+            d.append(p.log_end_offset)
+
     def sample_metrics(self) -> dict:
         lag, thr = {}, {}
         for c in self.consumers.values():
@@ -182,15 +194,26 @@ class ConsumerGroup:
         owners = self.owners()
         parts = []
         total = 0
+        now = self.env.now
+        statuses = []
+        max_lag_ms = None
         for p in self.topic.partitions:
             tp = p.tp
             lag = self.partition_lag(tp)
+            committed = self.offsets.get(tp)
             if lag is not None:
                 total += lag
             owner = owners.get(tp)
             pos = self.consumers[owner].positions.get(tp) if owner else None
-            parts.append({"topic": tp[0], "partition": tp[1], "owner": owner, "committed": self.offsets.get(tp),
-                          "lag": lag, "log_end_offset": p.log_end_offset, "position": pos})
+            window = self.offsets.window.get(tp, ())
+            status = lagstatus.partition_status(window, lag, now, self.broker_offsets.get(tp, ()))
+            statuses.append(status)
+            lms = lagstatus.lag_ms(p, committed, now)
+            if lms is not None:
+                max_lag_ms = lms if max_lag_ms is None else max(max_lag_ms, lms)
+            parts.append({"topic": tp[0], "partition": tp[1], "owner": owner, "committed": committed,
+                          "lag": lag, "lag_ms": lms, "status": status, "window": len(window),
+                          "log_end_offset": p.log_end_offset, "position": pos})
         coord = self.coordinator
         members = []
         thr_total = 0.0
@@ -213,5 +236,10 @@ class ConsumerGroup:
             "assignor": self.assignor, "protocol": PROTOCOLS[self.assignor], "leader": coord.leader,
             "config": dict(self.config), "members": members, "partitions": parts, "lag": total,
             "processed": self.processed, "duplicates": self.duplicates, "throughput": round(thr_total, 2),
+            "status": lagstatus.group_status(statuses), "lag_ms": max_lag_ms,
             "rebalances": [dict(r) for r in coord.history[-20:]],
+            "coordinator_members": [
+                {"member_id": m.member_id, "client_id": m.client_id, "host": m.host,
+                 "partitions": [list(tp) for tp in m.assignment] if coord.state == C.STABLE else []}
+                for m in coord.members.values()],
         }
