@@ -1,0 +1,211 @@
+"""Kafka behaviours made visible: eager vs cooperative, offsets, lag status, describe, keys, groups."""
+
+import pytest
+from conftest import group, run_until, stable
+
+from groupviz import lagstatus
+from groupviz.describe import describe_members, describe_offsets, describe_state
+from groupviz.engine import Engine
+
+
+def processed_by_partition(g):
+    return dict(g.high_processed)
+
+
+def test_eager_rebalance_stops_all_processing_but_cooperative_keeps_unmoved_partitions_flowing():
+    e = Engine(seed=5, scenario="cooperative")
+    run_until(e, lambda e: stable(e, "eager") and stable(e, "coop"))
+    e.step(5000)
+    eager, coop = e.groups["eager"], e.groups["coop"]
+    originals = {gid: list(g.consumers) for gid, g in e.groups.items()}
+    e.apply({"op": "add_consumer", "group_id": "eager"})
+    e.apply({"op": "add_consumer", "group_id": "coop"})
+    e.step(10)
+    idle = {m: 0 for ms in originals.values() for m in ms}
+    eager_all_idle = 0
+    coop_kept = None
+    while not (stable(e, "eager") and stable(e, "coop")):
+        e.step(5)
+        for gid, members in originals.items():
+            for m in members:
+                if not e.groups[gid].consumers[m].assigned:
+                    idle[m] += 5
+        if not any(c.assigned for c in eager.consumers.values()):
+            eager_all_idle += 5
+        owned = {tp for c in coop.consumers.values() for tp in c.assigned}
+        coop_kept = owned if coop_kept is None else coop_kept & owned
+    assert all(idle[m] > 0 for m in originals["eager"]), "eager: every member revokes everything before rejoining"
+    assert eager_all_idle > 0, "eager: a stop-the-world moment where no partition is owned"
+    assert all(idle[m] == 0 for m in originals["coop"]), "cooperative: members keep their partitions meanwhile"
+    assert len(coop_kept) == 5, "cooperative: only the moved partition (1 of 6) is ever revoked"
+
+
+def test_cooperative_moves_a_partition_in_two_rebalances_and_revokes_it_first():
+    e = Engine(seed=5, scenario="cooperative")
+    run_until(e, lambda e: stable(e, "coop"))
+    gen = e.groups["coop"].coordinator.generation
+    e.apply({"op": "add_consumer", "group_id": "coop"})
+    run_until(e, lambda e: stable(e, "coop") and any(c.assigned for c in e.groups["coop"].consumers.values()
+                                                     if c.member_id == "consumer-7"))
+    assert e.groups["coop"].coordinator.generation == gen + 2
+    revokes = [ev for ev in e.events if ev["type"] == "revoked" and ev["group_id"] == "coop"]
+    assert revokes and all(not ev["eager"] for ev in revokes)
+    assert sum(len(ev["partitions"]) for ev in revokes) == 1   # 6 partitions, 4 members: one moves
+
+
+def test_commit_on_revoke_means_no_duplicates_after_a_graceful_rebalance(engine):
+    run_until(engine, stable)
+    engine.step(3000)
+    engine.apply({"op": "add_consumer"})
+    engine.step(200)
+    run_until(engine, stable)
+    engine.step(3000)
+    engine.apply({"op": "stop_consumer", "member_id": "consumer-2"})
+    run_until(engine, stable)
+    engine.step(3000)
+    assert engine.groups["g1"].duplicates == 0
+
+
+def test_auto_offset_reset_latest_skips_what_was_produced_before_the_first_assignment():
+    e = Engine(seed=2)
+    e.apply({"op": "set_config", "config": {"auto.offset.reset": "latest"}})
+    run_until(e, stable)
+    e.step(2000)
+    g = e.groups["g1"]
+    skipped = min(g.offsets.get(p.tp) or 0 for p in e.topic.partitions)
+    assert skipped > 0   # the ~6 s of records produced before generation 1 were never read
+
+
+def test_two_groups_each_receive_every_record():
+    e = Engine(seed=4)
+    assert e.apply({"op": "add_group", "group_id": "audit", "consumers": 2, "assignor": "roundrobin"})["ok"]
+    e.step(30_000)
+    e.apply({"op": "set_producer_rate", "rate": 0})
+    e.step(20_000)
+    produced = e.producer.produced
+    for g in e.groups.values():
+        assert sum(g.high_processed.values()) == produced
+    s = e.snapshot()
+    assert {g["group_id"]: g["assignor"] for g in s["groups"]} == {"g1": "range", "audit": "roundrobin"}
+
+
+def test_adding_partitions_triggers_a_rebalance_that_assigns_them(engine):
+    run_until(engine, stable)
+    gen = group(engine)["generation"]
+    assert engine.apply({"op": "add_partitions", "count": 3})["ok"]
+    assert group(engine)["state"] == "PreparingRebalance"
+    run_until(engine, stable)
+    g = group(engine)
+    assert g["generation"] == gen + 1
+    assert sorted(tuple(tp) for m in g["members"] for tp in m["partitions"]) == [("orders", p) for p in range(9)]
+
+
+def test_hot_key_sends_its_share_to_one_partition(engine):
+    engine.apply({"op": "set_producer_rate", "rate": 1000})
+    r = engine.apply({"op": "set_keys", "mode": "hot", "hot_share": 0.6})
+    assert r["ok"]
+    hot = engine.producer.hot_partition()
+    before = [p.log_end_offset for p in engine.topic.partitions]
+    engine.step(10_000)
+    got = [p.log_end_offset - b for p, b in zip(engine.topic.partitions, before)]
+    share = got[hot] / sum(got)
+    assert 0.6 < share < 0.75    # 60% hot + its 1/6 share of the rest
+
+
+def test_null_keys_use_the_sticky_partitioner_one_partition_per_batch(engine):
+    engine.apply({"op": "set_keys", "mode": "null"})
+    engine.apply({"op": "set_producer_rate", "rate": 400})   # 20 records per 50 ms batch
+    engine.step(10)
+    before = [p.log_end_offset for p in engine.topic.partitions]
+    engine.step(50)
+    got = [p.log_end_offset - b for p, b in zip(engine.topic.partitions, before)]
+    assert sorted(got) == [0, 0, 0, 0, 0, 20]
+
+
+def test_rebalance_timeline_records_phases_and_moved_partitions(engine):
+    run_until(engine, stable)
+    engine.apply({"op": "add_consumer"})
+    engine.step(100)
+    run_until(engine, stable)
+    r = group(engine)["rebalances"][-1]
+    assert r["generation"] == 2 and r["start_ms"] <= r["join_ms"] <= r["end_ms"]
+    assert r["moved"] >= 1 and "consumer-4 joined" in r["reason"]
+
+
+# -- Burrow's rules (caching.go calculatePartitionStatus) --------------------------------------
+
+W = [(10, 1000, 5), (20, 2000, 6), (30, 3000, 7)]
+
+
+@pytest.mark.parametrize("window,lag,now,broker,expected", [
+    (W, 0, 3500, (), "OK"),                                          # no lag now
+    ([(10, 1000, 5), (20, 2000, 0), (30, 3000, 7)], 7, 3500, (), "OK"),  # lag was 0 in the window
+    (W, 7, 3500, (), "WARN"),                                        # offsets move, lag never drops
+    ([(10, 1000, 9), (20, 2000, 6), (30, 3000, 7)], 7, 3500, (), "OK"),  # lag decreased once
+    ([(30, 1000, 5), (20, 2000, 6), (30, 3000, 7)], 7, 3500, (), "REWIND"),
+    ([(30, 1000, 5), (30, 2000, 6), (30, 3000, 7)], 7, 3500, (), "STALL"),
+    (W, 7, 5001, (), "STOP"),                                        # silent longer than the window spans
+    (W, 7, 5001, (25, 40), "WARN"),                                  # ... but recently caught up: not STOP
+    ([(10, 1000, 5)], 7, 9000, (), "OK"),                           # one commit: not evaluated (documented)
+])
+def test_burrow_partition_status(window, lag, now, broker, expected):
+    assert lagstatus.partition_status(window, lag, now, broker) == expected
+
+
+def test_burrow_group_status_is_the_worst_partition():
+    assert lagstatus.group_status(["OK", "WARN"]) == "WARN"
+    assert lagstatus.group_status(["OK", "STALL", "WARN"]) == "ERR"
+    assert lagstatus.group_status(["OK"]) == "OK"
+
+
+def test_crashed_group_goes_to_err_with_stopped_partitions(engine):
+    run_until(engine, stable)
+    engine.step(12_000)
+    for m in ("consumer-1", "consumer-2", "consumer-3"):
+        engine.apply({"op": "kill_consumer", "member_id": m})
+    engine.step(25_000)
+    g = group(engine)
+    assert g["state"] == "Empty" and g["status"] == "ERR"
+    assert {p["status"] for p in g["partitions"]} == {"STOP"}
+    assert all(p["lag_ms"] > 10_000 for p in g["partitions"])
+
+
+# -- describe, as kafka-consumer-groups.sh prints it ----------------------------------------
+
+def test_describe_offsets_has_kafkas_columns_and_layout(engine):
+    run_until(engine, stable)
+    engine.step(3000)
+    text = describe_offsets(group(engine))
+    lines = text.split("\n")
+    assert lines[0] == ""
+    assert lines[1].split() == ["GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
+                                "CONSUMER-ID", "HOST", "CLIENT-ID"]
+    assert lines[1].startswith("GROUP           TOPIC           PARTITION  CURRENT-OFFSET  LOG-END-OFFSET  LAG")
+    row = lines[2].split()
+    assert row[:3] == ["g1", "orders", "0"] and row[6:] == ["consumer-1", "/10.0.0.11", "consumer-1"]
+    assert int(row[5]) == int(row[4]) - int(row[3])
+    assert len(lines) == 2 + 6 + 1
+
+
+def test_describe_during_a_rebalance_warns_and_shows_no_owners(engine):
+    run_until(engine, stable)
+    engine.step(2000)
+    engine.apply({"op": "add_consumer"})
+    engine.step(20)
+    text = describe_offsets(group(engine))
+    assert text.startswith("\nWarning: Consumer group 'g1' is rebalancing.\n")
+    assert all(line.split()[6:] == ["-", "-", "-"] for line in text.strip().split("\n")[3:])
+    assert "#PARTITIONS" in describe_members(group(engine))
+    st = describe_state(group(engine)).strip().split("\n")
+    assert st[-1].split() == ["g1", "localhost:9092", "(1)", "-", "PreparingRebalance", "4"]
+
+
+def test_describe_empty_group_says_no_active_members_and_keeps_offsets(engine):
+    run_until(engine, stable)
+    engine.step(3000)
+    for m in ("consumer-1", "consumer-2", "consumer-3"):
+        engine.apply({"op": "stop_consumer", "member_id": m})
+    engine.step(1000)
+    text = describe_offsets(group(engine))
+    assert text.startswith("\nConsumer group 'g1' has no active members.\n")
+    assert text.count("\ng1 ") == 6
