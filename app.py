@@ -1,29 +1,90 @@
-"""Run the groupviz dashboard: `python app.py [--host H] [--port P] [--async-mode M]`."""
+"""Run the groupviz dashboard: `python app.py [--host H] [--port P] [--async-mode M] [--token T | --open]`.
+
+Bound to a loopback address (the default 127.0.0.1), every local browser is the
+presenter. Bound to anything else (e.g. `--host 0.0.0.0` to share with a
+classroom), a random presenter token is generated and printed inside the
+presenter URL, like Jupyter; everyone who opens the plain viewer URL (or scans
+the QR code at /qr.svg) watches read-only. `--token T` sets the token yourself
+(it then applies on loopback too); `--open` makes every browser a presenter even
+on 0.0.0.0 (a trusted room only).
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import os
+import socket
 import sys
 
+ASYNC_MODES = ("eventlet", "threading", "gevent")
 
-def parse_args(argv=None) -> argparse.Namespace:
+
+def parse_args(argv=None, environ=None) -> argparse.Namespace:
+    env = os.environ if environ is None else environ
     p = argparse.ArgumentParser(description="groupviz: a live classroom dashboard for Kafka consumer groups")
-    p.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to bind (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "5000")), help="port (default 5000)")
-    p.add_argument("--async-mode", default=os.environ.get("ASYNC_MODE", "eventlet"),
-                   choices=("eventlet", "threading", "gevent"), help="Flask-SocketIO async mode (default eventlet)")
+    p.add_argument("--host", default=env.get("HOST", "127.0.0.1"),
+                   help="address to bind (default 127.0.0.1, or $HOST); 0.0.0.0 shares it with the room")
+    p.add_argument("--port", type=int, default=int(env.get("PORT", "5000")), help="port (default 5000, or $PORT)")
+    p.add_argument("--async-mode", default=env.get("ASYNC_MODE", "eventlet"), choices=ASYNC_MODES,
+                   help="Flask-SocketIO async mode (default eventlet)")
     p.add_argument("--seed", type=int, default=7, help="simulation seed (default 7)")
     p.add_argument("--scenario", default="default", help="starting scenario (default 'default')")
     p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per wall second (default 1)")
-    return p.parse_args(argv)
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--token", default=env.get("GROUPVIZ_TOKEN") or None,
+                     help="presenter token (default: random when not bound to loopback, or $GROUPVIZ_TOKEN); "
+                          "only browsers that open the presenter URL can change the demo")
+    who.add_argument("--open", action="store_true",
+                     help="every browser is a presenter, even when not bound to loopback (trusted rooms only)")
+    args = p.parse_args(argv)
+    if not 1 <= args.port <= 65535:
+        p.error(f"--port must be between 1 and 65535, not {args.port}")
+    if args.token is not None and not args.token.strip():
+        p.error("--token must not be empty")
+    return args
+
+
+def presenter_token(args: argparse.Namespace) -> str | None:
+    """None (everyone presents) for --open or a loopback bind without --token; else the token to require."""
+    from groupviz import security
+
+    if args.open:
+        return None
+    if args.token:
+        return args.token
+    return None if security.is_loopback(args.host) else security.new_token()
+
+
+def lan_ip() -> str | None:
+    """This machine's address on the LAN (a UDP connect sends no packet); None if there is none."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("10.255.255.255", 1))
+            return s.getsockname()[0]
+    except OSError:
+        return None
+
+
+def banner(args: argparse.Namespace, token: str | None) -> tuple[str, str, str]:
+    """(presenter URL, viewer URL, text to print)."""
+    from groupviz import security
+
+    presenter, viewer = security.server_urls(args.host, args.port, token, lan_ip())
+    if token is None:
+        who = "every browser can present" if not security.is_loopback(args.host) else "local browsers present"
+        text = f"groupviz is running: open {viewer}  ({who}; Ctrl+C to stop)"
+    else:
+        text = (f"groupviz is running (Ctrl+C to stop)\n"
+                f"  presenter (keep this link to yourself): {presenter}\n"
+                f"  viewers (share this link, or the QR code at {viewer}qr.svg): {viewer}")
+    return presenter, viewer, text
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.async_mode == "eventlet":
-        import eventlet  # monkey-patch only when eventlet is actually used
+        import eventlet  # monkey-patch only when eventlet is actually used, before the web layer is imported
 
         eventlet.monkey_patch()
     elif args.async_mode == "gevent":
@@ -33,11 +94,12 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from groupviz.web import create_app, socketio_of
 
+    token = presenter_token(args)
+    _, viewer, text = banner(args, token)
     app = create_app({"ASYNC_MODE": args.async_mode, "SEED": args.seed, "SCENARIO": args.scenario,
-                      "SPEED": args.speed})
+                      "SPEED": args.speed, "PRESENTER_TOKEN": token, "VIEWER_URL": viewer})
     socketio = socketio_of(app)
-    url = f"http://{args.host}:{args.port}/"
-    print(f"groupviz is running: open {url}  (Ctrl+C to stop)", flush=True)
+    print(text, flush=True)
     kwargs = {}
     if args.async_mode == "threading":
         kwargs["allow_unsafe_werkzeug"] = True

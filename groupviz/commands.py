@@ -66,6 +66,7 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     "step": (_F("ms", "int", False, 1, MAX_STEP_MS),),
     "set_speed": (_F("factor", "number", True, MIN_SPEED, MAX_SPEED),),
     "reset": (_F("seed", "int", False, 0, MAX_SEED), _F("scenario", "id", False)),
+    "replay": (_F("log", "dict"),),
 }
 
 # Group configs that can be set, by Kafka name: (kind, lo, hi). Cross-field rules in check_config.

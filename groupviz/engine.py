@@ -29,6 +29,9 @@ from .sim import LATE, NORMAL, Environment
 log = logging.getLogger(__name__)
 
 BROKER_OFFSETS_MS = 1000  # how often log end offsets are sampled for Burrow's STOP rule
+#: Ops that change only the pacing (or start a new run), not the simulated world: not logged for replay.
+UNLOGGED_OPS = frozenset({"pause", "resume", "step", "set_speed", "reset", "replay"})
+MAX_LOGGED_COMMANDS = 10_000
 QUANTUM_MS = 50          # producer and consumer work happens in 50 ms slices
 MAX_EVENTS = 300
 DEFAULT_SEED = 7
@@ -67,6 +70,8 @@ class Engine:
         self.producer.set_keys(keys.get("mode", "uniform"), keys.get("count"), keys.get("hot_share"))
         self.groups: dict[str, ConsumerGroup] = {}
         self.history = History()
+        self.command_log: list[dict] = []
+        self.log_truncated = False
         self.env.every(QUANTUM_MS, self._tick, priority=NORMAL)
         self.env.every(SAMPLE_MS, self._sample, priority=LATE)
         self.env.every(BROKER_OFFSETS_MS, self._sample_broker_offsets, priority=LATE)
@@ -139,6 +144,11 @@ class Engine:
             log.exception("command %r failed", cmd if isinstance(cmd, dict) else type(cmd))
             return {"ok": False, "error": f"internal error while applying the command ({type(e).__name__}); "
                                           "the server keeps running"}
+        if c.op not in UNLOGGED_OPS:
+            if len(self.command_log) < MAX_LOGGED_COMMANDS:
+                self.command_log.append({"time_ms": self.env.now, "cmd": {"op": c.op, **c.args}})
+            else:
+                self.log_truncated = True
         out = {"ok": True}
         if result:
             out.update(result)
@@ -286,6 +296,43 @@ class Engine:
             raise CommandError(f"unknown scenario '{scenario}'; known: {', '.join(SCENARIOS)}")
         self._build(self.seed if seed is None else seed, scenario)
         return {"seed": self.seed, "scenario": self.scenario, "reset": True}
+
+    # -- replay -----------------------------------------------------------
+    def export_log(self) -> dict:
+        """The run as data: seed, scenario and every state-changing command at its simulated time."""
+        return {"format": "groupviz-log/1", "seed": self.seed, "scenario": self.scenario,
+                "time_ms": self.env.now, "complete": not self.log_truncated, "commands": list(self.command_log)}
+
+    def _op_replay(self, log):
+        """Rebuild the run described by `log` (from export_log): same seed, scenario, commands, times."""
+        if log.get("format") != "groupviz-log/1":
+            raise CommandError("replay: 'log' must be a groupviz command log (format groupviz-log/1)")
+        seed, scenario, end, cmds = log.get("seed"), log.get("scenario"), log.get("time_ms"), log.get("commands")
+        seed = commands.check_value("replay", commands.Field("seed", "int", True, 0, commands.MAX_SEED), seed)
+        if not isinstance(scenario, str) or scenario not in SCENARIOS:
+            raise CommandError(f"replay: unknown scenario; known: {', '.join(SCENARIOS)}")
+        end = commands.check_value("replay", commands.Field("time_ms", "int", True, 0, 7 * 24 * 3600 * 1000), end)
+        if not isinstance(cmds, list) or len(cmds) > MAX_LOGGED_COMMANDS:
+            raise CommandError(f"replay: 'commands' must be a list of at most {MAX_LOGGED_COMMANDS} entries")
+        last = 0
+        for i, entry in enumerate(cmds):
+            if not isinstance(entry, dict) or not isinstance(entry.get("cmd"), dict):
+                raise CommandError(f"replay: command {i} must be an object with 'time_ms' and 'cmd'")
+            t = commands.check_value("replay", commands.Field("time_ms", "int", True, last, end), entry.get("time_ms"))
+            if entry["cmd"].get("op") in UNLOGGED_OPS:
+                raise CommandError(f"replay: command {i} ({entry['cmd'].get('op')}) cannot be replayed")
+            commands.parse(entry["cmd"])
+            last = t
+        fresh = Engine(seed=seed, scenario=scenario)
+        for i, entry in enumerate(cmds):
+            fresh.step(entry["time_ms"] - fresh.env.now)
+            r = fresh.apply(entry["cmd"])
+            if not r["ok"]:
+                raise CommandError(f"replay: command {i} failed when replayed: {r['error']}")
+        fresh.step(end - fresh.env.now)
+        fresh.running, fresh.speed = self.running, self.speed
+        self.__dict__.update(fresh.__dict__)
+        return {"reset": True, "time_ms": self.env.now, "replayed": len(cmds)}
 
     # -- the view ---------------------------------------------------------
     def snapshot(self, history: bool = True, max_events: int | None = None) -> dict:

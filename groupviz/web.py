@@ -1,17 +1,33 @@
 """The web layer: Flask app factory and Socket.IO handlers that only translate.
 
 The only module that imports Flask. JSON in, engine calls out, JSON back.
+
+Roles (groupviz.security): with `PRESENTER_TOKEN` None (the default, and what
+app.py picks for a loopback bind) every browser is the presenter. With a token,
+a browser is the presenter only if it opened `/?token=<token>` (then remembered
+in an HttpOnly, SameSite=Strict cookie) or its Socket.IO client sends
+`auth={"token": ...}`; everyone else is a read-only viewer. The role of a socket
+is decided once, at connect, and kept per sid (not in flask.session).
+
+Hardening: same-origin sockets only (Flask-SocketIO's default
+`cors_allowed_origins=None`), messages above `MAX_HTTP_BUFFER_SIZE` drop the
+connection, a per-client token bucket on commands, a cap on connections, and a
+`command` handler that answers every payload with an `{"ok": ...}` dict.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import os
+import threading
+import time
 from pathlib import Path
 
-from flask import Flask, abort, jsonify, render_template, send_file
-from flask_socketio import SocketIO, emit
+from flask import Flask, Response, abort, jsonify, make_response, render_template, request, send_file
+from flask_socketio import ConnectionRefusedError, SocketIO, emit
 
+from . import security
 from .engine import Engine
 from .realtime import LiveEngine
 
@@ -29,7 +45,49 @@ DEFAULTS = {
     "START_TICKER": True,
     "MAX_HTTP_BUFFER_SIZE": 64 * 1024,
     "SOCKETIO_CLIENT_JS": str(ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"),
+    "PRESENTER_TOKEN": None,      # None: everyone is the presenter (loopback bind); else the secret token
+    "VIEWER_URL": None,           # the link students open (for the QR code); None: this request's root URL
+    "COMMAND_RATE": 20.0,         # commands per second per client (token bucket) ...
+    "COMMAND_BURST": 40,          # ... and the burst it allows
+    "MAX_CONNECTIONS": 5000,      # concurrent Socket.IO clients; more are refused
+    "CLOCK": time.monotonic,      # the rate limiter's clock (tests inject a fake one)
 }
+
+INTERNAL_ERROR = "internal error while handling the command; the server keeps running"
+
+
+class RefuseOversizedPosts:
+    """WSGI guard: a Socket.IO long-polling POST above the size limit gets 413 before python-engineio sees it.
+
+    python-engineio 4.15.1 refuses such a POST itself (400, then it disconnects the
+    session), but that disconnect waits in `Socket.close()` -> `queue.join()` for a
+    poll that a client which got the CLOSE packet never sends, so each oversized POST
+    would pin one request thread (or greenlet) and its socket forever
+    (engineio/server.py handle_request -> disconnect; engineio/socket.py close).
+    Refused here, the client sees a failed POST and drops the transport; the session
+    ends at the ping timeout. WebSocket messages are checked by python-engineio.
+    """
+
+    def __init__(self, app, limit: int, prefix: str = "/socket.io"):
+        self.app = app
+        self.limit = int(limit)
+        self.prefix = prefix
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").startswith(self.prefix):
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = self.limit + 1
+            if length > self.limit:
+                log.warning("refused a %d-byte Socket.IO POST from %s (limit %d)",
+                            length, environ.get("REMOTE_ADDR"), self.limit)
+                body = f"a message may be at most {self.limit} bytes".encode()
+                start_response("413 Content Too Large", [("Content-Type", "text/plain; charset=utf-8"),
+                                                         ("Content-Length", str(len(body))),
+                                                         ("Connection", "close")])
+                return [body]
+        return self.app(environ, start_response)
 
 
 def _plotly_js() -> Path:
@@ -46,22 +104,56 @@ def create_app(config: dict | None = None) -> Flask:
     mode = app.config["ASYNC_MODE"]
     if mode not in ASYNC_MODES:
         raise ValueError(f"async_mode must be one of {', '.join(ASYNC_MODES)}, not {mode!r}")
+    token = app.config["PRESENTER_TOKEN"] or None
 
+    # cors_allowed_origins is left at None: python-engineio then accepts only an Origin equal to
+    # the request's own scheme://Host and answers 400 to any other (tests/test_security.py).
     socketio = SocketIO(app, async_mode=mode, max_http_buffer_size=app.config["MAX_HTTP_BUFFER_SIZE"],
                         json=None)
+    app.wsgi_app = RefuseOversizedPosts(app.wsgi_app, app.config["MAX_HTTP_BUFFER_SIZE"])
     engine = Engine(seed=int(app.config["SEED"]), scenario=app.config["SCENARIO"])
     engine.speed = float(app.config["SPEED"])
     live = LiveEngine(engine, socketio.emit, tick_hz=float(app.config["TICK_HZ"]), sleep=socketio.sleep)
+    clients = security.Clients(int(app.config["MAX_CONNECTIONS"]))
+    limiter = security.RateLimiter(float(app.config["COMMAND_RATE"]), float(app.config["COMMAND_BURST"]),
+                                   app.config["CLOCK"], lock=threading.Lock())
     app.extensions["groupviz"] = live
     app.extensions["groupviz.socketio"] = socketio
+    app.extensions["groupviz.clients"] = clients
+    app.extensions["groupviz.limiter"] = limiter
+
+    def http_role() -> str:
+        return security.role_for(token, request.args.get("token"), request.cookies.get(security.COOKIE_NAME))
+
+    def viewer_url() -> str:
+        return app.config["VIEWER_URL"] or request.url_root
 
     @app.get("/")
     def index():
-        return render_template("index.html", role="presenter")
+        role = http_role()
+        resp = make_response(render_template("index.html", role=role, viewer_url=viewer_url()))
+        if token is not None and security.token_matches(token, request.args.get("token")):
+            resp.set_cookie(security.COOKIE_NAME, token, httponly=True, samesite="Strict", path="/")
+        resp.headers["Referrer-Policy"] = "no-referrer"     # the address may still carry ?token=
+        resp.headers["Cache-Control"] = "no-store"          # the page differs by role
+        return resp
+
+    @app.get("/qr.svg")
+    def qr_svg():
+        import segno
+
+        buf = io.BytesIO()
+        segno.make(viewer_url(), error="m").save(buf, kind="svg", scale=8, border=4, light="#fff",
+                                                 xmldecl=False, omitsize=True, title="groupviz viewer link")
+        svg = buf.getvalue().decode("utf-8")
+        side = svg.split('viewBox="0 0 ', 1)[1].split(" ", 1)[0]
+        svg = svg.replace("<svg ", f'<svg width="{side}" height="{side}" ', 1)   # intrinsic size + viewBox
+        return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-cache"})
 
     @app.get("/healthz")
     def healthz():
-        return jsonify({"ok": True, "ticks": live.ticks, "time_ms": live.engine.time_ms, "error": live.error})
+        return jsonify({"ok": True, "ticks": live.ticks, "time_ms": live.engine.time_ms, "error": live.error,
+                        "running": live.engine.running, "clients": len(clients)})
 
     @app.get("/api/state")
     def api_state():
@@ -81,12 +173,36 @@ def create_app(config: dict | None = None) -> Flask:
 
     @socketio.on("connect")
     def on_connect(auth=None):
-        emit("role", {"role": "presenter"})
+        sid = request.sid
+        role = security.role_for(token, security.auth_token(auth), request.cookies.get(security.COOKIE_NAME))
+        if not clients.add(sid, role):
+            log.warning("refused a connection from %s: %d clients connected, MAX_CONNECTIONS is %d",
+                        request.remote_addr, len(clients), clients.limit)
+            raise ConnectionRefusedError(f"the server is full ({clients.limit} connections); try again later")
+        emit("role", {"role": role})
         emit("snapshot", live.full_snapshot())
 
+    @socketio.on("disconnect")
+    def on_disconnect(*_reason):
+        clients.remove(request.sid)
+        limiter.forget(request.sid)
+
     @socketio.on("command")
-    def on_command(data=None):
-        return live.apply(data)
+    def on_command(*args):
+        # *args: a client may send no payload or several; only the first is the command.
+        return handle_command(request.sid, args[0] if args else None)
+
+    def handle_command(sid: str, data) -> dict:
+        if clients.role(sid) != security.PRESENTER:
+            return {"ok": False, "error": security.READ_ONLY_ERROR}
+        if not limiter.allow(sid):
+            return {"ok": False, "error": limiter.error}
+        try:
+            result = live.apply(data)
+        except Exception:
+            log.exception("command handler failed")
+            return {"ok": False, "error": INTERNAL_ERROR}
+        return result if isinstance(result, dict) and "ok" in result else {"ok": False, "error": INTERNAL_ERROR}
 
     if app.config["START_TICKER"]:
         socketio.start_background_task(live.run_forever)

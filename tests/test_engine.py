@@ -212,3 +212,41 @@ def test_every_assignor_reaches_a_stable_complete_assignment(engine, assignor):
     owned = sorted(tuple(tp) for m in g["members"] for tp in m["partitions"])
     assert owned == [("orders", p) for p in range(6)]
     assert g["assignor"] == assignor
+
+
+def test_exported_command_log_replays_to_the_identical_snapshot():
+    e = Engine(seed=13)
+    for t, cmd in [(7000, {"op": "add_consumer"}), (9100, {"op": "set_assignor", "assignor": "cooperative-sticky"}),
+                   (9500, {"op": "kill_consumer", "member_id": "consumer-2"}), (12000, {"op": "pause"}),
+                   (12000, {"op": "set_keys", "mode": "hot", "hot_share": 0.4}), (15000, {"op": "set_speed", "factor": 2}),
+                   (20000, {"op": "stop_consumer", "member_id": "consumer-1"})]:
+        e.step(t - e.time_ms)
+        e.apply(cmd)
+    e.apply({"op": "nonsense"})
+    e.step(7777)
+    log = json.loads(json.dumps(e.export_log()))
+    assert [c["cmd"]["op"] for c in log["commands"]] == ["add_consumer", "set_assignor", "kill_consumer", "set_keys",
+                                                          "stop_consumer"]
+    other = Engine(seed=1)
+    r = other.apply({"op": "replay", "log": log})
+    assert r["ok"] and r["replayed"] == 5
+    a, b = e.snapshot(), other.snapshot()
+    a.pop("speed"); b.pop("speed"); a.pop("running"); b.pop("running")
+    assert json.dumps(a) == json.dumps(b)
+
+
+@pytest.mark.parametrize("log,message", [
+    ({"format": "x"}, "groupviz command log"),
+    ({"format": "groupviz-log/1", "seed": 1, "scenario": "nope", "time_ms": 0, "commands": []}, "unknown scenario"),
+    ({"format": "groupviz-log/1", "seed": 1, "scenario": "default", "time_ms": 10, "commands": [{"time_ms": 50, "cmd": {"op": "add_consumer"}}]}, "between 0 and 10"),
+    ({"format": "groupviz-log/1", "seed": 1, "scenario": "default", "time_ms": 10, "commands": [{"time_ms": 5, "cmd": {"op": "step"}}]}, "cannot be replayed"),
+    ({"format": "groupviz-log/1", "seed": 1, "scenario": "default", "time_ms": 10, "commands": [{"time_ms": 5, "cmd": {"op": "bogus"}}]}, "unknown op"),
+    ({"format": "groupviz-log/1", "seed": 1, "scenario": "default", "time_ms": 10, "commands": [{"time_ms": 5, "cmd": {"op": "kill_consumer", "member_id": "consumer-9"}}]}, "failed when replayed"),
+])
+def test_bad_replay_logs_are_refused_and_change_nothing(log, message):
+    e = Engine(seed=3)
+    e.step(5000)
+    before = json.dumps(e.snapshot())
+    r = e.apply({"op": "replay", "log": log})
+    assert not r["ok"] and message in r["error"]
+    assert json.dumps(e.snapshot()) == before
