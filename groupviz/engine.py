@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 
-from . import commands
+from . import commands, lessons
 from .assignors import PROTOCOLS
 from .commands import CommandError
 from .consumer import ACTIVE, PAUSED
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 BROKER_OFFSETS_MS = 1000  # how often log end offsets are sampled for Burrow's STOP rule
 #: Ops that change only the pacing (or start a new run), not the simulated world: not logged for replay.
-UNLOGGED_OPS = frozenset({"pause", "resume", "step", "set_speed", "reset", "replay"})
+UNLOGGED_OPS = frozenset({"pause", "resume", "step", "set_speed", "reset", "replay", "lesson"})
 MAX_LOGGED_COMMANDS = 10_000
 QUANTUM_MS = 50          # producer and consumer work happens in 50 ms slices
 MAX_EVENTS = 300
@@ -72,6 +72,7 @@ class Engine:
         self.history = History()
         self.command_log: list[dict] = []
         self.log_truncated = False
+        self.lesson: dict | None = None
         self.env.every(QUANTUM_MS, self._tick, priority=NORMAL)
         self.env.every(SAMPLE_MS, self._sample, priority=LATE)
         self.env.every(BROKER_OFFSETS_MS, self._sample_broker_offsets, priority=LATE)
@@ -297,6 +298,41 @@ class Engine:
         self._build(self.seed if seed is None else seed, scenario)
         return {"seed": self.seed, "scenario": self.scenario, "reset": True}
 
+    # -- lessons ----------------------------------------------------------
+    def _op_lesson(self, lesson, step=0):
+        spec = lessons.BY_ID.get(lesson)
+        if spec is None:
+            raise CommandError(f"no lesson '{lesson}'; lessons: {', '.join(lessons.BY_ID)}")
+        if step >= len(spec["steps"]):
+            raise CommandError(f"lesson '{lesson}' has steps 0 to {len(spec['steps']) - 1}")
+        current = self.lesson if self.lesson and self.lesson["id"] == lesson else None
+        skipped = []
+        reset = False
+        if current is None or step == 0:
+            if spec["scenario"] not in SCENARIOS:
+                raise CommandError(f"lesson '{lesson}' needs scenario '{spec['scenario']}', which is not available")
+            running, speed = self.running, self.speed
+            self._build(spec["seed"], spec["scenario"])
+            self.running, self.speed = running, speed
+            reset = True
+            todo = range(0, step + 1)
+        elif step > current["step"]:
+            todo = range(current["step"] + 1, step + 1)
+        else:
+            todo = range(0)
+        for k in todo:
+            for action in spec["steps"][k]["actions"]:
+                r = self.apply(action)
+                if not r["ok"]:
+                    skipped.append({"step": k, "op": action["op"], "error": r["error"]})
+        self.lesson = {"id": lesson, "step": step, "steps": len(spec["steps"])}
+        self.event("lesson_step", lesson=lesson, step=step, title=spec["title"],
+                   narration=spec["steps"][step]["narration"])
+        out = {"lesson": dict(self.lesson), "skipped": skipped}
+        if reset:
+            out["reset"] = True
+        return out
+
     # -- replay -----------------------------------------------------------
     def export_log(self) -> dict:
         """The run as data: seed, scenario and every state-changing command at its simulated time."""
@@ -343,6 +379,7 @@ class Engine:
         snap = {
             "time_ms": self.env.now, "running": self.running, "speed": self.speed, "seed": self.seed,
             "scenario": self.scenario, "scenarios": {k: v["title"] for k, v in SCENARIOS.items()},
+            "lesson": dict(self.lesson) if self.lesson else None,
             "topics": [self.topic.snapshot()],
             "producer": self.producer.snapshot(list(self.groups)),
             "groups": groups,

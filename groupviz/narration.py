@@ -14,6 +14,8 @@ def describe(ev: dict) -> tuple[str, str] | None:
     t = ev["type"]
     g = ev.get("group_id", "")
     m = ev.get("member_id", "")
+    if t == "lesson_step":
+        return (f"lesson: {ev['title']['en']}, step {ev['step'] + 1}", f"课程：{ev['title']['zh']}，第 {ev['step'] + 1} 步")
     if t == "state":
         return (f"{g}: {ev['previous']} → {ev['state']}", f"{g}：{ev['previous']} → {ev['state']}")
     if t == "consumer_added":

@@ -1,0 +1,207 @@
+"""Scripted lessons: steps with narration (en/zh), the actions each step performs,
+and what to notice. The presenter's page walks through them; every viewer sees
+the same step because the current lesson is part of the snapshot.
+
+A step's `actions` are ordinary commands, applied when the step is entered
+going forward (going back only shows the text again). Step 0 of every lesson
+resets the engine to the lesson's scenario and seed.
+"""
+
+from __future__ import annotations
+
+
+def T(en: str, zh: str) -> dict:
+    return {"en": en, "zh": zh}
+
+
+def step(narration, notice, actions=(), wait_ms=0):
+    return {"narration": narration, "notice": notice, "actions": list(actions), "wait_ms": wait_ms}
+
+
+LESSONS: list[dict] = [
+    {
+        "id": "competing",
+        "title": T("1. Competing consumers and the 1/N model", "1. 竞争消费与 1/N 模型"),
+        "scenario": "competition", "seed": 7,
+        "steps": [
+            step(T("One producer, two groups reading the same topic. 'queue' is a share group: each record goes to a "
+                   "random live member, the seed's 'competition by random'. 'g1' is a classic group: each partition "
+                   "belongs to one member, the seed's 'competition by sharding'.",
+                   "一个生产者，两个组读取同一个主题。'queue' 是共享组：每条记录随机交给一个存活成员，即种子文档中的"
+                   "“随机竞争”。'g1' 是经典消费者组：每个分区只属于一个成员，即“分片竞争”。"),
+                 T("Both groups receive every record; inside a group, exactly one member wins each record.",
+                   "两个组都会收到每一条记录；在组内，每条记录只有一个成员获胜。")),
+            step(T("Look at the probability panel. With N members, one member wins a given record with probability "
+                   "1/N. The seed's P_win(i) = 1/N × 1/M is the chance that member i wins one particular record out of "
+                   "a batch of M — a (member, record) pair.",
+                   "看概率面板。N 个成员时，某个成员赢得某条记录的概率是 1/N。种子文档的 P_win(i) = 1/N × 1/M "
+                   "是成员 i 赢得一批 M 条记录中某一条特定记录的概率——即一个（成员，记录）对。"),
+                 T("Measured win shares converge to 1/N; the chi-square p-value stays high.",
+                   "实测获胜比例逐渐接近 1/N；卡方检验的 p 值保持较高。"), wait_ms=10_000),
+            step(T("Add a consumer to the share group: N grows, so every share drops to 1/(N+1).",
+                   "向共享组添加一个消费者：N 变大，每个成员的份额降到 1/(N+1)。"),
+                 T("No rebalance is needed to share records: any member may take any record.",
+                   "共享记录不需要再均衡：任何成员都可以取任何记录。"),
+                 actions=[{"op": "add_consumer", "group_id": "queue"}], wait_ms=10_000),
+            step(T("In the sharded group, a member's share is set by the partitions it owns and by the keys, not by "
+                   "chance: compare the throughput of g1's members.",
+                   "在分片组中，成员的份额由它拥有的分区和键决定，而不是由运气决定：比较 g1 各成员的吞吐量。"),
+                 T("g1's shares follow partition ownership; with a hot key they would be very unequal.",
+                   "g1 的份额取决于分区归属；如果有热点键，份额会非常不均。")),
+        ],
+    },
+    {
+        "id": "idle",
+        "title": T("2. More consumers than partitions", "2. 消费者多于分区"),
+        "scenario": "default", "seed": 7,
+        "steps": [
+            step(T("Six partitions, three consumers: range gives each consumer two partitions.",
+                   "六个分区，三个消费者：range 分配器给每个消费者两个分区。"),
+                 T("Each partition has exactly one owner in the group.", "组内每个分区恰好只有一个所有者。"),
+                 wait_ms=8000),
+            step(T("Add three consumers: six partitions, six consumers, one partition each.",
+                   "再加三个消费者：六个分区、六个消费者，每人一个分区。"),
+                 T("Every consumer now has exactly one partition; throughput per consumer halves.",
+                   "现在每个消费者恰好一个分区；每个消费者的吞吐量减半。"),
+                 actions=[{"op": "add_consumer"}] * 3, wait_ms=6000),
+            step(T("Add a seventh consumer. There is no partition left for it.",
+                   "添加第七个消费者。已经没有分区可以分给它了。"),
+                 T("consumer-7 is in the group, heartbeats, and owns nothing: it is idle. A partition is never "
+                   "shared inside a classic group, so more consumers than partitions adds no throughput.",
+                   "consumer-7 在组里、发送心跳，却没有任何分区：它是空闲的。经典组内分区从不共享，所以消费者多于分区"
+                   "不会增加吞吐量。"),
+                 actions=[{"op": "add_consumer"}], wait_ms=6000),
+        ],
+    },
+    {
+        "id": "crash-vs-leave",
+        "title": T("3. Crash versus graceful leave", "3. 崩溃与优雅离开"),
+        "scenario": "default", "seed": 7,
+        "steps": [
+            step(T("Three consumers share six partitions. Each heartbeats every heartbeat.interval.ms (2 s).",
+                   "三个消费者分担六个分区。每个消费者每隔 heartbeat.interval.ms（2 秒）发送一次心跳。"),
+                 T("The group is Stable; note the generation.", "组处于 Stable；记下代数（generation）。"), wait_ms=8000),
+            step(T("Kill consumer-2. A crashed process sends no LeaveGroup: the coordinator does not know yet.",
+                   "杀掉 consumer-2。崩溃的进程不会发送 LeaveGroup：协调者此时还不知道。"),
+                 T("consumer-2 shows 'crashed' but still owns its partitions; their lag climbs until "
+                   "session.timeout.ms (6 s) after its last heartbeat, then a rebalance hands them over.",
+                   "consumer-2 显示“崩溃”，但仍拥有它的分区；这些分区的积压不断上升，直到最后一次心跳后 "
+                   "session.timeout.ms（6 秒），随后再均衡把它们交给别人。"),
+                 actions=[{"op": "kill_consumer", "member_id": "consumer-2"}], wait_ms=9000),
+            step(T("Now stop consumer-3 gracefully: it commits its offsets and sends LeaveGroup.",
+                   "现在优雅地停止 consumer-3：它先提交位移，再发送 LeaveGroup。"),
+                 T("The rebalance starts at once (others learn it at their next heartbeat), no 6 s wait, and no "
+                   "record is processed twice.",
+                   "再均衡立即开始（其他成员在下一次心跳时得知），不用等 6 秒，也没有记录被重复处理。"),
+                 actions=[{"op": "stop_consumer", "member_id": "consumer-3"}], wait_ms=5000),
+        ],
+    },
+    {
+        "id": "eager-vs-coop",
+        "title": T("4. Eager versus cooperative rebalancing", "4. Eager 与 cooperative 再均衡"),
+        "scenario": "cooperative", "seed": 7,
+        "steps": [
+            step(T("Two groups read the same topic: 'eager' uses range (eager protocol), 'coop' uses "
+                   "cooperative-sticky (KIP-429).",
+                   "两个组读取同一个主题：'eager' 使用 range（eager 协议），'coop' 使用 cooperative-sticky（KIP-429）。"),
+                 T("Both are Stable with three members each.", "两个组都处于 Stable，各有三个成员。"), wait_ms=8000),
+            step(T("Slow down time, then add one consumer to each group.", "把时间放慢，然后给每个组各加一个消费者。"),
+                 T("Eager: every member revokes all its partitions before rejoining: throughput drops to zero "
+                   "(the band on the chart). Cooperative: members keep their partitions; only the one that moves is "
+                   "revoked, in a second rebalance.",
+                   "Eager：每个成员在重新加入前撤销全部分区，吞吐量降到零（图上的阴影带）。Cooperative：成员保留分区；"
+                   "只有需要移动的那个分区被撤销，并在第二次再均衡中交出。"),
+                 actions=[{"op": "set_speed", "factor": 0.5}, {"op": "add_consumer", "group_id": "eager"},
+                          {"op": "add_consumer", "group_id": "coop"}], wait_ms=6000),
+            step(T("Look at the rebalance timeline: 'coop' went through two generations, 'eager' through one.",
+                   "看再均衡时间线：'coop' 经历了两代，'eager' 只有一代。"),
+                 T("Cooperative costs an extra round but never stops the world.",
+                   "Cooperative 多一轮再均衡，但从不“全体停顿”。"),
+                 actions=[{"op": "set_speed", "factor": 1}]),
+        ],
+    },
+    {
+        "id": "hot-key",
+        "title": T("5. A hot key skews one partition", "5. 热点键导致分区倾斜"),
+        "scenario": "hot-key", "seed": 7,
+        "steps": [
+            step(T("Half of the records carry the same key. Kafka's partitioner hashes the key (murmur2), so they all "
+                   "land in one partition.",
+                   "一半的记录使用同一个键。Kafka 的分区器对键做哈希（murmur2），所以它们全都落进同一个分区。"),
+                 T("One partition's log end offset grows much faster; its owner is saturated while others idle.",
+                   "一个分区的日志末端位移增长得快得多；它的所有者满负荷，其他成员却很空闲。"), wait_ms=10_000),
+            step(T("Add consumers: the hot partition still has one owner.", "添加消费者：热点分区仍然只有一个所有者。"),
+                 T("Adding consumers cannot split a partition: the hot partition's lag keeps growing.",
+                   "增加消费者无法拆分分区：热点分区的积压继续增长。"),
+                 actions=[{"op": "add_consumer"}, {"op": "add_consumer"}], wait_ms=10_000),
+            step(T("Switch the producer back to uniform keys.", "把生产者切回均匀分布的键。"),
+                 T("The load spreads again and the hot partition drains.", "负载重新分散，热点分区的积压被消化。"),
+                 actions=[{"op": "set_keys", "mode": "uniform"}], wait_ms=10_000),
+        ],
+    },
+    {
+        "id": "lag",
+        "title": T("6. Lag builds up and catches up", "6. 积压的形成与追赶"),
+        "scenario": "default", "seed": 7,
+        "steps": [
+            step(T("Three consumers can process 20 records/s each: 60/s of capacity for 30/s of traffic.",
+                   "三个消费者每个每秒能处理 20 条：容量 60 条/秒，流量 30 条/秒。"),
+                 T("Lag stays small: it is just what arrived since the last commit.",
+                   "积压很小：只是上次提交之后到达的记录。"), wait_ms=8000),
+            step(T("Raise the producer to 90 records/s, above capacity.", "把生产速率提高到每秒 90 条，超过容量。"),
+                 T("Lag in records grows by about 30/s; lag in time (age of the oldest unread record) grows too. "
+                   "Burrow's status turns WARN: offsets move but lag never shrinks.",
+                   "按记录数计的积压每秒增加约 30 条；按时间计的积压（最旧未读记录的年龄）也在增长。"
+                   "Burrow 状态变为 WARN：位移在前进，但积压从不减少。"),
+                 actions=[{"op": "set_producer_rate", "rate": 90}], wait_ms=15_000),
+            step(T("Drop the producer to 20 records/s.", "把生产速率降到每秒 20 条。"),
+                 T("Consumers now have 40/s of spare capacity: lag drains, then Burrow says OK again.",
+                   "消费者现在有每秒 40 条的富余容量：积压被消化，Burrow 重新显示 OK。"),
+                 actions=[{"op": "set_producer_rate", "rate": 20}], wait_ms=15_000),
+        ],
+    },
+    {
+        "id": "at-least-once",
+        "title": T("7. At least once: duplicates after a crash", "7. 至少一次：崩溃后的重复处理"),
+        "scenario": "default", "seed": 7,
+        "steps": [
+            step(T("Commit less often: auto.commit.interval.ms = 5000.", "降低提交频率：auto.commit.interval.ms = 5000。"),
+                 T("Committed offsets now trail what consumers have processed by up to 5 s.",
+                   "已提交位移现在最多落后实际处理进度 5 秒。"),
+                 actions=[{"op": "set_config", "config": {"auto.commit.interval.ms": 5000}}], wait_ms=10_000),
+            step(T("Kill consumer-1 between two commits.", "在两次提交之间杀掉 consumer-1。"),
+                 T("Its new owner starts from the last committed offset: the records consumer-1 processed after that "
+                   "commit are processed again. The duplicates counter shows how many.",
+                   "新的所有者从最后一次提交的位移开始读：consumer-1 在那次提交之后处理过的记录会被再处理一遍。"
+                   "重复计数器显示有多少条。"),
+                 actions=[{"op": "kill_consumer", "member_id": "consumer-1"}], wait_ms=12_000),
+            step(T("That is Kafka's default delivery guarantee: at least once. Shorter commit intervals mean fewer "
+                   "duplicates, never zero without transactions.",
+                   "这就是 Kafka 默认的投递保证：至少一次。提交间隔越短，重复越少，但没有事务就不可能为零。"),
+                 T("Compare: a graceful stop commits first, so it causes no duplicates.",
+                   "对比：优雅停止会先提交，所以不会产生重复。")),
+        ],
+    },
+    {
+        "id": "seed-demo",
+        "title": T("8. The seed's own demo: 1 producer, 5 consumers, 10 records", "8. 种子文档的示例：1 个生产者、5 个消费者、10 条记录"),
+        "scenario": "seed-demo", "seed": 7,
+        "steps": [
+            step(T("The seed's Python example: a producer puts data_0 … data_9 on a queue, five consumers take them "
+                   "and put results on a results queue.",
+                   "种子文档中的 Python 示例：生产者把 data_0 … data_9 放进队列，五个消费者取走它们并把结果放进结果队列。"),
+                 T("Each record is won by one consumer at random; its result travels back to the producer.",
+                   "每条记录随机地被一个消费者赢得；处理结果回到生产者。"), wait_ms=5000),
+            step(T("Count the wins per consumer: with N = 5 and M = 10, each expects M/N = 2, with binomial spread.",
+                   "数一数每个消费者赢了几条：N = 5、M = 10 时，每个消费者的期望是 M/N = 2 条，并有二项分布的波动。"),
+                 T("'results back' equals 'sent' once every record is processed.", "当所有记录处理完，“返回结果”等于“已发送”。")),
+        ],
+    },
+]
+
+BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
+
+
+def listing() -> list[dict]:
+    """GET /api/lessons: ids, titles and step counts (both languages)."""
+    return [{"id": x["id"], "title": x["title"], "scenario": x["scenario"], "steps": len(x["steps"])} for x in LESSONS]
