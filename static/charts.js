@@ -1,0 +1,281 @@
+// The two Plotly charts: lag over time per consumer and throughput per consumer.
+// Bounded history: the snapshot's `history` seeds the series, each tick appends a
+// sample every SAMPLE_MS simulated ms, and at most MAX_POINTS are kept. Drawing is
+// throttled to a few frames a second; rebalances are shaded bands on both charts.
+import { t } from "./i18n.js";
+
+export const MAX_POINTS = 240;
+const SAMPLE_MS = 500;
+const DRAW_EVERY_MS = 330;
+const WINDOW_S = 120;
+const BAND_FILL = "rgba(100, 116, 139, 0.16)";
+const BAND_LINE = "rgba(100, 116, 139, 0.55)";
+const TOTAL_COLOR = "#374151";
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", sans-serif';
+
+function padTo(arr, n) {
+  while (arr.length < n) arr.unshift(null);
+  return arr;
+}
+
+function memberOrder(a, b) {
+  const na = parseInt(String(a).replace(/^\D+/, ""), 10);
+  const nb = parseInt(String(b).replace(/^\D+/, ""), 10);
+  if (Number.isFinite(na) && Number.isFinite(nb) && na !== nb) return na - nb;
+  return String(a).localeCompare(String(b));
+}
+
+export class Charts {
+  constructor(lagEl, tpEl, colors) {
+    this.lagEl = lagEl;
+    this.tpEl = tpEl;
+    this.colors = colors;
+    this.timer = null;
+    this.lastDraw = 0;
+    this.lastDrawMs = 0;
+    this.traceCount = 0;
+    this.reset();
+  }
+
+  reset() {
+    this.groupId = null;      // the group the charts show
+    this.times = [];          // sample times (simulated ms), shared by every group
+    this.groups = new Map();  // group id -> {lag: Map(member -> []), tp: Map, total: [], rebalances: []}
+    this.now = 0;
+    this.bandKey = "";
+    this.dirty = true;
+  }
+
+  record(groupId) {
+    let rec = this.groups.get(groupId);
+    if (!rec) {
+      rec = { lag: new Map(), tp: new Map(), total: new Array(this.times.length).fill(null), rebalances: [] };
+      this.groups.set(groupId, rec);
+    }
+    return rec;
+  }
+
+  /** Show this group's series (every group's series are kept, so switching loses nothing). */
+  select(groupId) {
+    if (groupId === this.groupId) return;
+    this.groupId = groupId;
+    this.bandKey = "";
+    this.dirty = true;
+  }
+
+  /** Start over from a full snapshot (with `history`). */
+  seed(snap) {
+    const selected = this.groupId;
+    this.reset();
+    this.groupId = selected;
+    const h = snap.history;
+    if (h && Array.isArray(h.time_ms) && h.groups) {
+      const n = Math.min(h.time_ms.length, MAX_POINTS);
+      this.times = h.time_ms.slice(h.time_ms.length - n);
+      for (const [gid, gh] of Object.entries(h.groups)) {
+        const rec = this.record(gid);
+        for (const [mid, arr] of Object.entries(gh.lag || {})) rec.lag.set(mid, padTo((arr || []).slice(-n), n));
+        for (const [mid, arr] of Object.entries(gh.throughput || {})) rec.tp.set(mid, padTo((arr || []).slice(-n), n));
+        if (Array.isArray(gh.total_lag)) {
+          rec.total = padTo(gh.total_lag.slice(-n), n);
+        } else {
+          const plag = Object.values(gh.partition_lag || {});
+          const source = plag.length ? plag : [...rec.lag.values()];
+          rec.total = this.times.map((_, i) => {
+            let sum = null;
+            for (const arr of source) {
+              const v = arr[arr.length - n + i];
+              if (v !== null && v !== undefined) sum = (sum || 0) + v;
+            }
+            return sum;
+          });
+        }
+      }
+    }
+    this.ingest(snap);
+    this.dirty = true;
+  }
+
+  /** Append the tick's values when SAMPLE_MS simulated ms have passed since the last sample. */
+  ingest(snap) {
+    const now = snap.time_ms;
+    const last = this.times.length ? this.times[this.times.length - 1] : null;
+    if (last !== null && now < last) {
+      // Time went backwards: the simulation was reset.
+      const selected = this.groupId;
+      this.reset();
+      this.groupId = selected;
+    }
+    this.now = now;
+    const groups = snap.groups || [];
+    for (const g of groups) this.record(g.group_id).rebalances = g.rebalances || [];
+    const shown = this.groups.get(this.groupId);
+    const bandKey = shown ? shown.rebalances.map((r) => `${r.generation}:${r.start_ms}:${r.end_ms}`).join(",") : "";
+    if (bandKey !== this.bandKey) {
+      this.bandKey = bandKey;
+      this.dirty = true;
+    }
+    const lastT = this.times.length ? this.times[this.times.length - 1] : null;
+    if (lastT !== null && now - lastT < SAMPLE_MS) return;
+
+    const n = this.times.length;
+    this.times.push(now);
+    const live = new Set();
+    for (const g of groups) {
+      live.add(g.group_id);
+      const rec = this.record(g.group_id);
+      const seen = new Set();
+      for (const m of g.members || []) {
+        seen.add(m.member_id);
+        if (!rec.lag.has(m.member_id)) rec.lag.set(m.member_id, new Array(n).fill(null));
+        if (!rec.tp.has(m.member_id)) rec.tp.set(m.member_id, new Array(n).fill(null));
+        rec.lag.get(m.member_id).push(m.lag ?? null);
+        rec.tp.get(m.member_id).push(m.throughput ?? null);
+      }
+      for (const map of [rec.lag, rec.tp]) {
+        for (const [mid, arr] of map) if (!seen.has(mid)) arr.push(null);
+      }
+      rec.total.push(g.lag ?? null);
+    }
+    for (const [gid, rec] of this.groups) {
+      if (live.has(gid)) continue;
+      for (const map of [rec.lag, rec.tp]) for (const arr of map.values()) arr.push(null);
+      rec.total.push(null);
+    }
+    this.trim();
+    this.dirty = true;
+  }
+
+  trim() {
+    const extra = this.times.length - MAX_POINTS;
+    if (extra <= 0) return;
+    this.times.splice(0, extra);
+    for (const [gid, rec] of this.groups) {
+      rec.total.splice(0, extra);
+      for (const map of [rec.lag, rec.tp]) {
+        for (const [mid, arr] of map) {
+          arr.splice(0, extra);
+          if (arr.every((v) => v === null)) map.delete(mid);
+        }
+      }
+      if (!rec.lag.size && !rec.tp.size && rec.total.every((v) => v === null)) this.groups.delete(gid);
+    }
+  }
+
+  /** Ask for a redraw; at most one every DRAW_EVERY_MS. */
+  schedule() {
+    if (!this.dirty || this.timer !== null) return;
+    // Many traces (a big scenario) cost more to draw: draw less often.
+    const every = Math.max(DRAW_EVERY_MS, Math.min(2000, (this.lastDrawMs || 0) * 8));
+    const wait = Math.max(0, every - (performance.now() - this.lastDraw));
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.draw();
+    }, wait);
+  }
+
+  /** Redraw now (after a language change, for instance). */
+  redraw() {
+    this.dirty = true;
+    if (this.timer !== null) { clearTimeout(this.timer); this.timer = null; }
+    this.draw();
+  }
+
+  xRange() {
+    const nowS = this.now / 1000;
+    const firstS = this.times.length ? this.times[0] / 1000 : nowS;
+    const end = Math.max(nowS, firstS + 30);
+    const start = Math.max(firstS, end - WINDOW_S);
+    return [start, end];
+  }
+
+  shapes(range) {
+    const shapes = [];
+    const annotations = [];
+    const rec = this.groups.get(this.groupId);
+    let lastLabel = -Infinity;
+    for (const r of rec ? rec.rebalances : []) {
+      const x0 = r.start_ms / 1000;
+      const x1 = (r.end_ms ?? this.now) / 1000;
+      if (x1 < range[0] || x0 > range[1]) continue;
+      // Very short rebalances are still drawn visibly (at least ~0.4 s wide).
+      const w = Math.max(x1 - x0, (range[1] - range[0]) / 300);
+      shapes.push({
+        type: "rect", xref: "x", yref: "paper", x0, x1: x0 + w, y0: 0, y1: 1,
+        fillcolor: BAND_FILL, line: { width: 1, color: BAND_LINE, dash: "dot" }, layer: "below",
+      });
+      if (x0 - lastLabel < (range[1] - range[0]) * 0.07) continue; // labels would overlap
+      lastLabel = x0;
+      annotations.push({
+        x: x0, xref: "x", y: 1, yref: "paper", yanchor: "top", xanchor: "left", showarrow: false,
+        text: t("tl.gen", { g: r.generation }), font: { size: 11, color: "#475569", family: FONT },
+      });
+    }
+    return { shapes, annotations };
+  }
+
+  traces(map, total) {
+    const x = this.times.map((ms) => ms / 1000);
+    const ids = [...map.keys()].sort(memberOrder);
+    const out = ids.map((mid) => ({
+      type: "scatter", mode: "lines", name: mid, x, y: map.get(mid).slice(),
+      line: { color: this.colors.get(mid), width: 3 },
+      connectgaps: false,
+      hovertemplate: `${mid}: %{y}<extra></extra>`,
+    }));
+    if (total) {
+      out.push({
+        type: "scatter", mode: "lines", name: t("chart.total"), x, y: total.slice(),
+        line: { color: TOTAL_COLOR, width: 2, dash: "dot" },
+        hovertemplate: `${t("chart.total")}: %{y}<extra></extra>`,
+      });
+    }
+    return out;
+  }
+
+  yMax(traces) {
+    let max = 0;
+    for (const tr of traces) for (const v of tr.y) if (v !== null && v !== undefined && v > max) max = v;
+    return max > 0 ? max * 1.12 : 1;
+  }
+
+  layout(range, extras, yMax, narrow, nTraces) {
+    const legend = narrow
+      ? { orientation: "h", x: 0, xanchor: "left", y: -0.14, yanchor: "top", font: { size: 12 }, bgcolor: "rgba(0,0,0,0)" }
+      : { orientation: "v", x: 1.01, xanchor: "left", y: 1, yanchor: "top", font: { size: 12 }, bgcolor: "rgba(0,0,0,0)" };
+    return {
+      margin: { l: 52, r: 10, t: 6, b: narrow ? 24 : 38 },
+      paper_bgcolor: "rgba(0,0,0,0)",
+      plot_bgcolor: "#ffffff",
+      font: { family: FONT, size: 13, color: "#1f2937" },
+      xaxis: {
+        range, title: { text: narrow ? "" : t("chart.x"), font: { size: 12 }, standoff: 2 },
+        showgrid: true, gridcolor: "#eef0f3", zeroline: false, fixedrange: true, ticksuffix: " s",
+      },
+      yaxis: { range: [0, yMax], gridcolor: "#eef0f3", zeroline: true, zerolinecolor: "#d1d5db", fixedrange: true, automargin: true },
+      showlegend: nTraces <= 13,
+      legend,
+      hovermode: "x unified",
+      shapes: extras.shapes,
+      annotations: extras.annotations,
+    };
+  }
+
+  draw() {
+    if (typeof window.Plotly === "undefined") return;
+    const t0 = performance.now();
+    this.lastDraw = t0;
+    this.dirty = false;
+    const range = this.xRange();
+    const extras = this.shapes(range);
+    const config = { displayModeBar: false, responsive: true, scrollZoom: false, doubleClick: false };
+    const rec = this.groups.get(this.groupId) || { lag: new Map(), tp: new Map(), total: [] };
+    const lag = this.traces(rec.lag, rec.total);
+    const tp = this.traces(rec.tp, null);
+    const narrow = this.lagEl.clientWidth > 0 && this.lagEl.clientWidth < 560;
+    window.Plotly.react(this.lagEl, lag, this.layout(range, extras, this.yMax(lag), narrow, lag.length), config);
+    window.Plotly.react(this.tpEl, tp, this.layout(range, extras, this.yMax(tp), narrow, tp.length), config);
+    this.lastDrawMs = performance.now() - t0;
+    this.traceCount = lag.length;
+  }
+}

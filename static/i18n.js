@@ -1,0 +1,343 @@
+// Message catalogue for every string the page shows (English and Chinese).
+// Static text in the template carries data-i18n / data-i18n-title / data-i18n-aria /
+// data-i18n-placeholder attributes; dynamic text asks t(key, params).
+// Kafka's own names (group states, config keys, assignor names) stay untranslated,
+// as Kafka's tools print them.
+
+const MESSAGES = {
+  en: {
+    "app.subtitle": "Kafka consumer groups, live",
+    "lang.label": "Language",
+    "role.viewer": "viewer",
+    "role.viewer.title": "You are watching: the controls belong to the presenter.",
+    "conn.connecting": "Connecting…",
+    "conn.lost": "Connection lost: reconnecting…",
+    "conn.ok": "live",
+    "conn.offline": "offline",
+
+    "hdr.group": "Group",
+    "hdr.generation": "generation",
+    "hdr.generation.title": "Generation: goes up by one each time a rebalance completes its join phase.",
+    "hdr.time": "sim time",
+    "hdr.time.title": "Simulated time since the start of the scenario.",
+    "ctl.resume": "Run",
+    "ctl.resume.title": "Resume the simulation (Space)",
+    "ctl.pause": "Pause",
+    "ctl.pause.title": "Pause the simulation (Space)",
+    "ctl.step": "Step",
+    "ctl.step.title": "Advance 0.5 s of simulated time (only while paused)",
+    "ctl.speed": "Speed",
+    "ctl.speed.title": "Simulation speed: 1× is real time, 0.1× is slow motion",
+    "ctl.reset": "Reset",
+    "ctl.scenario": "Scenario",
+    "ctl.scenario.title": "Pick a scenario: the simulation restarts with it",
+    "err.server": "The simulation stopped: {error}. Press Reset to recover.",
+    "ctl.reset.title": "Start the scenario again from time 0",
+
+    "gs.Empty": "Empty: the group has no members. It may still hold committed offsets.",
+    "gs.PreparingRebalance": "PreparingRebalance: membership changed. The coordinator waits for every member to (re)send JoinGroup; with an eager assignor everyone has revoked all partitions.",
+    "gs.CompletingRebalance": "CompletingRebalance: the leader computes the assignment; the coordinator waits for its SyncGroup.",
+    "gs.Stable": "Stable: every member has its partitions and heartbeats; records flow.",
+    "gs.Dead": "Dead: the group has no members and no metadata and is being removed.",
+    "gs.unknown": "Group state as the coordinator reports it.",
+
+    "prod.title": "Producer",
+    "prod.rate": "rate",
+    "prod.rate.unit": "records/s",
+    "prod.rate.title": "Records the producer sends per second (press Enter to apply)",
+    "prod.keys": "keys",
+    "prod.keys.uniform": "uniform over {count} keys",
+    "prod.keys.hot": "{share}% to one hot key, {count} keys",
+    "prod.keys.other": "{mode}, {count} keys",
+    "prod.keys.null": "no key: the partitioner spreads records",
+    "prod.keys.title": "How records get keys: the key's hash picks the partition",
+    "prod.mode.uniform": "uniform",
+    "prod.mode.hot": "hot key",
+    "prod.mode.null": "no key",
+    "prod.sent": "sent",
+    "prod.results": "results back",
+    "prod.outstanding": "outstanding",
+    "prod.latency": "latency p50 / p95",
+    "prod.explain": "Each record goes to one partition (by key hash). Whoever owns that partition processes it and sends the result back.",
+
+    "flow.records": "records",
+    "flow.poll": "poll",
+    "flow.results": "results",
+
+    "topic.title": "Topic",
+    "topic.partitions": "{n} partitions",
+    "topic.end": "end",
+    "topic.end.title": "Log end offset: the offset the next produced record will get",
+    "topic.committed": "committed",
+    "topic.committed.title": "Committed offset: the next record the group will read",
+    "topic.lag": "lag",
+    "topic.lag.title": "Lag = log end offset − committed offset ('-' until the group commits)",
+    "topic.unassigned": "unassigned",
+    "topic.none": "No partitions",
+
+    "group.title": "Group",
+    "group.assignor": "assignor",
+    "group.assignor.title": "Partition assignment strategy; changing it triggers a rebalance",
+    "group.protocol.eager": "eager: everyone revokes everything",
+    "group.protocol.cooperative": "cooperative: only moved partitions pause",
+    "group.add": "+ Add consumer",
+    "group.add.title": "Start a new consumer in this group (it sends JoinGroup → rebalance)",
+    "group.empty": "No consumers: add one to start reading.",
+    "group.select": "group",
+    "group.pwin": "P(record → consumer i) = 1/N with N = {n} active",
+    "group.pwin.title": "Each record goes to exactly one consumer: the owner of its partition. With partitions spread evenly each consumer gets about 1/N of the records.",
+
+    "card.leader": "leader",
+    "card.leader.title": "Group leader: this member runs the assignor and sends the assignment in SyncGroup",
+    "card.partitions.none": "no partitions",
+    "card.throughput": "throughput",
+    "card.lag": "lag",
+    "card.processed": "processed",
+    "card.rate": "max rate",
+    "card.rate.title": "Records per second this consumer can process (press Enter to apply)",
+    "card.unit.rps": "/s",
+    "card.kill": "Kill",
+    "card.kill.title": "Crash this consumer: no LeaveGroup, the coordinator notices after session.timeout.ms",
+    "card.stop": "Stop",
+    "card.stop.title": "Graceful shutdown: commit offsets, send LeaveGroup (immediate rebalance)",
+    "card.pause": "Pause",
+    "card.pause.title": "Pause fetching (heartbeats continue, partitions stay assigned)",
+    "card.resume": "Resume",
+    "card.resume.title": "Resume fetching",
+    "card.crashed.in": "crashed: expelled in {s} s",
+    "card.crashed.now": "crashed: being expelled…",
+    "card.leaving": "leaving: sent LeaveGroup",
+    "card.paused": "paused: heartbeats continue",
+
+    "ms.active": "active",
+    "ms.paused": "paused",
+    "ms.crashed": "crashed",
+    "ms.leaving": "leaving",
+    "phase.unjoined": "not joined",
+    "phase.joining": "joining",
+    "phase.syncing": "syncing",
+    "phase.stable": "",
+    "phase.title": "Where this member is in the rebalance protocol: JoinGroup → SyncGroup → stable",
+
+    "chart.lag": "Lag over time (records behind)",
+    "chart.throughput": "Throughput per consumer (records/s)",
+    "chart.x": "simulated time (s)",
+    "chart.total": "group total",
+    "chart.rebalance": "rebalance",
+    "chart.waiting": "waiting for data…",
+
+    "tl.title": "Rebalances",
+    "tl.gen": "gen {g}",
+    "tl.moved": "{n} moved",
+    "tl.duration": "{s} s",
+    "tl.running": "in progress",
+    "tl.none": "No rebalance yet.",
+
+    "narr.label": "Now",
+    "narr.waiting": "Waiting for the first event…",
+    "log.title": "Event log",
+    "log.none": "No events yet.",
+
+    "toast.failed": "{op} failed: {error}",
+    "toast.noanswer": "{op}: no answer from the server",
+    "toast.viewer": "Only the presenter can change the simulation.",
+    "toast.close": "Dismiss",
+  },
+
+  zh: {
+    "app.subtitle": "Kafka 消费者组 · 实时演示",
+    "lang.label": "语言",
+    "role.viewer": "观众",
+    "role.viewer.title": "你在观看：只有主讲人可以操作。",
+    "conn.connecting": "正在连接…",
+    "conn.lost": "连接中断：正在重连…",
+    "conn.ok": "在线",
+    "conn.offline": "离线",
+
+    "hdr.group": "消费者组",
+    "hdr.generation": "代",
+    "hdr.generation.title": "代（generation）：每次再均衡完成加入阶段时加一。",
+    "hdr.time": "模拟时间",
+    "hdr.time.title": "场景开始以来的模拟时间。",
+    "ctl.resume": "运行",
+    "ctl.resume.title": "继续模拟（空格键）",
+    "ctl.pause": "暂停",
+    "ctl.pause.title": "暂停模拟（空格键）",
+    "ctl.step": "单步",
+    "ctl.step.title": "前进 0.5 秒模拟时间（仅在暂停时）",
+    "ctl.speed": "速度",
+    "ctl.speed.title": "模拟速度：1× 为实时，0.1× 为慢动作",
+    "ctl.reset": "重置",
+    "ctl.scenario": "场景",
+    "ctl.scenario.title": "选择一个场景：模拟将以它重新开始",
+    "err.server": "模拟已停止：{error}。按“重置”恢复。",
+    "ctl.reset.title": "从时间 0 重新开始场景",
+
+    "gs.Empty": "Empty：组内没有成员，但可能仍保留已提交的位移。",
+    "gs.PreparingRebalance": "PreparingRebalance：成员变化。协调者等待每个成员（重新）发送 JoinGroup；使用 eager 分配器时，所有成员已撤销全部分区。",
+    "gs.CompletingRebalance": "CompletingRebalance：组长计算分配方案；协调者等待它的 SyncGroup。",
+    "gs.Stable": "Stable：每个成员都有自己的分区并发送心跳；消息正常流动。",
+    "gs.Dead": "Dead：组内没有成员和元数据，正在被删除。",
+    "gs.unknown": "协调者报告的组状态。",
+
+    "prod.title": "生产者",
+    "prod.rate": "速率",
+    "prod.rate.unit": "条/秒",
+    "prod.rate.title": "生产者每秒发送的消息数（按回车生效）",
+    "prod.keys": "键",
+    "prod.keys.uniform": "{count} 个键均匀分布",
+    "prod.keys.hot": "{share}% 发往一个热点键，共 {count} 个键",
+    "prod.keys.other": "{mode}，{count} 个键",
+    "prod.keys.null": "无键：由分区器分散消息",
+    "prod.keys.title": "消息如何得到键：键的哈希决定分区",
+    "prod.mode.uniform": "均匀",
+    "prod.mode.hot": "热点键",
+    "prod.mode.null": "无键",
+    "prod.sent": "已发送",
+    "prod.results": "已返回结果",
+    "prod.outstanding": "未完成",
+    "prod.latency": "延迟 p50 / p95",
+    "prod.explain": "每条消息按键的哈希进入一个分区。拥有该分区的消费者处理它，并把结果发回生产者。",
+
+    "flow.records": "消息",
+    "flow.poll": "拉取",
+    "flow.results": "结果",
+
+    "topic.title": "主题",
+    "topic.partitions": "{n} 个分区",
+    "topic.end": "末端",
+    "topic.end.title": "日志末端位移：下一条消息将得到的位移",
+    "topic.committed": "已提交",
+    "topic.committed.title": "已提交位移：该组下一条要读取的消息",
+    "topic.lag": "积压",
+    "topic.lag.title": "积压（lag）= 日志末端位移 − 已提交位移（组提交之前显示 '-'）",
+    "topic.unassigned": "未分配",
+    "topic.none": "没有分区",
+
+    "group.title": "消费者组",
+    "group.assignor": "分配器",
+    "group.assignor.title": "分区分配策略；修改会触发再均衡",
+    "group.protocol.eager": "eager：所有成员撤销全部分区",
+    "group.protocol.cooperative": "cooperative：只有被移动的分区暂停",
+    "group.add": "+ 添加消费者",
+    "group.add.title": "在组内启动一个新消费者（发送 JoinGroup → 再均衡）",
+    "group.empty": "没有消费者：添加一个开始读取。",
+    "group.select": "组",
+    "group.pwin": "P(消息 → 消费者 i) = 1/N，N = {n} 个活跃成员",
+    "group.pwin.title": "每条消息只交给一个消费者：它所在分区的拥有者。分区均匀分布时，每个消费者约得到 1/N 的消息。",
+
+    "card.leader": "组长",
+    "card.leader.title": "组长：由它运行分配器，并在 SyncGroup 中发送分配方案",
+    "card.partitions.none": "没有分区",
+    "card.throughput": "吞吐",
+    "card.lag": "积压",
+    "card.processed": "已处理",
+    "card.rate": "最大速率",
+    "card.rate.title": "该消费者每秒能处理的消息数（按回车生效）",
+    "card.unit.rps": "/秒",
+    "card.kill": "杀死",
+    "card.kill.title": "让消费者崩溃：不发送 LeaveGroup，协调者在 session.timeout.ms 之后才发现",
+    "card.stop": "停止",
+    "card.stop.title": "优雅关闭：提交位移，发送 LeaveGroup（立即再均衡）",
+    "card.pause": "暂停",
+    "card.pause.title": "暂停拉取（心跳继续，分区保持分配）",
+    "card.resume": "恢复",
+    "card.resume.title": "恢复拉取",
+    "card.crashed.in": "已崩溃：{s} 秒后被移出",
+    "card.crashed.now": "已崩溃：正在被移出…",
+    "card.leaving": "正在离开：已发送 LeaveGroup",
+    "card.paused": "已暂停：心跳继续",
+
+    "ms.active": "活跃",
+    "ms.paused": "已暂停",
+    "ms.crashed": "已崩溃",
+    "ms.leaving": "正在离开",
+    "phase.unjoined": "未加入",
+    "phase.joining": "加入中",
+    "phase.syncing": "同步中",
+    "phase.stable": "",
+    "phase.title": "该成员在再均衡协议中的位置：JoinGroup → SyncGroup → 稳定",
+
+    "chart.lag": "积压随时间变化（落后的消息数）",
+    "chart.throughput": "每个消费者的吞吐（条/秒）",
+    "chart.x": "模拟时间（秒）",
+    "chart.total": "组合计",
+    "chart.rebalance": "再均衡",
+    "chart.waiting": "等待数据…",
+
+    "tl.title": "再均衡",
+    "tl.gen": "第 {g} 代",
+    "tl.moved": "移动 {n} 个",
+    "tl.duration": "{s} 秒",
+    "tl.running": "进行中",
+    "tl.none": "还没有再均衡。",
+
+    "narr.label": "现在",
+    "narr.waiting": "等待第一个事件…",
+    "log.title": "事件日志",
+    "log.none": "还没有事件。",
+
+    "toast.failed": "{op} 失败：{error}",
+    "toast.noanswer": "{op}：服务器没有应答",
+    "toast.viewer": "只有主讲人可以修改模拟。",
+    "toast.close": "关闭",
+  },
+};
+
+export const LANGS = Object.keys(MESSAGES);
+export const CATALOGUE = MESSAGES;
+const STORAGE_KEY = "groupviz.lang";
+const listeners = [];
+
+function pickDefault() {
+  try {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    if (saved && MESSAGES[saved]) return saved;
+  } catch (_) { /* storage may be disabled */ }
+  const langs = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || "en"];
+  for (const l of langs) {
+    const base = String(l).toLowerCase().split("-")[0];
+    if (MESSAGES[base]) return base;
+  }
+  return "en";
+}
+
+let current = pickDefault();
+
+export function getLang() {
+  return current;
+}
+
+export function t(key, params) {
+  const table = MESSAGES[current] || MESSAGES.en;
+  let s = table[key] ?? MESSAGES.en[key] ?? key;
+  if (params) {
+    s = s.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+  }
+  return s;
+}
+
+export function has(key) {
+  return key in (MESSAGES[current] || {}) || key in MESSAGES.en;
+}
+
+/** Fill every element under root that carries data-i18n* attributes. */
+export function applyStatic(root = document) {
+  document.documentElement.lang = current === "zh" ? "zh-CN" : current;
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-title]")) el.title = t(el.dataset.i18nTitle);
+  for (const el of root.querySelectorAll("[data-i18n-aria]")) el.setAttribute("aria-label", t(el.dataset.i18nAria));
+  for (const el of root.querySelectorAll("[data-i18n-placeholder]")) el.placeholder = t(el.dataset.i18nPlaceholder);
+}
+
+export function setLang(lang) {
+  if (!MESSAGES[lang] || lang === current) return;
+  current = lang;
+  try { localStorage.setItem(STORAGE_KEY, lang); } catch (_) { /* ignore */ }
+  applyStatic();
+  for (const fn of listeners) fn(lang);
+}
+
+export function onLangChange(fn) {
+  listeners.push(fn);
+}

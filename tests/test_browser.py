@@ -1,0 +1,323 @@
+"""The page in a real browser (Debian's chromium through Playwright) against a live server.
+
+Each test gets its own server (tests/conftest.py `live_server`, engine at 4x speed) and
+its own browser page; the browser itself is shared by the module. Every test checks that
+the page loaded nothing from outside the app and logged no console error.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+CHROMIUM = os.environ.get("GROUPVIZ_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update"]
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+WAIT_MS = 15_000
+
+
+# ---------------------------------------------------------------- fixtures
+
+@pytest.fixture(scope="module")
+def browser():
+    # `make test` installs Debian's chromium; a missing browser is a failure, never a silent skip.
+    assert os.path.exists(CHROMIUM), f"no chromium at {CHROMIUM}: run `make test` (it installs it) or apt-get install chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class PageProbe:
+    """A page plus what it did: every request URL, console errors, uncaught exceptions."""
+
+    def __init__(self, page: Page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
+
+    def open(self):
+        self.page.goto(self.base_url + "/")
+        expect(self.page.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
+        return self.page
+
+    def check_clean(self):
+        outside = [u for u in self.requests if not (u.startswith(self.base_url + "/") or u == self.base_url)]
+        assert outside == [], f"the page loaded URLs from outside the app: {outside}"
+        assert self.errors == [], f"the page logged errors: {self.errors}"
+
+
+def _probe(browser, live_server, viewport):
+    context = browser.new_context(viewport=viewport, locale="en-US")
+    probe = PageProbe(context.new_page(), live_server.url)
+    return context, probe
+
+
+@pytest.fixture
+def probe(browser, live_server):
+    context, p = _probe(browser, live_server, DESKTOP)
+    yield p
+    try:
+        p.check_clean()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(probe) -> Page:
+    return probe.open()
+
+
+def cards(page: Page):
+    return page.get_by_test_id("consumer")
+
+
+def card(page: Page, member_id: str):
+    return page.locator(f'[data-testid="consumer"][data-member-id="{member_id}"]')
+
+
+def partitions(page: Page):
+    return page.get_by_test_id("assignment-view").get_by_test_id("partition")
+
+
+def owners(page: Page) -> dict[int, str]:
+    return page.eval_on_selector_all(
+        '[data-testid="partition"]',
+        "cells => Object.fromEntries(cells.map(c => [c.dataset.partition, c.dataset.owner]))",
+    )
+
+
+def wait_stable(page: Page):
+    expect(page.get_by_test_id("group-state")).to_have_text("Stable", timeout=WAIT_MS)
+
+
+def wait_all_owned(page: Page):
+    expect(page.locator('[data-testid="partition"][data-owner=""]')).to_have_count(0, timeout=WAIT_MS)
+
+
+# ---------------------------------------------------------------- tests
+
+def test_default_scenario_shows_three_consumers_and_six_owned_partitions(page):
+    expect(cards(page)).to_have_count(3, timeout=WAIT_MS)
+    expect(partitions(page)).to_have_count(6)
+    wait_stable(page)
+    wait_all_owned(page)
+    assert set(owners(page).values()) == {"consumer-1", "consumer-2", "consumer-3"}
+    expect(page.get_by_test_id("generation")).to_have_text(re.compile(r"^[1-9]\d*$"))
+    for testid in ("lag-chart", "throughput-chart"):
+        expect(page.get_by_test_id(testid).locator(".main-svg").first).to_be_attached(timeout=WAIT_MS)
+    # Each consumer has one colour everywhere: its card and the cells it owns.
+    colour = "n => getComputedStyle(n).getPropertyValue('--c').trim().toLowerCase()"
+    cell = page.locator('[data-testid="partition"][data-owner="consumer-1"]').first
+    assert card(page, "consumer-1").evaluate(colour) == cell.evaluate(colour) == "#0072b2"
+    assert card(page, "consumer-2").evaluate(colour) != card(page, "consumer-1").evaluate(colour)
+
+
+def test_add_consumer_adds_a_card_and_moves_a_partition_to_it(page):
+    wait_stable(page)
+    wait_all_owned(page)
+    before = owners(page)
+    generation = int(page.get_by_test_id("generation").inner_text())
+    page.get_by_test_id("add-consumer").click()
+    expect(cards(page)).to_have_count(4, timeout=WAIT_MS)
+    expect(card(page, "consumer-4")).to_be_visible()
+    expect(page.locator('[data-testid="partition"][data-owner="consumer-4"]').first).to_be_attached(timeout=WAIT_MS)
+    wait_stable(page)
+    assert owners(page) != before
+    assert int(page.get_by_test_id("generation").inner_text()) > generation
+    expect(page.get_by_test_id("rebalance-timeline").locator("li")).not_to_have_count(0)
+
+
+def test_killed_consumer_shows_crashed_then_is_expelled_and_its_partitions_move(page):
+    wait_stable(page)
+    wait_all_owned(page)
+    victim = card(page, "consumer-2")
+    had = [p for p, o in owners(page).items() if o == "consumer-2"]
+    assert had, "consumer-2 should own partitions before it is killed"
+    victim.get_by_test_id("kill-consumer").click()
+    expect(victim).to_have_attribute("data-state", "crashed", timeout=WAIT_MS)
+    expect(victim.get_by_test_id("consumer-note")).to_contain_text("expelled in")
+    # The coordinator only notices after session.timeout.ms (6 s simulated, 1.5 s at 4x).
+    expect(victim).to_have_count(0, timeout=WAIT_MS)
+    expect(cards(page)).to_have_count(2)
+    wait_stable(page)
+    wait_all_owned(page)
+    now = owners(page)
+    assert set(now.values()) == {"consumer-1", "consumer-3"}
+    assert all(now[p] in ("consumer-1", "consumer-3") for p in had)
+
+
+def test_stopped_consumer_leaves_at_once(page):
+    wait_stable(page)
+    card(page, "consumer-3").get_by_test_id("stop-consumer").click()
+    expect(card(page, "consumer-3")).to_have_count(0, timeout=WAIT_MS)
+    wait_stable(page)
+    wait_all_owned(page)
+    assert set(owners(page).values()) == {"consumer-1", "consumer-2"}
+
+
+def test_pause_stops_the_clock_and_step_advances_it(page):
+    wait_stable(page)
+    page.get_by_test_id("pause").click()
+    expect(page.get_by_test_id("resume")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_test_id("step")).to_be_enabled()
+    sim_time = page.get_by_test_id("sim-time")
+    frozen = sim_time.inner_text()
+    page.wait_for_timeout(400)
+    assert sim_time.inner_text() == frozen
+    page.get_by_test_id("step").click()
+    expect(sim_time).not_to_have_text(frozen, timeout=WAIT_MS)
+    seconds = lambda text: float(text.split()[0])  # noqa: E731
+    assert seconds(sim_time.inner_text()) == pytest.approx(seconds(frozen) + 0.5, abs=0.051)
+    page.get_by_test_id("resume").click()
+    expect(page.get_by_test_id("pause")).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_test_id("step")).to_be_disabled()
+
+
+def test_controls_change_the_simulation(probe, live_server):
+    page = probe.open()
+    wait_stable(page)
+    page.get_by_test_id("speed").select_option("2")
+    rate = page.get_by_test_id("producer-rate")
+    rate.fill("75")
+    rate.press("Enter")
+    page.get_by_test_id("assignor").select_option("roundrobin")
+    expect(page.get_by_test_id("assignor")).to_have_value("roundrobin")
+    snap = live_server.live.full_snapshot  # under the LiveEngine's lock
+    deadline_ok = False
+    for _ in range(50):
+        s = snap()
+        if s["speed"] == 2 and s["producer"]["rate"] == 75 and s["groups"][0]["assignor"] == "roundrobin":
+            deadline_ok = True
+            break
+        page.wait_for_timeout(100)
+    assert deadline_ok, snap()["producer"]
+    expect(page.get_by_test_id("speed")).to_have_value("2")
+    expect(rate).to_have_value("75")
+
+
+def test_a_rejected_command_is_shown_to_the_user(page):
+    wait_stable(page)
+    rate = page.get_by_test_id("producer-rate")
+    rate.fill("-5")
+    rate.press("Enter")
+    toast = page.get_by_test_id("toast")
+    expect(toast).to_be_visible(timeout=WAIT_MS)
+    expect(toast).to_contain_text("set_producer_rate failed")
+    expect(toast).to_have_count(1)
+    # Back to the server's value once the user leaves the field.
+    rate.blur()
+    expect(rate).to_have_value("30", timeout=WAIT_MS)
+
+
+def test_language_switch_translates_the_page(page):
+    expect(page.get_by_test_id("add-consumer")).to_have_text("+ Add consumer")
+    page.get_by_test_id("lang").select_option("zh")
+    expect(page.get_by_test_id("add-consumer")).to_have_text("+ 添加消费者")
+    expect(page.locator("#h-producer")).to_have_text("生产者")
+    expect(page.get_by_test_id("kill-consumer").first).to_have_text("杀死")
+    assert page.evaluate("document.documentElement.lang") == "zh-CN"
+    # The choice survives a reload.
+    page.reload()
+    expect(page.get_by_test_id("lang")).to_have_value("zh", timeout=WAIT_MS)
+    expect(page.get_by_test_id("add-consumer")).to_have_text("+ 添加消费者")
+
+
+def test_every_string_has_english_and_chinese(page):
+    missing = page.evaluate("""async () => {
+        const { CATALOGUE } = await import('/static/i18n.js');
+        const en = Object.keys(CATALOGUE.en), zh = Object.keys(CATALOGUE.zh);
+        const used = [...document.querySelectorAll('[data-i18n],[data-i18n-title],[data-i18n-aria]')]
+            .flatMap(n => [n.dataset.i18n, n.dataset.i18nTitle, n.dataset.i18nAria]).filter(Boolean);
+        return {
+            zh: en.filter(k => !zh.includes(k)),
+            en: zh.filter(k => !en.includes(k)),
+            used: used.filter(k => !en.includes(k)),
+        };
+    }""")
+    assert missing == {"zh": [], "en": [], "used": []}
+
+
+def test_page_sources_put_text_in_with_textcontent_only():
+    static = Path(__file__).resolve().parent.parent / "static"
+    for path in sorted(static.glob("*.js")) + sorted(static.glob("*.css")):
+        text = path.read_text(encoding="utf-8")
+        assert "innerHTML" not in text and "insertAdjacentHTML" not in text, path.name
+        assert len(text.encode()) < 150_000, f"{path.name} is over 150 KB"
+
+
+def test_viewer_role_disables_every_control(page):
+    expect(cards(page)).to_have_count(3, timeout=WAIT_MS)
+    page.evaluate("window.groupviz.setRole('viewer')")
+    for testid in ("add-consumer", "pause", "reset", "speed", "producer-rate", "assignor"):
+        expect(page.get_by_test_id(testid)).to_be_disabled()
+    expect(page.get_by_test_id("kill-consumer").first).to_be_disabled()
+    expect(page.get_by_test_id("lang")).to_be_enabled()
+    expect(page.get_by_test_id("role")).to_be_visible()
+
+
+def test_page_reconnects_and_renders_the_fresh_snapshot(page):
+    expect(cards(page)).to_have_count(3, timeout=WAIT_MS)
+    page.evaluate("window.groupviz.state.socket.io.engine.close()")
+    expect(page.locator("body[data-conn='ok']")).to_be_attached(timeout=WAIT_MS)
+    expect(cards(page)).to_have_count(3)
+    sim_time = page.get_by_test_id("sim-time")
+    before = sim_time.inner_text()
+    expect(sim_time).not_to_have_text(before, timeout=WAIT_MS)
+
+
+def test_reset_starts_over(page, live_server):
+    wait_stable(page)
+    page.get_by_test_id("add-consumer").click()
+    expect(cards(page)).to_have_count(4, timeout=WAIT_MS)
+    page.get_by_test_id("reset").click()
+    expect(cards(page)).to_have_count(3, timeout=WAIT_MS)
+    expect(page.get_by_test_id("event-log").locator("li").first).to_be_attached(timeout=WAIT_MS)
+
+
+def test_ticks_do_not_rebuild_the_cards(page):
+    """Buttons must stay clickable at 10 Hz: the same DOM node survives many ticks."""
+    expect(cards(page)).to_have_count(3, timeout=WAIT_MS)
+    page.evaluate("window.__card = document.querySelector('[data-member-id=\"consumer-1\"]')")
+    before = page.get_by_test_id("sim-time").inner_text()
+    expect(page.get_by_test_id("sim-time")).not_to_have_text(before, timeout=WAIT_MS)
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__card === document.querySelector('[data-member-id=\"consumer-1\"]')")
+
+
+@pytest.mark.parametrize("name,viewport", [("desktop-1280x800", DESKTOP), ("phone-390x844", PHONE)])
+def test_screenshots(browser, live_server, name, viewport):
+    context, probe = _probe(browser, live_server, viewport)
+    try:
+        page = probe.open()
+        wait_stable(page)
+        page.get_by_test_id("add-consumer").click()
+        expect(cards(page)).to_have_count(4, timeout=WAIT_MS)
+        wait_stable(page)
+        card(page, "consumer-2").get_by_test_id("kill-consumer").click()
+        expect(card(page, "consumer-2")).to_have_attribute("data-state", "crashed", timeout=WAIT_MS)
+        page.wait_for_timeout(400)  # let the charts redraw
+        # Nothing overflows the viewport sideways.
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
+        page.evaluate("window.scrollTo(0, 0)")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-full.png"), full_page=True)
+        probe.check_clean()
+    finally:
+        context.close()
