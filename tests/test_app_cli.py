@@ -1,0 +1,174 @@
+"""app.py: arguments, environment, who presents, the printed URLs, and a real eventlet server.
+
+The eventlet test is the only one in the suite that runs eventlet itself (in a
+subprocess, where app.py monkey-patches before importing the web layer);
+everything else uses threading mode.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+
+from conftest import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import app as cli  # noqa: E402  (app.py lives at the repository root)
+
+
+# ---------------------------------------------------------------- parse_args
+
+def test_defaults():
+    a = cli.parse_args([], environ={})
+    assert (a.host, a.port, a.async_mode, a.seed, a.scenario, a.speed) == ("127.0.0.1", 5000, "eventlet", 7, "default", 1.0)
+    assert a.token is None and a.open is False
+
+
+def test_environment_sets_host_port_mode_and_token_and_flags_win():
+    env = {"HOST": "0.0.0.0", "PORT": "8081", "ASYNC_MODE": "threading", "GROUPVIZ_TOKEN": "from-env"}
+    a = cli.parse_args([], environ=env)
+    assert (a.host, a.port, a.async_mode, a.token) == ("0.0.0.0", 8081, "threading", "from-env")
+    b = cli.parse_args(["--host", "127.0.0.1", "--port", "9000", "--async-mode", "gevent", "--token", "flag"],
+                       environ=env)
+    assert (b.host, b.port, b.async_mode, b.token) == ("127.0.0.1", 9000, "gevent", "flag")
+
+
+@pytest.mark.parametrize("argv", [["--async-mode", "asyncio"], ["--port", "0"], ["--port", "70000"],
+                                  ["--port", "http"], ["--token", "  "], ["--token", "t", "--open"]])
+def test_bad_arguments_exit_with_a_usage_error(argv, capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.parse_args(argv, environ={})
+    assert e.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_loopback_means_everyone_presents_and_any_other_host_gets_a_random_token():
+    for host in ("127.0.0.1", "localhost", "::1"):
+        assert cli.presenter_token(cli.parse_args(["--host", host], environ={})) is None
+    t1 = cli.presenter_token(cli.parse_args(["--host", "0.0.0.0"], environ={}))
+    t2 = cli.presenter_token(cli.parse_args(["--host", "0.0.0.0"], environ={}))
+    assert t1 and t2 and t1 != t2 and len(t1) >= 21
+    assert cli.presenter_token(cli.parse_args(["--host", "192.168.1.5"], environ={}))
+
+
+def test_explicit_token_applies_everywhere_and_open_disables_it():
+    assert cli.presenter_token(cli.parse_args(["--token", "mine"], environ={})) == "mine"
+    assert cli.presenter_token(cli.parse_args(["--host", "0.0.0.0", "--token", "mine"], environ={})) == "mine"
+    assert cli.presenter_token(cli.parse_args(["--host", "0.0.0.0", "--open"], environ={})) is None
+
+
+def test_banner_prints_presenter_and_viewer_urls(monkeypatch):
+    monkeypatch.setattr(cli, "lan_ip", lambda: "192.168.1.7")
+    args = cli.parse_args(["--host", "0.0.0.0", "--port", "8080"], environ={})
+    presenter, viewer, text = cli.banner(args, "TOK")
+    assert presenter == "http://192.168.1.7:8080/?token=TOK" and viewer == "http://192.168.1.7:8080/"
+    assert presenter in text and viewer in text and "qr.svg" in text
+    local = cli.parse_args([], environ={})
+    presenter, viewer, text = cli.banner(local, None)
+    assert presenter == viewer == "http://127.0.0.1:5000/" and "token" not in text and viewer in text
+
+
+def test_lan_ip_is_an_address_or_none():
+    ip = cli.lan_ip()
+    assert ip is None or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", ip)
+
+
+# ---------------------------------------------------------------- real processes
+
+def start(*argv) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env.pop("GROUPVIZ_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), *argv], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        if proc.poll() is not None:
+            raise AssertionError(f"app.py exited with {proc.returncode}:\n{proc.stdout.read()}")
+        try:
+            if requests.get(url + "/healthz", timeout=1).json()["ok"]:
+                return proc, url
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError(f"/healthz did not answer within 20 s:\n{proc.stdout.read()}")
+        time.sleep(0.1)
+
+
+def stop(proc: subprocess.Popen) -> str:
+    proc.terminate()
+    try:
+        out, _ = proc.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return out
+
+
+def collect(url, **connect):
+    sio = socketio.Client(reconnection=False)
+    got = {"role": [], "snapshot": [], "tick": []}
+    for name in got:
+        sio.on(name, lambda data, name=name: got[name].append(data))
+    sio.connect(url, wait_timeout=10, **connect)
+    return sio, got
+
+
+def wait_until(predicate, timeout=10.0):
+    end = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.02)
+
+
+def test_app_serves_snapshot_and_ticks_on_eventlet():
+    proc, url = start("--async-mode", "eventlet")
+    try:
+        sio, got = collect(url)
+        try:
+            wait_until(lambda: got["snapshot"] and len(got["tick"]) >= 2)
+            assert got["role"] == [{"role": "presenter"}]
+            assert got["snapshot"][0]["groups"][0]["group_id"] == "g1"
+            assert got["tick"][-1]["time_ms"] > got["tick"][0]["time_ms"]
+            assert sio.call("command", {"op": "add_consumer"}, timeout=5) == {"ok": True, "member_id": "consumer-4"}
+            assert sio.transport() == "websocket"
+        finally:
+            sio.disconnect()
+    finally:
+        out = stop(proc)
+    assert f"open {url}/" in out and "Traceback" not in out
+
+
+def test_app_with_a_token_prints_it_and_only_its_holder_presents():
+    proc, url = start("--async-mode", "threading", "--token", "class-secret-42")
+    try:
+        viewer, got_v = collect(url)
+        presenter, got_p = collect(url, auth={"token": "class-secret-42"})
+        try:
+            wait_until(lambda: got_v["role"] and got_p["role"])
+            assert got_v["role"] == [{"role": "viewer"}] and got_p["role"] == [{"role": "presenter"}]
+            assert viewer.call("command", {"op": "pause"}, timeout=5)["ok"] is False
+            assert presenter.call("command", {"op": "pause"}, timeout=5) == {"ok": True, "running": False}
+            page = requests.get(url + "/", timeout=5).text
+            assert 'data-role="viewer"' in page and "class-secret-42" not in page
+            qr = requests.get(url + "/qr.svg", timeout=5)
+            assert qr.status_code == 200 and qr.headers["Content-Type"].startswith("image/svg+xml")
+        finally:
+            viewer.disconnect()
+            presenter.disconnect()
+    finally:
+        out = stop(proc)
+    assert f"{url}/?token=class-secret-42" in out and "presenter" in out and "viewers" in out
