@@ -1,0 +1,256 @@
+"""The seed's probability model of competitive consumption, and how to check it.
+
+The seed (section 4): N consumers compete for the records of a batch of M
+records, and
+
+    P_win(i) = 1/N x 1/M.
+
+Read literally that is the probability of a (member, record) *pair*: member i
+wins one *particular* record of the batch (1/N) *and* that record is the one
+we are looking at, among the M of the batch (1/M). The numbers a classroom
+can see are the ones around it:
+
+- P(member i wins a given record)          = 1/N
+- expected records member i wins per batch = M/N  (binomial, sd sqrt(M/N (1 - 1/N)))
+- P(member i wins at least one record)     = 1 - (1 - 1/N)^M
+- P_win(i) of the seed, a (member, record) pair = 1/(N M); the N M pairs add up to 1.
+
+`model_panel()` puts the formulas next to what the simulation measured: each
+member's share of the records won, a 95% Wilson interval around it, and a
+chi-square goodness-of-fit test against uniform shares (``random``
+competition) or capacity-proportional shares (``first-free``).
+
+Pure functions, standard library only: the chi-square survival function is the
+regularized upper incomplete gamma Q(df/2, x/2), computed by its series or its
+continued fraction (Numerical Recipes, "gammp/gammq").
+"""
+
+from __future__ import annotations
+
+import math
+
+#: z for a two-sided 95% interval (the 0.975 quantile of the standard normal).
+Z95 = 1.959963984540054
+#: A chi-square test is trusted when every expected count is at least this (Cochran's rule).
+MIN_EXPECTED = 5.0
+ALPHA = 0.05
+
+_EPS = 1e-15
+_TINY = 1e-300
+_MAX_ITER = 10_000
+
+
+# -- the seed's model ---------------------------------------------------------
+def p_member_wins_record(n: int) -> float:
+    """P(a given member wins a given record) with `n` live members competing uniformly: 1/N."""
+    return 1.0 / n if n > 0 else 0.0
+
+
+def expected_wins_per_batch(n: int, m: int) -> float:
+    """Expected number of the batch's `m` records one member wins: M/N."""
+    return m / n if n > 0 else 0.0
+
+
+def sd_wins_per_batch(n: int, m: int) -> float:
+    """Standard deviation of one member's wins in a batch: Binomial(M, 1/N)."""
+    if n <= 0:
+        return 0.0
+    p = 1.0 / n
+    return math.sqrt(m * p * (1.0 - p))
+
+
+def p_member_wins_at_least_one(n: int, m: int) -> float:
+    """P(a given member wins at least one of the batch's `m` records): 1 - (1 - 1/N)^M."""
+    if n <= 0:
+        return 0.0
+    return 1.0 - (1.0 - 1.0 / n) ** m
+
+
+def p_pair(n: int, m: int) -> float:
+    """The seed's P_win(i) = 1/N x 1/M.
+
+    It is the probability of one (member, record) pair: member i wins one
+    *particular* record of the batch (probability 1/N) *and* that record is the
+    one picked out of the M records of the batch (1/M). Summed over the N x M
+    pairs it gives 1. It is *not* the chance that member i wins "something":
+    that is 1 - (1 - 1/N)^M, and i wins M/N records of each batch on average.
+    """
+    return 1.0 / (n * m) if n > 0 and m > 0 else 0.0
+
+
+# -- measuring ----------------------------------------------------------------
+def wilson_interval(k: int, n: int, z: float = Z95) -> tuple[float, float]:
+    """Wilson score interval for a proportion k/n (95% by default); (0, 1) when n == 0."""
+    if n <= 0:
+        return (0.0, 1.0)
+    p = k / n
+    z2 = z * z
+    denom = 1.0 + z2 / n
+    center = (p + z2 / (2 * n)) / denom
+    half = z * math.sqrt(p * (1.0 - p) / n + z2 / (4 * n * n)) / denom
+    return (max(0.0, center - half), min(1.0, center + half))
+
+
+def regularized_gamma_q(a: float, x: float) -> float:
+    """Q(a, x) = Gamma(a, x) / Gamma(a), the regularized upper incomplete gamma function."""
+    if a <= 0:
+        raise ValueError("a must be positive")
+    if x <= 0:
+        return 1.0
+    log_prefactor = -x + a * math.log(x) - math.lgamma(a)
+    if x < a + 1.0:
+        # series for P(a, x): sum_{n>=0} x^n / (a (a+1) ... (a+n))
+        term = total = 1.0 / a
+        ap = a
+        for _ in range(_MAX_ITER):
+            ap += 1.0
+            term *= x / ap
+            total += term
+            if abs(term) < abs(total) * _EPS:
+                break
+        return max(0.0, 1.0 - total * math.exp(log_prefactor))
+    # continued fraction for Q(a, x), modified Lentz
+    b = x + 1.0 - a
+    c = 1.0 / _TINY
+    d = 1.0 / b
+    h = d
+    for i in range(1, _MAX_ITER):
+        an = -i * (i - a)
+        b += 2.0
+        d = an * d + b
+        if abs(d) < _TINY:
+            d = _TINY
+        c = b + an / c
+        if abs(c) < _TINY:
+            c = _TINY
+        d = 1.0 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < _EPS:
+            break
+    return min(1.0, math.exp(log_prefactor) * h)
+
+
+def chi2_sf(x: float, df: int) -> float:
+    """P(X >= x) for X ~ chi-square with `df` degrees of freedom."""
+    if df <= 0:
+        raise ValueError("df must be positive")
+    if x <= 0:
+        return 1.0
+    return regularized_gamma_q(df / 2.0, x / 2.0)
+
+
+def chi_square_gof(observed: list[int], expected_probs: list[float]) -> dict:
+    """Pearson's goodness-of-fit test of counts against probabilities.
+
+    Returns {"statistic", "df", "p_value", "min_expected"}; categories with
+    expected probability 0 must have 0 observations (else the p-value is 0).
+    """
+    if len(observed) != len(expected_probs):
+        raise ValueError("observed and expected_probs differ in length")
+    total = sum(observed)
+    psum = sum(expected_probs)
+    cats = [(o, p / psum) for o, p in zip(observed, expected_probs)] if psum > 0 else []
+    live = [(o, p) for o, p in cats if p > 0]
+    df = len(live) - 1
+    if any(o > 0 and p == 0 for o, p in cats):
+        return {"statistic": math.inf, "df": max(df, 0), "p_value": 0.0, "min_expected": 0.0}
+    if total == 0 or df < 1:
+        return {"statistic": 0.0, "df": max(df, 0), "p_value": 1.0, "min_expected": 0.0}
+    stat = sum((o - total * p) ** 2 / (total * p) for o, p in live)
+    return {"statistic": stat, "df": df, "p_value": chi2_sf(stat, df),
+            "min_expected": min(total * p for _, p in live)}
+
+
+def expected_shares(members: list[dict], competition: str) -> dict[str, float]:
+    """The model's share of the wins per member: 1/N (random) or rate_i / sum(rates) (first-free)."""
+    if not members:
+        return {}
+    if competition == "first-free":
+        total = sum(max(0.0, float(m.get("rate", 0.0))) for m in members)
+        if total > 0:
+            return {m["member_id"]: max(0.0, float(m.get("rate", 0.0))) / total for m in members}
+    return {m["member_id"]: 1.0 / len(members) for m in members}
+
+
+# -- the panel ----------------------------------------------------------------
+def _fmt(x: float) -> str:
+    return f"{x:.4g}"
+
+
+def model_panel(group_snapshot: dict, batch_size: int) -> dict:
+    """The probability-model panel for one share group's snapshot; labels in English and Chinese.
+
+    N is the number of live competing members (state "active"), M the batch
+    size. The chi-square test runs over the active members' wins; it assumes
+    they were all competing the whole time (add or remove members and the
+    shares mix regimes: reset the counts by resetting the scenario).
+    """
+    competition = group_snapshot.get("competition", "random")
+    wins = group_snapshot.get("wins", {})
+    members = [m for m in group_snapshot.get("members", []) if m.get("state") == "active"]
+    n = len(members)
+    m = max(1, int(batch_size))
+    formulas = [
+        {"key": "p_record", "formula": "1/N", "value": p_member_wins_record(n),
+         "label": {"en": "P(a member wins a given record)", "zh": "某个消费者赢得某条数据的概率"}},
+        {"key": "p_pair", "formula": "1/N × 1/M", "value": p_pair(n, m),
+         "label": {"en": "the seed's P_win(i): member i and one particular record of the batch",
+                   "zh": "种子文档的 P_win(i)：消费者 i 赢得批次中某一条特定数据"}},
+        {"key": "expected_wins", "formula": "M/N", "value": expected_wins_per_batch(n, m),
+         "label": {"en": "records a member wins per batch, on average", "zh": "每批数据中一个消费者平均赢得的条数"}},
+        {"key": "sd_wins", "formula": "√(M·(1/N)·(1−1/N))", "value": sd_wins_per_batch(n, m),
+         "label": {"en": "standard deviation of a member's wins per batch", "zh": "每批中一个消费者赢得条数的标准差"}},
+        {"key": "p_at_least_one", "formula": "1 − (1 − 1/N)^M", "value": p_member_wins_at_least_one(n, m),
+         "label": {"en": "P(a member wins at least one record of the batch)", "zh": "某个消费者在一批中至少赢得一条的概率"}},
+    ]
+    expected = expected_shares(members, competition)
+    counts = [int(wins.get(mm["member_id"], 0)) for mm in members]
+    total = sum(counts)
+    rows = []
+    for mm, k in zip(members, counts):
+        lo, hi = wilson_interval(k, total)
+        share = k / total if total else None
+        exp = expected.get(mm["member_id"])
+        rows.append({"member_id": mm["member_id"], "color": mm.get("color"), "rate": mm.get("rate"),
+                     "wins": k, "share": share, "expected_share": exp, "ci95": [lo, hi],
+                     "within_ci": (lo <= exp <= hi) if (total and exp is not None) else None})
+    against = "capacity" if competition == "first-free" else "uniform"
+    gof = chi_square_gof(counts, [expected[mm["member_id"]] for mm in members]) if n >= 2 else \
+        {"statistic": 0.0, "df": 0, "p_value": 1.0, "min_expected": 0.0}
+    enough = n >= 2 and gof["min_expected"] >= MIN_EXPECTED
+    model_en = "uniform shares (1/N each)" if against == "uniform" else "shares proportional to each member's rate"
+    model_zh = "均匀份额（每人 1/N）" if against == "uniform" else "与各消费者处理速率成正比的份额"
+    p = gof["p_value"]
+    if not enough:
+        verdict = {"en": f"not enough wins yet to test against {model_en} (need ≥ {MIN_EXPECTED:g} expected per member)",
+                   "zh": f"获胜次数还不够，暂不能检验是否符合{model_zh}（每人期望值需 ≥ {MIN_EXPECTED:g}）"}
+    elif p >= ALPHA:
+        verdict = {"en": f"consistent with {model_en} (p = {_fmt(p)} ≥ {ALPHA:g})",
+                   "zh": f"与{model_zh}一致（p = {_fmt(p)} ≥ {ALPHA:g}）"}
+    else:
+        verdict = {"en": f"differs from {model_en} (p = {_fmt(p)} < {ALPHA:g})",
+                   "zh": f"与{model_zh}不符（p = {_fmt(p)} < {ALPHA:g}）"}
+    return {
+        "group_id": group_snapshot.get("group_id"),
+        "competition": competition,
+        "n": n, "m": m,
+        "formulas": formulas,
+        "members": rows,
+        "total_wins": total,
+        "test": {"kind": "chi-square goodness of fit", "against": against,
+                 "statistic": gof["statistic"] if math.isfinite(gof["statistic"]) else None,
+                 "df": gof["df"], "p_value": p,
+                 "alpha": ALPHA, "enough_data": enough, "verdict": verdict},
+        "labels": {
+            "title": {"en": "Who wins a record? The seed's probability model",
+                      "zh": "谁赢得一条数据？种子文档的概率模型"},
+            "n": {"en": "N: live members competing", "zh": "N：参与竞争的消费者数"},
+            "m": {"en": "M: records per batch", "zh": "M：每批数据条数"},
+            "share": {"en": "share of wins", "zh": "获胜份额"},
+            "expected_share": {"en": "model", "zh": "模型"},
+            "ci95": {"en": "95% interval (Wilson)", "zh": "95% 区间（Wilson）"},
+            "note": {"en": "Wins count first deliveries only; redeliveries after a lock expiry are counted apart.",
+                     "zh": "获胜只计首次投递；锁超时后的重新投递另行计数。"},
+        },
+    }

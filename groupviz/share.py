@@ -1,0 +1,789 @@
+"""Share groups (KIP-932, "queues for Kafka"): consumers that *compete* for records.
+
+The seed's competitive consumption, made concrete. In a classic consumer group
+(`group.py`) the competition is decided once per partition by the assignor
+(sharding); in a share group every member may read every partition and the
+competition is decided *per record*: the broker hands each record to one
+member under a time-limited acquisition lock, and the member acknowledges it.
+
+Kafka's rules, as in `server/.../share/fetch/RecordState.java`,
+`InFlightState.java` and `core/.../share/SharePartition.java`:
+
+- a fetch **acquires** Available records for one member; each acquisition adds
+  one to the record's **delivery count** and starts a lock of
+  `group.share.record.lock.duration.ms`;
+- the member acknowledges **ACCEPT** (processed: the record is Acknowledged),
+  **RELEASE** (Available again, for another delivery) or **REJECT** (Archived,
+  never delivered again) -- `clients/.../consumer/AcknowledgeType.java`;
+- a lock that expires makes the record Available again; a record released or
+  timed out when its delivery count has reached
+  `group.share.delivery.count.limit` is Archived instead;
+- the share-partition start offset (SPSO) is the first offset not yet in a
+  terminal state (Acknowledged/Archived); a share-partition may not have more
+  than `group.share.partition.max.record.locks` records between the SPSO and the
+  last fetched offset (`SharePartition.canAcquireRecords`).
+
+The consumer side follows `KafkaShareConsumer` in its default (implicit)
+acknowledgement mode: the records a poll returned are acknowledged with the
+*next* poll. So a member that crashes after processing but before its next
+poll loses its acknowledgements; the records come back when their locks
+expire and are processed again: at-least-once, and the duplicate shows up in
+the producer's results.
+
+Who wins a record is this module's "competition" (the seed: "by some
+mechanism, e.g. random or sharding"):
+
+- ``random``: each record goes to a uniformly random member among the live
+  ones (active, not paused) that have room in their fetch buffer; while the
+  group keeps up, every member has room and P(win) = 1/N exactly (the seed's
+  model, see `probability.py`);
+- ``first-free``: each record goes to the member that would be free first if
+  every member worked back to back at its own rate (stride scheduling on
+  virtual finish times), so a member's share is rate_i / sum(rates).
+
+Memory stays bounded: Available records that were never delivered are an
+offset range per partition; only acquired records and released ones awaiting
+redelivery have an object; terminal offsets are kept only until the SPSO
+passes them (at most `group.share.partition.max.record.locks` per partition).
+
+Determinism: integer ms, `env.schedule` for lock and session timers, and
+`random.Random(f"{seed}:{group_id}:...")` streams; never the global random.
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+from collections import deque
+
+from .consumer import ACTIVE, CRASHED, LEAVING, PAUSED, THROUGHPUT_WINDOW_MS
+from .errors import CommandError, ProtocolError
+from .group import NET_DELAY_MS, REPLY_DELAY_MS
+
+COMPETITIONS = ("random", "first-free")
+
+#: `SimpleAssignor.name()` in group-coordinator/.../assignor/SimpleAssignor.java
+ASSIGNOR = "simple"
+#: `ShareGroup.PROTOCOL_TYPE`
+PROTOCOL = "share"
+
+# Share group states (`ShareGroup.ShareGroupState`): Stable iff it has members.
+EMPTY, STABLE, DEAD = "Empty", "Stable", "Dead"
+
+# Record states (`RecordState`; ARCHIVING is a KIP-1191 dead-letter step not modelled here).
+AVAILABLE, ACQUIRED, ACKNOWLEDGED, ARCHIVED = "Available", "Acquired", "Acknowledged", "Archived"
+
+# Acknowledge types (`AcknowledgeType`, lower case as its toString()).
+ACCEPT, RELEASE, REJECT = "accept", "release", "reject"
+
+# A record's legal moves, one table (read like h11's _state.py). Anything else is a bug.
+RECORD_TRANSITIONS: dict[str, dict[str, str]] = {
+    AVAILABLE: {"acquire": ACQUIRED},
+    ACQUIRED: {
+        ACCEPT: ACKNOWLEDGED,
+        REJECT: ARCHIVED,
+        RELEASE: AVAILABLE,
+        "lock_timeout": AVAILABLE,
+        "delivery_limit": ARCHIVED,   # released or timed out with delivery count >= limit
+    },
+    ACKNOWLEDGED: {},
+    ARCHIVED: {},
+}
+
+LOCK_MS = "group.share.record.lock.duration.ms"
+DELIVERY_LIMIT = "group.share.delivery.count.limit"
+MAX_LOCKS = "group.share.partition.max.record.locks"
+OFFSET_RESET = "share.auto.offset.reset"
+REJECT_P = "groupviz.reject.probability"   # a groupviz knob, not a Kafka config
+
+#: Classroom defaults (short enough to watch); Kafka's own are in KAFKA_DEFAULTS.
+CLASSROOM_CONFIG = {
+    LOCK_MS: 5000,
+    DELIVERY_LIMIT: 5,
+    MAX_LOCKS: 2000,
+    "session.timeout.ms": 6000,
+    "heartbeat.interval.ms": 2000,
+    OFFSET_RESET: "earliest",
+    REJECT_P: 0.0,
+}
+#: Broker defaults in Apache Kafka's source (ShareGroupConfig, GroupCoordinatorConfig, GroupConfig).
+KAFKA_DEFAULTS = {
+    LOCK_MS: 30000,              # group.share.record.lock.duration.ms
+    DELIVERY_LIMIT: 5,           # group.share.delivery.count.limit
+    MAX_LOCKS: 2000,             # group.share.partition.max.record.locks (200 in the first releases)
+    "session.timeout.ms": 45000,     # group.share.session.timeout.ms
+    "heartbeat.interval.ms": 5000,   # group.share.heartbeat.interval.ms
+    OFFSET_RESET: "latest",      # share.auto.offset.reset (group config)
+}
+
+#: Settable share-group configs: kind, low, high (Kafka's ConfigDef ranges where it has them).
+CONFIG_SCHEMA = {
+    LOCK_MS: ("int", 1000, 3_600_000),        # ShareGroupConfig: between(1000, 3600000)
+    DELIVERY_LIMIT: ("int", 2, 10),           # ShareGroupConfig: between(2, 10)
+    MAX_LOCKS: ("int", 100, 10_000),          # ShareGroupConfig: between(100, 10000)
+    "session.timeout.ms": ("int", 6000, 1_800_000),
+    "heartbeat.interval.ms": ("int", 100, 600_000),
+    REJECT_P: ("number", 0.0, 1.0),
+}
+
+#: Records listed in a snapshot's `in_flight` (the oldest locks first).
+IN_FLIGHT_SHOWN = 50
+
+
+def check_share_config(config: dict, current: dict) -> dict:
+    """Validate a `set_config` payload for a share group; return the merged config.
+
+    Raises `CommandError` with a message a student can read.
+    """
+    if not isinstance(config, dict) or not config:
+        raise CommandError("set_config: 'config' is empty; settable for a share group: " + ", ".join(CONFIG_SCHEMA))
+    merged = dict(current)
+    for key, v in config.items():
+        if not isinstance(key, str) or key not in CONFIG_SCHEMA:
+            shown = key[:40] if isinstance(key, str) else type(key).__name__
+            raise CommandError(f"set_config: '{shown}' is not settable on a share group; "
+                               f"settable: {', '.join(CONFIG_SCHEMA)}")
+        kind, lo, hi = CONFIG_SCHEMA[key]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or v in (float("inf"), float("-inf")):
+            raise CommandError(f"set_config: {key} must be a number")
+        if kind == "int":
+            if isinstance(v, float) and not v.is_integer():
+                raise CommandError(f"set_config: {key} must be a whole number, not {v!r}")
+            v = int(v)
+        else:
+            v = float(v)
+        if not lo <= v <= hi:
+            raise CommandError(f"set_config: {key} must be between {lo:g} and {hi:g}, not {v:g}")
+        merged[key] = v
+    if merged["heartbeat.interval.ms"] >= merged["session.timeout.ms"]:
+        # GroupConfig.validateValues: "share.session.timeout.ms must be greater than share.heartbeat.interval.ms"
+        raise CommandError(f"set_config: heartbeat.interval.ms ({merged['heartbeat.interval.ms']}) must be lower "
+                           f"than session.timeout.ms ({merged['session.timeout.ms']}), as Kafka requires")
+    return merged
+
+
+class _Rec:
+    """One delivered record (Acquired, or Available again after a release)."""
+
+    __slots__ = ("p", "offset", "state", "member", "delivery_count", "acq", "lock_expires_ms",
+                 "pending", "processed")
+
+    def __init__(self, p: int, offset: int):
+        self.p = p
+        self.offset = offset
+        self.state = AVAILABLE
+        self.member: str | None = None
+        self.delivery_count = 0
+        self.acq = 0                 # id of the acquisition (fetch round) that holds the lock
+        self.lock_expires_ms = 0
+        self.pending = False         # processed by its holder, acknowledgement not yet sent
+        self.processed = False       # a result for it has reached (or is on its way to) the producer
+
+    def move(self, event: str) -> None:
+        nxt = RECORD_TRANSITIONS[self.state].get(event)
+        if nxt is None:
+            raise ProtocolError(f"record {self.p}:{self.offset} cannot '{event}' from {self.state}")
+        self.state = nxt
+
+
+class _SharePartition:
+    """Broker-side state of one share-partition: SPSO, next offset, in-flight records."""
+
+    __slots__ = ("partition", "spso", "next_offset", "acquired", "released", "_heap", "done")
+
+    def __init__(self, partition: int, start: int):
+        self.partition = partition
+        self.spso = start                         # share-partition start offset
+        self.next_offset = start                  # first offset never delivered (SPEO + 1)
+        self.acquired: dict[int, _Rec] = {}       # offset -> record under an acquisition lock
+        self.released: dict[int, _Rec] = {}       # offset -> Available record awaiting redelivery
+        self._heap: list[int] = []                # the released offsets, lowest first
+        self.done: set[int] = set()               # terminal offsets >= spso (Kafka's deliveryCompleteCount)
+
+    def new_available(self, log_end_offset: int, max_locks: int) -> int:
+        """Never-delivered records that may be acquired now (SharePartition.canAcquireRecords)."""
+        return max(0, min(log_end_offset, self.spso + max_locks) - self.next_offset)
+
+    def available(self, log_end_offset: int) -> int:
+        return len(self.released) + max(0, log_end_offset - self.next_offset)
+
+    def push_released(self, rec: _Rec) -> None:
+        self.released[rec.offset] = rec
+        heapq.heappush(self._heap, rec.offset)
+
+    def pop_released(self) -> _Rec:
+        return self.released.pop(heapq.heappop(self._heap))
+
+    def finish(self, offset: int) -> None:
+        """`offset` reached a terminal state: move the SPSO past every leading terminal offset."""
+        self.acquired.pop(offset, None)
+        self.done.add(offset)
+        done = self.done
+        spso = self.spso
+        while spso in done:
+            done.remove(spso)
+            spso += 1
+        self.spso = spso
+
+    def lag(self, log_end_offset: int) -> int:
+        """Records not yet Acknowledged/Archived: LEO - SPSO - terminal records above the SPSO (KIP-1226)."""
+        return max(0, log_end_offset - self.spso - len(self.done))
+
+
+class ShareConsumer:
+    """A member of a share group (the `KafkaShareConsumer` side, implicit acknowledgement)."""
+
+    def __init__(self, group: "ShareGroup", member_id: str, color: int, rate: float, host: str):
+        self.group = group
+        self.env = group.env
+        self.member_id = member_id
+        self.client_id = member_id
+        self.host = host
+        self.color = color
+        self.rate = float(rate)
+        self.state = ACTIVE
+        self.phase = "stable"          # share members need no join/sync dance: the broker assigns
+        self.generation = -1           # member epoch
+        self.joined_ms = group.env.now
+        self.last_heartbeat_ms = group.env.now
+        self.processed = 0             # records it finished (accepted + rejected)
+        self.accepted = 0
+        self.rejected = 0
+        self.released = 0
+        self.wins = 0                  # records it acquired first (delivery count 1)
+        self.redelivered = 0           # records it acquired that someone had before
+        self.locks = 0                 # records it holds under a lock (acquired, not yet acknowledged)
+        self.held = 0                  # of which still waiting in its fetch buffer (not processed)
+        self._buffer: deque[tuple[_Rec, int]] = deque()
+        self._pending_acks: list[tuple[_Rec, int, str]] = []
+        self._credit = 0.0
+        self._window: deque[tuple[int, int]] = deque()
+        self._pass = 0.0               # first-free: virtual time at which it is free again
+        self._was_active = False
+        self._hb_timer = None
+        self._expiry_timer = None
+        self._rng = random.Random(f"{group.engine.seed}:{group.group_id}:{member_id}")
+
+    # -- lifecycle --------------------------------------------------------
+    @property
+    def alive(self) -> bool:
+        return self.state in (ACTIVE, PAUSED)
+
+    @property
+    def assigned(self) -> list[tuple[str, int]]:
+        """What it fetches from: every partition (the share group's SimpleAssignor, see share-groups.md)."""
+        return self.group.assigned_partitions() if self.alive else []
+
+    def start(self) -> None:
+        hb = int(self.group.config["heartbeat.interval.ms"])
+        self._hb_timer = self.env.schedule(self._rng.randrange(1, hb + 1), self._heartbeat)
+
+    def _heartbeat(self) -> None:
+        if not self.alive:
+            return
+        self.last_heartbeat_ms = self.env.now
+        self._hb_timer = self.env.schedule(int(self.group.config["heartbeat.interval.ms"]), self._heartbeat)
+
+    def _stop_timers(self) -> None:
+        if self._hb_timer is not None:
+            self._hb_timer.cancel()
+
+    def crash(self) -> None:
+        """Killed: no more polls, so no acknowledgements; its locks run out on the broker."""
+        self.state = CRASHED
+        self._stop_timers()
+        self.group.lost_acks += len(self._pending_acks)
+        self._pending_acks = []
+
+    def close(self) -> None:
+        """Graceful: send the pending acknowledgements, RELEASE what it still holds, leave at once."""
+        self.group.close_member(self)
+
+    def capacity(self, quantum_ms: int) -> int:
+        """Fetch buffer size: what it can process in one quantum, plus one."""
+        return int(self.rate * quantum_ms / 1000.0) + 1
+
+    def throughput(self) -> float:
+        cutoff = self.env.now - THROUGHPUT_WINDOW_MS
+        w = self._window
+        while w and w[0][0] <= cutoff:
+            w.popleft()
+        return sum(n for _, n in w) * 1000.0 / THROUGHPUT_WINDOW_MS
+
+
+class ShareGroup:
+    """A share group: a duck-type sibling of `ConsumerGroup` that the engine holds in `engine.groups`."""
+
+    type = "share"
+
+    def __init__(self, engine, group_id: str, competition: str = "random", config: dict | None = None):
+        if competition not in COMPETITIONS:
+            raise CommandError(f"competition must be one of {', '.join(COMPETITIONS)}, not {competition!r}")
+        self.engine = engine
+        self.env = engine.env
+        self.topic = engine.topic
+        self.group_id = group_id
+        self.competition = competition
+        self.assignor = ASSIGNOR
+        self.config = dict(CLASSROOM_CONFIG)
+        if config:
+            extra = {k: v for k, v in config.items() if k != OFFSET_RESET}
+            self.config = check_share_config(extra, self.config) if extra else self.config
+            if OFFSET_RESET in config:
+                if config[OFFSET_RESET] not in ("earliest", "latest"):
+                    raise CommandError(f"{OFFSET_RESET} must be earliest or latest")
+                self.config[OFFSET_RESET] = config[OFFSET_RESET]
+        self.consumers: dict[str, ShareConsumer] = {}
+        self.state = EMPTY
+        self.generation = 0            # the group epoch: +1 on every membership or metadata change
+        self.partitions: list[_SharePartition] = []
+        self._init_partitions()
+        self._rng = random.Random(f"{engine.seed}:{group_id}:competition")
+        self._reject_rng = random.Random(f"{engine.seed}:{group_id}:reject")
+        self.acks = {ACCEPT: 0, RELEASE: 0, REJECT: 0}   # acknowledgements the broker applied
+        self.archived = 0
+        self.redeliveries = 0          # acquisitions with delivery count >= 2
+        self.lock_timeouts = 0
+        self.late_acks = 0             # acknowledgements that arrived after the lock had expired
+        self.lost_acks = 0             # acknowledgements lost in a crash
+        self.processed = 0             # records members finished (accepted + rejected)
+        self.results = 0               # results sent to the producer (= consumer-side accepts)
+        self.duplicates = 0            # results for a record that already had one
+        self.wins: dict[str, int] = {}
+        self._acq_seq = 0
+        self._vtime = 0.0
+        self._rr = 0
+        #: Optional audit hook: on_ack(member_id, (topic, partition), offset, kind, delivery_count)
+        #: for every acknowledgement the broker applies (kind in accept/release/reject).
+        self.on_ack = None
+
+    # -- events -----------------------------------------------------------
+    def event(self, type_: str, **fields) -> None:
+        self.engine.event(type_, group_id=self.group_id, **fields)
+
+    def _update_state(self) -> None:
+        new = STABLE if self.consumers else EMPTY
+        if new != self.state:
+            prev, self.state = self.state, new
+            self.event("state", previous=prev, state=new)
+
+    def _bump_epoch(self) -> None:
+        self.generation += 1
+        for c in self.consumers.values():
+            if c.alive:
+                c.generation = self.generation
+
+    @property
+    def coordinator(self) -> "ShareGroup":
+        """A share group is its own coordinator view (state, generation, update_session_timeouts)."""
+        return self
+
+    # -- partitions -------------------------------------------------------
+    def _init_partitions(self) -> None:
+        latest = self.config[OFFSET_RESET] == "latest"
+        for p in self.topic.partitions[len(self.partitions):]:
+            self.partitions.append(_SharePartition(p.partition, p.log_end_offset if latest else p.log_start_offset))
+
+    def assigned_partitions(self) -> list[tuple[str, int]]:
+        return [p.tp for p in self.topic.partitions]
+
+    def partitions_added(self) -> None:
+        self._init_partitions()
+        self._bump_epoch()
+
+    def set_assignor(self, assignor: str) -> None:
+        raise CommandError(f"{self.group_id} is a share group: the broker assigns its partitions with the "
+                           f"'{ASSIGNOR}' share assignor, so a client assignor like {assignor} does not apply")
+
+    # -- membership -------------------------------------------------------
+    def add_consumer(self, member_id: str, color: int, rate: float, host: str) -> ShareConsumer:
+        c = ShareConsumer(self, member_id, color, rate, host)
+        self.consumers[member_id] = c
+        self.wins.setdefault(member_id, 0)
+        self._bump_epoch()
+        c.start()
+        self.event("member_joined", member_id=member_id, generation=self.generation)
+        self._update_state()
+        return c
+
+    def kill(self, c: ShareConsumer) -> None:
+        """Crash: no acknowledgements any more; the member is removed after session.timeout.ms."""
+        c.crash()
+        self._schedule_expiry(c)
+
+    def _schedule_expiry(self, c: ShareConsumer) -> None:
+        if c._expiry_timer is not None:
+            c._expiry_timer.cancel()
+        deadline = c.last_heartbeat_ms + int(self.config["session.timeout.ms"])
+        c._expiry_timer = self.env.schedule(max(0, deadline - self.env.now), self._session_expired, c)
+
+    def update_session_timeouts(self, session_timeout_ms: int) -> None:
+        """session.timeout.ms changed: re-arm the expiry of crashed members (live ones keep heartbeating)."""
+        for c in self.consumers.values():
+            if c.state == CRASHED:
+                self._schedule_expiry(c)
+
+    def _session_expired(self, c: ShareConsumer) -> None:
+        if self.consumers.get(c.member_id) is not c or c.state != CRASHED:
+            return
+        del self.consumers[c.member_id]
+        self._bump_epoch()
+        self.event("member_expired", member_id=c.member_id,
+                   session_timeout_ms=int(self.config["session.timeout.ms"]), generation=self.generation,
+                   still_locked=c.locks)
+        self._update_state()
+
+    def close_member(self, c: ShareConsumer) -> None:
+        c.state = LEAVING
+        c._stop_timers()
+        self.env.schedule(NET_DELAY_MS, self._leave_arrived, c)
+
+    def _leave_arrived(self, c: ShareConsumer) -> None:
+        """The closing member's last acknowledgements arrive, then it leaves (member epoch -1)."""
+        self._apply_acks(c._pending_acks)
+        c._pending_acks = []
+        released = [(rec, acq, RELEASE) for rec, acq in c._buffer
+                    if rec.state == ACQUIRED and rec.acq == acq and not rec.pending]
+        c._buffer.clear()
+        self._apply_acks(released)     # unlocks each: its `held` and `locks` drop to 0
+        c.released += len(released)
+        if self.consumers.get(c.member_id) is c:
+            del self.consumers[c.member_id]
+            self._bump_epoch()
+            self.event("member_left", member_id=c.member_id, released=len(released), generation=self.generation)
+            self._update_state()
+
+    # -- the broker: acquire, acknowledge, release, archive -------------------
+    def _acquire(self, rec: _Rec, c: ShareConsumer, acq: int, expires: int) -> None:
+        rec.move("acquire")
+        rec.member = c.member_id
+        rec.acq = acq
+        rec.lock_expires_ms = expires
+        rec.pending = False
+        rec.delivery_count += 1
+        self.partitions[rec.p].acquired[rec.offset] = rec
+        if rec.delivery_count == 1:
+            self.wins[c.member_id] = self.wins.get(c.member_id, 0) + 1
+            c.wins += 1
+        else:
+            self.redeliveries += 1
+            c.redelivered += 1
+        c._buffer.append((rec, acq))
+        c.held += 1
+        c.locks += 1
+
+    def _unlock(self, rec: _Rec) -> None:
+        holder = self.consumers.get(rec.member)
+        if holder is not None:
+            holder.locks -= 1
+            if not rec.pending:
+                holder.held -= 1
+
+    def _apply_acks(self, acks) -> None:
+        for rec, acq, kind in acks:
+            if rec.state != ACQUIRED or rec.acq != acq:
+                self.late_acks += 1          # the lock expired first: Kafka answers InvalidRecordState
+                continue
+            self.acks[kind] += 1
+            if self.on_ack is not None:
+                self.on_ack(rec.member, (self.topic.name, rec.p), rec.offset, kind, rec.delivery_count)
+            self._unlock(rec)
+            if kind == ACCEPT:
+                rec.move(ACCEPT)
+                self.partitions[rec.p].finish(rec.offset)
+            elif kind == REJECT:
+                rec.move(REJECT)
+                self._archived(rec)
+            else:
+                self._make_available(rec, RELEASE)
+
+    def _make_available(self, rec: _Rec, event: str) -> bool:
+        """Release or lock timeout: Available again, or Archived at the delivery limit. True if archived."""
+        if rec.delivery_count >= int(self.config[DELIVERY_LIMIT]):
+            rec.move("delivery_limit")
+            self._archived(rec)
+            return True
+        rec.move(event)
+        rec.member = None
+        rec.pending = False
+        sp = self.partitions[rec.p]
+        sp.acquired.pop(rec.offset, None)
+        sp.push_released(rec)
+        return False
+
+    def _archived(self, rec: _Rec) -> None:
+        rec.member = None
+        self.archived += 1
+        self.partitions[rec.p].finish(rec.offset)
+
+    def _locks_expire(self, acq: int, batch: list[_Rec]) -> None:
+        per_member: dict[str, list[int]] = {}
+        for rec in batch:
+            if rec.state != ACQUIRED or rec.acq != acq:
+                continue
+            mid = rec.member
+            self._unlock(rec)
+            self.lock_timeouts += 1
+            archived = self._make_available(rec, "lock_timeout")
+            counts = per_member.setdefault(mid, [0, 0])
+            counts[0] += 1
+            counts[1] += archived
+        for mid, (n, archived) in per_member.items():
+            self.event("locks_expired", member_id=mid, records=n, archived=archived, available=n - archived)
+
+    # -- the clock --------------------------------------------------------
+    def poll(self, quantum_ms: int) -> None:
+        """One 50 ms slice: acknowledgements ride on this poll, members process, then fetch."""
+        members = list(self.consumers.values())
+        for c in members:
+            if c.alive and c._pending_acks:
+                acks, c._pending_acks = c._pending_acks, []
+                self._apply_acks(acks)
+        for c in members:
+            if c.state == ACTIVE:
+                self._process(c, quantum_ms)
+            else:
+                c._credit = 0.0
+        self._deliver(members, quantum_ms)
+
+    def _process(self, c: ShareConsumer, quantum_ms: int) -> None:
+        c._credit += c.rate * quantum_ms / 1000.0
+        budget = int(c._credit)
+        if budget <= 0:
+            return
+        now = self.env.now
+        buf = c._buffer
+        p_reject = float(self.config[REJECT_P])
+        parts = self.topic.partitions
+        done = results = unique = 0
+        produced_at: dict[int, int] = {}
+        while done < budget and buf:
+            rec, acq = buf.popleft()
+            if rec.state != ACQUIRED or rec.acq != acq:
+                continue                     # its lock expired while it waited in the buffer
+            c.held -= 1
+            rec.pending = True
+            done += 1
+            if p_reject > 0.0 and self._reject_rng.random() < p_reject:
+                c._pending_acks.append((rec, acq, REJECT))
+                c.rejected += 1
+                continue
+            c._pending_acks.append((rec, acq, ACCEPT))
+            c.accepted += 1
+            results += 1
+            if rec.processed:
+                self.duplicates += 1
+            else:
+                rec.processed = True
+                unique += 1
+            t = parts[rec.p].produce_time(rec.offset)
+            if t is not None:
+                produced_at[t] = produced_at.get(t, 0) + 1
+        c._credit -= done
+        if not buf:
+            c._credit = min(c._credit, 1.0)
+        if not done:
+            return
+        c.processed += done
+        self.processed += done
+        self.results += results
+        c._window.append((now, done))
+        if results:
+            arrive = now + REPLY_DELAY_MS
+            lat = [(arrive - t, n) for t, n in sorted(produced_at.items())]
+            self.env.schedule(REPLY_DELAY_MS, self.engine.producer.on_results, self.group_id, results, unique, lat)
+
+    def _deliver(self, members: list[ShareConsumer], quantum_ms: int) -> None:
+        cands = []
+        active = []
+        for c in members:
+            is_active = c.state == ACTIVE
+            if is_active:
+                if not c._was_active:        # (re)joined the competition: no credit for time away
+                    c._pass = max(c._pass, self._vtime)
+                active.append(c)
+                room = c.capacity(quantum_ms) - c.held
+                if room > 0:
+                    cands.append([c, room])
+            c._was_active = is_active
+        if cands:
+            recs = self._take_available(sum(r for _, r in cands))
+            if recs:
+                self._hand_out(recs, cands)
+        moving = [c._pass for c in active if c.rate > 0]
+        if moving:
+            self._vtime = max(self._vtime, min(moving))
+
+    def _take_available(self, n: int) -> list[_Rec]:
+        """Up to `n` Available records, a fair share from each partition, released ones first."""
+        parts = self.topic.partitions
+        max_locks = int(self.config[MAX_LOCKS])
+        k = len(self.partitions)
+        start = self._rr % k if k else 0
+        self._rr += 1
+        avail = []
+        for j in range(k):
+            sp = self.partitions[(start + j) % k]
+            a = len(sp.released) + sp.new_available(parts[sp.partition].log_end_offset, max_locks)
+            if a:
+                avail.append([sp, a])
+        take: dict[int, int] = {}
+        order: list[_SharePartition] = []
+        remaining = n
+        while remaining > 0 and avail:
+            share = max(1, remaining // len(avail))
+            nxt = []
+            for item in avail:
+                if remaining <= 0:
+                    break
+                sp = item[0]
+                m = min(share, item[1], remaining)
+                if sp.partition not in take:
+                    take[sp.partition] = 0
+                    order.append(sp)
+                take[sp.partition] += m
+                item[1] -= m
+                remaining -= m
+                if item[1] > 0:
+                    nxt.append(item)
+            avail = nxt
+        out: list[_Rec] = []
+        for sp in order:
+            m = take[sp.partition]
+            while m and sp.released:
+                out.append(sp.pop_released())
+                m -= 1
+            if m:
+                first = sp.next_offset
+                p = sp.partition
+                out.extend(_Rec(p, off) for off in range(first, first + m))
+                sp.next_offset = first + m
+        return out
+
+    def _hand_out(self, recs: list[_Rec], cands: list[list]) -> None:
+        """The competition: who wins each record."""
+        self._acq_seq += 1
+        acq = self._acq_seq
+        lock_ms = int(self.config[LOCK_MS])
+        expires = self.env.now + lock_ms
+        if self.competition == "random":
+            randrange = self._rng.randrange
+            for rec in recs:
+                i = randrange(len(cands))
+                slot = cands[i]
+                self._acquire(rec, slot[0], acq, expires)
+                slot[1] -= 1
+                if slot[1] == 0:
+                    cands[i] = cands[-1]
+                    cands.pop()
+        else:  # first-free: the member that is free first, working back to back at its rate
+            heap = [(slot[0]._pass, i, slot) for i, slot in enumerate(cands) if slot[0].rate > 0]
+            stalled = [slot for slot in cands if slot[0].rate <= 0]   # rate 0 is never free first
+            heapq.heapify(heap)
+            for rec in recs:
+                if heap:
+                    _, i, slot = heap[0]
+                    c = slot[0]
+                    c._pass += 1.0 / c.rate
+                    slot[1] -= 1
+                    if slot[1] == 0:
+                        heapq.heappop(heap)
+                    else:
+                        heapq.heapreplace(heap, (c._pass, i, slot))
+                elif stalled:            # nobody else can take it: the stalled member fetches it anyway
+                    slot = stalled[0]
+                    c = slot[0]
+                    slot[1] -= 1
+                    if slot[1] == 0:
+                        stalled.pop(0)
+                else:
+                    raise ProtocolError("more records taken than the members have room for")
+                self._acquire(rec, c, acq, expires)
+        self.env.schedule(lock_ms, self._locks_expire, acq, recs)
+
+    # -- views ------------------------------------------------------------
+    def partition_lag(self, tp) -> int:
+        p = tp[1]
+        return self.partitions[p].lag(self.topic.partitions[p].log_end_offset)
+
+    def in_flight_count(self) -> int:
+        return sum(len(sp.acquired) for sp in self.partitions)
+
+    def available_count(self) -> int:
+        parts = self.topic.partitions
+        return sum(sp.available(parts[sp.partition].log_end_offset) for sp in self.partitions)
+
+    def sample_metrics(self) -> dict:
+        """For the charts: per member its locked records ("lag"), per partition the share lag."""
+        lag = {c.member_id: c.locks for c in self.consumers.values()}
+        thr = {c.member_id: round(c.throughput(), 2) for c in self.consumers.values()}
+        parts = self.topic.partitions
+        plag = {f"{parts[sp.partition].topic}-{sp.partition}": sp.lag(parts[sp.partition].log_end_offset)
+                for sp in self.partitions}
+        return {"lag": lag, "throughput": thr, "partition_lag": plag}
+
+    def snapshot(self) -> dict:
+        tparts = self.topic.partitions
+        assigned = [list(tp) for tp in self.assigned_partitions()]
+        parts = []
+        total = 0
+        for sp in self.partitions:
+            p = tparts[sp.partition]
+            lag = sp.lag(p.log_end_offset)
+            total += lag
+            parts.append({"topic": p.topic, "partition": sp.partition, "owner": None, "committed": sp.spso,
+                          "lag": lag, "log_end_offset": p.log_end_offset, "position": sp.next_offset,
+                          "in_flight": len(sp.acquired), "available": sp.available(p.log_end_offset)})
+        members = []
+        thr_total = 0.0
+        for c in self.consumers.values():
+            thr = c.throughput()
+            thr_total += thr
+            members.append({
+                "member_id": c.member_id, "client_id": c.client_id, "host": c.host, "color": c.color,
+                "state": c.state, "phase": c.phase, "rate": c.rate, "generation": c.generation,
+                "partitions": assigned if c.alive else [],
+                "throughput": round(thr, 2), "processed": c.processed, "lag": c.locks,
+                "last_heartbeat_ms": c.last_heartbeat_ms, "leader": False,
+                "in_flight": c.locks, "wins": c.wins, "redelivered": c.redelivered,
+                "accepted": c.accepted, "rejected": c.rejected, "released": c.released,
+            })
+        recs = [r for sp in self.partitions for r in sp.acquired.values()]
+        oldest = heapq.nsmallest(IN_FLIGHT_SHOWN, recs, key=lambda r: (r.lock_expires_ms, r.p, r.offset))
+        in_flight = [{"topic": self.topic.name, "partition": r.p, "offset": r.offset, "member_id": r.member,
+                      "delivery_count": r.delivery_count, "lock_expires_ms": r.lock_expires_ms,
+                      "processed": r.pending} for r in oldest]
+        return {
+            "group_id": self.group_id, "type": self.type, "state": self.state, "generation": self.generation,
+            "assignor": self.assignor, "protocol": PROTOCOL, "leader": None,
+            "config": dict(self.config), "members": members, "partitions": parts, "lag": total,
+            "processed": self.processed, "duplicates": self.duplicates, "throughput": round(thr_total, 2),
+            "rebalances": [],
+            "competition": self.competition,
+            "in_flight": in_flight,
+            "in_flight_total": len(recs),
+            "available": self.available_count(),
+            "acks": dict(self.acks),
+            "archived": self.archived,
+            "wins": dict(self.wins),
+            "redeliveries": self.redeliveries,
+            "lock_timeouts": self.lock_timeouts,
+            "late_acks": self.late_acks,
+            "lost_acks": self.lost_acks,
+            "results": self.results,
+        }
+
+
+#: The seed's own demo (its Python example): 1 producer, a group of 5 competing consumers,
+#: 10 records, results back to the producer (`producer.results` is the seed's out_queue).
+#: One partition: a queue that all five read, which only a share group allows.
+#: `producer_limit` is proposed: the producer stops after that many records.
+SEED_DEMO = {
+    "title": {"en": "The seed's demo: 1 producer, 5 competing consumers, 10 records",
+              "zh": "种子示例：1 个生产者、5 个竞争的消费者、10 条数据"},
+    "topic": "data", "partitions": 1, "producer_rate": 10.0, "producer_limit": 10,
+    "keys": {"mode": "uniform", "count": 1000},
+    "model_batch_size": 10,
+    "groups": [{"group_id": "seed", "type": "share", "competition": "random", "consumers": 5,
+                "consumer_rate": 2.0}],
+}
