@@ -5,6 +5,7 @@ import { t, getLang, setLang, applyStatic, onLangChange } from "./i18n.js";
 import { el, setText, setAttr, toggleClass, setHidden, fmtInt, fmtRate, fmtSeconds } from "./dom.js";
 import { ColorBook, colorFor } from "./palette.js";
 import { Charts } from "./charts.js";
+import { PANELS } from "./panels.js";
 
 const LOG_MAX = 200;
 const COMPACT_PARTITIONS = 36; // more partitions than this: small coloured squares
@@ -702,6 +703,7 @@ function render(snap) {
   renderGroup(snap, group);
   renderTimeline(snap, group);
   renderEvents(snap);
+  for (const p of PANELS) if (p.render) p.render(snap, group, panelCtx);
   return group;
 }
 
@@ -822,7 +824,11 @@ function connect() {
   socket.on("tick", onTick);
 }
 
+/** What a feature panel (static/panels.js) gets: the page's shared helpers. */
+const panelCtx = { send, state, toast, colors, q, t };
+
 function main() {
+  for (const p of PANELS) if (p.init) p.init(panelCtx);
   applyStatic();
   setRole(state.role);
   setConnection("connecting");

@@ -338,6 +338,14 @@ export function setLang(lang) {
   for (const fn of listeners) fn(lang);
 }
 
+/** Merge a feature module's own strings ({en: {...}, zh: {...}}) into the catalogue. */
+export function addMessages(extra) {
+  for (const [lang, table] of Object.entries(extra)) {
+    if (!MESSAGES[lang]) continue;
+    Object.assign(MESSAGES[lang], table);
+  }
+}
+
 export function onLangChange(fn) {
   listeners.push(fn);
 }
