@@ -94,3 +94,7 @@ def live_server():
     server, stop = start_live_server()
     yield server
     stop()
+
+
+# Browser fixtures (`browser` per module, `probe`, `page`) for every tests/test_browser*.py.
+from browser_helpers import browser, page, probe  # noqa: E402,F401
