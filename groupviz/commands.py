@@ -92,6 +92,8 @@ class Command:
 def _describe(v) -> str:
     if isinstance(v, bool):
         return "a boolean"
+    if isinstance(v, int) and v.bit_length() > 64:
+        return "a huge number"
     if isinstance(v, (int, float)):
         return f"the number {v!r}"[:60]
     if isinstance(v, str):
@@ -102,6 +104,8 @@ def _describe(v) -> str:
 
 
 def _num(x) -> str:
+    if isinstance(x, int) and x.bit_length() > 64:
+        return "a huge number"
     if isinstance(x, float) and x.is_integer() and abs(x) < 1e15:
         x = int(x)
     text = str(x)
@@ -115,6 +119,8 @@ def check_value(op: str, f: Field, v):
             raise CommandError(f"{where} must be a number, not {_describe(v)}")
         if isinstance(v, float) and not math.isfinite(v):
             raise CommandError(f"{where} must be a finite number")
+        if isinstance(v, int) and v.bit_length() > 64:    # float() of it would overflow
+            raise CommandError(f"{where} must be between {_num(f.lo)} and {_num(f.hi)}, not a huge number")
         if f.kind == "int":
             if isinstance(v, float):
                 if not v.is_integer():

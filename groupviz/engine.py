@@ -355,7 +355,7 @@ class Engine:
             if not isinstance(entry, dict) or not isinstance(entry.get("cmd"), dict):
                 raise CommandError(f"replay: command {i} must be an object with 'time_ms' and 'cmd'")
             t = commands.check_value("replay", commands.Field("time_ms", "int", True, last, end), entry.get("time_ms"))
-            if entry["cmd"].get("op") in UNLOGGED_OPS:
+            if isinstance(entry["cmd"].get("op"), str) and entry["cmd"]["op"] in UNLOGGED_OPS:
                 raise CommandError(f"replay: command {i} ({entry['cmd'].get('op')}) cannot be replayed")
             commands.parse(entry["cmd"])
             last = t

@@ -153,7 +153,7 @@ def create_app(config: dict | None = None) -> Flask:
     @app.get("/healthz")
     def healthz():
         return jsonify({"ok": True, "ticks": live.ticks, "time_ms": live.engine.time_ms, "error": live.error,
-                        "running": live.engine.running, "clients": len(clients)})
+                        "running": live.engine.running, "clients": len(clients), **live.timing()})
 
     @app.get("/api/state")
     def api_state():

@@ -26,6 +26,10 @@ BAD = [
     ({"op": "set_producer_rate", "rate": math.inf}, "finite"),
     ({"op": "set_producer_rate", "rate": -1}, "between 0 and 100000"),
     ({"op": "set_producer_rate", "rate": 10**100}, "between 0 and 100000"),
+    ({"op": "set_producer_rate", "rate": 10**400}, "not a huge number"),      # float() of it overflows
+    ({"op": "step", "ms": -(10**400)}, "not a huge number"),
+    ({"op": "replay", "log": {"format": "groupviz-log/1", "seed": 1, "scenario": "default", "time_ms": 10,
+                              "commands": [{"time_ms": 0, "cmd": {"op": ["pause"]}}]}}, "needs an 'op'"),
     ({"op": "set_producer_rate", "rate": {"$gt": 1}}, "must be a number"),
     ({"op": "set_speed", "factor": 0}, "between 0.1 and 10"),
     ({"op": "set_speed", "factor": 11}, "between 0.1 and 10"),
