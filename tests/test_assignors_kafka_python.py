@@ -71,6 +71,16 @@ def _by_topic(tps):
 
 def kafka_python(strategy, subs, counts, owned=None, gens=None):
     """Run kafka-python's assignor on our input; returns {member: sorted [(topic, partition)]}."""
+    assignor, cluster, members = kafka_python_input(strategy, subs, counts, owned, gens)
+    return kafka_python_result(assignor.assign(cluster, members))
+
+
+def kafka_python_result(result):
+    return {m: sorted((tp.topic, tp.partition) for tp in a.partitions()) for m, a in result.items()}
+
+
+def kafka_python_input(strategy, subs, counts, owned=None, gens=None):
+    """(assignor, cluster, members) for kafka-python: our input in its JoinGroup shapes (bench/ uses it too)."""
     owned = owned or {}
     gens = gens or {}
     members = []
@@ -89,8 +99,7 @@ def kafka_python(strategy, subs, counts, owned=None, gens=None):
         members.append(Member(m, None, md))
     assignor = {"range": RangePartitionAssignor, "roundrobin": RoundRobinPartitionAssignor,
                 "sticky": StickyPartitionAssignor(), "cooperative-sticky": CooperativeStickyAssignor()}[strategy]
-    result = assignor.assign(FakeCluster(counts), members)
-    return {m: sorted((tp.topic, tp.partition) for tp in a.partitions()) for m, a in result.items()}
+    return assignor, FakeCluster(counts), members
 
 
 def P(spec):
