@@ -1,0 +1,359 @@
+"""Soak: churning Socket.IO clients against a server subprocess; sample its memory and pacing.
+
+    .venv/bin/python bench/soak.py --duration 600 --clients 300
+    .venv/bin/python bench/soak.py --quick          # 60 s, 20 clients
+
+A real server (bench/serverproc.py: `create_app` + `socketio.run`, eventlet mode by
+default, 127.0.0.1 only) runs the default scenario at 1x with the default limits.
+`--clients` slots each run one client after another: connect over a raw WebSocket
+(Engine.IO 4 / Socket.IO 5 text frames, via websocket-client: light enough for a
+few hundred on one core), read the role and the snapshot, stay 2..`--lifetime` s
+reading ticks and sending a command every 0.5..3 s (producer rate, keys, consumer
+pause/resume/add/kill, junk), then leave: mostly politely (Socket.IO disconnect),
+sometimes by dropping the TCP connection (a closed laptop lid).
+
+Every `--sample` seconds the sampler reads the server's RSS (/proc/<pid>/status),
+CPU time (/proc/<pid>/stat) and /healthz (ticks, how late the last tick started,
+the worst lateness so far, connected clients, simulated time). The report gives
+RSS at start (after a warm-up), end and max, the RSS slope by least squares over
+the whole run and over its second half (MiB per hour), tick rate and lateness.
+
+Exits non-zero when the server died, answered a command with an internal error,
+reported an engine error, stopped ticking, or the second-half RSS slope is above
+`--max-slope` MiB/h (when given).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+import websocket
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serverproc import ServerProcess  # noqa: E402
+
+
+def slope_per_hour(points: list[tuple[float, float]]) -> float | None:
+    """Least-squares slope of (seconds, value) points, in value units per hour."""
+    if len(points) < 3:
+        return None
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    if den == 0:
+        return None
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / den * 3600.0
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.c = {"sessions": 0, "connect_failures": 0, "polite_leaves": 0, "dropped": 0, "commands": 0,
+                  "acks": 0, "acks_ok": 0, "acks_refused": 0, "internal_errors": 0, "frames": 0, "ticks": 0,
+                  "bytes": 0, "errors": 0}
+        self.max_gap_s = 0.0          # longest wait between two frames seen by a connected client
+        self.error_samples: list[str] = []
+
+    def add(self, **kw):
+        with self.lock:
+            for k, v in kw.items():
+                self.c[k] += v
+
+    def note_error(self, text: str):
+        with self.lock:
+            self.c["errors"] += 1
+            if len(self.error_samples) < 10:
+                self.error_samples.append(text[:300])
+
+
+class Members:
+    """The live member ids, refreshed from /api/state by the sampler (shared by all clients)."""
+
+    def __init__(self):
+        self.ids: list[str] = []
+        self.paused: list[str] = []
+
+
+def pick_command(rng: random.Random, members: Members) -> dict:
+    r = rng.random()
+    ids = list(members.ids)
+    if r < 0.25:
+        return {"op": "set_producer_rate", "rate": rng.choice([10, 20, 30, 40, 50, 60])}
+    if r < 0.35:
+        return {"op": "set_keys", "mode": rng.choice(["uniform", "hot", "null"])}
+    if r < 0.45 and len(ids) < 10:
+        return {"op": "add_consumer"}
+    if r < 0.55 and len(ids) > 3:
+        return {"op": rng.choice(["kill_consumer", "stop_consumer"]), "member_id": rng.choice(ids)}
+    if r < 0.65 and ids:
+        return {"op": "pause_consumer", "member_id": rng.choice(ids)}
+    if r < 0.75 and members.paused:
+        return {"op": "resume_consumer", "member_id": rng.choice(members.paused)}
+    if r < 0.8:
+        return {"op": "set_consumer_rate", "member_id": rng.choice(ids or ["ghost"]), "rate": rng.randint(5, 40)}
+    # junk: refused with an error, never an internal error
+    return rng.choice([{"op": "nope"}, {"op": "set_speed", "factor": "fast"}, {"op": "step", "ms": -5},
+                       {"op": "kill_consumer", "member_id": "<script>"}, {"op": "add_partitions", "count": 10**9},
+                       {"op": "set_config", "config": {"session.timeout.ms": None}}])
+
+
+def run_client(ws_url: str, rng: random.Random, lifetime: float, members: Members, stats: Stats) -> None:
+    try:
+        ws = websocket.create_connection(ws_url, timeout=10, skip_utf8_validation=True)
+    except Exception as e:  # noqa: BLE001 (a refused connection is a statistic, not a crash)
+        stats.add(connect_failures=1)
+        stats.note_error(f"connect: {e!r}")
+        return
+    stats.add(sessions=1)
+    frames = ticks = nbytes = commands = acks = ok = refused = internal = 0
+    max_gap = 0.0
+    try:
+        opened = ws.recv()
+        if not opened.startswith("0{"):
+            raise RuntimeError(f"no Engine.IO OPEN: {opened[:80]!r}")
+        ws.send("40")
+        ws.settimeout(0.25)
+        start = last_frame = time.monotonic()
+        end = start + lifetime
+        next_cmd = start + rng.uniform(0.5, 3.0)
+        ack_id = 0
+        connected = False
+        while True:
+            now = time.monotonic()
+            if now >= end:
+                break
+            if connected and now >= next_cmd:
+                ack_id += 1
+                ws.send(f"42{ack_id}" + json.dumps(["command", pick_command(rng, members)]))
+                commands += 1
+                next_cmd = now + rng.uniform(0.5, 3.0)
+            try:
+                f = ws.recv()
+            except websocket.WebSocketTimeoutException:
+                continue
+            t = time.monotonic()
+            if connected:
+                max_gap = max(max_gap, t - last_frame)
+            last_frame = t
+            frames += 1
+            nbytes += len(f)
+            if f == "2":
+                ws.send("3")
+            elif f.startswith('42["tick"'):
+                ticks += 1
+            elif f.startswith("40"):
+                connected = True
+            elif f.startswith("44"):
+                raise RuntimeError(f"connect refused: {f[:200]}")
+            elif f.startswith("43"):
+                acks += 1
+                body = f[f.index("["):]
+                if '"ok":true' in body:
+                    ok += 1
+                else:
+                    refused += 1
+                    if "internal error" in body:
+                        internal += 1
+                        stats.note_error(f"internal error ack: {body[:200]}")
+        if rng.random() < 0.85:
+            ws.send("41")
+            stats.add(polite_leaves=1)
+        else:
+            stats.add(dropped=1)           # vanish without a goodbye
+    except Exception as e:  # noqa: BLE001
+        stats.note_error(f"client: {e!r}")
+    finally:
+        try:
+            ws.close() if rng.random() < 0.85 else ws.sock.close()
+        except Exception:  # noqa: BLE001
+            pass
+        stats.add(frames=frames, ticks=ticks, bytes=nbytes, commands=commands, acks=acks, acks_ok=ok,
+                  acks_refused=refused, internal_errors=internal)
+        with stats.lock:
+            stats.max_gap_s = max(stats.max_gap_s, max_gap)
+
+
+def slot(i: int, ws_url: str, deadline: float, args, members: Members, stats: Stats) -> None:
+    rng = random.Random(f"soak:{args.seed}:{i}")
+    time.sleep(rng.uniform(0, min(5.0, args.lifetime)))   # stagger the first connects
+    while time.monotonic() < deadline - 1.0:
+        run_client(ws_url, rng, min(rng.uniform(2.0, args.lifetime), max(0.5, deadline - time.monotonic())),
+                   members, stats)
+        time.sleep(rng.uniform(0.0, 0.5))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--duration", type=float, default=600.0, help="seconds of churn (default 600)")
+    p.add_argument("--clients", type=int, default=300, help="concurrent churning client slots (default 300)")
+    p.add_argument("--lifetime", type=float, default=20.0, help="longest client session in seconds (default 20)")
+    p.add_argument("--sample", type=float, default=5.0, help="seconds between samples (default 5)")
+    p.add_argument("--warmup", type=float, default=None, help="seconds before the 'start' RSS (default: 10%% of duration)")
+    p.add_argument("--mode", default="eventlet", choices=["eventlet", "threading"], help="server async mode")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--max-slope", type=float, default=None, help="fail if the second-half RSS slope (MiB/h) is above this")
+    p.add_argument("--json", default=None, help="write the report (and every sample) as JSON here")
+    p.add_argument("--log", default=None, help="server log file (default: none)")
+    p.add_argument("--quick", action="store_true", help="60 s with 20 clients (CI-sized)")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.duration, args.clients, args.lifetime, args.sample = 60.0, 20, 8.0, 2.0
+    warmup = args.duration * 0.1 if args.warmup is None else args.warmup
+
+    srv = ServerProcess(mode=args.mode, log_path=args.log).start()
+    ws_url = srv.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    stats, members = Stats(), Members()
+    samples: list[dict] = []
+    problems: list[str] = []
+    t0 = time.monotonic()
+    deadline = t0 + args.duration
+    threads = [threading.Thread(target=slot, args=(i, ws_url, deadline, args, members, stats), daemon=True)
+               for i in range(args.clients)]
+    print(f"soak: {args.clients} churning clients for {args.duration:.0f} s against {srv.url} "
+          f"({args.mode}, pid {srv.pid})", flush=True)
+    for t in threads:
+        t.start()
+    prev = None
+    try:
+        while True:
+            now = time.monotonic()
+            if not srv.alive():
+                problems.append("the server process died")
+                break
+            try:
+                h = srv.health()
+                state = srv.get_json("/api/state")
+            except Exception as e:  # noqa: BLE001
+                problems.append(f"/healthz or /api/state failed at t={now - t0:.0f}s: {e!r}")
+                h, state = None, None
+            if state is not None:
+                live = [m for g in state["groups"] for m in g["members"] if m["state"] in ("active", "paused")]
+                members.ids = [m["member_id"] for m in live]
+                members.paused = [m["member_id"] for m in live if m["state"] == "paused"]
+            if h is not None:
+                s = {"t": round(now - t0, 2), "rss_kb": srv.rss_kb(), "cpu_s": round(srv.cpu_seconds(), 2),
+                     "ticks": h["ticks"], "time_ms": h["time_ms"], "clients": h["clients"],
+                     "tick_delay_ms": h.get("tick_delay_ms"), "max_tick_delay_ms": h.get("max_tick_delay_ms"),
+                     "tick_ms": h.get("tick_ms"), "error": h["error"], "members": len(members.ids)}
+                if prev is not None and s["t"] > prev["t"]:
+                    dt = s["t"] - prev["t"]
+                    s["tick_hz"] = round((s["ticks"] - prev["ticks"]) / dt, 2)
+                    s["sim_speed"] = round((s["time_ms"] - prev["time_ms"]) / 1000.0 / dt, 3)
+                    s["cpu_pct"] = round(100.0 * (s["cpu_s"] - prev["cpu_s"]) / dt, 1)
+                samples.append(s)
+                prev = s
+                if h["error"]:
+                    problems.append(f"engine error at t={s['t']}s: {h['error']}")
+                    break
+                if len(samples) % max(1, int(30 / args.sample)) == 0:
+                    print(f"  t={s['t']:6.0f}s rss={s['rss_kb'] / 1024:7.1f} MiB clients={s['clients']:4d} "
+                          f"tick_hz={s.get('tick_hz', 0):5.2f} late={s['tick_delay_ms']} ms "
+                          f"cpu={s.get('cpu_pct', 0)}% sessions={stats.c['sessions']}", flush=True)
+            if now >= deadline:
+                break
+            time.sleep(max(0.0, min(args.sample, deadline - now)))
+        for t in threads:
+            t.join(timeout=args.lifetime + 15)
+        time.sleep(2.0)                                  # let the server notice the last goodbyes
+        try:
+            final = srv.health()
+        except Exception as e:  # noqa: BLE001
+            final = None
+            problems.append(f"/healthz failed after the soak: {e!r}")
+        end_rss = srv.rss_kb() if srv.alive() else None
+    finally:
+        srv.stop()
+
+    report = summarise(args, warmup, samples, stats, final, end_rss, problems)
+    print_report(report)
+    if args.json:
+        Path(args.json).write_text(json.dumps({"report": report, "samples": samples}, indent=1))
+    return 1 if report["problems"] else 0
+
+
+def summarise(args, warmup, samples, stats, final, end_rss, problems) -> dict:
+    problems = list(problems)
+    c = dict(stats.c)
+    if c["internal_errors"]:
+        problems.append(f"{c['internal_errors']} commands were answered with an internal error")
+    if c["sessions"] == 0:
+        problems.append("no client ever connected")
+    elif c["connect_failures"] > 0.01 * (c["sessions"] + c["connect_failures"]):
+        problems.append(f"{c['connect_failures']} of {c['sessions'] + c['connect_failures']} connects failed")
+    if final is not None and final.get("error"):
+        problems.append(f"engine error after the soak: {final['error']}")
+    steady = [s for s in samples if s["t"] >= warmup] or samples
+    half = [s for s in samples if s["t"] >= args.duration / 2] or samples
+    mib = lambda kb: round(kb / 1024.0, 1)  # noqa: E731
+    rss = [s["rss_kb"] for s in samples]
+    hz = [s["tick_hz"] for s in steady if "tick_hz" in s]
+    late = sorted(s["tick_delay_ms"] for s in steady if s.get("tick_delay_ms") is not None)
+    if hz and min(hz) < 5.0:
+        problems.append(f"the server ticked at {min(hz)} Hz at worst (10 Hz expected)")
+    report = {
+        "duration_s": args.duration, "clients": args.clients, "mode": args.mode, "lifetime_s": args.lifetime,
+        "samples": len(samples),
+        "rss_mib": {"first": mib(rss[0]) if rss else None, "start": mib(steady[0]["rss_kb"]) if steady else None,
+                    "end": mib(end_rss) if end_rss else (mib(rss[-1]) if rss else None),
+                    "max": mib(max(rss)) if rss else None},
+        "rss_slope_mib_per_h": {
+            "after_warmup": _round(slope_per_hour([(s["t"], s["rss_kb"] / 1024.0) for s in steady])),
+            "second_half": _round(slope_per_hour([(s["t"], s["rss_kb"] / 1024.0) for s in half]))},
+        "tick_hz": {"min": min(hz) if hz else None, "mean": round(statistics.fmean(hz), 2) if hz else None},
+        "tick_late_ms": {"p50": _pct(late, 0.5), "p95": _pct(late, 0.95), "max_sampled": late[-1] if late else None,
+                         "max_ever": final.get("max_tick_delay_ms") if final else None},
+        "server_cpu_pct_mean": round(statistics.fmean([s["cpu_pct"] for s in steady if "cpu_pct" in s]), 1)
+        if any("cpu_pct" in s for s in steady) else None,
+        "clients_connected_max": max((s["clients"] for s in samples), default=None),
+        "clients_after": final.get("clients") if final else None,
+        "client_stats": c, "max_frame_gap_s": round(stats.max_gap_s, 3),
+        "error_samples": stats.error_samples,
+    }
+    second = report["rss_slope_mib_per_h"]["second_half"]
+    if args.max_slope is not None and second is not None and second > args.max_slope:
+        problems.append(f"RSS grew {second} MiB/h in the second half (limit {args.max_slope})")
+    report["problems"] = problems
+    return report
+
+
+def _round(x):
+    return None if x is None else round(x, 2)
+
+
+def _pct(sorted_vals, q):
+    if not sorted_vals:
+        return None
+    return sorted_vals[min(len(sorted_vals) - 1, int(q * len(sorted_vals)))]
+
+
+def print_report(r: dict) -> None:
+    c = r["client_stats"]
+    print(f"\nsoak: {r['duration_s']:.0f} s, {r['clients']} churning clients ({r['mode']}), {r['samples']} samples")
+    print(f"  RSS MiB: first {r['rss_mib']['first']}, after warm-up {r['rss_mib']['start']}, "
+          f"end {r['rss_mib']['end']}, max {r['rss_mib']['max']}")
+    print(f"  RSS slope MiB/h: after warm-up {r['rss_slope_mib_per_h']['after_warmup']}, "
+          f"second half {r['rss_slope_mib_per_h']['second_half']}")
+    print(f"  ticks: {r['tick_hz']['mean']} Hz mean, {r['tick_hz']['min']} Hz min; late p50 "
+          f"{r['tick_late_ms']['p50']} ms, p95 {r['tick_late_ms']['p95']} ms, max sampled "
+          f"{r['tick_late_ms']['max_sampled']} ms, worst ever {r['tick_late_ms']['max_ever']} ms")
+    print(f"  server CPU {r['server_cpu_pct_mean']}% mean; clients connected max {r['clients_connected_max']}, "
+          f"after {r['clients_after']}")
+    print(f"  sessions {c['sessions']} (connect failures {c['connect_failures']}, polite leaves {c['polite_leaves']}, "
+          f"dropped {c['dropped']}); commands {c['commands']}, acks {c['acks']} (ok {c['acks_ok']}, refused "
+          f"{c['acks_refused']}, internal errors {c['internal_errors']}); ticks received {c['ticks']}, "
+          f"{c['bytes'] / 1e6:.1f} MB; longest frame gap {r['max_frame_gap_s']} s; client errors {c['errors']}")
+    for e in r["error_samples"]:
+        print(f"    e.g. {e}")
+    print("  OK" if not r["problems"] else "  PROBLEMS:\n    " + "\n    ".join(r["problems"]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""The benchmarks stay runnable and correct in CI: CI-sized runs, results checked, timings not asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+
+
+def run(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *map(str, args)], capture_output=True, text=True, timeout=220)
+
+
+def test_engine_bench_runs_and_the_engine_is_deterministic():
+    r = run(BENCH / "engine.py", "--quick")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "ok: deterministic" in r.stdout
+
+
+def test_short_soak_keeps_ticking_with_churning_clients_and_no_internal_errors(tmp_path):
+    out = tmp_path / "soak.json"
+    r = run(BENCH / "soak.py", "--duration", 25, "--clients", 10, "--sample", 2, "--json", out)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    report = json.loads(out.read_text())["report"]
+    assert report["problems"] == []
+    c = report["client_stats"]
+    assert c["sessions"] > 10 and c["internal_errors"] == 0 and c["acks"] == c["commands"]
+    assert report["tick_hz"]["min"] >= 5.0
