@@ -18,6 +18,7 @@ connection, a per-client token bucket on commands, a cap on connections, and a
 from __future__ import annotations
 
 import io
+import json
 import logging
 import os
 import threading
@@ -27,7 +28,7 @@ from pathlib import Path
 from flask import Flask, Response, abort, jsonify, make_response, render_template, request, send_file
 from flask_socketio import ConnectionRefusedError, SocketIO, emit
 
-from . import security
+from . import lessons, report, security
 from .engine import Engine
 from .realtime import LiveEngine
 
@@ -158,6 +159,39 @@ def create_app(config: dict | None = None) -> Flask:
     @app.get("/api/state")
     def api_state():
         return jsonify(live.full_snapshot())
+
+    @app.get("/api/lessons")
+    def api_lessons():
+        return jsonify({"lessons": lessons.listing()})
+
+    def attachment(body: str, mimetype: str, filename: str) -> Response:
+        return Response(body, mimetype=mimetype, headers={
+            "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+    def snapshot_and_log() -> tuple[dict, dict]:
+        with live.lock:
+            return live.full_snapshot(), live.engine.export_log()
+
+    @app.get("/api/log")
+    def api_log():
+        _, run_log = snapshot_and_log()
+        return attachment(json.dumps(run_log, indent=1), "application/json",
+                          f"groupviz-log-seed{run_log['seed']}-{run_log['time_ms']}ms.json")
+
+    @app.get("/report")
+    def report_html():
+        snap, run_log = snapshot_and_log()
+        return attachment(report.build_html(snap, run_log), "text/html", f"groupviz-report-{snap['time_ms']}ms.html")
+
+    @app.get("/report/metrics.csv")
+    def report_csv():
+        snap, _ = snapshot_and_log()
+        return attachment(report.metrics_csv(snap), "text/csv", "groupviz-metrics.csv")
+
+    @app.get("/report/events.json")
+    def report_events():
+        snap, run_log = snapshot_and_log()
+        return attachment(report.events_json(snap, run_log), "application/json", "groupviz-events.json")
 
     @app.get("/vendor/plotly.min.js")
     def vendor_plotly():

@@ -1,5 +1,7 @@
 """The web layer with Flask-SocketIO's test client: snapshot on connect, acks, HTTP routes."""
 
+import json
+
 from groupviz.web import create_app
 
 
@@ -108,3 +110,45 @@ def test_async_mode_is_validated():
 
     with pytest.raises(ValueError, match="async_mode must be one of"):
         create_app({"ASYNC_MODE": "asyncio", "START_TICKER": False})
+
+
+def test_api_lessons_lists_every_lesson_with_both_languages(app_and_client):
+    app, _ = app_and_client
+    r = app.test_client().get("/api/lessons")
+    assert r.status_code == 200
+    listed = r.get_json()["lessons"]
+    assert len(listed) >= 8
+    for lesson in listed:
+        assert lesson["id"] and lesson["steps"] >= 1
+        assert lesson["title"]["en"] and lesson["title"]["zh"]
+
+
+def test_command_log_downloads_as_json_and_replays_to_the_same_snapshot(app_and_client):
+    app, client = app_and_client
+    live = app.extensions["groupviz"]
+    live.engine.step(3000)
+    assert client.emit("command", {"op": "add_consumer"}, callback=True)["ok"]
+    live.engine.step(9000)
+    r = app.test_client().get("/api/log")
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    assert r.headers["Content-Disposition"].startswith("attachment;")
+    run_log = json.loads(r.data)
+    assert [c["cmd"]["op"] for c in run_log["commands"]] == ["add_consumer"]
+    before = live.engine.snapshot(history=False)
+    assert client.emit("command", {"op": "replay", "log": run_log}, callback=True)["ok"]
+    assert live.engine.snapshot(history=False) == before
+
+
+def test_report_is_a_standalone_html_download_and_csv_json_exports(app_and_client):
+    app, _ = app_and_client
+    app.extensions["groupviz"].engine.step(5000)
+    http = app.test_client()
+    r = http.get("/report")
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    assert r.headers["Content-Disposition"].startswith("attachment;")
+    page = r.get_data(as_text=True)
+    assert "<h1>groupviz report</h1>" in page and 'src="http' not in page
+    csv = http.get("/report/metrics.csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv" and csv.get_data(as_text=True).count("\n") > 2
+    events = http.get("/report/events.json")
+    assert events.status_code == 200 and json.loads(events.data)
