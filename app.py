@@ -88,8 +88,13 @@ def main(argv=None) -> int:
 
         eventlet.monkey_patch()
     elif args.async_mode == "gevent":
-        from gevent import monkey
-
+        try:
+            from gevent import monkey
+        except ImportError:
+            print("--async-mode gevent needs the gevent package, which requirements.txt does not install: "
+                  "`.venv/bin/pip install gevent`, or use --async-mode eventlet (default) or threading",
+                  file=sys.stderr)
+            return 2
         monkey.patch_all()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     from groupviz.web import create_app, socketio_of

@@ -172,3 +172,16 @@ def test_app_with_a_token_prints_it_and_only_its_holder_presents():
     finally:
         out = stop(proc)
     assert f"{url}/?token=class-secret-42" in out and "presenter" in out and "viewers" in out
+
+
+def test_gevent_mode_without_gevent_installed_says_what_to_install():
+    import importlib.util
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("gevent") is not None:
+        pytest.skip("gevent is installed here")
+    r = subprocess.run([sys.executable, "app.py", "--async-mode", "gevent", "--port", "1"], capture_output=True,
+                       text=True, timeout=60, cwd=str(Path(__file__).resolve().parent.parent))
+    assert r.returncode == 2
+    assert "needs the gevent package" in r.stderr and "Traceback" not in r.stderr
