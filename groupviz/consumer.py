@@ -23,6 +23,14 @@ THROUGHPUT_WINDOW_MS = 1000
 RETRY_BACKOFF_MS = 100  # retry.backoff.ms
 
 
+def windowed_rate(window, now: int) -> float:
+    """Records/s over the last THROUGHPUT_WINDOW_MS from a deque of (time_ms, count); drops older entries."""
+    cutoff = now - THROUGHPUT_WINDOW_MS
+    while window and window[0][0] <= cutoff:
+        window.popleft()
+    return sum(n for _, n in window) * 1000.0 / THROUGHPUT_WINDOW_MS
+
+
 class Consumer:
     def __init__(self, group, member_id: str, color: int, rate: float, host: str):
         self.group = group
@@ -264,8 +272,4 @@ class Consumer:
         self._window.append((self.env.now, done))
 
     def throughput(self) -> float:
-        cutoff = self.env.now - THROUGHPUT_WINDOW_MS
-        w = self._window
-        while w and w[0][0] <= cutoff:
-            w.popleft()
-        return sum(n for _, n in w) * 1000.0 / THROUGHPUT_WINDOW_MS
+        return windowed_rate(self._window, self.env.now)

@@ -56,7 +56,7 @@ import heapq
 import random
 from collections import deque
 
-from .consumer import ACTIVE, CRASHED, LEAVING, PAUSED, THROUGHPUT_WINDOW_MS
+from .consumer import ACTIVE, CRASHED, LEAVING, PAUSED, windowed_rate
 from .errors import CommandError, ProtocolError
 from .group import NET_DELAY_MS, REPLY_DELAY_MS
 
@@ -304,11 +304,7 @@ class ShareConsumer:
         return int(self.rate * quantum_ms / 1000.0) + 1
 
     def throughput(self) -> float:
-        cutoff = self.env.now - THROUGHPUT_WINDOW_MS
-        w = self._window
-        while w and w[0][0] <= cutoff:
-            w.popleft()
-        return sum(n for _, n in w) * 1000.0 / THROUGHPUT_WINDOW_MS
+        return windowed_rate(self._window, self.env.now)
 
 
 class ShareGroup:
