@@ -30,6 +30,8 @@ ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")   # Kafka's legal characters for t
 ASSIGNORS = ("range", "roundrobin", "sticky", "cooperative-sticky")
 KEY_MODES = ("uniform", "hot", "null")
 GROUP_TYPES = ("consumer", "share")
+#: How the members of a share group compete for a record (groupviz/share.py).
+COMPETITIONS = ("random", "first-free")
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
                  _F("hot_share", "number", False, 0, 1)),
     "add_partitions": (_F("topic", "id", False), _F("count", "int", True, 1, MAX_PARTITIONS)),
     "add_group": (_F("group_id", "id"), _F("type", "enum", False, choices=GROUP_TYPES),
-                  _F("assignor", "enum", False, choices=ASSIGNORS), _F("consumers", "int", False, 0, 16)),
+                  _F("assignor", "enum", False, choices=ASSIGNORS), _F("consumers", "int", False, 0, 16),
+                  _F("competition", "enum", False, choices=COMPETITIONS)),
     "set_assignor": (_F("group_id", "id", False), _F("assignor", "enum", True, choices=ASSIGNORS)),
     "set_config": (_F("group_id", "id", False), _F("config", "dict")),
     "pause": (),
@@ -80,6 +83,23 @@ CONFIG_SCHEMA = {
     "group.initial.rebalance.delay.ms": ("int", 0, 300_000),
     "enable.auto.commit": ("bool", None, None),
     "auto.offset.reset": ("enum", ("earliest", "latest"), None),
+}
+
+# Share-group configs that can be set, by Kafka name: (kind, lo, hi), Kafka's ConfigDef ranges where it has them.
+# Broker configs (ShareGroupConfig, GroupCoordinatorConfig) applied to the one group; docs/kafka-fidelity.md.
+SHARE_LOCK_MS = "group.share.record.lock.duration.ms"
+SHARE_DELIVERY_LIMIT = "group.share.delivery.count.limit"
+SHARE_MAX_LOCKS = "group.share.partition.max.record.locks"
+SHARE_SESSION_MS = "group.share.session.timeout.ms"
+SHARE_HEARTBEAT_MS = "group.share.heartbeat.interval.ms"
+SHARE_REJECT_P = "groupviz.reject.probability"      # a groupviz knob, not a Kafka config
+SHARE_CONFIG_SCHEMA = {
+    SHARE_LOCK_MS: ("int", 1000, 3_600_000),        # ShareGroupConfig: between(1000, 3600000)
+    SHARE_DELIVERY_LIMIT: ("int", 2, 10),           # ShareGroupConfig: between(2, 10)
+    SHARE_MAX_LOCKS: ("int", 100, 10_000),          # ShareGroupConfig: between(100, 10000)
+    SHARE_SESSION_MS: ("int", 6000, 1_800_000),     # classroom floor: Kafka's group.share.min.session.timeout.ms is 45000
+    SHARE_HEARTBEAT_MS: ("int", 100, 600_000),
+    SHARE_REJECT_P: ("number", 0.0, 1.0),
 }
 
 
@@ -152,6 +172,20 @@ def check_value(op: str, f: Field, v):
     raise AssertionError(f.kind)
 
 
+def _check_add_group(args: dict) -> None:
+    kind = args.get("type", "consumer")
+    if kind == "share" and "assignor" in args:
+        raise CommandError("add_group: a share group takes no 'assignor' (the broker assigns every partition to "
+                           "every member); choose its 'competition': " + ", ".join(COMPETITIONS))
+    if kind != "share" and "competition" in args:
+        raise CommandError("add_group: 'competition' is only for share groups (type \"share\"); a consumer group "
+                           "shards its partitions with an 'assignor': " + ", ".join(ASSIGNORS))
+
+
+#: Rules across the fields of one op, after each field passed its own check.
+CROSS_CHECKS = {"add_group": _check_add_group}
+
+
 def parse(cmd) -> Command:
     """Validate a command dict; raise CommandError with a readable message."""
     if not isinstance(cmd, dict):
@@ -169,6 +203,9 @@ def parse(cmd) -> Command:
                 raise CommandError(f"{op}: field '{f.name}' is required")
             continue
         args[f.name] = check_value(op, f, cmd[f.name])
+    cross = CROSS_CHECKS.get(op)
+    if cross is not None:
+        cross(args)
     return Command(op, args)
 
 
@@ -195,4 +232,26 @@ def check_config(config: dict, current: dict) -> dict:
         raise CommandError(
             f"set_config: heartbeat.interval.ms ({merged['heartbeat.interval.ms']}) must be lower than "
             f"session.timeout.ms ({merged['session.timeout.ms']}), as Kafka requires")
+    return merged
+
+
+def check_share_config(config: dict, current: dict) -> dict:
+    """Validate a `set_config` payload for a share group against Kafka's names and ranges; return the merged config."""
+    if not isinstance(config, dict) or not config:
+        raise CommandError("set_config: 'config' is empty; settable for a share group: " + ", ".join(SHARE_CONFIG_SCHEMA))
+    if len(config) > len(SHARE_CONFIG_SCHEMA):
+        raise CommandError("set_config: too many keys; settable for a share group: " + ", ".join(SHARE_CONFIG_SCHEMA))
+    merged = dict(current)
+    for key, v in config.items():
+        if not isinstance(key, str) or key not in SHARE_CONFIG_SCHEMA:
+            shown = key[:40] if isinstance(key, str) else _describe(key)
+            hint = " (a consumer-group config)" if isinstance(key, str) and key in CONFIG_SCHEMA else ""
+            raise CommandError(f"set_config: '{shown}'{hint} is not settable on a share group; "
+                               f"settable: {', '.join(SHARE_CONFIG_SCHEMA)}")
+        kind, lo, hi = SHARE_CONFIG_SCHEMA[key]
+        merged[key] = check_value("set_config", Field(key, kind, True, lo, hi), v)
+    if merged[SHARE_HEARTBEAT_MS] >= merged[SHARE_SESSION_MS]:
+        # GroupConfig.validateValues: "share.session.timeout.ms must be greater than share.heartbeat.interval.ms"
+        raise CommandError(f"set_config: {SHARE_HEARTBEAT_MS} ({merged[SHARE_HEARTBEAT_MS]}) must be lower than "
+                           f"{SHARE_SESSION_MS} ({merged[SHARE_SESSION_MS]}), as Kafka requires")
     return merged

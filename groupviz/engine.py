@@ -22,8 +22,10 @@ from .group import ConsumerGroup
 from .log import Topic
 from .metrics import SAMPLE_MS, History
 from .narration import describe
+from .probability import model_panel
 from .producer import Producer
 from .scenarios import SCENARIOS
+from .share import ShareGroup
 from .sim import LATE, NORMAL, Environment
 
 log = logging.getLogger(__name__)
@@ -35,6 +37,8 @@ MAX_LOGGED_COMMANDS = 10_000
 QUANTUM_MS = 50          # producer and consumer work happens in 50 ms slices
 MAX_EVENTS = 300
 DEFAULT_SEED = 7
+MODEL_BATCH_SIZE = 10    # M of the seed's model when a scenario does not say
+MODEL_ROWS_SHOWN = 32    # per-member rows of the probability model in a snapshot (the test uses every member)
 
 
 def _jsonable(v):
@@ -65,7 +69,8 @@ class Engine:
         self._seq = 0
         self._members_created = 0
         self.topic = Topic(spec["topic"], spec["partitions"])
-        self.producer = Producer(self.topic, seed, spec["producer_rate"])
+        self.producer = Producer(self.topic, seed, spec["producer_rate"], limit=spec.get("producer_limit"))
+        self.model_batch_size = int(spec.get("model_batch_size", MODEL_BATCH_SIZE))
         keys = spec.get("keys", {})
         self.producer.set_keys(keys.get("mode", "uniform"), keys.get("count"), keys.get("hot_share"))
         self.groups: dict[str, ConsumerGroup] = {}
@@ -77,9 +82,14 @@ class Engine:
         self.env.every(SAMPLE_MS, self._sample, priority=LATE)
         self.env.every(BROKER_OFFSETS_MS, self._sample_broker_offsets, priority=LATE)
         for g in spec["groups"]:
-            group = self._add_group(g["group_id"], g.get("assignor", "range"), g.get("config"))
-            for _ in range(g.get("consumers", 0)):
-                self._add_consumer(group, g.get("consumer_rate", 20.0))
+            if g.get("type") == "share":
+                group = self._add_share_group(g["group_id"], g.get("competition", "random"), g.get("config"),
+                                              g.get("journeys", 0))
+            else:
+                group = self._add_group(g["group_id"], g.get("assignor", "range"), g.get("config"))
+            rates = g.get("consumer_rates") or [g.get("consumer_rate", 20.0)] * g.get("consumers", 0)
+            for rate in rates:
+                self._add_consumer(group, rate)
         self.event("reset", scenario=scenario, seed=seed)
 
     def _add_group(self, group_id: str, assignor: str, config: dict | None = None) -> ConsumerGroup:
@@ -87,11 +97,18 @@ class Engine:
         self.groups[group_id] = g
         return g
 
+    def _add_share_group(self, group_id: str, competition: str, config: dict | None = None,
+                         journeys: int = 0) -> ShareGroup:
+        g = ShareGroup(self, group_id, competition, config)
+        g.journey_limit = journeys
+        self.groups[group_id] = g
+        return g
+
     def _add_consumer(self, group: ConsumerGroup, rate: float) -> str:
         self._members_created += 1
         n = self._members_created
         member_id = f"consumer-{n}"
-        self.event("consumer_added", group_id=group.group_id, member_id=member_id)
+        self.event("consumer_added", group_id=group.group_id, member_id=member_id, protocol=self._protocol(group))
         group.add_consumer(member_id, color=n - 1, rate=rate, host=f"/10.0.0.{10 + n}")
         return member_id
 
@@ -173,6 +190,11 @@ class Engine:
         known = [m for g in self.groups.values() for m in g.consumers]
         raise CommandError(f"no consumer '{member_id}'; consumers: {', '.join(known) or 'none'}")
 
+    @staticmethod
+    def _protocol(group) -> str:
+        """"share" for a share group (KIP-932), "classic" for a consumer group: the narration differs."""
+        return "share" if group.type == "share" else "classic"
+
     def _live_consumer(self, member_id: str):
         g, c = self._consumer(member_id)
         if not c.alive:
@@ -187,13 +209,13 @@ class Engine:
 
     def _op_kill_consumer(self, member_id):
         g, c = self._live_consumer(member_id)
-        self.event("consumer_killed", group_id=g.group_id, member_id=member_id)
+        self.event("consumer_killed", group_id=g.group_id, member_id=member_id, protocol=self._protocol(g))
         g.kill(c)
         return {"member_id": member_id}
 
     def _op_stop_consumer(self, member_id):
         g, c = self._live_consumer(member_id)
-        self.event("consumer_stopping", group_id=g.group_id, member_id=member_id)
+        self.event("consumer_stopping", group_id=g.group_id, member_id=member_id, protocol=self._protocol(g))
         c.close()
         return {"member_id": member_id}
 
@@ -244,21 +266,30 @@ class Engine:
             g.partitions_added()
         return {"partitions": total}
 
-    def _op_add_group(self, group_id, type="consumer", assignor="range", consumers=0):
-        if type != "consumer":
-            raise CommandError("share groups are not available in this version yet; type must be 'consumer'")
+    def _op_add_group(self, group_id, type="consumer", assignor="range", consumers=0, competition="random"):
         if group_id in self.groups:
             raise CommandError(f"group '{group_id}' already exists")
         if len(self.groups) >= commands.MAX_GROUPS:
             raise CommandError(f"at most {commands.MAX_GROUPS} groups are allowed")
-        g = self._add_group(group_id, assignor)
-        self.event("group_added", group_id=group_id, assignor=assignor)
+        if type == "share":
+            g = self._add_share_group(group_id, competition)
+            self.event("group_added", group_id=group_id, type="share", competition=competition)
+        else:
+            g = self._add_group(group_id, assignor)
+            self.event("group_added", group_id=group_id, type="consumer", assignor=assignor)
         for _ in range(consumers):
             self._add_consumer(g, 20.0)
-        return {"group_id": group_id}
+        out = {"group_id": group_id, "type": type}
+        if type == "share":
+            out["competition"] = competition
+        return out
 
     def _op_set_assignor(self, assignor, group_id=None):
         g = self._group(group_id)
+        if g.type == "share":
+            raise CommandError(f"{g.group_id} is a share group: the broker hands records to its members one by one "
+                               f"('{g.competition}' competition), so there is no partition assignor to set; "
+                               "set_assignor applies to consumer groups")
         if g.assignor == assignor:
             raise CommandError(f"{g.group_id} already uses {assignor}")
         g.set_assignor(assignor)
@@ -267,10 +298,16 @@ class Engine:
 
     def _op_set_config(self, config, group_id=None):
         g = self._group(group_id)
-        merged = commands.check_config(config, g.config)
+        if g.type == "share":
+            merged = commands.check_share_config(config, g.config)
+        else:
+            merged = commands.check_config(config, g.config)
         changes = {k: v for k, v in merged.items() if g.config.get(k) != v}
         g.config.update(merged)
-        if "session.timeout.ms" in changes:
+        if g.type == "share":
+            if commands.SHARE_SESSION_MS in changes:
+                g.update_session_timeouts(merged[commands.SHARE_SESSION_MS])
+        elif "session.timeout.ms" in changes:
             g.coordinator.update_session_timeouts(merged["session.timeout.ms"])
         self.event("config_changed", group_id=g.group_id, changes=changes)
         return {"group_id": g.group_id, "config": dict(g.config)}
@@ -371,8 +408,36 @@ class Engine:
         return {"reset": True, "time_ms": self.env.now, "replayed": len(cmds)}
 
     # -- the view ---------------------------------------------------------
+    def _model(self, gs: dict) -> dict:
+        """The seed's probability model beside what this group measured (probability.model_panel).
+
+        A share group's "wins" are first deliveries; a consumer group's are the records each member
+        processed, its shares set by partition ownership ("sharding"). Labels live in the page's
+        catalogues, so the wire carries numbers and the verdict only.
+        """
+        if gs["type"] == "share":
+            view = gs
+        else:
+            view = {"group_id": gs["group_id"], "competition": "sharding", "members": gs["members"],
+                    "wins": {m["member_id"]: m["processed"] for m in gs["members"]}}
+        panel = model_panel(view, self.model_batch_size)
+        panel.pop("labels", None)
+        for f in panel["formulas"]:
+            f.pop("label", None)
+        panel["competition"] = gs.get("competition", "sharding")
+        rows = panel["members"]
+        panel["members_total"] = len(rows)
+        panel["members"] = rows[:MODEL_ROWS_SHOWN]
+        return panel
+
+    def _results_sent(self) -> dict[str, int]:
+        """Results each group has put on the reply path (some may still be travelling to the producer)."""
+        return {gid: (g.results if g.type == "share" else g.processed) for gid, g in self.groups.items()}
+
     def snapshot(self, history: bool = True, max_events: int | None = None) -> dict:
         groups = [g.snapshot() for g in self.groups.values()]
+        for gs in groups:
+            gs["model"] = self._model(gs)
         events = list(self.events)
         if max_events is not None:
             events = events[-max_events:]
@@ -381,7 +446,7 @@ class Engine:
             "scenario": self.scenario, "scenarios": {k: v["title"] for k, v in SCENARIOS.items()},
             "lesson": dict(self.lesson) if self.lesson else None,
             "topics": [self.topic.snapshot()],
-            "producer": self.producer.snapshot(list(self.groups)),
+            "producer": self.producer.snapshot(list(self.groups), self._results_sent()),
             "groups": groups,
             "events": events,
         }

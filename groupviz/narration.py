@@ -14,6 +14,10 @@ def describe(ev: dict) -> tuple[str, str] | None:
     t = ev["type"]
     g = ev.get("group_id", "")
     m = ev.get("member_id", "")
+    if ev.get("protocol") == "share" or t == "locks_expired" or (t == "group_added" and ev.get("type") == "share"):
+        text = _describe_share(ev, t, g, m)
+        if text is not None:
+            return text
     if t == "lesson_step":
         return (f"lesson: {ev['title']['en']}, step {ev['step'] + 1}", f"课程：{ev['title']['zh']}，第 {ev['step'] + 1} 步")
     if t == "state":
@@ -39,6 +43,9 @@ def describe(ev: dict) -> tuple[str, str] | None:
                 f"{m} 已 {secs:g} 秒没有心跳：协调者把它移出了 {g}")
     if t == "member_removed":
         return (f"{g}: {m} was removed ({ev.get('why', '')})", f"{g}：{m} 被移除（{ev.get('why', '')}）")
+    if t == "member_left" and "released" in ev:     # a share group member (epoch -1 heartbeat)
+        return (f"{m} left share group {g} and released {ev['released']} records it had not processed",
+                f"{m} 离开共享组 {g}，释放了 {ev['released']} 条尚未处理的记录")
     if t == "member_left":
         return (f"{m} left {g} gracefully (LeaveGroup): no waiting for the session timeout",
                 f"{m} 优雅地离开了 {g}（LeaveGroup）：无需等待会话超时")
@@ -84,4 +91,28 @@ def describe(ev: dict) -> tuple[str, str] | None:
     if t == "group_added":
         return (f"group {g} added ({ev.get('assignor', '')}): it reads every record too",
                 f"新增组 {g}（{ev.get('assignor', '')}）：它也会读取每一条记录")
+    return None
+
+
+def _describe_share(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
+    """Share groups (KIP-932): members join with ShareGroupHeartbeat and compete for each record."""
+    if t == "consumer_added":
+        return (f"{m} started and sent ShareGroupHeartbeat to {g}: it may take records of every partition",
+                f"{m} 启动，向 {g} 发送 ShareGroupHeartbeat：它可以领取所有分区的记录")
+    if t == "consumer_killed":
+        return (f"{m} crashed: the records it holds stay locked until group.share.record.lock.duration.ms runs out",
+                f"{m} 崩溃了：它持有的记录保持锁定，直到 group.share.record.lock.duration.ms 到期")
+    if t == "consumer_stopping":
+        return (f"{m} is closing: acknowledges what it processed and releases the records it still holds",
+                f"{m} 正在关闭：确认已处理的记录，并释放仍持有的记录")
+    if t == "locks_expired":
+        archived = ev.get("archived", 0)
+        extra_en = f", {archived} archived at the delivery limit" if archived else ""
+        extra_zh = f"，{archived} 条达到投递次数上限被归档" if archived else ""
+        return (f"{g}: acquisition locks of {ev.get('records', 0)} records held by {m} expired: "
+                f"available again for another member{extra_en}",
+                f"{g}：{m} 持有的 {ev.get('records', 0)} 条记录的获取锁到期，可以交给其他成员{extra_zh}")
+    if t == "group_added":
+        return (f"share group {g} added ({ev.get('competition', '')} competition): it reads every record too",
+                f"新增共享组 {g}（{ev.get('competition', '')} 竞争）：它也会读取每一条记录")
     return None

@@ -34,9 +34,10 @@ def percentile(samples, q: float) -> int | None:
 
 
 class Producer:
-    def __init__(self, topic: Topic, seed, rate: float = 30.0):
+    def __init__(self, topic: Topic, seed, rate: float = 30.0, limit: int | None = None):
         self.topic = topic
         self.rate = float(rate)
+        self.limit = limit          # stop after this many records (the seed's demo sends exactly 10)
         self.key_mode = "uniform"
         self.key_count = 1000
         self.hot_share = 0.0
@@ -74,6 +75,9 @@ class Producer:
     def tick(self, now: int, quantum_ms: int) -> int:
         self._credit += self.rate * quantum_ms / 1000.0
         n = int(self._credit)
+        if self.limit is not None and n > self.limit - self.produced:
+            n = self.limit - self.produced
+            self._credit = float(n)
         if n <= 0:
             return 0
         self._credit -= n
@@ -101,7 +105,8 @@ class Producer:
     def group_stats(self, group_id: str) -> dict:
         st = self.by_group.get(group_id)
         if st is None:
-            st = self.by_group[group_id] = {"results": 0, "unique": 0, "latency": deque(maxlen=LATENCY_SAMPLES)}
+            st = self.by_group[group_id] = {"results": 0, "unique": 0, "no_result": 0,
+                                            "latency": deque(maxlen=LATENCY_SAMPLES)}
         return st
 
     def on_results(self, group_id: str, count: int, unique: int, latencies: list) -> None:
@@ -113,22 +118,32 @@ class Producer:
         self.results += count
         self.unique_results += unique
 
-    def snapshot(self, group_ids) -> dict:
+    def on_no_result(self, group_id: str, count: int) -> None:
+        """`count` records of `group_id` ended without a result (rejected, or archived at the delivery limit)."""
+        self.group_stats(group_id)["no_result"] += count
+
+    def snapshot(self, group_ids, sent_by_group: dict | None = None) -> dict:
         groups = {}
         outstanding = 0
         for gid in group_ids:
             st = self.group_stats(gid)
-            out = max(0, self.produced - st["unique"])
+            out = max(0, self.produced - st["unique"] - st["no_result"])
             outstanding = max(outstanding, out)
             groups[gid] = {
+                "sent": self.produced,
                 "results": st["results"],
+                "unique": st["unique"],
+                "no_result": st["no_result"],
                 "outstanding": out,
                 "latency_ms": {"p50": percentile(st["latency"], 0.5), "p95": percentile(st["latency"], 0.95)},
             }
+            if sent_by_group is not None and gid in sent_by_group:
+                groups[gid]["in_transit"] = max(0, sent_by_group[gid] - st["results"])
         all_lat = [x for gid in group_ids for x in self.group_stats(gid)["latency"]]
         return {
             "rate": self.rate,
             "produced": self.produced,
+            "limit": self.limit,
             "results": self.results,
             "outstanding": outstanding,
             "keys": {"mode": self.key_mode, "count": self.key_count, "hot_share": self.hot_share},

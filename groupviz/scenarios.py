@@ -25,4 +25,28 @@ SCENARIOS: dict[str, dict] = {
         "topic": "events", "partitions": 1000, "producer_rate": 10000.0, "keys": {"mode": "uniform", "count": 100000},
         "groups": [{"group_id": "big", "assignor": "range", "consumers": 200, "consumer_rate": 60.0}],
     },
+    "competition": {
+        "title": {"en": "Competing: random, first-free and sharding side by side",
+                  "zh": "竞争消费：随机、先空先得与分片并排"},
+        "topic": "orders", "partitions": 6, "producer_rate": 30.0, "keys": {"mode": "uniform", "count": 1000},
+        "model_batch_size": 10,
+        # Three groups read every record of the same topic; inside each group one member wins each record.
+        "groups": [{"group_id": "queue", "type": "share", "competition": "random", "consumers": 3,
+                    "consumer_rate": 20.0},
+                   {"group_id": "g1", "assignor": "range", "consumers": 3, "consumer_rate": 20.0},
+                   {"group_id": "work", "type": "share", "competition": "first-free",
+                    "consumer_rates": [10.0, 20.0, 30.0]}],
+    },
+    # The seed's own Python demo: 1 producer, a group of 5 competing consumers, exactly 10 records
+    # (data_0 .. data_9 on one partition: a queue all five read, which only a share group allows),
+    # and the results queue back to the producer (`producer.results`). Slow enough to follow each record.
+    "seed-demo": {
+        "title": {"en": "The seed's demo: 1 producer, 5 competing consumers, 10 records",
+                  "zh": "种子示例：1 个生产者、5 个竞争的消费者、10 条数据"},
+        "topic": "data", "partitions": 1, "producer_rate": 2.0, "producer_limit": 10,
+        "keys": {"mode": "uniform", "count": 1000},
+        "model_batch_size": 10,
+        "groups": [{"group_id": "seed", "type": "share", "competition": "random", "consumers": 5,
+                    "consumer_rate": 1.0, "journeys": 10}],
+    },
 }

@@ -57,10 +57,19 @@ import random
 from collections import deque
 
 from .consumer import ACTIVE, CRASHED, LEAVING, PAUSED, windowed_rate
+from .commands import (
+    COMPETITIONS,
+    SHARE_CONFIG_SCHEMA,
+    SHARE_DELIVERY_LIMIT,
+    SHARE_HEARTBEAT_MS,
+    SHARE_LOCK_MS,
+    SHARE_MAX_LOCKS,
+    SHARE_REJECT_P,
+    SHARE_SESSION_MS,
+    check_share_config,
+)
 from .errors import CommandError, ProtocolError
 from .group import NET_DELAY_MS, REPLY_DELAY_MS
-
-COMPETITIONS = ("random", "first-free")
 
 #: `SimpleAssignor.name()` in group-coordinator/.../assignor/SimpleAssignor.java
 ASSIGNOR = "simple"
@@ -90,76 +99,39 @@ RECORD_TRANSITIONS: dict[str, dict[str, str]] = {
     ARCHIVED: {},
 }
 
-LOCK_MS = "group.share.record.lock.duration.ms"
-DELIVERY_LIMIT = "group.share.delivery.count.limit"
-MAX_LOCKS = "group.share.partition.max.record.locks"
+LOCK_MS = SHARE_LOCK_MS
+DELIVERY_LIMIT = SHARE_DELIVERY_LIMIT
+MAX_LOCKS = SHARE_MAX_LOCKS
+SESSION_MS = SHARE_SESSION_MS
+HEARTBEAT_MS = SHARE_HEARTBEAT_MS
 OFFSET_RESET = "share.auto.offset.reset"
-REJECT_P = "groupviz.reject.probability"   # a groupviz knob, not a Kafka config
+REJECT_P = SHARE_REJECT_P
 
 #: Classroom defaults (short enough to watch); Kafka's own are in KAFKA_DEFAULTS.
 CLASSROOM_CONFIG = {
     LOCK_MS: 5000,
     DELIVERY_LIMIT: 5,
     MAX_LOCKS: 2000,
-    "session.timeout.ms": 6000,
-    "heartbeat.interval.ms": 2000,
+    SESSION_MS: 6000,
+    HEARTBEAT_MS: 2000,
     OFFSET_RESET: "earliest",
     REJECT_P: 0.0,
 }
 #: Broker defaults in Apache Kafka's source (ShareGroupConfig, GroupCoordinatorConfig, GroupConfig).
 KAFKA_DEFAULTS = {
-    LOCK_MS: 30000,              # group.share.record.lock.duration.ms
-    DELIVERY_LIMIT: 5,           # group.share.delivery.count.limit
-    MAX_LOCKS: 2000,             # group.share.partition.max.record.locks (200 in the first releases)
-    "session.timeout.ms": 45000,     # group.share.session.timeout.ms
-    "heartbeat.interval.ms": 5000,   # group.share.heartbeat.interval.ms
+    LOCK_MS: 30000,              # group.share.record.lock.duration.ms (group override: share.record.lock.duration.ms)
+    DELIVERY_LIMIT: 5,           # group.share.delivery.count.limit (group override: share.delivery.count.limit)
+    MAX_LOCKS: 2000,             # group.share.partition.max.record.locks (200 in Kafka 4.0)
+    SESSION_MS: 45000,           # group.share.session.timeout.ms (group override: share.session.timeout.ms)
+    HEARTBEAT_MS: 5000,          # group.share.heartbeat.interval.ms (group override: share.heartbeat.interval.ms)
     OFFSET_RESET: "latest",      # share.auto.offset.reset (group config)
 }
 
-#: Settable share-group configs: kind, low, high (Kafka's ConfigDef ranges where it has them).
-CONFIG_SCHEMA = {
-    LOCK_MS: ("int", 1000, 3_600_000),        # ShareGroupConfig: between(1000, 3600000)
-    DELIVERY_LIMIT: ("int", 2, 10),           # ShareGroupConfig: between(2, 10)
-    MAX_LOCKS: ("int", 100, 10_000),          # ShareGroupConfig: between(100, 10000)
-    "session.timeout.ms": ("int", 6000, 1_800_000),
-    "heartbeat.interval.ms": ("int", 100, 600_000),
-    REJECT_P: ("number", 0.0, 1.0),
-}
+#: Settable share-group configs (validated in commands.py, Kafka's ConfigDef ranges).
+CONFIG_SCHEMA = SHARE_CONFIG_SCHEMA
 
 #: Records listed in a snapshot's `in_flight` (the oldest locks first).
 IN_FLIGHT_SHOWN = 50
-
-
-def check_share_config(config: dict, current: dict) -> dict:
-    """Validate a `set_config` payload for a share group; return the merged config.
-
-    Raises `CommandError` with a message a student can read.
-    """
-    if not isinstance(config, dict) or not config:
-        raise CommandError("set_config: 'config' is empty; settable for a share group: " + ", ".join(CONFIG_SCHEMA))
-    merged = dict(current)
-    for key, v in config.items():
-        if not isinstance(key, str) or key not in CONFIG_SCHEMA:
-            shown = key[:40] if isinstance(key, str) else type(key).__name__
-            raise CommandError(f"set_config: '{shown}' is not settable on a share group; "
-                               f"settable: {', '.join(CONFIG_SCHEMA)}")
-        kind, lo, hi = CONFIG_SCHEMA[key]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or v in (float("inf"), float("-inf")):
-            raise CommandError(f"set_config: {key} must be a number")
-        if kind == "int":
-            if isinstance(v, float) and not v.is_integer():
-                raise CommandError(f"set_config: {key} must be a whole number, not {v!r}")
-            v = int(v)
-        else:
-            v = float(v)
-        if not lo <= v <= hi:
-            raise CommandError(f"set_config: {key} must be between {lo:g} and {hi:g}, not {v:g}")
-        merged[key] = v
-    if merged["heartbeat.interval.ms"] >= merged["session.timeout.ms"]:
-        # GroupConfig.validateValues: "share.session.timeout.ms must be greater than share.heartbeat.interval.ms"
-        raise CommandError(f"set_config: heartbeat.interval.ms ({merged['heartbeat.interval.ms']}) must be lower "
-                           f"than session.timeout.ms ({merged['session.timeout.ms']}), as Kafka requires")
-    return merged
 
 
 class _Rec:
@@ -275,14 +247,14 @@ class ShareConsumer:
         return self.group.assigned_partitions() if self.alive else []
 
     def start(self) -> None:
-        hb = int(self.group.config["heartbeat.interval.ms"])
+        hb = int(self.group.config[HEARTBEAT_MS])
         self._hb_timer = self.env.schedule(self._rng.randrange(1, hb + 1), self._heartbeat)
 
     def _heartbeat(self) -> None:
         if not self.alive:
             return
         self.last_heartbeat_ms = self.env.now
-        self._hb_timer = self.env.schedule(int(self.group.config["heartbeat.interval.ms"]), self._heartbeat)
+        self._hb_timer = self.env.schedule(int(self.group.config[HEARTBEAT_MS]), self._heartbeat)
 
     def _stop_timers(self) -> None:
         if self._hb_timer is not None:
@@ -352,6 +324,11 @@ class ShareGroup:
         #: Optional audit hook: on_ack(member_id, (topic, partition), offset, kind, delivery_count)
         #: for every acknowledgement the broker applies (kind in accept/release/reject).
         self.on_ack = None
+        #: Journeys of the first `journey_limit` records delivered (the seed demo's table): who won each,
+        #: each delivery, when it was processed and when its result reached the producer. 0 = off.
+        self.journey_limit = 0
+        self.journeys: dict[tuple[int, int], dict] = {}
+        self.no_result = 0             # records that ended without a result (rejected, or archived unprocessed)
 
     # -- events -----------------------------------------------------------
     def event(self, type_: str, **fields) -> None:
@@ -410,7 +387,7 @@ class ShareGroup:
     def _schedule_expiry(self, c: ShareConsumer) -> None:
         if c._expiry_timer is not None:
             c._expiry_timer.cancel()
-        deadline = c.last_heartbeat_ms + int(self.config["session.timeout.ms"])
+        deadline = c.last_heartbeat_ms + int(self.config[SESSION_MS])
         c._expiry_timer = self.env.schedule(max(0, deadline - self.env.now), self._session_expired, c)
 
     def update_session_timeouts(self, session_timeout_ms: int) -> None:
@@ -425,7 +402,7 @@ class ShareGroup:
         del self.consumers[c.member_id]
         self._bump_epoch()
         self.event("member_expired", member_id=c.member_id,
-                   session_timeout_ms=int(self.config["session.timeout.ms"]), generation=self.generation,
+                   session_timeout_ms=int(self.config[SESSION_MS]), generation=self.generation,
                    still_locked=c.locks)
         self._update_state()
 
@@ -467,6 +444,29 @@ class ShareGroup:
         c._buffer.append((rec, acq))
         c.held += 1
         c.locks += 1
+        j = self.journeys.get((rec.p, rec.offset))
+        if j is None and len(self.journeys) < self.journey_limit:
+            j = self.journeys[(rec.p, rec.offset)] = self._new_journey(rec)
+        if j is not None:
+            j["deliveries"].append({"member_id": c.member_id, "acquired_ms": self.env.now,
+                                    "delivery_count": rec.delivery_count, "outcome": None})
+            j["state"] = ACQUIRED
+
+    def _new_journey(self, rec: _Rec) -> dict:
+        part = self.topic.partitions[rec.p]
+        single = len(self.topic.partitions) == 1
+        return {"record": f"data_{rec.offset}" if single else f"{part.topic}-{rec.p}@{rec.offset}",
+                "partition": rec.p, "offset": rec.offset, "produced_ms": part.produce_time(rec.offset),
+                "deliveries": [], "winner": None, "processed_ms": None, "result_ms": None, "state": AVAILABLE}
+
+    def _journey_outcome(self, rec: _Rec, outcome: str, state: str | None = None) -> None:
+        j = self.journeys.get((rec.p, rec.offset))
+        if j is None:
+            return
+        if j["deliveries"] and j["deliveries"][-1]["outcome"] is None:
+            j["deliveries"][-1]["outcome"] = outcome
+        if state is not None:
+            j["state"] = state
 
     def _unlock(self, rec: _Rec) -> None:
         holder = self.consumers.get(rec.member)
@@ -486,19 +486,29 @@ class ShareGroup:
             self._unlock(rec)
             if kind == ACCEPT:
                 rec.move(ACCEPT)
+                self._journey_outcome(rec, ACCEPT, ACKNOWLEDGED)
                 self.partitions[rec.p].finish(rec.offset)
             elif kind == REJECT:
                 rec.move(REJECT)
+                self._journey_outcome(rec, REJECT, ARCHIVED)
                 self._archived(rec)
             else:
+                self._journey_outcome(rec, RELEASE)
                 self._make_available(rec, RELEASE)
 
     def _make_available(self, rec: _Rec, event: str) -> bool:
         """Release or lock timeout: Available again, or Archived at the delivery limit. True if archived."""
         if rec.delivery_count >= int(self.config[DELIVERY_LIMIT]):
             rec.move("delivery_limit")
+            self._journey_outcome(rec, event, ARCHIVED)
             self._archived(rec)
             return True
+        if event == "lock_timeout":
+            self._journey_outcome(rec, event, AVAILABLE)
+        else:
+            j = self.journeys.get((rec.p, rec.offset))
+            if j is not None:
+                j["state"] = AVAILABLE
         rec.move(event)
         rec.member = None
         rec.pending = False
@@ -511,6 +521,9 @@ class ShareGroup:
         rec.member = None
         self.archived += 1
         self.partitions[rec.p].finish(rec.offset)
+        if not rec.processed:              # no result ever left for it: the producer counts it as "no result"
+            self.no_result += 1
+            self.engine.producer.on_no_result(self.group_id, 1)
 
     def _locks_expire(self, acq: int, batch: list[_Rec]) -> None:
         per_member: dict[str, list[int]] = {}
@@ -572,6 +585,11 @@ class ShareGroup:
             else:
                 rec.processed = True
                 unique += 1
+            j = self.journeys.get((rec.p, rec.offset))
+            if j is not None and j["processed_ms"] is None:
+                j["winner"] = c.member_id
+                j["processed_ms"] = now
+                j["result_ms"] = now + REPLY_DELAY_MS     # shown once simulated time reaches it
             t = parts[rec.p].produce_time(rec.offset)
             if t is not None:
                 produced_at[t] = produced_at.get(t, 0) + 1
@@ -745,10 +763,20 @@ class ShareGroup:
                 "accepted": c.accepted, "rejected": c.rejected, "released": c.released,
             })
         recs = [r for sp in self.partitions for r in sp.acquired.values()]
-        oldest = heapq.nsmallest(IN_FLIGHT_SHOWN, recs, key=lambda r: (r.lock_expires_ms, r.p, r.offset))
+        # redelivered records first (what a class should see after a kill), then the oldest locks
+        shown = heapq.nsmallest(IN_FLIGHT_SHOWN, recs,
+                                key=lambda r: (r.delivery_count == 1, r.lock_expires_ms, r.p, r.offset))
         in_flight = [{"topic": self.topic.name, "partition": r.p, "offset": r.offset, "member_id": r.member,
-                      "delivery_count": r.delivery_count, "lock_expires_ms": r.lock_expires_ms,
-                      "processed": r.pending} for r in oldest]
+                      "state": r.state, "delivery_count": r.delivery_count, "lock_expires_ms": r.lock_expires_ms,
+                      "processed": r.pending} for r in shown]
+        now = self.env.now
+        journeys = []
+        for j in self.journeys.values():
+            view = dict(j, deliveries=[dict(d) for d in j["deliveries"]])
+            if view["result_ms"] is not None and view["result_ms"] > now:
+                view["result_ms"] = None
+                view["result_in_transit"] = True
+            journeys.append(view)
         return {
             "group_id": self.group_id, "type": self.type, "state": self.state, "generation": self.generation,
             "assignor": self.assignor, "protocol": PROTOCOL, "leader": None,
@@ -758,6 +786,8 @@ class ShareGroup:
             "competition": self.competition,
             "in_flight": in_flight,
             "in_flight_total": len(recs),
+            "in_flight_redelivered": sum(1 for r in recs if r.delivery_count > 1),
+            "in_flight_processed": sum(1 for r in recs if r.pending),
             "available": self.available_count(),
             "acks": dict(self.acks),
             "archived": self.archived,
@@ -767,19 +797,9 @@ class ShareGroup:
             "late_acks": self.late_acks,
             "lost_acks": self.lost_acks,
             "results": self.results,
+            "rejected": self.acks[REJECT],
+            "no_result": self.no_result,
+            "delivery_count_limit": int(self.config[DELIVERY_LIMIT]),
+            "record_lock_duration_ms": int(self.config[LOCK_MS]),
+            "journeys": journeys,
         }
-
-
-#: The seed's own demo (its Python example): 1 producer, a group of 5 competing consumers,
-#: 10 records, results back to the producer (`producer.results` is the seed's out_queue).
-#: One partition: a queue that all five read, which only a share group allows.
-#: `producer_limit` is proposed: the producer stops after that many records.
-SEED_DEMO = {
-    "title": {"en": "The seed's demo: 1 producer, 5 competing consumers, 10 records",
-              "zh": "种子示例：1 个生产者、5 个竞争的消费者、10 条数据"},
-    "topic": "data", "partitions": 1, "producer_rate": 10.0, "producer_limit": 10,
-    "keys": {"mode": "uniform", "count": 1000},
-    "model_batch_size": 10,
-    "groups": [{"group_id": "seed", "type": "share", "competition": "random", "consumers": 5,
-                "consumer_rate": 2.0}],
-}

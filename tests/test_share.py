@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from groupviz import scenarios
+from groupviz.scenarios import SCENARIOS
 from groupviz.consumer import CRASHED, PAUSED
 from groupviz.engine import Engine
 from groupviz.errors import CommandError, ProtocolError
@@ -19,11 +20,12 @@ from groupviz.share import (
     CLASSROOM_CONFIG,
     COMPETITIONS,
     DELIVERY_LIMIT,
+    HEARTBEAT_MS,
     KAFKA_DEFAULTS,
     LOCK_MS,
     MAX_LOCKS,
     REJECT_P,
-    SEED_DEMO,
+    SESSION_MS,
     ShareGroup,
     _Rec,
     check_share_config,
@@ -105,7 +107,7 @@ def test_config_uses_kafkas_names_with_classroom_defaults(make):
     _, g = make()
     assert g.config[LOCK_MS] == 5000 and KAFKA_DEFAULTS[LOCK_MS] == 30000
     assert g.config[DELIVERY_LIMIT] == 5 == KAFKA_DEFAULTS[DELIVERY_LIMIT]
-    assert g.config["session.timeout.ms"] == 6000 and g.config["heartbeat.interval.ms"] == 2000
+    assert g.config[SESSION_MS] == 6000 and g.config[HEARTBEAT_MS] == 2000
     assert g.config[REJECT_P] == 0.0
     assert set(CLASSROOM_CONFIG) == set(g.config)
 
@@ -118,8 +120,8 @@ def test_unknown_competition_and_bad_config_are_refused_with_a_readable_error(ma
         ShareGroup(eng, "x", "random", {DELIVERY_LIMIT: 1})
     with pytest.raises(CommandError, match="not settable"):
         check_share_config({"auto.commit.interval.ms": 1000}, CLASSROOM_CONFIG)
-    with pytest.raises(CommandError, match="lower than session"):
-        check_share_config({"heartbeat.interval.ms": 7000}, CLASSROOM_CONFIG)
+    with pytest.raises(CommandError, match="lower than group.share.session"):
+        check_share_config({HEARTBEAT_MS: 7000}, CLASSROOM_CONFIG)
     with pytest.raises(CommandError, match="number"):
         check_share_config({REJECT_P: True}, CLASSROOM_CONFIG)
     assert check_share_config({REJECT_P: 0.25, LOCK_MS: 2000.0}, CLASSROOM_CONFIG)[LOCK_MS] == 2000
@@ -158,7 +160,7 @@ def test_changing_the_session_timeout_re_arms_a_crashed_members_expiry(make):
     eng.step(3000)
     c = g.consumers["consumer-1"]
     eng.apply({"op": "kill_consumer", "member_id": "consumer-1"})
-    g.config.update(check_share_config({"session.timeout.ms": 10_000}, g.config))
+    g.config.update(check_share_config({SESSION_MS: 10_000}, g.config))
     g.coordinator.update_session_timeouts(10_000)
     run_until(eng, lambda e: "consumer-1" not in g.consumers, step_ms=1)
     assert eng.time_ms == c.last_heartbeat_ms + 10_000
@@ -501,7 +503,7 @@ def test_share_group_beside_a_classic_group_each_gets_every_record(make):
 
 
 def test_seed_demo_ten_records_five_competitors_ten_results(make):
-    spec = SEED_DEMO
+    spec = SCENARIOS["seed-demo"]
     g0 = spec["groups"][0]
     assert spec["partitions"] == 1 and spec["producer_limit"] == 10 and g0["consumers"] == 5
     eng, g = make(seed=7, partitions=spec["partitions"], producer_rate=spec["producer_rate"],
