@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
+from operator import itemgetter
 
 from . import coordinator as C
 from .assignors import PROTOCOLS, assign
@@ -21,6 +22,7 @@ from .coordinator import JoinGroup
 ACTIVE, PAUSED, CRASHED, LEAVING = "active", "paused", "crashed", "leaving"
 THROUGHPUT_WINDOW_MS = 1000
 RETRY_BACKOFF_MS = 100  # retry.backoff.ms
+_count = itemgetter(1)
 
 
 def windowed_rate(window, now: int) -> float:
@@ -28,7 +30,7 @@ def windowed_rate(window, now: int) -> float:
     cutoff = now - THROUGHPUT_WINDOW_MS
     while window and window[0][0] <= cutoff:
         window.popleft()
-    return sum(n for _, n in window) * 1000.0 / THROUGHPUT_WINDOW_MS
+    return sum(map(_count, window)) * 1000.0 / THROUGHPUT_WINDOW_MS
 
 
 class Consumer:
@@ -222,52 +224,62 @@ class Consumer:
         if self.state != ACTIVE or not self.assigned:
             self._credit = 0.0
             return
-        self._credit += self.rate * quantum_ms / 1000.0
-        budget = int(self._credit)
+        credit = self._credit + self.rate * quantum_ms / 1000.0
+        budget = int(credit)
         if budget <= 0:
+            self._credit = credit
             return
         parts = self.group.topic.partitions
-        avail = []
+        positions = self.positions
+        tps, left = [], []        # partitions with records to read, and how many each has
         for tp in self.assigned:
-            pos = self.positions.get(tp)
-            if pos is None:
-                continue
-            a = parts[tp[1]].log_end_offset - pos
-            if a > 0:
-                avail.append([tp, a])
-        if not avail:
-            self._credit = min(self._credit, 1.0)
+            pos = positions.get(tp)
+            if pos is not None:
+                a = parts[tp[1]].log_end_offset - pos
+                if a > 0:
+                    tps.append(tp)
+                    left.append(a)
+        if not tps:
+            self._credit = min(credit, 1.0)
             return
-        # fair share across partitions with data (a fetch returns from several partitions)
-        k = len(avail)
+        # fair share across partitions with data (a fetch returns from several partitions),
+        # starting one partition further each poll
+        k = len(tps)
         start = self._rr % k
         self._rr += 1
-        avail = avail[start:] + avail[:start]
-        take = {}
+        if start:
+            tps = tps[start:] + tps[:start]
+            left = left[start:] + left[:start]
+        take = [0] * k
         remaining = budget
-        while remaining > 0 and avail:
-            share = max(1, remaining // len(avail))
+        live = range(k)
+        while remaining > 0 and live:
+            share = max(1, remaining // len(live))
             nxt = []
-            for item in avail:
+            for i in live:
                 if remaining <= 0:
-                    nxt.append(item)
+                    nxt.append(i)
                     continue
-                n = min(share, item[1], remaining)
-                take[item[0]] = take.get(item[0], 0) + n
-                item[1] -= n
+                n = min(share, left[i], remaining)
+                take[i] += n
+                left[i] -= n
                 remaining -= n
-                if item[1] > 0:
-                    nxt.append(item)
-            avail = nxt
-        done = 0
-        for tp, n in take.items():
-            a = self.positions[tp]
-            self.positions[tp] = a + n
-            self.group.on_processed(self, tp, a, a + n)
-            done += n
-        self._credit -= done
+                if left[i] > 0:
+                    nxt.append(i)
+            live = nxt
+        done = budget - remaining
+        on_processed = self.group.on_processed
+        for i in range(k):
+            n = take[i]
+            if n:
+                tp = tps[i]
+                a = positions[tp]
+                positions[tp] = a + n
+                on_processed(self, tp, a, a + n)
+        credit -= done
         if remaining > 0:
-            self._credit = min(self._credit, 1.0)
+            credit = min(credit, 1.0)
+        self._credit = credit
         self.processed += done
         self._window.append((self.env.now, done))
 

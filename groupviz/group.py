@@ -61,6 +61,8 @@ class ConsumerGroup:
         self.duplicates = 0
         self._owner_before: dict[tuple[str, int], str] = {}
         self.broker_offsets: dict[tuple[str, int], deque] = {}
+        self._window_status: dict = {}    # tp -> (newest commit in its window, lagstatus.window_status)
+        self._reply: list | None = None   # [records, unique, latencies] gathered during poll()
 
     # -- events -----------------------------------------------------------
     def event(self, type_: str, **fields) -> None:
@@ -146,22 +148,36 @@ class ConsumerGroup:
 
     # -- processing -------------------------------------------------------
     def poll(self, quantum_ms: int) -> None:
+        # Results of everything processed in this quantum travel back to the producer together:
+        # one simulated message per group and quantum (they all arrive REPLY_DELAY_MS later anyway).
+        self._reply = [0, 0, []]
         for c in list(self.consumers.values()):
             c.poll(quantum_ms)
+        n, unique, lat = self._reply
+        self._reply = None
+        if n:
+            self.env.schedule(REPLY_DELAY_MS, self.engine.producer.on_results, self.group_id, n, unique, lat)
 
     def on_processed(self, c: Consumer, tp, a: int, b: int) -> None:
+        """`c` processed the records [a, b) of `tp`: count duplicates, queue their results."""
         high = self.high_processed.get(tp, 0)
-        dup = max(0, min(b, high) - a)
-        if dup:
+        dup = 0
+        if a < high:
+            dup = (b if b < high else high) - a
             self.duplicates += dup
         if b > high:
             self.high_processed[tp] = b
         n = b - a
         self.processed += n
-        part = self.topic.partitions[tp[1]]
-        arrive = self.env.now + REPLY_DELAY_MS
-        lat = [(arrive - t, k) for k, t in part.batches_between(a, b) if t is not None]
-        self.env.schedule(REPLY_DELAY_MS, self.engine.producer.on_results, self.group_id, n, n - dup, lat)
+        reply = self._reply
+        if reply is None:           # outside poll(): reply at once
+            lat = []
+            self.topic.partitions[tp[1]].add_latencies(a, b, self.env.now + REPLY_DELAY_MS, lat)
+            self.env.schedule(REPLY_DELAY_MS, self.engine.producer.on_results, self.group_id, n, n - dup, lat)
+            return
+        reply[0] += n
+        reply[1] += n - dup
+        self.topic.partitions[tp[1]].add_latencies(a, b, self.env.now + REPLY_DELAY_MS, reply[2])
 
     # -- views ------------------------------------------------------------
     def owners(self) -> dict:
@@ -190,36 +206,64 @@ class ConsumerGroup:
         plag = {f"{p.topic}-{p.partition}": self.partition_lag(p.tp) for p in self.topic.partitions}
         return {"lag": lag, "throughput": thr, "partition_lag": plag}
 
-    def snapshot(self) -> dict:
-        owners = self.owners()
-        parts = []
+    def _partition_rows(self, now: int):
+        """The snapshot's per-partition rows, and what the group totals need from them.
+
+        Runs ten times a second for every viewer tick, over every partition: plain loops and
+        local names here, and Burrow's window rules cached until the partition's next commit.
+        """
+        owner_of = {tp: c for c in self.consumers.values() for tp in c.assigned}
+        committed_of = self.offsets.committed
+        windows = self.offsets.window
+        broker = self.broker_offsets
+        cache = self._window_status
+        parts, lag_of = [], {}
         total = 0
-        now = self.env.now
-        statuses = []
         max_lag_ms = None
+        worst = lagstatus.OK
         for p in self.topic.partitions:
             tp = p.tp
-            lag = self.partition_lag(tp)
-            committed = self.offsets.get(tp)
-            if lag is not None:
+            leo = p.log_end_offset
+            committed = committed_of.get(tp)
+            if committed is None:
+                lag = lms = None
+            else:
+                lag = leo - committed if leo > committed else 0
                 total += lag
-            owner = owners.get(tp)
-            pos = self.consumers[owner].positions.get(tp) if owner else None
-            window = self.offsets.window.get(tp, ())
-            status = lagstatus.partition_status(window, lag, now, self.broker_offsets.get(tp, ()))
-            statuses.append(status)
-            lms = lagstatus.lag_ms(p, committed, now)
-            if lms is not None:
-                max_lag_ms = lms if max_lag_ms is None else max(max_lag_ms, lms)
-            parts.append({"topic": tp[0], "partition": tp[1], "owner": owner, "committed": committed,
-                          "lag": lag, "lag_ms": lms, "status": status, "window": len(window),
-                          "log_end_offset": p.log_end_offset, "position": pos})
+                if committed >= leo:
+                    lms = 0
+                else:
+                    t = p.produce_time(committed)
+                    lms = None if t is None else (now - t if now > t else 0)
+                if lms is not None and (max_lag_ms is None or lms > max_lag_ms):
+                    max_lag_ms = lms
+            lag_of[tp] = lag
+            c = owner_of.get(tp)
+            window = windows.get(tp, ())
+            if lag and len(window) >= 2:
+                last = window[-1]
+                hit = cache.get(tp)
+                if hit is None or hit[0] is not last:
+                    hit = cache[tp] = (last, lagstatus.window_status(window))
+                status = lagstatus.partition_status(window, lag, now, broker.get(tp, ()), hit[1])
+                if status != lagstatus.OK and worst != lagstatus.ERR:
+                    worst = lagstatus.group_status((worst, status))
+            else:
+                status = lagstatus.OK
+            parts.append({"topic": tp[0], "partition": tp[1], "owner": c.member_id if c else None,
+                          "committed": committed, "lag": lag, "lag_ms": lms, "status": status,
+                          "window": len(window), "log_end_offset": leo,
+                          "position": c.positions.get(tp) if c else None})
+        return parts, lag_of, total, worst, max_lag_ms
+
+    def snapshot(self) -> dict:
+        parts, lag_of, total, status, max_lag_ms = self._partition_rows(self.env.now)
         coord = self.coordinator
         members = []
         thr_total = 0.0
         for c in self.consumers.values():
             meta = coord.members.get(c.member_id)
-            lags = [self.partition_lag(tp) for tp in c.assigned]
+            lags = [lag_of[tp] if tp in lag_of else self.partition_lag(tp) for tp in c.assigned]
             thr = c.throughput()
             thr_total += thr
             members.append({
@@ -236,7 +280,7 @@ class ConsumerGroup:
             "assignor": self.assignor, "protocol": PROTOCOLS[self.assignor], "leader": coord.leader,
             "config": dict(self.config), "members": members, "partitions": parts, "lag": total,
             "processed": self.processed, "duplicates": self.duplicates, "throughput": round(thr_total, 2),
-            "status": lagstatus.group_status(statuses), "lag_ms": max_lag_ms,
+            "status": status, "lag_ms": max_lag_ms,
             "rebalances": [dict(r) for r in coord.history[-20:]],
             "coordinator_members": [
                 {"member_id": m.member_id, "client_id": m.client_id, "host": m.host,

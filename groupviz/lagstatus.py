@@ -31,23 +31,32 @@ OK, WARN, ERR, STOP, STALL, REWIND = "OK", "WARN", "ERR", "STOP", "STALL", "REWI
 PARTITION_ERRORS = (STOP, STALL, REWIND)
 
 
-def partition_status(window, current_lag: int | None, now_ms: int, broker_offsets=()) -> str:
-    """`window`: [(offset, time_ms, lag_at_commit), ...] oldest first."""
-    if current_lag is None or len(window) < 2:
+def partition_status(window, current_lag: int | None, now_ms: int, broker_offsets=(),
+                     window_verdict: str | None = None) -> str:
+    """`window`: [(offset, time_ms, lag_at_commit), ...] oldest first.
+
+    `window_verdict`, if given, is `window_status(window)` computed earlier (it only changes
+    when a commit is added, so callers that ask ten times a second may cache it).
+    """
+    if current_lag is None or current_lag <= 0 or len(window) < 2:
         return OK
-    if current_lag > 0:
-        first_t, last_t = window[0][1], window[-1][1]
+    first_t, last_t = window[0][1], window[-1][1]
+    if (now_ms - last_t) > (last_t - first_t):
         last_offset = window[-1][0]
-        recent_zero = any(leo <= last_offset for leo in broker_offsets)
-        if (now_ms - last_t) > (last_t - first_t) and not recent_zero:
+        if not any(leo <= last_offset for leo in broker_offsets):
             return STOP
-        if all(lag != 0 for _, _, lag in window):
-            if any(window[i][0] < window[i - 1][0] for i in range(1, len(window))):
-                return REWIND
-            if all(window[i][0] == window[i - 1][0] for i in range(1, len(window))):
-                return STALL
-            if all(window[i][2] >= window[i - 1][2] for i in range(1, len(window))):
-                return WARN
+    return window_status(window) if window_verdict is None else window_verdict
+
+
+def window_status(window) -> str:
+    """The rules that look only at the window (a partition whose current lag is > 0)."""
+    if all(lag != 0 for _, _, lag in window):
+        if any(window[i][0] < window[i - 1][0] for i in range(1, len(window))):
+            return REWIND
+        if all(window[i][0] == window[i - 1][0] for i in range(1, len(window))):
+            return STALL
+        if all(window[i][2] >= window[i - 1][2] for i in range(1, len(window))):
+            return WARN
     return OK
 
 

@@ -9,49 +9,62 @@ way kafka-lag-exporter does.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
-from collections import deque
 
 #: Batches whose produce time is kept exactly, per partition.
 TIME_INDEX_BATCHES = 4096
+#: The index arrays hold up to this many batches before the oldest are dropped in one go
+#: (amortised: one memmove per TIME_INDEX_SLACK appends); only the newest TIME_INDEX_BATCHES count.
+TIME_INDEX_SLACK = 1024
 
 
 class Partition:
-    __slots__ = ("topic", "partition", "log_start_offset", "log_end_offset", "_batch_offsets", "_batch_times")
+    __slots__ = ("topic", "partition", "tp", "log_start_offset", "log_end_offset", "_batch_offsets", "_batch_times")
 
     def __init__(self, topic: str, partition: int):
         self.topic = topic
         self.partition = partition
+        self.tp = (topic, partition)
         self.log_start_offset = 0
         self.log_end_offset = 0
-        self._batch_offsets: deque[int] = deque(maxlen=TIME_INDEX_BATCHES)
-        self._batch_times: deque[int] = deque(maxlen=TIME_INDEX_BATCHES)
-
-    @property
-    def tp(self) -> tuple[str, int]:
-        return (self.topic, self.partition)
+        # int64 arrays, not deques: bisect on them is O(log n) and they hold no int objects
+        self._batch_offsets = array("q")
+        self._batch_times = array("q")
 
     def append(self, count: int, time_ms: int) -> int:
         """Append `count` records produced at `time_ms`; return the first offset."""
         first = self.log_end_offset
         if count > 0:
-            self._batch_offsets.append(first)
+            offs = self._batch_offsets
+            offs.append(first)
             self._batch_times.append(time_ms)
-            self.log_end_offset += count
+            self.log_end_offset = first + count
+            if len(offs) > TIME_INDEX_BATCHES + TIME_INDEX_SLACK:
+                del offs[:TIME_INDEX_SLACK]
+                del self._batch_times[:TIME_INDEX_SLACK]
         return first
+
+    def _index_start(self) -> int:
+        """First index entry that counts: the arrays may hold up to TIME_INDEX_SLACK older ones."""
+        n = len(self._batch_offsets)
+        return n - TIME_INDEX_BATCHES if n > TIME_INDEX_BATCHES else 0
 
     def produce_time(self, offset: int) -> int | None:
         """When the record at `offset` was produced (None if nothing was)."""
-        if not self._batch_offsets or offset >= self.log_end_offset:
+        offs = self._batch_offsets
+        if not offs or offset >= self.log_end_offset:
             return None
-        i = bisect_right(self._batch_offsets, offset) - 1
-        if i >= 0:
+        lo = self._index_start()
+        i = bisect_right(offs, offset, lo) - 1
+        if i >= lo:
             return self._batch_times[i]
         # Older than the index: extrapolate from the two oldest points.
-        if len(self._batch_offsets) < 2:
-            return self._batch_times[0]
-        o0, o1 = self._batch_offsets[0], self._batch_offsets[1]
-        t0, t1 = self._batch_times[0], self._batch_times[1]
+        times = self._batch_times
+        if len(offs) - lo < 2:
+            return times[lo]
+        o0, o1 = offs[lo], offs[lo + 1]
+        t0, t1 = times[lo], times[lo + 1]
         return int(t0 - (o0 - offset) * (t1 - t0) / max(1, o1 - o0))
 
     def batches_between(self, start: int, end: int):
@@ -59,11 +72,12 @@ class Partition:
         offs, times = self._batch_offsets, self._batch_times
         if start >= end or not offs:
             return
-        i = max(0, bisect_right(offs, start) - 1)
-        if start < offs[0]:
-            n = min(end, offs[0]) - start
+        lo = self._index_start()
+        i = max(lo, bisect_right(offs, start, lo) - 1)
+        if start < offs[lo]:
+            n = min(end, offs[lo]) - start
             yield n, self.produce_time(start)
-            start = offs[0]
+            start = offs[lo]
         n_b = len(offs)
         while start < end and i < n_b:
             b_end = offs[i + 1] if i + 1 < n_b else self.log_end_offset
@@ -72,6 +86,36 @@ class Partition:
                 yield n, times[i]
                 start += n
             i += 1
+
+    def add_latencies(self, start: int, end: int, arrive: int, out: list) -> None:
+        """Append (arrive - produce_time, count) to `out` for the records in [start, end).
+
+        The same pairs as `batches_between`, without a generator: this runs for every
+        range a consumer processes.
+        """
+        offs = self._batch_offsets
+        if start >= end or not offs:
+            return
+        n_b = len(offs)
+        lo = n_b - TIME_INDEX_BATCHES if n_b > TIME_INDEX_BATCHES else 0
+        if start < offs[lo]:
+            for n, t in self.batches_between(start, end):
+                if t is not None:
+                    out.append((arrive - t, n))
+            return
+        times = self._batch_times
+        i = bisect_right(offs, start, lo) - 1
+        last = n_b - 1
+        while start < end:
+            b_end = offs[i + 1] if i < last else self.log_end_offset
+            if b_end > end:
+                b_end = end
+            if b_end > start:
+                out.append((arrive - times[i], b_end - start))
+                start = b_end
+            i += 1
+            if i > last:
+                break
 
 
 class Topic:
