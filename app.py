@@ -97,20 +97,14 @@ def main(argv=None) -> int:
             return 2
         monkey.patch_all()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from groupviz.web import create_app, socketio_of
+    from groupviz.web import create_app, serve
 
     token = presenter_token(args)
     _, viewer, text = banner(args, token)
     app = create_app({"ASYNC_MODE": args.async_mode, "SEED": args.seed, "SCENARIO": args.scenario,
                       "SPEED": args.speed, "PRESENTER_TOKEN": token, "VIEWER_URL": viewer})
-    socketio = socketio_of(app)
     print(text, flush=True)
-    kwargs = {}
-    if args.async_mode == "threading":
-        kwargs["allow_unsafe_werkzeug"] = True
-    if args.async_mode == "eventlet":
-        kwargs["max_size"] = 10000   # eventlet's wsgi default caps concurrent connections at 1024
-    socketio.run(app, host=args.host, port=args.port, log_output=False, **kwargs)
+    serve(app, args.host, args.port)    # eventlet: max_size raised past 1024, GC tuned (groupviz.web.serve)
     return 0
 
 

@@ -33,14 +33,12 @@ if mode == "eventlet":
     import eventlet
     eventlet.monkey_patch()
 logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-from groupviz.web import create_app, socketio_of
+from groupviz.web import create_app, serve
 cfg["ASYNC_MODE"] = mode
+gc_tuning = cfg.pop("GC_TUNING", True)      # bench/viewers.py measures with and without
 app = create_app(cfg)
-kwargs = {"allow_unsafe_werkzeug": True} if mode == "threading" else {}
-if mode == "eventlet":
-    kwargs["max_size"] = 10000
 print("groupviz bench server listening", flush=True)
-socketio_of(app).run(app, host="127.0.0.1", port=port, log_output=False, **kwargs)
+serve(app, "127.0.0.1", port, gc_tuning=gc_tuning)     # the same path as app.py
 """
 
 

@@ -11,6 +11,7 @@ so a message queue can later fan ticks out through several processes.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -22,6 +23,19 @@ from .engine import Engine
 log = logging.getLogger(__name__)
 
 TICK_EVENTS_MAX = 50
+
+# Garbage collector thresholds while serving (Python's defaults are 700, 10, 10). With thousands
+# of viewers the process holds ~1e6 tracked objects (greenlets, sockets, queues), and a default
+# full collection stalls the broadcast for 100+ ms; see BENCHMARKS.md (bench/viewers.py).
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+def tune_gc(thresholds: tuple[int, int, int] = GC_THRESHOLDS) -> None:
+    """Call once after start-up, right before serving: move everything alive now (modules,
+    the app, the engine) out of the collector's sight and collect less often."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*thresholds)
 
 
 class LiveEngine:
@@ -103,6 +117,7 @@ class LiveEngine:
                 self._last_seq = eng.events[-1]["seq"]
             payload["error"] = self.error
             self.ticks += 1
+        payload["sent_ms"] = round(time.time() * 1000.0, 1)    # wall clock, for delivery delay (bench)
         self.emit("tick", payload)
         return payload
 

@@ -30,7 +30,7 @@ from flask_socketio import ConnectionRefusedError, SocketIO, emit
 
 from . import lessons, report, security
 from .engine import Engine
-from .realtime import LiveEngine
+from .realtime import LiveEngine, tune_gc
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +50,8 @@ DEFAULTS = {
     "VIEWER_URL": None,           # the link students open (for the QR code); None: this request's root URL
     "COMMAND_RATE": 20.0,         # commands per second per client (token bucket) ...
     "COMMAND_BURST": 40,          # ... and the burst it allows
-    "MAX_CONNECTIONS": 5000,      # concurrent Socket.IO clients; more are refused
+    "MAX_CONNECTIONS": 5000,
+    "WS_DEFLATE": "shared",       # permessage-deflate policy for WebSocket clients (WS_DEFLATE_POLICIES)      # concurrent Socket.IO clients; more are refused
     "CLOCK": time.monotonic,      # the rate limiter's clock (tests inject a fake one)
 }
 
@@ -112,6 +113,7 @@ def create_app(config: dict | None = None) -> Flask:
     socketio = SocketIO(app, async_mode=mode, max_http_buffer_size=app.config["MAX_HTTP_BUFFER_SIZE"],
                         json=None)
     app.wsgi_app = RefuseOversizedPosts(app.wsgi_app, app.config["MAX_HTTP_BUFFER_SIZE"])
+    apply_ws_deflate_policy(socketio, app.config["WS_DEFLATE"])
     engine = Engine(seed=int(app.config["SEED"]), scenario=app.config["SCENARIO"])
     engine.speed = float(app.config["SPEED"])
     live = LiveEngine(engine, socketio.emit, tick_hz=float(app.config["TICK_HZ"]), sleep=socketio.sleep)
@@ -245,3 +247,100 @@ def create_app(config: dict | None = None) -> Flask:
 
 def socketio_of(app: Flask) -> SocketIO:
     return app.extensions["groupviz.socketio"]
+
+
+# -- permessage-deflate on WebSockets (eventlet) ----------------------------------------------
+# Browsers offer permessage-deflate. eventlet accepts it and then compresses every message once
+# per client, with a compressor per connection: at 1,000 viewers that alone saturates a core
+# (BENCHMARKS.md, bench/viewers.py). The policies:
+#   "accept"  eventlet's own behaviour (per-client compression, context takeover);
+#   "refuse"  never negotiate it: plain frames, no compression cost, ~4x the bytes on the wire;
+#   "shared"  negotiate it with server_no_context_takeover (RFC 7692 lets the server add that
+#             unasked), so a message compresses to the same bytes for every client: a broadcast
+#             (one engineio packet object, encoded once) is compressed ONCE and the same frame
+#             is written to every socket. Small messages (< WS_COMPRESS_MIN bytes) go plain.
+WS_DEFLATE_POLICIES = ("shared", "refuse", "accept")
+WS_COMPRESS_MIN = 512
+
+
+def _websocket_classes():
+    """(refusing, sharing) subclasses of python-engineio's eventlet WebSocket app (built lazily:
+    eventlet is imported only when eventlet is the async mode)."""
+    import zlib
+
+    from engineio.async_drivers.eventlet import WebSocketWSGI
+    from eventlet.websocket import RFC6455WebSocket
+
+    class RefuseDeflate(WebSocketWSGI):
+        def _negotiate_permessage_deflate(self, extensions):
+            return None
+
+    def text_frame(body: bytes, compressed: bool) -> bytes:
+        first = 0x80 | (0x40 if compressed else 0) | 0x01      # FIN, RSV1 = compressed, opcode text
+        n = len(body)
+        if n < 126:
+            return bytes((first, n)) + body
+        if n < 65536:
+            return bytes((first, 126)) + n.to_bytes(2, "big") + body
+        return bytes((first, 127)) + n.to_bytes(8, "big") + body
+
+    class SharedFrameSocket(RFC6455WebSocket):
+        last = (None, b"")          # (message, its compressed frame): the broadcast being fanned out
+
+        def _pack_message(self, message, masked=False, continuation=False, final=True, control_code=None):
+            if control_code or continuation or not final or masked or not isinstance(message, str):
+                return super()._pack_message(message, masked, continuation, final, control_code)
+            if len(message) < WS_COMPRESS_MIN:
+                return text_frame(message.encode("utf-8"), False)
+            cached, frame = SharedFrameSocket.last
+            if message is cached or message == cached:
+                return frame
+            comp = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -zlib.MAX_WBITS)
+            body = comp.compress(message.encode("utf-8")) + comp.flush(zlib.Z_SYNC_FLUSH)
+            frame = text_frame(body[:-4], True)   # RFC 7692 7.2.1: drop the 00 00 ff ff tail
+            SharedFrameSocket.last = (message, frame)
+            return frame
+
+    class SharedDeflate(WebSocketWSGI):
+        def _negotiate_permessage_deflate(self, extensions):
+            config = super()._negotiate_permessage_deflate(extensions)
+            if config is None or config.get("server_max_window_bits", zlib.MAX_WBITS) != zlib.MAX_WBITS:
+                return None               # a client that limits our window gets plain frames
+            config["server_no_context_takeover"] = True
+            return config
+
+        def _handle_hybi_request(self, environ):
+            ws = super()._handle_hybi_request(environ)
+            if "permessage-deflate" in ws.extensions:
+                ws.__class__ = SharedFrameSocket
+            return ws
+
+    return RefuseDeflate, SharedDeflate
+
+
+def apply_ws_deflate_policy(socketio: SocketIO, policy: str) -> None:
+    """Choose how WebSocket clients' permessage-deflate offers are answered (eventlet mode only;
+    other async modes keep their server's behaviour)."""
+    if policy not in WS_DEFLATE_POLICIES:
+        raise ValueError(f"WS_DEFLATE must be one of {', '.join(WS_DEFLATE_POLICIES)}, not {policy!r}")
+    eio = socketio.server.eio
+    if socketio.server.async_mode != "eventlet" or policy == "accept":
+        return
+    refuse, shared = _websocket_classes()
+    eio._async = dict(eio._async, websocket=refuse if policy == "refuse" else shared)
+
+
+EVENTLET_MAX_CONNECTIONS = 10000   # eventlet's wsgi server accepts only 1024 at once unless told
+
+
+def serve(app: Flask, host: str, port: int, *, gc_tuning: bool = True) -> None:
+    """Serve `app` until stopped, as app.py does (bench/serverproc.py runs the same path)."""
+    kwargs = {}
+    mode = app.config["ASYNC_MODE"]
+    if mode == "threading":
+        kwargs["allow_unsafe_werkzeug"] = True
+    if mode == "eventlet":
+        kwargs["max_size"] = EVENTLET_MAX_CONNECTIONS
+    if gc_tuning:
+        tune_gc()
+    socketio_of(app).run(app, host=host, port=port, log_output=False, **kwargs)

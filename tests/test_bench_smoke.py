@@ -32,3 +32,14 @@ def test_short_soak_keeps_ticking_with_churning_clients_and_no_internal_errors(t
     c = report["client_stats"]
     assert c["sessions"] > 10 and c["internal_errors"] == 0 and c["acks"] == c["commands"]
     assert report["tick_hz"]["min"] >= 5.0
+
+
+def test_viewers_bench_delivers_stamped_ticks_to_every_viewer_of_both_servers(tmp_path):
+    out = tmp_path / "viewers.json"
+    r = run(BENCH / "viewers.py", "--n", 20, "--deflate", "both", "--measure", 2, "--warmup", 1, "--json", out)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    data = json.loads(out.read_text())
+    assert data["problems"] == [] and len(data["results"]) == 4
+    for res in data["results"]:
+        assert res["connected"] == 20 and res["snapshots"] >= 20 and res["ticks_received"] > 0
+        assert res["deflate_negotiated"] == (20 if res["deflate_offered"] else 0)
