@@ -18,6 +18,7 @@ import time
 import traceback
 from typing import Callable
 
+from .delta import tick_delta
 from .engine import Engine
 
 log = logging.getLogger(__name__)
@@ -41,9 +42,14 @@ def tune_gc(thresholds: tuple[int, int, int] = GC_THRESHOLDS) -> None:
 class LiveEngine:
     def __init__(self, engine: Engine, emit: Callable[..., None], *, tick_hz: float = 10.0,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-                 lock=None):
+                 lock=None, emit_ticks: Callable[[dict, Callable[[], dict]], None] | None = None):
         self.engine = engine
         self.emit = emit
+        # emit_ticks(full, make_delta) broadcasts a tick both ways (web.py: full ticks to the clients
+        # that want them, make_delta() to the pages that merge deltas); None: emit("tick", full)
+        self.emit_ticks = emit_ticks
+        self._prev_tick: dict | None = None
+        self._full_next = True          # after a command, the next delta tick carries everything
         self.tick_hz = float(tick_hz)
         self.clock = clock
         self.sleep = sleep
@@ -67,6 +73,7 @@ class LiveEngine:
         """Apply a command under the lock; a reset re-sends the full snapshot to everyone."""
         with self.lock:
             result = self.engine.apply(cmd)
+            self._full_next = True
             if result.get("ok") and result.get("reset"):
                 self.error = None
                 if self._stopped_by_fault:        # the fault paused the run; reset is the way out: run again
@@ -117,8 +124,13 @@ class LiveEngine:
                 self._last_seq = eng.events[-1]["seq"]
             payload["error"] = self.error
             self.ticks += 1
+            prev, self._prev_tick = self._prev_tick, payload
+            full, self._full_next = self._full_next or prev is None, False
         payload["sent_ms"] = round(time.time() * 1000.0, 1)    # wall clock, for delivery delay (bench)
-        self.emit("tick", payload)
+        if self.emit_ticks is None:
+            self.emit("tick", payload)
+        else:
+            self.emit_ticks(payload, lambda: payload if full else tick_delta(prev, payload))
         return payload
 
     def run_forever(self) -> None:

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from flask import Flask, Response, abort, jsonify, make_response, render_template, request, send_file
-from flask_socketio import ConnectionRefusedError, SocketIO, emit
+from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 
 from . import lessons, report, security
 from .engine import Engine
@@ -54,6 +54,11 @@ DEFAULTS = {
     "WS_DEFLATE": "shared",       # permessage-deflate policy for WebSocket clients (WS_DEFLATE_POLICIES)      # concurrent Socket.IO clients; more are refused
     "CLOCK": time.monotonic,      # the rate limiter's clock (tests inject a fake one)
 }
+
+# Socket.IO rooms by tick form: the page connects with ?ticks=delta and merges delta ticks
+# (docs/wire.md); every other client gets full ticks.
+FULL_TICKS = "ticks:full"
+DELTA_TICKS = "ticks:delta"
 
 INTERNAL_ERROR = "internal error while handling the command; the server keeps running"
 
@@ -116,7 +121,18 @@ def create_app(config: dict | None = None) -> Flask:
     apply_ws_deflate_policy(socketio, app.config["WS_DEFLATE"])
     engine = Engine(seed=int(app.config["SEED"]), scenario=app.config["SCENARIO"])
     engine.speed = float(app.config["SPEED"])
-    live = LiveEngine(engine, socketio.emit, tick_hz=float(app.config["TICK_HZ"]), sleep=socketio.sleep)
+
+    def emit_ticks(full: dict, make_delta) -> None:
+        # one serialisation per form and tick, shared by every client in the room; a form nobody
+        # listens to is not built or encoded
+        rooms = socketio.server.manager.rooms.get("/", {})
+        if rooms.get(FULL_TICKS):
+            socketio.emit("tick", full, to=FULL_TICKS)
+        if rooms.get(DELTA_TICKS):
+            socketio.emit("tick", make_delta(), to=DELTA_TICKS)
+
+    live = LiveEngine(engine, socketio.emit, tick_hz=float(app.config["TICK_HZ"]), sleep=socketio.sleep,
+                      emit_ticks=emit_ticks)
     clients = security.Clients(int(app.config["MAX_CONNECTIONS"]))
     limiter = security.RateLimiter(float(app.config["COMMAND_RATE"]), float(app.config["COMMAND_BURST"]),
                                    app.config["CLOCK"], lock=threading.Lock())
@@ -215,6 +231,7 @@ def create_app(config: dict | None = None) -> Flask:
             log.warning("refused a connection from %s: %d clients connected, MAX_CONNECTIONS is %d",
                         request.remote_addr, len(clients), clients.limit)
             raise ConnectionRefusedError(f"the server is full ({clients.limit} connections); try again later")
+        join_room(DELTA_TICKS if request.args.get("ticks") == "delta" else FULL_TICKS)
         emit("role", {"role": role})
         emit("snapshot", live.full_snapshot())
 

@@ -6,6 +6,7 @@ import { el, setText, setAttr, toggleClass, setHidden, fmtInt, fmtRate, fmtSecon
 import { ColorBook, colorFor } from "./palette.js";
 import { Charts } from "./charts.js";
 import { PANELS } from "./panels.js";
+import { applyDelta } from "./delta.js";
 
 const LOG_MAX = 200;
 const COMPACT_PARTITIONS = 36; // more partitions than this: small coloured squares
@@ -721,7 +722,10 @@ function onSnapshot(snap) {
 
 const perf = { render_ms: 0, draw_ms: 0, ticks: 0 };
 
-function onTick(snap) {
+function onTick(msg) {
+  // A delta tick (docs/wire.md) is merged into the last full state; without one, wait for a full tick.
+  if (msg.delta && !state.snap) return;
+  const snap = msg.delta ? applyDelta(state.snap, msg) : msg;
   if (!state.snap || (state.lastTime !== null && snap.time_ms < state.lastTime)) {
     // First data, or the simulation was reset without a snapshot reaching us.
     onSnapshot(snap);
@@ -814,7 +818,8 @@ function connect() {
     toast("socket.io client did not load (/vendor/socket.io.min.js)", "error");
     return;
   }
-  const socket = window.io({ reconnection: true, reconnectionDelay: 500, reconnectionDelayMax: 3000 });
+  const socket = window.io({ reconnection: true, reconnectionDelay: 500, reconnectionDelayMax: 3000,
+    query: { ticks: "delta" } });
   state.socket = socket;
   socket.on("connect", () => setConnection("ok"));
   socket.on("disconnect", () => setConnection("lost"));

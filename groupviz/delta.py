@@ -1,0 +1,52 @@
+"""Delta ticks: the part of a tick that changed since the previous one (docs/wire.md, "Delta ticks").
+
+Pure functions on the JSON-able snapshot dicts; the page applies a delta with
+`applyDelta` in static/delta.js (the exact inverse of `diff`):
+
+- a dict that changed becomes a dict of only its changed keys, each a patch of its own;
+  keys that disappeared are listed under "$del";
+- a list of the same length whose elements are dicts or lists becomes {"$i": [[index, patch],
+  ...]} for the changed elements; any other changed list, and any value whose type changed,
+  is sent whole.
+
+`diff(prev, cur)` assumes `prev != cur` for the value it is given; `tick_delta` handles the
+top level: it always carries the keys a viewer needs every tick (ALWAYS) and marks the payload
+with "delta": 1 so the page knows to merge it rather than replace its state.
+"""
+
+from __future__ import annotations
+
+ALWAYS = ("time_ms", "events", "error")
+DELETE = "$del"
+INDEXED = "$i"
+
+
+def diff(prev, cur):
+    """The patch that turns `prev` into `cur` (the two differ)."""
+    if type(prev) is dict and type(cur) is dict:
+        out = {}
+        for k, v in cur.items():
+            if k not in prev:
+                out[k] = v
+            else:
+                p = prev[k]
+                if p != v:
+                    out[k] = diff(p, v)
+        gone = [k for k in prev if k not in cur]
+        if gone:
+            out[DELETE] = gone
+        return out
+    if type(prev) is list and type(cur) is list and len(prev) == len(cur) and cur \
+            and all(type(v) in (dict, list) for v in cur):
+        return {INDEXED: [[i, diff(p, v)] for i, (p, v) in enumerate(zip(prev, cur)) if p != v]}
+    return cur
+
+
+def tick_delta(prev: dict, cur: dict) -> dict:
+    """A delta tick: `cur`'s changes since `prev` plus the ALWAYS keys, marked "delta": 1."""
+    out = diff(prev, cur) if prev != cur else {}
+    for k in ALWAYS:
+        if k in cur:
+            out[k] = cur[k]
+    out["delta"] = 1
+    return out
