@@ -43,3 +43,15 @@ def test_viewers_bench_delivers_stamped_ticks_to_every_viewer_of_both_servers(tm
     for res in data["results"]:
         assert res["connected"] == 20 and res["snapshots"] >= 20 and res["ticks_received"] > 0
         assert res["deflate_negotiated"] == (20 if res["deflate_offered"] else 0)
+
+
+def test_quick_fuzz_of_engine_and_socket_finds_no_exception_or_violation(tmp_path):
+    out = tmp_path / "fuzz.json"
+    r = run(BENCH / "fuzz.py", "--quick", "--json", out)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    engine, sock = json.loads(out.read_text())
+    for rep in (engine, sock):
+        assert rep["exception_count"] == 0 and rep["violation_count"] == 0, rep
+        assert rep["ok"] > 0 and rep["refused"] > 0 and rep["reasons"]     # both kinds really happened
+    assert engine["commands"] == 3000 and engine["steps"] > 100
+    assert sock["commands"] == 300 and "/healthz ok" in sock["notes"][0]

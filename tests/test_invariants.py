@@ -1,5 +1,6 @@
 """Hypothesis stateful test: random commands and steps, protocol invariants after every step.
 
+The invariants live in groupviz/invariants.py (bench/fuzz.py checks the same ones):
 - eager group: no partition has two owners within one generation
 - cooperative group: no partition is owned by two members at the same moment
 - committed offsets never go backwards (no reset in this machine)
@@ -15,8 +16,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from groupviz.assignors import PROTOCOLS
 from groupviz.engine import Engine
+from groupviz.invariants import check_engine as check_invariants
 
 JUNK = st.one_of(
     st.none(), st.integers(), st.text(max_size=20), st.lists(st.integers(), max_size=3),
@@ -31,34 +32,6 @@ JUNK = st.one_of(
                                     "config": st.dictionaries(st.text(max_size=30), st.integers(), max_size=2),
                                     "seed": st.one_of(st.integers(-5, 2**40), st.text(max_size=3))}),
 )
-
-
-def check_invariants(engine: Engine, committed_before: dict) -> None:
-    s = engine.snapshot(history=False)
-    leo = {(t["name"], p["partition"]): p["log_end_offset"] for t in s["topics"] for p in t["partitions"]}
-    assert s["producer"]["produced"] == sum(leo.values())
-    for gid, g in engine.groups.items():
-        if PROTOCOLS[g.assignor] == "cooperative" or True:
-            owners = {}
-            per_generation = {}
-            for c in g.consumers.values():
-                for tp in c.assigned:
-                    per_generation.setdefault(c.generation, {})
-                    assert tp not in per_generation[c.generation], f"{gid}: {tp} owned twice in generation {c.generation}"
-                    per_generation[c.generation][tp] = c.member_id
-                    if PROTOCOLS[g.assignor] == "cooperative":
-                        assert tp not in owners, f"{gid}: {tp} owned by {owners.get(tp)} and {c.member_id} at once"
-                    owners[tp] = c.member_id
-        for tp, off in g.offsets.committed.items():
-            assert off >= committed_before.get((gid, tp), 0), f"{gid}: committed offset of {tp} went backwards"
-            assert 0 <= off <= leo[tp]
-            committed_before[(gid, tp)] = off
-    for g in s["groups"]:
-        for p in g["partitions"]:
-            if p["committed"] is None:
-                assert p["lag"] is None
-            else:
-                assert p["lag"] == leo[(p["topic"], p["partition"])] - p["committed"] >= 0
 
 
 class EngineMachine(RuleBasedStateMachine):

@@ -1,0 +1,110 @@
+"""The protocol invariants of a running engine, as checks that tests and bench/fuzz.py share.
+
+- eager group: no partition has two owners within one generation
+- cooperative group: no partition is owned by two members at the same moment
+- committed offsets never go backwards (between resets; the caller forgets them on a reset)
+- 0 <= committed <= log end offset; lag = log end offset - committed >= 0, or null before the first commit
+- produced records = sum of log end offsets
+
+`check_engine` looks inside an `Engine`; `check_snapshot` checks what a browser
+receives (a snapshot or a tick), so a fuzzer on the far side of a socket can
+use it too. Both raise `InvariantViolation` (an AssertionError) with a message
+that names the group, the partition and the numbers.
+"""
+
+from __future__ import annotations
+
+from .assignors import PROTOCOLS
+
+
+class InvariantViolation(AssertionError):
+    """An engine state that Kafka's protocol does not allow."""
+
+
+def _fail(message: str) -> None:
+    raise InvariantViolation(message)
+
+
+def check_engine(engine, committed_before: dict) -> None:
+    """Check `engine` now. `committed_before` maps (group_id, tp) -> the last committed offset seen;
+    it is updated in place (clear it after a reset, which legitimately starts over)."""
+    s = engine.snapshot(history=False, max_events=0)
+    leo = {(t["name"], p["partition"]): p["log_end_offset"] for t in s["topics"] for p in t["partitions"]}
+    if s["producer"]["produced"] != sum(leo.values()):
+        _fail(f"produced {s['producer']['produced']} records but the log end offsets add up to {sum(leo.values())}")
+    for gid, g in engine.groups.items():
+        if getattr(g, "type", "consumer") != "consumer":
+            continue                     # share groups: no owners and no committed offsets per partition
+        cooperative = PROTOCOLS[g.assignor] == "cooperative"
+        owners: dict = {}
+        per_generation: dict = {}
+        for c in g.consumers.values():
+            gen = per_generation.setdefault(c.generation, {})
+            for tp in c.assigned:
+                if tp in gen:
+                    _fail(f"{gid}: {tp} owned by {gen[tp]} and {c.member_id} in generation {c.generation}")
+                gen[tp] = c.member_id
+                if cooperative and tp in owners:
+                    _fail(f"{gid}: {tp} owned by {owners[tp]} and {c.member_id} at once (cooperative)")
+                owners[tp] = c.member_id
+        for tp, off in g.offsets.committed.items():
+            before = committed_before.get((gid, tp), 0)
+            if off < before:
+                _fail(f"{gid}: committed offset of {tp} went backwards from {before} to {off}")
+            if not 0 <= off <= leo[tp]:
+                _fail(f"{gid}: committed offset {off} of {tp} is outside 0..{leo[tp]} (log end offset)")
+            committed_before[(gid, tp)] = off
+    _check_lag(s, leo)
+
+
+def _check_lag(s: dict, leo: dict) -> None:
+    for g in s["groups"]:
+        for p in g["partitions"]:
+            key = (p["topic"], p["partition"])
+            if "committed" not in p:
+                continue
+            if p["committed"] is None:
+                if p["lag"] is not None:
+                    _fail(f"{g['group_id']}: {key} has lag {p['lag']} but nothing committed")
+            elif key in leo and p["lag"] != leo[key] - p["committed"]:
+                _fail(f"{g['group_id']}: lag of {key} is {p['lag']}, not log end offset {leo[key]} - "
+                      f"committed {p['committed']}")
+            elif p["lag"] < 0:
+                _fail(f"{g['group_id']}: lag of {key} is negative ({p['lag']})")
+
+
+def check_snapshot(snap: dict) -> None:
+    """Check a snapshot or a tick as a client received it (JSON: partitions are lists)."""
+    leo = {}
+    for t in snap["topics"]:
+        for p in t["partitions"]:
+            if not p["log_end_offset"] >= p.get("log_start_offset", 0) >= 0:
+                _fail(f"{t['name']}-{p['partition']}: log end offset {p['log_end_offset']} below the log start")
+            leo[(t["name"], p["partition"])] = p["log_end_offset"]
+    for g in snap["groups"]:
+        gid = g["group_id"]
+        consumer = g.get("type", "consumer") == "consumer"
+        by_member = [tuple(tp) for m in g["members"] for tp in m.get("partitions", ())]
+        if consumer and len(by_member) != len(set(by_member)):
+            _fail(f"{gid}: a partition has two owners")
+        owners = {}
+        for p in g["partitions"]:
+            key = (p["topic"], p["partition"])
+            if key in owners:
+                _fail(f"{gid}: {key} listed twice")
+            owners[key] = p.get("owner")
+            if p.get("lag") is not None and p["lag"] < 0:
+                _fail(f"{gid}: lag of {key} is negative ({p['lag']})")
+            if p.get("committed") is not None and p["committed"] < 0:
+                _fail(f"{gid}: committed offset of {key} is negative ({p['committed']})")
+        if consumer:
+            for m in g["members"]:
+                for tp in m["partitions"]:
+                    if owners.get(tuple(tp)) not in (m["member_id"], None):
+                        _fail(f"{gid}: {m['member_id']} lists {tp}, whose owner is {owners.get(tuple(tp))}")
+        for m in g["members"]:
+            if m.get("lag") is not None and m["lag"] < 0:
+                _fail(f"{gid}: lag of {m['member_id']} is negative ({m['lag']})")
+        if g.get("lag") is not None and g["lag"] < 0:
+            _fail(f"{gid}: group lag is negative ({g['lag']})")
+    _check_lag(snap, leo)
