@@ -5,6 +5,13 @@ down to what groupviz needs. There is no wall clock here: `realtime.py` is the
 only module that maps simulated time to real time.
 
 Order is deterministic: events fire by (time, priority, insertion sequence).
+
+A cancelled call stays in the heap until its time comes (or until it reaches
+the top), so code that cancels and re-arms a timer often (a session-timeout
+timer re-armed by every heartbeat) would grow the heap by timeout/interval
+entries per member. `schedule` therefore drops the cancelled entries whenever
+the heap has doubled since the last clean-up: amortised O(1), and the order of
+the remaining entries is unchanged (it depends only on their keys).
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from typing import Any, Callable
 URGENT = 0      # network deliveries, timeouts
 NORMAL = 1      # periodic work (producer, consumers)
 LATE = 2        # metrics sampling: sees the state after the millisecond's work
+
+COMPACT_MIN = 1024   # heap size below which cancelled entries are left for step() to skip
 
 
 class Timer:
@@ -36,6 +45,7 @@ class Environment:
         self.now: int = start
         self._queue: list[tuple[int, int, int, Timer, Callable[..., Any], tuple]] = []
         self._seq = 0
+        self._compact_at = COMPACT_MIN
 
     def schedule(self, delay: int, fn: Callable[..., Any], *args: Any, priority: int = URGENT) -> Timer:
         """Call `fn(*args)` `delay` simulated ms from now (delay >= 0)."""
@@ -44,7 +54,15 @@ class Environment:
         t = Timer(self.now + int(delay))
         self._seq += 1
         heapq.heappush(self._queue, (t.time, priority, self._seq, t, fn, args))
+        if len(self._queue) >= self._compact_at:
+            self.compact()
         return t
+
+    def compact(self) -> None:
+        """Drop cancelled calls from the heap (they would be skipped anyway)."""
+        self._queue = [e for e in self._queue if not e[3].cancelled]
+        heapq.heapify(self._queue)
+        self._compact_at = max(COMPACT_MIN, 2 * len(self._queue))
 
     def every(self, period: int, fn: Callable[[], Any], *, priority: int = NORMAL, offset: int = 0) -> Timer:
         """Call `fn()` every `period` ms, first after `offset` ms; cancel via the handle."""
