@@ -438,9 +438,10 @@ class Engine:
         groups = [g.snapshot() for g in self.groups.values()]
         for gs in groups:
             gs["model"] = self._model(gs)
-        events = list(self.events)
-        if max_events is not None:
-            events = events[-max_events:]
+        if max_events is None:
+            events = list(self.events)
+        else:           # not events[-0:], which is all of them
+            events = list(self.events)[-max_events:] if max_events > 0 else []
         snap = {
             "time_ms": self.env.now, "running": self.running, "speed": self.speed, "seed": self.seed,
             "scenario": self.scenario, "scenarios": {k: v["title"] for k, v in SCENARIOS.items()},

@@ -1,4 +1,11 @@
-"""Bounded chart history: a sample of lag and throughput every 500 simulated ms."""
+"""Bounded chart history: a sample of lag and throughput every 500 simulated ms.
+
+`snapshot()` is rebuilt only after a new sample: every browser that connects
+gets the history, and at 256 members rebuilding it costs ~25 ms, so a burst of
+connects (a class opening the page, every page reconnecting after a restart)
+would otherwise stall the ticker. The returned dict is shared: read it, don't
+change it.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,7 @@ MAX_SAMPLES = 240   # 2 minutes
 class History:
     def __init__(self):
         self.samples: deque[tuple[int, dict]] = deque(maxlen=MAX_SAMPLES)
+        self._view: dict | None = None
 
     def sample(self, now: int, groups) -> None:
         """`groups` are objects with `group_id` and `sample_metrics()` -> {"lag": {member: n},
@@ -21,8 +29,14 @@ class History:
             gs["total_lag"] = sum(x for x in gs["partition_lag"].values() if x is not None)
             per_group[g.group_id] = gs
         self.samples.append((now, per_group))
+        self._view = None
 
     def snapshot(self) -> dict:
+        if self._view is None:
+            self._view = self._build()
+        return self._view
+
+    def _build(self) -> dict:
         times = [t for t, _ in self.samples]
         groups: dict[str, dict] = {}
         n = len(self.samples)

@@ -250,3 +250,10 @@ def test_bad_replay_logs_are_refused_and_change_nothing(log, message):
     r = e.apply({"op": "replay", "log": log})
     assert not r["ok"] and message in r["error"]
     assert json.dumps(e.snapshot()) == before
+
+
+def test_snapshot_with_max_events_zero_has_no_events(engine):
+    engine.step(5000)
+    assert engine.events
+    assert engine.snapshot(history=False, max_events=0)["events"] == []
+    assert len(engine.snapshot(history=False, max_events=2)["events"]) == 2
