@@ -8,19 +8,27 @@ default, 127.0.0.1 only) runs the default scenario at 1x with the default limits
 `--clients` slots each run one client after another: connect over a raw WebSocket
 (Engine.IO 4 / Socket.IO 5 text frames, via websocket-client: light enough for a
 few hundred on one core), read the role and the snapshot, stay 2..`--lifetime` s
-reading ticks and sending a command every 0.5..3 s (producer rate, keys, consumer
-pause/resume/add/kill, junk), then leave: mostly politely (Socket.IO disconnect),
-sometimes by dropping the TCP connection (a closed laptop lid).
+reading ticks, then leave: mostly politely (Socket.IO disconnect), sometimes by
+dropping the TCP connection (a closed laptop lid).
+
+Like a classroom, the server has a presenter token: `--presenters` slots (default
+1) connect with it and change the demo every 0.5..3 s (producer rate, keys,
+consumer pause/resume/add/kill/stop, keeping the group between 3 and
+`--max-members` consumers; junk too); every other slot is a student's viewer
+that now and then tries a command anyway, which must be refused as read-only.
+`--members N` first grows the group to N consumers (e.g. 256, the per-group
+cap) and keeps it near N, for the "presenter adds every consumer allowed" case.
 
 Every `--sample` seconds the sampler reads the server's RSS (/proc/<pid>/status),
 CPU time (/proc/<pid>/stat) and /healthz (ticks, how late the last tick started,
-the worst lateness so far, connected clients, simulated time). The report gives
+the worst lateness so far, connected clients, simulated time) and the machine's
+load average (other work on a shared machine shows up there). The report gives
 RSS at start (after a warm-up), end and max, the RSS slope by least squares over
 the whole run and over its second half (MiB per hour), tick rate and lateness.
 
 Exits non-zero when the server died, answered a command with an internal error,
 reported an engine error, stopped ticking, or the second-half RSS slope is above
-`--max-slope` MiB/h (when given).
+`--max-slope` MiB/h (when given), or a viewer's command was accepted.
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+import secrets
 
 import websocket
 
@@ -58,7 +68,7 @@ class Stats:
         self.lock = threading.Lock()
         self.c = {"sessions": 0, "connect_failures": 0, "polite_leaves": 0, "dropped": 0, "commands": 0,
                   "acks": 0, "acks_ok": 0, "acks_refused": 0, "internal_errors": 0, "frames": 0, "ticks": 0,
-                  "bytes": 0, "errors": 0}
+                  "bytes": 0, "errors": 0, "viewer_commands": 0, "viewer_refused": 0, "viewer_accepted": 0}
         self.max_gap_s = 0.0          # longest wait between two frames seen by a connected client
         self.error_samples: list[str] = []
 
@@ -82,16 +92,17 @@ class Members:
         self.paused: list[str] = []
 
 
-def pick_command(rng: random.Random, members: Members) -> dict:
+def pick_command(rng: random.Random, members: Members, low: int = 3, high: int = 10) -> dict:
+    """The presenter's next command: keeps the group between `low` and `high` live consumers."""
     r = rng.random()
     ids = list(members.ids)
     if r < 0.25:
         return {"op": "set_producer_rate", "rate": rng.choice([10, 20, 30, 40, 50, 60])}
     if r < 0.35:
         return {"op": "set_keys", "mode": rng.choice(["uniform", "hot", "null"])}
-    if r < 0.45 and len(ids) < 10:
+    if r < 0.45 and len(ids) < high:
         return {"op": "add_consumer"}
-    if r < 0.55 and len(ids) > 3:
+    if r < 0.55 and len(ids) > max(low, high - 8):
         return {"op": rng.choice(["kill_consumer", "stop_consumer"]), "member_id": rng.choice(ids)}
     if r < 0.65 and ids:
         return {"op": "pause_consumer", "member_id": rng.choice(ids)}
@@ -99,13 +110,28 @@ def pick_command(rng: random.Random, members: Members) -> dict:
         return {"op": "resume_consumer", "member_id": rng.choice(members.paused)}
     if r < 0.8:
         return {"op": "set_consumer_rate", "member_id": rng.choice(ids or ["ghost"]), "rate": rng.randint(5, 40)}
-    # junk: refused with an error, never an internal error
+    return junk_command(rng)
+
+
+def junk_command(rng: random.Random) -> dict:
+    """Refused with an error, never an internal error."""
     return rng.choice([{"op": "nope"}, {"op": "set_speed", "factor": "fast"}, {"op": "step", "ms": -5},
                        {"op": "kill_consumer", "member_id": "<script>"}, {"op": "add_partitions", "count": 10**9},
                        {"op": "set_config", "config": {"session.timeout.ms": None}}])
 
 
-def run_client(ws_url: str, rng: random.Random, lifetime: float, members: Members, stats: Stats) -> None:
+def viewer_command(rng: random.Random, members: Members) -> dict:
+    """What a curious student sends from the console: anything, valid or not. Must be refused."""
+    if rng.random() < 0.3:
+        return junk_command(rng)
+    return rng.choice([{"op": "reset"}, {"op": "pause"}, {"op": "add_consumer"}, {"op": "set_speed", "factor": 10},
+                       {"op": "kill_consumer", "member_id": rng.choice(members.ids or ["consumer-1"])},
+                       {"op": "set_producer_rate", "rate": 100000}])
+
+
+def run_client(ws_url: str, rng: random.Random, lifetime: float, members: Members, stats: Stats,
+               token: str | None = None, band: tuple[int, int] = (3, 10)) -> None:
+    """One session; with `token` the presenter (sends the command mix), else a viewer (rarely tries one)."""
     try:
         ws = websocket.create_connection(ws_url, timeout=10, skip_utf8_validation=True)
     except Exception as e:  # noqa: BLE001 (a refused connection is a statistic, not a crash)
@@ -114,16 +140,18 @@ def run_client(ws_url: str, rng: random.Random, lifetime: float, members: Member
         return
     stats.add(sessions=1)
     frames = ticks = nbytes = commands = acks = ok = refused = internal = 0
+    presenter = token is not None
     max_gap = 0.0
     try:
         opened = ws.recv()
         if not opened.startswith("0{"):
             raise RuntimeError(f"no Engine.IO OPEN: {opened[:80]!r}")
-        ws.send("40")
+        ws.send("40" + json.dumps({"token": token}) if presenter else "40")
         ws.settimeout(0.25)
         start = last_frame = time.monotonic()
         end = start + lifetime
-        next_cmd = start + rng.uniform(0.5, 3.0)
+        gap = (0.5, 3.0) if presenter else (5.0, 60.0)      # a viewer pokes once in a while
+        next_cmd = start + rng.uniform(*gap)
         ack_id = 0
         connected = False
         while True:
@@ -132,9 +160,10 @@ def run_client(ws_url: str, rng: random.Random, lifetime: float, members: Member
                 break
             if connected and now >= next_cmd:
                 ack_id += 1
-                ws.send(f"42{ack_id}" + json.dumps(["command", pick_command(rng, members)]))
+                cmd = pick_command(rng, members, *band) if presenter else viewer_command(rng, members)
+                ws.send(f"42{ack_id}" + json.dumps(["command", cmd]))
                 commands += 1
-                next_cmd = now + rng.uniform(0.5, 3.0)
+                next_cmd = now + rng.uniform(*gap)
             try:
                 f = ws.recv()
             except websocket.WebSocketTimeoutException:
@@ -156,6 +185,11 @@ def run_client(ws_url: str, rng: random.Random, lifetime: float, members: Member
             elif f.startswith("43"):
                 acks += 1
                 body = f[f.index("["):]
+                if not presenter:
+                    accepted = '"ok":true' in body
+                    stats.add(viewer_commands=1, viewer_refused=int("read-only" in body), viewer_accepted=int(accepted))
+                    if accepted:
+                        stats.note_error(f"a viewer's command was accepted: {body[:200]}")
                 if '"ok":true' in body:
                     ok += 1
                 else:
@@ -181,12 +215,14 @@ def run_client(ws_url: str, rng: random.Random, lifetime: float, members: Member
             stats.max_gap_s = max(stats.max_gap_s, max_gap)
 
 
-def slot(i: int, ws_url: str, deadline: float, args, members: Members, stats: Stats) -> None:
+def slot(i: int, ws_url: str, deadline: float, args, members: Members, stats: Stats, token: str) -> None:
     rng = random.Random(f"soak:{args.seed}:{i}")
     time.sleep(rng.uniform(0, min(5.0, args.lifetime)))   # stagger the first connects
+    presenter = token if i < args.presenters else None
+    band = (max(3, args.members - 8), max(args.max_members, args.members)) if args.members else (3, args.max_members)
     while time.monotonic() < deadline - 1.0:
         run_client(ws_url, rng, min(rng.uniform(2.0, args.lifetime), max(0.5, deadline - time.monotonic())),
-                   members, stats)
+                   members, stats, presenter, band)
         time.sleep(rng.uniform(0.0, 0.5))
 
 
@@ -199,6 +235,9 @@ def main(argv=None) -> int:
     p.add_argument("--warmup", type=float, default=None, help="seconds before the 'start' RSS (default: 10%% of duration)")
     p.add_argument("--mode", default="eventlet", choices=["eventlet", "threading"], help="server async mode")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--presenters", type=int, default=1, help="slots that hold the presenter token (default 1)")
+    p.add_argument("--max-members", type=int, default=10, help="the presenters keep the group at most this big")
+    p.add_argument("--members", type=int, default=0, help="first grow the group to this many consumers (<= 256)")
     p.add_argument("--max-slope", type=float, default=None, help="fail if the second-half RSS slope (MiB/h) is above this")
     p.add_argument("--json", default=None, help="write the report (and every sample) as JSON here")
     p.add_argument("--log", default=None, help="server log file (default: none)")
@@ -208,17 +247,20 @@ def main(argv=None) -> int:
         args.duration, args.clients, args.lifetime, args.sample = 60.0, 20, 8.0, 2.0
     warmup = args.duration * 0.1 if args.warmup is None else args.warmup
 
-    srv = ServerProcess(mode=args.mode, log_path=args.log).start()
+    token = secrets.token_urlsafe(16)
+    srv = ServerProcess(mode=args.mode, log_path=args.log, config={"PRESENTER_TOKEN": token}).start()
     ws_url = srv.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
+    if args.members:
+        grow_group(ws_url, token, args.members)
     stats, members = Stats(), Members()
     samples: list[dict] = []
     problems: list[str] = []
     t0 = time.monotonic()
     deadline = t0 + args.duration
-    threads = [threading.Thread(target=slot, args=(i, ws_url, deadline, args, members, stats), daemon=True)
+    threads = [threading.Thread(target=slot, args=(i, ws_url, deadline, args, members, stats, token), daemon=True)
                for i in range(args.clients)]
     print(f"soak: {args.clients} churning clients for {args.duration:.0f} s against {srv.url} "
-          f"({args.mode}, pid {srv.pid})", flush=True)
+          f"({args.mode}, pid {srv.pid}; {args.presenters} presenter(s), the rest viewers)", flush=True)
     for t in threads:
         t.start()
     prev = None
@@ -242,7 +284,8 @@ def main(argv=None) -> int:
                 s = {"t": round(now - t0, 2), "rss_kb": srv.rss_kb(), "cpu_s": round(srv.cpu_seconds(), 2),
                      "ticks": h["ticks"], "time_ms": h["time_ms"], "clients": h["clients"],
                      "tick_delay_ms": h.get("tick_delay_ms"), "max_tick_delay_ms": h.get("max_tick_delay_ms"),
-                     "tick_ms": h.get("tick_ms"), "error": h["error"], "members": len(members.ids)}
+                     "tick_ms": h.get("tick_ms"), "error": h["error"], "members": len(members.ids),
+                     "loadavg": loadavg()}
                 if prev is not None and s["t"] > prev["t"]:
                     dt = s["t"] - prev["t"]
                     s["tick_hz"] = round((s["ticks"] - prev["ticks"]) / dt, 2)
@@ -279,9 +322,43 @@ def main(argv=None) -> int:
     return 1 if report["problems"] else 0
 
 
+def loadavg() -> float:
+    """The machine's 1-minute load average (2 cores: above 2 means work is waiting for a core)."""
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def grow_group(ws_url: str, token: str, n: int) -> None:
+    """As the presenter, add consumers one by one (within the rate limit) until the group has `n`."""
+    ws = websocket.create_connection(ws_url, timeout=30, skip_utf8_validation=True)
+    try:
+        ws.recv()
+        ws.send("40" + json.dumps({"token": token}))
+        added, k = 0, 0
+        while added < n - 3:
+            k += 1
+            ws.send(f"42{k}" + json.dumps(["command", {"op": "add_consumer"}]))
+            while True:
+                f = ws.recv()
+                if f == "2":
+                    ws.send("3")
+                elif f.startswith(f"43{k}["):
+                    break
+            if '"ok":true' in f:
+                added += 1
+            elif "too many commands" not in f:
+                raise RuntimeError(f"add_consumer refused while growing the group: {f[:200]}")
+            time.sleep(0.06)                       # under the default 20 commands/s per client
+        ws.send("41")
+    finally:
+        ws.close()
+
+
 def summarise(args, warmup, samples, stats, final, end_rss, problems) -> dict:
     problems = list(problems)
     c = dict(stats.c)
+    if c["viewer_accepted"]:
+        problems.append(f"{c['viewer_accepted']} commands from viewers were accepted (viewers are read-only)")
     if c["internal_errors"]:
         problems.append(f"{c['internal_errors']} commands were answered with an internal error")
     if c["sessions"] == 0:
@@ -313,6 +390,10 @@ def summarise(args, warmup, samples, stats, final, end_rss, problems) -> dict:
         "server_cpu_pct_mean": round(statistics.fmean([s["cpu_pct"] for s in steady if "cpu_pct" in s]), 1)
         if any("cpu_pct" in s for s in steady) else None,
         "clients_connected_max": max((s["clients"] for s in samples), default=None),
+        "members": {"min": min((s["members"] for s in steady), default=None),
+                    "max": max((s["members"] for s in steady), default=None)},
+        "loadavg": {"mean": round(statistics.fmean([s["loadavg"] for s in steady]), 2) if steady else None,
+                    "max": max((s["loadavg"] for s in steady), default=None)},
         "clients_after": final.get("clients") if final else None,
         "client_stats": c, "max_frame_gap_s": round(stats.max_gap_s, 3),
         "error_samples": stats.error_samples,
@@ -345,10 +426,12 @@ def print_report(r: dict) -> None:
           f"{r['tick_late_ms']['p50']} ms, p95 {r['tick_late_ms']['p95']} ms, max sampled "
           f"{r['tick_late_ms']['max_sampled']} ms, worst ever {r['tick_late_ms']['max_ever']} ms")
     print(f"  server CPU {r['server_cpu_pct_mean']}% mean; clients connected max {r['clients_connected_max']}, "
-          f"after {r['clients_after']}")
+          f"after {r['clients_after']}; group size {r['members']['min']}..{r['members']['max']} consumers")
+    print(f"  machine load average {r['loadavg']['mean']} mean, {r['loadavg']['max']} max (2 cores; shared)")
     print(f"  sessions {c['sessions']} (connect failures {c['connect_failures']}, polite leaves {c['polite_leaves']}, "
           f"dropped {c['dropped']}); commands {c['commands']}, acks {c['acks']} (ok {c['acks_ok']}, refused "
-          f"{c['acks_refused']}, internal errors {c['internal_errors']}); ticks received {c['ticks']}, "
+          f"{c['acks_refused']}, internal errors {c['internal_errors']}); viewer commands {c['viewer_commands']} "
+          f"(refused read-only {c['viewer_refused']}, accepted {c['viewer_accepted']}); ticks received {c['ticks']}, "
           f"{c['bytes'] / 1e6:.1f} MB; longest frame gap {r['max_frame_gap_s']} s; client errors {c['errors']}")
     for e in r["error_samples"]:
         print(f"    e.g. {e}")
