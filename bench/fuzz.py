@@ -64,6 +64,7 @@ STRINGS = ["", " ", "range", "roundrobin", "sticky", "cooperative-sticky", "unif
 NUMBERS = [0, 1, -1, 2, 7, 100, 6000, 10**6, 2**31 - 1, 2**31, 2**53 + 1, 2**63, -(2**63), 10**99, -(10**98),
            0.5, -0.0, 1e-300, 1e308, -1e308, math.nan, math.inf, -math.inf]
 LESSONS = list(lessons.BY_ID)
+MAX_PARTITIONS, MAX_CONSUMERS = 64, 48     # past this the fuzz resets the demo: it is about the protocol
 
 
 # -- the generator (tests/test_fuzz_socket.py uses it too) -------------------------------------
@@ -249,7 +250,7 @@ def live_ids(engine: Engine) -> list[str]:
     return [m for g in engine.groups.values() for m, c in g.consumers.items() if getattr(c, "alive", True)]
 
 
-def fuzz_engine(n: int, seed: int, max_partitions: int = 64, max_consumers: int = 48) -> dict:
+def fuzz_engine(n: int, seed: int, max_partitions: int = MAX_PARTITIONS, max_consumers: int = MAX_CONSUMERS) -> dict:
     rng = random.Random(f"{seed}:engine")
     engine = Engine(seed=seed % 1000)
     committed: dict = {}
@@ -341,11 +342,17 @@ def fuzz_socket(n: int, seed: int, clients: int = 4, window: int = 4, mode: str 
             with lock:
                 tally.violations.extend(f"client {i}: command {k} never answered" for k in sorted(pending)[:5])
 
-        def refresh_ids() -> None:             # aim at real consumers, as a student copying ids from the page
+        def refresh_ids() -> None:
+            # aim at real consumers (a student copying ids from the page), and keep the demo classroom-sized
+            # as the engine fuzz does: a reset when it outgrows MAX_PARTITIONS or MAX_CONSUMERS
             while any(t.is_alive() for t in threads):
                 try:
-                    state = requests.get(srv.url + "/api/state", timeout=5).json()
+                    state = requests.get(srv.url + "/api/state", timeout=10).json()
                     ids[:] = [m["member_id"] for g in state["groups"] for m in g["members"]]
+                    if len(ids) > MAX_CONSUMERS or sum(len(t["partitions"]) for t in state["topics"]) > MAX_PARTITIONS:
+                        if socks[0].call("command", {"op": "reset", "scenario": "default"}, timeout=30).get("ok"):
+                            with lock:
+                                tally.resets += 1
                 except Exception:  # noqa: BLE001
                     pass
                 time.sleep(0.5)
@@ -362,12 +369,15 @@ def fuzz_socket(n: int, seed: int, clients: int = 4, window: int = 4, mode: str 
         health = srv.health()
         if health.get("ok") is not True or health.get("error"):
             tally.violations.append(f"/healthz after the fuzz: {health}")
-        socks[0].call("command", {"op": "resume"}, timeout=10)
         ticks: list = []
-        watcher = socketio.Client(reconnection=False)
+        watcher = socketio.Client(reconnection=False)          # a new connection is still accepted
         watcher.on("tick", ticks.append)
         watcher.connect(srv.url, transports=["websocket"], wait_timeout=10)
         try:
+            resumed = watcher.call("command", {"op": "resume"}, timeout=30)
+            if not (isinstance(resumed, dict) and resumed.get("ok")):
+                tally.violations.append(f"resume after the fuzz was answered {resumed!r:.200}")
+            ticks.clear()
             end = time.monotonic() + 10
             while len(ticks) < 5 and time.monotonic() < end:
                 time.sleep(0.05)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import string
 import threading
 import time
@@ -262,21 +263,35 @@ def test_the_token_is_never_broadcast(token_app):
         assert TOKEN.encode() not in http.get(url).data
 
 
+def _urls(app):
+    """Every route of the app as a concrete URL (placeholders filled in), with its rule."""
+    for rule in app.url_map.iter_rules():
+        url = rule.rule
+        for arg in rule.arguments:
+            url = re.sub(r"<(?:[^:<>]+:)?" + re.escape(arg) + ">", "app.js" if arg == "filename" else "x", url)
+        yield rule, url
+
+
 def test_http_offers_no_state_changing_route(token_app):
     app = token_app
     live = app.extensions["groupviz"]
-    for rule in app.url_map.iter_rules():
+    rules = list(_urls(app))
+    assert len(rules) >= 10                          # every route, including ones added later, is covered
+    for rule, _ in rules:
         assert rule.methods <= {"GET", "HEAD", "OPTIONS"}, (rule.rule, rule.methods)
     http = app.test_client()
-    before = live.full_snapshot()
-    for rule in app.url_map.iter_rules():
-        url = rule.rule.replace("<path:filename>", "app.js")
+    before = (live.full_snapshot(), live.engine.export_log(), live.engine.running)
+    for _, url in rules:
         for method in ("POST", "PUT", "PATCH", "DELETE"):
             resp = http.open(url, method=method, json={"op": "add_consumer"})
             assert resp.status_code == 405, (method, url)
-    for url in ("/", "/healthz", "/api/state", "/qr.svg", "/?op=reset", "/api/state?op=pause"):
-        http.get(url)
-    assert live.full_snapshot() == before
+    # a viewer GETs (HEADs, OPTIONSes) every route, with and without command-looking query strings
+    for _, url in rules:
+        for query in ("", "?op=reset", "?op=add_consumer&token=wrong", "?cmd=%7B%22op%22%3A%22pause%22%7D"):
+            for method in ("GET", "HEAD", "OPTIONS"):
+                resp = http.open(url + query, method=method)
+                assert resp.status_code < 500, (method, url + query, resp.status_code)
+    assert (live.full_snapshot(), live.engine.export_log(), live.engine.running) == before
 
 
 def test_qr_code_encodes_the_viewer_url(token_app):
