@@ -8,7 +8,8 @@ For each N, the same load generator (bench/viewers_load.mjs: one Node process, r
 speaking Engine.IO 4 / Socket.IO 5, `ws` pinned in package.json) drives, one after the other:
 
 - groupviz: `create_app` + `groupviz.web.serve`, the same path as app.py (bench/serverproc.py),
-  default scenario at 1x, 10 ticks/s;
+  default scenario at 1x, 10 ticks/s; viewers ask for delta ticks as the page does
+  (`--ticks full` for full ones);
 - reference: bench/refserver.py, a minimal Flask-SocketIO eventlet server that only broadcasts
   a same-sized tick (a real groupviz tick of the same scenario) at 10 Hz, with the same
   stack-level settings (connection cap, GC tuning, permessage-deflate policy).
@@ -57,18 +58,19 @@ TARGET_HZ = 9.5
 TARGET_P99_MS = 250.0
 
 
-def sample_tick(scenario: str = "default", ticks: int = 100) -> dict:
-    """A steady-state groupviz tick of `scenario` (what the reference server broadcasts)."""
+def sample_tick(scenario: str = "default", form: str = "delta", ticks: int = 100) -> dict:
+    """A steady-state groupviz tick of `scenario` in `form` (what the reference server broadcasts)."""
     from groupviz.engine import Engine
     from groupviz.realtime import LiveEngine
 
     clock = [0.0]
-    live = LiveEngine(Engine(seed=7, scenario=scenario), lambda *a: None, clock=lambda: clock[0])
-    payload = {}
+    got = {}
+    live = LiveEngine(Engine(seed=7, scenario=scenario), lambda *a: None, clock=lambda: clock[0],
+                      emit_ticks=lambda full, make_delta: got.update(full=full, delta=make_delta()))
     for _ in range(ticks):
         clock[0] += 0.1
-        payload = live.tick()
-    return payload
+        live.tick()
+    return got[form]
 
 
 class RefServer:
@@ -128,9 +130,9 @@ def loadavg() -> float:
     return os.getloadavg()[0]
 
 
-def run_one(server, n: int, deflate: bool, measure_s: float, warmup_s: float) -> dict:
+def run_one(server, n: int, deflate: bool, measure_s: float, warmup_s: float, form: str) -> dict:
     """Drive `server` (started) with n viewers; return the generator's result plus server figures."""
-    cfg = {"url": f"ws://{HOST}:{server.port}", "n": n, "deflate": deflate, "measure_s": measure_s,
+    cfg = {"url": f"ws://{HOST}:{server.port}", "n": n, "deflate": deflate, "measure_s": measure_s, "ticks": form,
            "warmup_s": warmup_s, "connect_timeout_s": max(30.0, n / 50.0)}
     gen = subprocess.Popen(["node", str(HERE / "viewers_load.mjs"), json.dumps(cfg)], cwd=str(ROOT),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -228,6 +230,8 @@ def main(argv=None) -> int:
                    help="server's permessage-deflate policy (default: groupviz's WS_DEFLATE default)")
     p.add_argument("--no-gc-tuning", action="store_true", help="serve with Python's default GC (before/after)")
     p.add_argument("--scenario", default="default")
+    p.add_argument("--ticks", default="delta", choices=("delta", "full"),
+                   help="tick form the viewers ask for (the page asks for delta)")
     p.add_argument("--measure", type=float, default=None, help="seconds measured per run (default 15, quick 6)")
     p.add_argument("--warmup", type=float, default=None, help="seconds after the last connect (default 3, quick 2)")
     p.add_argument("--json", default=None, help="write all results here")
@@ -246,7 +250,7 @@ def main(argv=None) -> int:
     offers = {"on": [True], "off": [False], "both": [True, False]}[args.deflate]
     cap = int(DEFAULTS["MAX_CONNECTIONS"])
 
-    tick = sample_tick(args.scenario)
+    tick = sample_tick(args.scenario, args.ticks)
     tmp = Path(tempfile.mkdtemp(prefix="groupviz-viewers-"))
     payload_path = tmp / "tick.json"
     payload_path.write_text(json.dumps(tick))
@@ -254,7 +258,7 @@ def main(argv=None) -> int:
 
     print(f"# viewers: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; scenario {args.scenario}, WS_DEFLATE={policy}, "
-          f"GC {'tuned' if gc_tuning else 'default'}; reference tick {tick_bytes} B; "
+          f"GC {'tuned' if gc_tuning else 'default'}; {args.ticks} ticks, reference tick {tick_bytes} B; "
           f"load generator (Node) shares the cores; load average at start {loadavg():.2f}", flush=True)
     print(HEADER, flush=True)
     results, problems = [], []
@@ -270,12 +274,12 @@ def main(argv=None) -> int:
                     p.error(f"unknown server {kind!r}")
                 server.start()
                 try:
-                    res = run_one(server, n, offer, measure, warmup)
+                    res = run_one(server, n, offer, measure, warmup, args.ticks)
                     if not server.alive():
                         res.setdefault("error", "the server died during the run")
                 finally:
                     server.stop()
-                res.update(server=kind, ws_deflate=policy, gc_tuned=gc_tuning, scenario=args.scenario)
+                res.update(server=kind, ws_deflate=policy, gc_tuned=gc_tuning, scenario=args.scenario, ticks=args.ticks)
                 results.append(res)
                 problems += problems_of(kind, res, cap)
                 print(fmt(res, kind), flush=True)

@@ -34,7 +34,8 @@ const CONNECT_TIMEOUT_S = Number(cfg.connect_timeout_s || 60);
 const PARALLEL = Number(cfg.parallel || 50); // handshakes in flight at once
 const HARD_DEADLINE_S = CONNECT_TIMEOUT_S + WARMUP_S + MEASURE_S + 30;
 
-const wsUrl = `ws://${url.host}/socket.io/?EIO=4&transport=websocket`;
+const TICKS = cfg.ticks === "full" ? "full" : "delta"; // the page asks for delta ticks
+const wsUrl = `ws://${url.host}/socket.io/?EIO=4&transport=websocket&ticks=${TICKS}`;
 const origin = `http://${url.host}`;
 const now = () => performance.timeOrigin + performance.now();
 
