@@ -29,6 +29,7 @@ TICK_EVENTS_MAX = 50
 # of viewers the process holds ~1e6 tracked objects (greenlets, sockets, queues), and a default
 # full collection stalls the broadcast for 100+ ms; see BENCHMARKS.md (bench/viewers.py).
 GC_THRESHOLDS = (50_000, 20, 100)
+NUDGE_POLL_S = 0.01     # run_forever sleeps in slices this long, to tick at once after a command
 
 
 def tune_gc(thresholds: tuple[int, int, int] = GC_THRESHOLDS) -> None:
@@ -50,6 +51,7 @@ class LiveEngine:
         self.emit_ticks = emit_ticks
         self._prev_tick: dict | None = None
         self._full_next = True          # after a command, the next delta tick carries everything
+        self._nudged = False
         self.tick_hz = float(tick_hz)
         self.clock = clock
         self.sleep = sleep
@@ -74,6 +76,7 @@ class LiveEngine:
         with self.lock:
             result = self.engine.apply(cmd)
             self._full_next = True
+            self._nudged = bool(result.get("ok"))      # run_forever ticks at once to show the change
             if result.get("ok") and result.get("reset"):
                 self.error = None
                 if self._stopped_by_fault:        # the fault paused the run; reset is the way out: run again
@@ -134,18 +137,26 @@ class LiveEngine:
         return payload
 
     def run_forever(self) -> None:
+        """Tick every 1/tick_hz s; a command in between gets one extra tick at once (apply()
+        nudges), so the clicker sees the change without waiting up to a whole period."""
         period = 1.0 / self.tick_hz
-        next_at = self.clock()
+        next_at = self.clock() + period
+        extra_done = False                 # at most one extra tick between two regular ones
         while not self._stopped:
-            next_at += period
             delay = next_at - self.clock()
-            self.sleep(delay if delay > 0 else 0)
+            if delay > 0 and (extra_done or not self._nudged):
+                self.sleep(min(delay, NUDGE_POLL_S))
+                continue
+            if delay <= 0:
+                self.sleep(0)              # yield at every tick, even when behind: the writers need the hub
             started = self.clock()
-            late = max(0.0, started - next_at)
-            self.last_tick_delay_ms = late * 1000.0
-            self.max_tick_delay_ms = max(self.max_tick_delay_ms, self.last_tick_delay_ms)
-            if late > 5 * period:      # fell far behind (a pause of the process): don't burst
-                next_at = started
+            self._nudged = False
+            extra_done = delay > 0
+            if delay <= 0:                 # the regular tick (an extra one keeps the schedule)
+                late = max(0.0, started - next_at)
+                self.last_tick_delay_ms = late * 1000.0
+                self.max_tick_delay_ms = max(self.max_tick_delay_ms, self.last_tick_delay_ms)
+                next_at = started + period if late > 5 * period else next_at + period   # after a pause: no burst
             try:
                 self.tick()
                 self._failed_ticks = 0

@@ -1,0 +1,60 @@
+"""LiveEngine.run_forever pacing on a fake clock: ticks every period, plus one at once after a command."""
+
+from __future__ import annotations
+
+from groupviz.engine import Engine
+from groupviz.realtime import LiveEngine
+
+
+class FakeTime:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, s):
+        self.sleeps.append(s)
+        self.now += s
+
+
+def run(until_s: float, commands: dict[float, list[dict]]):
+    """Run the loop until `until_s` of fake time; apply commands when the clock first passes each time."""
+    ft = FakeTime()
+    ticks = []
+    live = LiveEngine(Engine(seed=7), lambda *a: None, clock=ft.clock, sleep=ft.sleep,
+                      emit_ticks=lambda full, make_delta: ticks.append(round(ft.now, 3)))
+    pending = sorted(commands.items())
+    real_sleep = ft.sleep
+
+    def sleep(s):
+        real_sleep(s)
+        while pending and ft.now >= pending[0][0]:
+            for cmd in pending.pop(0)[1]:
+                assert live.apply(cmd)["ok"]
+        if ft.now >= until_s:
+            live.stop()
+
+    live.sleep = sleep
+    live.run_forever()
+    return ticks
+
+
+def test_ticks_come_every_period_without_commands():
+    ticks = run(1.0, {})
+    assert ticks == [round(0.1 * i, 3) for i in range(1, len(ticks) + 1)] and len(ticks) >= 9
+
+
+def test_a_command_gets_a_tick_at_once_and_the_schedule_is_kept():
+    ticks = run(0.6, {0.25: [{"op": "add_consumer"}]})
+    extra = [t for t in ticks if round(t * 10, 6) != round(t * 10)]
+    assert len(extra) == 1 and 0.25 <= extra[0] <= 0.27          # within one 10 ms slice
+    assert [t for t in ticks if t not in extra][:5] == [0.1, 0.2, 0.3, 0.4, 0.5]
+
+
+def test_many_commands_in_one_period_cost_one_extra_tick_only():
+    burst = {0.21 + 0.01 * i: [{"op": "set_producer_rate", "rate": 10 + i}] for i in range(6)}
+    ticks = run(0.6, burst)
+    between = [t for t in ticks if 0.2 < t < 0.3]
+    assert len(between) == 1
