@@ -1,7 +1,10 @@
 """Click to screen: Chromium clicks `add-consumer`; how long until the page shows the new card?
 
-    .venv/bin/python bench/click.py               # 50 clicks in 5 batches of 10
-    .venv/bin/python bench/click.py --quick       # 20 clicks in 2 batches
+(Not named click.py: bench/ is put on sys.path by tests and scripts, where a click.py would
+shadow the `click` package that Flask imports.)
+
+    .venv/bin/python bench/click_to_screen.py               # 50 clicks in 5 batches of 10
+    .venv/bin/python bench/click_to_screen.py --quick       # 20 clicks in 2 batches
 
 Debian's /usr/bin/chromium through Playwright (the flags of tests/browser_helpers.py), against
 a groupviz server run the way app.py runs it (bench/serverproc.py: eventlet, loopback, so the
