@@ -400,6 +400,7 @@ class ShareGroup:
         if self.consumers.get(c.member_id) is not c or c.state != CRASHED:
             return
         del self.consumers[c.member_id]
+        self.wins.pop(c.member_id, None)      # only live members' wins are compared (probability.model_panel)
         self._bump_epoch()
         self.event("member_expired", member_id=c.member_id,
                    session_timeout_ms=int(self.config[SESSION_MS]), generation=self.generation,
@@ -422,6 +423,7 @@ class ShareGroup:
         c.released += len(released)
         if self.consumers.get(c.member_id) is c:
             del self.consumers[c.member_id]
+            self.wins.pop(c.member_id, None)  # bounded by the members, not by every member there ever was
             self._bump_epoch()
             self.event("member_left", member_id=c.member_id, released=len(released), generation=self.generation)
             self._update_state()
