@@ -70,7 +70,7 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     "set_speed": (_F("factor", "number", True, MIN_SPEED, MAX_SPEED),),
     "reset": (_F("seed", "int", False, 0, MAX_SEED), _F("scenario", "id", False)),
     "replay": (_F("log", "dict"),),
-    "lesson": (_F("lesson", "id"), _F("step", "int", False, 0, 99)),
+    "lesson": (_F("lesson", "id"), _F("step", "int", False, 0, 99), _F("seed", "int", False, 0, MAX_SEED)),
 }
 
 # Group configs that can be set, by Kafka name: (kind, lo, hi). Cross-field rules in check_config.

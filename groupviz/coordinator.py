@@ -163,7 +163,7 @@ class Coordinator:
             return
         self._expiry.pop(member_id, None)
         self.emit("member_expired", member_id=member_id, session_timeout_ms=m.session_timeout_ms,
-                  last_heartbeat_ms=m.last_heartbeat_ms)
+                  last_heartbeat_ms=m.last_heartbeat_ms, generation=self.generation)
         self._remove_member_and_update(member_id, "member_expired",
                                        f"{member_id} missed heartbeats for {m.session_timeout_ms} ms (session.timeout.ms)")
 

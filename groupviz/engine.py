@@ -336,7 +336,9 @@ class Engine:
         return {"seed": self.seed, "scenario": self.scenario, "reset": True}
 
     # -- lessons ----------------------------------------------------------
-    def _op_lesson(self, lesson, step=0):
+    def _op_lesson(self, lesson, step=0, seed=None):
+        """Go to `step` of `lesson`. Starting a lesson (or step 0) rebuilds its scenario with the lesson's
+        seed, or `seed` when given (a shareable URL `/?lesson=crash-vs-leave&seed=3`)."""
         spec = lessons.BY_ID.get(lesson)
         if spec is None:
             raise CommandError(f"no lesson '{lesson}'; lessons: {', '.join(lessons.BY_ID)}")
@@ -349,7 +351,7 @@ class Engine:
             if spec["scenario"] not in SCENARIOS:
                 raise CommandError(f"lesson '{lesson}' needs scenario '{spec['scenario']}', which is not available")
             running, speed = self.running, self.speed
-            self._build(spec["seed"], spec["scenario"])
+            self._build(spec["seed"] if seed is None else seed, spec["scenario"])
             self.running, self.speed = running, speed
             reset = True
             todo = range(0, step + 1)

@@ -203,5 +203,10 @@ BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 
 
 def listing() -> list[dict]:
-    """GET /api/lessons: ids, titles and step counts (both languages)."""
-    return [{"id": x["id"], "title": x["title"], "scenario": x["scenario"], "steps": len(x["steps"])} for x in LESSONS]
+    """GET /api/lessons: ids, titles and step counts (both languages), and each step's script
+    (narration, what to notice, the commands it applies, how long auto-play waits) for the lesson player."""
+    return [{"id": x["id"], "title": x["title"], "scenario": x["scenario"], "seed": x["seed"],
+             "steps": len(x["steps"]),
+             "script": [{"narration": s["narration"], "notice": s["notice"], "actions": s["actions"],
+                         "wait_ms": s["wait_ms"]} for s in x["steps"]]}
+            for x in LESSONS]

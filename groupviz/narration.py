@@ -39,8 +39,13 @@ def describe(ev: dict) -> tuple[str, str] | None:
                 f"{g}：第 {ev['generation']} 代进入 Stable（稳定）")
     if t == "member_expired":
         secs = ev.get("session_timeout_ms", 0) / 1000
-        return (f"{m} missed its heartbeats for {secs:g} s: the coordinator removed it from {g}",
-                f"{m} 已 {secs:g} 秒没有心跳：协调者把它移出了 {g}")
+        gen = ev.get("generation")
+        if gen is None:
+            return (f"{m} missed its heartbeats for {secs:g} s: the coordinator removed it from {g}",
+                    f"{m} 已 {secs:g} 秒没有心跳：协调者把它移出了 {g}")
+        return (f"{m} missed its heartbeats for {secs:g} s: the coordinator removed it from {g} "
+                f"and started a rebalance towards generation {gen + 1}",
+                f"{m} 已 {secs:g} 秒没有心跳：协调者把它移出了 {g}，并开始再均衡（将进入第 {gen + 1} 代）")
     if t == "member_removed":
         return (f"{g}: {m} was removed ({ev.get('why', '')})", f"{g}：{m} 被移除（{ev.get('why', '')}）")
     if t == "member_left" and "released" in ev:     # a share group member (epoch -1 heartbeat)
@@ -88,6 +93,24 @@ def describe(ev: dict) -> tuple[str, str] | None:
         return (f"producer now sends {ev['rate']:g} records/s", f"生产者现在每秒发送 {ev['rate']:g} 条记录")
     if t == "reset":
         return (f"reset: scenario {ev['scenario']}, seed {ev['seed']}", f"重置：场景 {ev['scenario']}，种子 {ev['seed']}")
+    if t == "keys_changed":
+        mode = ev.get("mode")
+        if mode == "hot":
+            share = round(100 * float(ev.get("hot_share") or 0))
+            return (f"producer keys: {share}% of records now carry one hot key, so they all hash to partition "
+                    f"{ev.get('hot_partition')}",
+                    f"生产者的键：{share}% 的记录现在使用同一个热点键，因此全部哈希到分区 {ev.get('hot_partition')}")
+        if mode == "null":
+            return ("producer keys: records now have no key; the partitioner spreads them over the partitions",
+                    "生产者的键：记录现在没有键；分区器把它们分散到各个分区")
+        return (f"producer keys: uniform over {ev.get('count')} keys, so partitions fill evenly",
+                f"生产者的键：在 {ev.get('count')} 个键上均匀分布，各分区增长均衡")
+    if t == "lost":
+        return (f"{m} lost {_tps(ev.get('partitions', []))}: it was no longer in the group, so it may not commit them",
+                f"{m} 失去了 {_tps(ev.get('partitions', []))}：它已不在组内，不能再提交这些分区的位移")
+    if t == "protocol_changed":
+        return (f"{g}: rebalance protocol {ev.get('old')} → {ev.get('new')}; every member rejoins",
+                f"{g}：再均衡协议 {ev.get('old')} → {ev.get('new')}；所有成员重新加入")
     if t == "group_added":
         return (f"group {g} added ({ev.get('assignor', '')}): it reads every record too",
                 f"新增组 {g}（{ev.get('assignor', '')}）：它也会读取每一条记录")

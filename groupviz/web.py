@@ -150,7 +150,8 @@ def create_app(config: dict | None = None) -> Flask:
     @app.get("/")
     def index():
         role = http_role()
-        resp = make_response(render_template("index.html", role=role, viewer_url=viewer_url()))
+        resp = make_response(render_template("index.html", role=role, viewer_url=viewer_url(),
+                                             max_message=app.config["MAX_HTTP_BUFFER_SIZE"]))
         if token is not None and security.token_matches(token, request.args.get("token")):
             resp.set_cookie(security.COOKIE_NAME, token, httponly=True, samesite="Strict", path="/")
         resp.headers["Referrer-Policy"] = "no-referrer"     # the address may still carry ?token=

@@ -31,6 +31,8 @@ const ui = {
   pause: q("pause"),
   resume: q("resume"),
   step: q("step"),
+  stepMs: q("step-ms"),
+  seed: q("seed"),
   speed: q("speed"),
   reset: q("reset"),
   scenario: q("scenario"),
@@ -748,8 +750,11 @@ function onTick(msg) {
 function wireControls() {
   ui.pause.addEventListener("click", () => send({ op: "pause" }));
   ui.resume.addEventListener("click", () => send({ op: "resume" }));
-  ui.step.addEventListener("click", () => send({ op: "step", ms: STEP_MS }));
-  ui.reset.addEventListener("click", () => send({ op: "reset" }));
+  ui.step.addEventListener("click", () => send({ op: "step", ms: numberOr(ui.stepMs, STEP_MS) }));
+  ui.reset.addEventListener("click", () => {
+    const seed = numberOr(ui.seed, null);
+    send(seed === null ? { op: "reset" } : { op: "reset", seed });
+  });
   ui.scenario.addEventListener("change", () => {
     hold(ui.scenario);
     send({ op: "reset", scenario: ui.scenario.value });
@@ -802,14 +807,14 @@ function wireControls() {
     if (state.snap) render(state.snap);
     charts.redraw();
   });
-  document.addEventListener("keydown", (e) => {
-    if (e.key !== " " || e.ctrlKey || e.metaKey || e.altKey) return;
-    const tag = (e.target && e.target.tagName) || "";
-    if (["INPUT", "SELECT", "TEXTAREA", "BUTTON"].includes(tag)) return;
-    if (!state.snap || state.role === "viewer") return;
-    e.preventDefault();
-    send({ op: state.snap.running ? "pause" : "resume" });
-  });
+  // Keyboard and presenter-clicker keys live in static/classroom.js.
+}
+
+/** The number typed in an input, or `fallback` when it is empty (the engine validates the rest). */
+function numberOr(input, fallback) {
+  if (!input || input.value.trim() === "") return fallback;
+  const v = Number(input.value);
+  return Number.isFinite(v) ? v : input.value;
 }
 
 function connect() {
@@ -830,7 +835,7 @@ function connect() {
 }
 
 /** What a feature panel (static/panels.js) gets: the page's shared helpers. */
-const panelCtx = { send, state, toast, colors, q, t };
+const panelCtx = { send, state, toast, colors, q, t, setDisabled: setSimDisabled };
 
 function main() {
   for (const p of PANELS) if (p.init) p.init(panelCtx);

@@ -1,0 +1,282 @@
+// Classroom tools: keyboard and presenter-clicker keys, projector mode, the share dialog
+// (QR code of the viewer URL), exports, command-log download and load-and-replay,
+// shareable links (/?lesson=crash-vs-leave&seed=7, /?scenario=cooperative&seed=3) and the
+// seed field that Reset uses.
+import { addMessages, getLang, setLang } from "./i18n.js";
+import { setText, toggleClass, setAttr } from "./dom.js";
+import { stepLesson, startLesson, currentLesson } from "./lessons.js";
+
+addMessages({
+  en: {
+    "class.bar": "Lesson and classroom tools",
+    "ctl.stepms": "Step size",
+    "ctl.stepms.title": "How much simulated time Step (or the . key) advances, in ms (50 ms is one engine tick)",
+    "ctl.seed": "seed",
+    "ctl.seed.title": "Seed for the next Reset (Enter resets): the same seed and commands give the same run",
+    "share.button": "Share",
+    "share.title": "Show the viewer link and its QR code for the room",
+    "share.heading": "Follow along on your phone",
+    "share.qr.alt": "QR code of the viewer link",
+    "share.note": "Scan the code or type the address. Viewers watch live; only the presenter can change the demo.",
+    "share.close": "Close",
+    "export.button": "Export",
+    "export.title": "Report, metrics, events, the command log and a link to this run",
+    "export.report": "Download report (HTML, opens offline)",
+    "export.csv": "Metrics (CSV)",
+    "export.json": "Events and command log (JSON)",
+    "export.log": "Download command log (replayable)",
+    "export.load": "Load command log and replay…",
+    "export.load.title": "Rebuild a run from a downloaded command log: same seed, commands and times, same state",
+    "export.link": "Link to this lesson / scenario and seed",
+    "export.copy": "Copy",
+    "export.copied": "Link copied",
+    "export.copy.manual": "Copy the selected link with Ctrl+C",
+    "replay.ok": "Replayed {n} commands: the run is back at {s} s",
+    "replay.badjson": "{name} is not a JSON command log: {error}",
+    "replay.toobig": "{name} is {kb} KB; the server accepts at most {max} KB in one message",
+    "projector.button": "Projector",
+    "projector.title": "Projector mode: large type, high contrast (key P)",
+    "keys.hint": "Keys: Space run/pause · → / PageDown next step · ← / PageUp back · . step · a add consumer · p projector",
+    "url.viewer": "The link opened a lesson or scenario, but only the presenter can start one: you follow the presenter.",
+  },
+  zh: {
+    "class.bar": "课程与课堂工具",
+    "ctl.stepms": "单步长度",
+    "ctl.stepms.title": "“单步”（或 . 键）前进的模拟时间，单位毫秒（50 毫秒是引擎的一个节拍）",
+    "ctl.seed": "种子",
+    "ctl.seed.title": "下次“重置”使用的随机种子（按回车即重置）：相同的种子和命令得到相同的运行",
+    "share.button": "分享",
+    "share.title": "显示观众链接及其二维码",
+    "share.heading": "用手机一起看",
+    "share.qr.alt": "观众链接的二维码",
+    "share.note": "扫描二维码或输入地址。观众实时观看；只有主讲人可以操作演示。",
+    "share.close": "关闭",
+    "export.button": "导出",
+    "export.title": "报告、指标、事件、命令日志以及本次运行的链接",
+    "export.report": "下载报告（HTML，可离线打开）",
+    "export.csv": "指标（CSV）",
+    "export.json": "事件与命令日志（JSON）",
+    "export.log": "下载命令日志（可重放）",
+    "export.load": "加载命令日志并重放…",
+    "export.load.title": "用下载的命令日志重建一次运行：相同的种子、命令和时间，得到相同的状态",
+    "export.link": "指向本课程/场景和种子的链接",
+    "export.copy": "复制",
+    "export.copied": "链接已复制",
+    "export.copy.manual": "请按 Ctrl+C 复制已选中的链接",
+    "replay.ok": "已重放 {n} 条命令：运行回到 {s} 秒",
+    "replay.badjson": "{name} 不是 JSON 格式的命令日志：{error}",
+    "replay.toobig": "{name} 有 {kb} KB；服务器单条消息最多接受 {max} KB",
+    "projector.button": "投影",
+    "projector.title": "投影模式：大字号、高对比度（P 键）",
+    "keys.hint": "按键：空格 运行/暂停 · → / PageDown 下一步 · ← / PageUp 上一步 · . 单步 · a 添加消费者 · p 投影",
+    "url.viewer": "链接指定了课程或场景，但只有主讲人可以开始：你正在跟随主讲人。",
+  },
+});
+
+const PROJECTOR_KEY = "groupviz.projector";
+const URL_KEYS = ["lesson", "scenario", "seed"];
+const q = (id) => document.querySelector(`[data-testid="${id}"]`);
+
+const ui = {};
+let ctx = null;
+let urlApplied = false;
+let lastSnap = null;
+
+// ---------------------------------------------------------------- keyboard
+
+function typingIn(target) {
+  if (!target || !target.tagName) return false;
+  if (target.isContentEditable) return true;
+  return ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName);
+}
+
+function onKey(e) {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+  if (typingIn(e.target) || ui.dialog.open) return;
+  if (e.key === "p" || e.key === "P") {        // a local display setting: viewers may use it too
+    setProjector(!document.body.classList.contains("projector"));
+    e.preventDefault();
+    return;
+  }
+  const snap = ctx.state.snap;
+  if (ctx.state.role === "viewer" || !snap) return;
+  const onButton = ["BUTTON", "SUMMARY", "A"].includes(e.target.tagName);
+  switch (e.key) {
+    case " ":
+    case "Spacebar":
+      if (onButton) return;                      // Space presses the focused button instead
+      e.preventDefault();
+      ctx.send({ op: snap.running ? "pause" : "resume" });
+      break;
+    case "ArrowRight":
+    case "PageDown":
+      if (stepLesson(+1)) e.preventDefault();
+      break;
+    case "ArrowLeft":
+    case "PageUp":
+      if (stepLesson(-1)) e.preventDefault();
+      break;
+    case ".": {
+      e.preventDefault();
+      const ms = ui.stepMs.value.trim() === "" ? 500 : Number(ui.stepMs.value);
+      if (snap.running) ctx.send({ op: "pause" });
+      ctx.send({ op: "step", ms });
+      break;
+    }
+    case "a":
+    case "A":
+      e.preventDefault();
+      ctx.send({ op: "add_consumer", group_id: ctx.state.groupId ?? undefined });
+      break;
+    default:
+  }
+}
+
+// ---------------------------------------------------------------- projector mode
+
+export function setProjector(on) {
+  toggleClass(document.body, "projector", on);
+  setAttr(ui.projector, "aria-pressed", on ? "true" : "false");
+  try { localStorage.setItem(PROJECTOR_KEY, on ? "1" : "0"); } catch (_) { /* storage may be disabled */ }
+  window.dispatchEvent(new Event("resize"));   // the Plotly charts follow their new size
+}
+
+function savedProjector() {
+  try { return localStorage.getItem(PROJECTOR_KEY) === "1"; } catch (_) { return false; }
+}
+
+// ---------------------------------------------------------------- share dialog
+
+function viewerUrl() {
+  return document.body.dataset.viewerUrl || `${location.origin}/`;
+}
+
+function openShare() {
+  if (!ui.qr.getAttribute("src")) ui.qr.src = "/qr.svg";
+  ui.qr.alt = ctx.t("share.qr.alt");
+  setText(ui.viewerUrl, viewerUrl());
+  if (typeof ui.dialog.showModal === "function") ui.dialog.showModal();
+  else ui.dialog.setAttribute("open", "");
+}
+
+// ---------------------------------------------------------------- links
+
+/** The shareable link for what is on screen: the lesson (or scenario) and the seed. */
+export function shareLink(snap) {
+  const u = new URL(location.pathname, location.origin);
+  const lesson = currentLesson();
+  if (lesson) u.searchParams.set("lesson", lesson.id);
+  else if (snap && snap.scenario) u.searchParams.set("scenario", snap.scenario);
+  if (snap && snap.seed !== undefined && snap.seed !== null) u.searchParams.set("seed", String(snap.seed));
+  if (getLang() !== "en") u.searchParams.set("lang", getLang());
+  return u.toString();
+}
+
+async function copyLink() {
+  const text = ui.link.value;
+  try {
+    if (!navigator.clipboard || !window.isSecureContext) throw new Error("no clipboard");
+    await navigator.clipboard.writeText(text);
+    ctx.toast(ctx.t("export.copied"));
+  } catch (_) {
+    ui.link.focus();
+    ui.link.select();
+    let ok = false;
+    try { ok = document.execCommand("copy"); } catch (_e) { ok = false; }
+    ctx.toast(ctx.t(ok ? "export.copied" : "export.copy.manual"));
+  }
+}
+
+/** `/?lesson=…&seed=…` or `/?scenario=…&seed=…`: the presenter's page starts it once; viewers just follow. */
+function applyUrl() {
+  urlApplied = true;
+  const params = new URLSearchParams(location.search);
+  if (!URL_KEYS.some((k) => params.has(k))) return;
+  if (ctx.state.role === "viewer") {
+    ctx.toast(ctx.t("url.viewer"));
+    return;
+  }
+  const seedText = params.get("seed");
+  const seed = seedText === null || seedText.trim() === "" ? undefined : Number(seedText);
+  const lesson = params.get("lesson");
+  if (lesson) {
+    startLesson(lesson, seed);
+  } else {
+    const cmd = { op: "reset" };
+    if (params.get("scenario")) cmd.scenario = params.get("scenario");
+    if (seed !== undefined) cmd.seed = seed;
+    ctx.send(cmd);
+  }
+  // Reloading the page must not restart the lesson in front of the class: drop the parameters.
+  for (const k of URL_KEYS) params.delete(k);
+  const rest = params.toString();
+  history.replaceState(null, "", location.pathname + (rest ? `?${rest}` : "") + location.hash);
+}
+
+// ---------------------------------------------------------------- command log replay
+
+async function loadLog() {
+  const file = ui.loadLog.files && ui.loadLog.files[0];
+  ui.exportMenu.open = false;
+  if (!file) return;
+  let log;
+  try {
+    log = JSON.parse(await file.text());
+  } catch (err) {
+    ctx.toast(ctx.t("replay.badjson", { name: file.name, error: err.message }), "error");
+    ui.loadLog.value = "";
+    return;
+  }
+  ui.loadLog.value = "";
+  const cmd = { op: "replay", log };
+  const size = new Blob([JSON.stringify(cmd)]).size;
+  const max = Number(document.body.dataset.maxMessage) || 65536;
+  if (size > max - 512) {
+    ctx.toast(ctx.t("replay.toobig", { name: file.name, kb: Math.ceil(size / 1024), max: Math.floor(max / 1024) }),
+      "error");
+    return;
+  }
+  const res = await ctx.send(cmd);
+  if (res && res.ok) ctx.toast(ctx.t("replay.ok", { n: res.replayed, s: (res.time_ms / 1000).toFixed(1) }));
+}
+
+// ---------------------------------------------------------------- panel hooks
+
+export function init(c) {
+  ctx = c;
+  Object.assign(ui, {
+    stepMs: q("step-ms"), seed: q("seed"), reset: q("reset"), step: q("step"), projector: q("projector"),
+    share: q("share"), dialog: q("share-dialog"), qr: q("qr"), viewerUrl: q("viewer-url"),
+    exportMenu: q("export-menu"), loadLog: q("load-log"), link: q("share-link"), copy: q("copy-link"),
+  });
+  const params = new URLSearchParams(location.search);
+  if (params.get("lang")) setLang(params.get("lang"));
+  const proj = params.get("projector");
+  setProjector(proj === null ? savedProjector() : proj === "1" || proj === "true");
+
+  document.addEventListener("keydown", onKey);
+  ui.projector.addEventListener("click", () => setProjector(!document.body.classList.contains("projector")));
+  ui.share.addEventListener("click", openShare);
+  ui.dialog.addEventListener("click", (e) => { if (e.target === ui.dialog) ui.dialog.close(); });  // backdrop
+  ui.copy.addEventListener("click", copyLink);
+  ui.loadLog.addEventListener("change", loadLog);
+  document.addEventListener("click", (e) => {
+    if (ui.exportMenu.open && !ui.exportMenu.contains(e.target)) ui.exportMenu.open = false;
+  });
+  ui.seed.addEventListener("input", () => { ui.seed._dirty = true; });
+  ui.seed.addEventListener("keydown", (e) => { if (e.key === "Enter") ui.reset.click(); });
+  ui.stepMs.addEventListener("keydown", (e) => { if (e.key === "Enter" && !ui.step.disabled) ui.step.click(); });
+}
+
+export function render(snap) {
+  const reset = lastSnap && (snap.time_ms < lastSnap.time_ms || snap.seed !== lastSnap.seed);
+  lastSnap = snap;
+  if (reset || (ui.seed._dirty && Number(ui.seed.value) === snap.seed)) ui.seed._dirty = false;
+  if (!ui.seed._dirty && document.activeElement !== ui.seed && ui.seed.value !== String(snap.seed)) {
+    ui.seed.value = String(snap.seed);
+  }
+  toggleClass(ui.seed, "pending", !!ui.seed._dirty);
+  const link = shareLink(snap);
+  if (ui.link.value !== link) ui.link.value = link;
+  if (!urlApplied) applyUrl();
+}
