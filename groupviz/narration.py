@@ -9,6 +9,11 @@ def _tps(parts) -> str:
     return ", ".join(f"{t}-{p}" for t, p in parts[:8]) + (f" (+{len(parts) - 8})" if len(parts) > 8 else "")
 
 
+#: Kafka's group state names stay as Kafka prints them; Chinese readers get a gloss beside them.
+STATE_ZH = {"Empty": "空组", "PreparingRebalance": "准备再均衡", "CompletingRebalance": "完成再均衡",
+            "Stable": "稳定", "Dead": "已删除"}
+
+
 def describe(ev: dict) -> tuple[str, str] | None:
     """(en, zh) text for an event, or None for events too fine-grained to narrate."""
     t = ev["type"]
@@ -21,7 +26,9 @@ def describe(ev: dict) -> tuple[str, str] | None:
     if t == "lesson_step":
         return (f"lesson: {ev['title']['en']}, step {ev['step'] + 1}", f"课程：{ev['title']['zh']}，第 {ev['step'] + 1} 步")
     if t == "state":
-        return (f"{g}: {ev['previous']} → {ev['state']}", f"{g}：{ev['previous']} → {ev['state']}")
+        gloss = STATE_ZH.get(ev["state"], "")
+        return (f"{g}: state {ev['previous']} → {ev['state']}",
+                f"{g}：状态 {ev['previous']} → {ev['state']}" + (f"（{gloss}）" if gloss else ""))
     if t == "consumer_added":
         return (f"{m} started and sent JoinGroup to {g}'s coordinator",
                 f"{m} 启动，向 {g} 的协调者发送 JoinGroup")

@@ -140,7 +140,8 @@ def test_crashed_member_is_expelled_exactly_after_session_timeout(coord):
     coord.env.run(t0 + 6000)
     assert "b" not in coord.members
     assert coord.state == C.PREPARING_REBALANCE
-    assert ("member_expired", {"member_id": "b", "session_timeout_ms": 6000, "last_heartbeat_ms": t0}) in coord.wire.events
+    assert ("member_expired", {"member_id": "b", "session_timeout_ms": 6000, "last_heartbeat_ms": t0,
+                               "generation": coord.generation}) in coord.wire.events
 
 
 def test_leave_group_rebalances_at_once(coord):

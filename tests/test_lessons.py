@@ -62,3 +62,24 @@ def test_listing_has_ids_and_titles_in_both_languages():
 
 def test_every_lesson_scenario_exists():
     assert sorted({x["scenario"] for x in LESSONS} - set(SCENARIOS)) == []
+
+
+def test_a_lesson_can_start_with_another_seed_for_shareable_links():
+    e = Engine(seed=1)
+    r = e.apply({"op": "lesson", "lesson": "idle", "seed": 42})
+    assert r["ok"] and r["reset"]
+    assert e.seed == 42 and e.snapshot(history=False)["lesson"] == {"id": "idle", "step": 0, "steps": 3}
+    e.apply({"op": "lesson", "lesson": "idle", "step": 1})
+    assert e.seed == 42                                      # later steps keep the run's seed
+    fresh = Engine(seed=1)
+    fresh.apply({"op": "lesson", "lesson": "idle"})
+    assert fresh.seed == 7                                   # without a seed: the lesson's own
+    assert "seed" in fresh.apply({"op": "lesson", "lesson": "idle", "seed": -1})["error"]
+
+
+def test_listing_carries_each_steps_script_for_the_lesson_player():
+    for item, lesson in zip(listing(), LESSONS):
+        assert len(item["script"]) == item["steps"] == len(lesson["steps"])
+        for shown, s in zip(item["script"], lesson["steps"]):
+            assert shown == {"narration": s["narration"], "notice": s["notice"], "actions": s["actions"],
+                             "wait_ms": s["wait_ms"]}

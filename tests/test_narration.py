@@ -1,0 +1,84 @@
+"""Live narration: one readable line per event, in English and Chinese."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from groupviz.engine import Engine
+from groupviz.lessons import LESSONS
+from groupviz.narration import describe
+from groupviz.scenarios import SCENARIOS
+
+from conftest import run_until, stable
+
+CJK = re.compile("[\u4e00-\u9fff]")
+#: Events too fine-grained to narrate on their own (the lines around them say it).
+QUIET = set()
+
+
+def every_event_of_a_busy_run() -> list[dict]:
+    seen: list[dict] = []
+    for lesson in LESSONS:
+        if lesson["scenario"] not in SCENARIOS:
+            continue
+        e = Engine(seed=3)
+        for k, s in enumerate(lesson["steps"]):
+            e.apply({"op": "lesson", "lesson": lesson["id"], "step": k})
+            e.step(max(s["wait_ms"], 1000) + 8000)
+        seen.extend(e.events)
+    e = Engine(seed=3)
+    for cmd in ({"op": "add_partitions", "count": 2}, {"op": "set_assignor", "assignor": "cooperative-sticky"},
+                {"op": "add_group", "group_id": "g2", "consumers": 2}, {"op": "pause_consumer", "member_id": "consumer-1"},
+                {"op": "resume_consumer", "member_id": "consumer-1"}, {"op": "set_keys", "mode": "null"},
+                {"op": "set_config", "config": {"session.timeout.ms": 7000}}):
+        assert e.apply(cmd)["ok"], cmd
+        e.step(3000)
+    e.step(20_000)
+    seen.extend(e.events)
+    return seen
+
+
+@pytest.fixture(scope="module")
+def events():
+    return every_event_of_a_busy_run()
+
+
+def test_every_event_type_of_a_busy_run_is_narrated_in_both_languages(events):
+    silent = sorted({e["type"] for e in events if "text" not in e} - QUIET)
+    assert silent == []
+    for e in events:
+        if "text" in e:
+            assert e["text"].strip() and not CJK.search(e["text"]), e
+            assert CJK.search(e["text_zh"]), e
+
+
+def test_expulsion_after_the_session_timeout_says_why_and_which_generation_comes_next():
+    e = Engine(seed=7)
+    run_until(e, stable)
+    generation = e.groups["g1"].coordinator.generation
+    e.apply({"op": "kill_consumer", "member_id": "consumer-2"})
+    run_until(e, lambda x: any(ev["type"] == "member_expired" for ev in x.events))
+    ev = next(ev for ev in e.events if ev["type"] == "member_expired")
+    assert ev["text"] == (f"consumer-2 missed its heartbeats for 6 s: the coordinator removed it from g1 "
+                          f"and started a rebalance towards generation {generation + 1}")
+    assert f"第 {generation + 1} 代" in ev["text_zh"]
+    run_until(e, stable)
+    assert e.groups["g1"].coordinator.generation == generation + 1
+
+
+@pytest.mark.parametrize("ev,en", [
+    ({"type": "keys_changed", "mode": "hot", "count": 1000, "hot_share": 0.5, "hot_partition": 3},
+     "producer keys: 50% of records now carry one hot key, so they all hash to partition 3"),
+    ({"type": "keys_changed", "mode": "uniform", "count": 1000, "hot_share": 0, "hot_partition": None},
+     "producer keys: uniform over 1000 keys, so partitions fill evenly"),
+    ({"type": "lost", "member_id": "consumer-1", "partitions": [["orders", 0]]},
+     "consumer-1 lost orders-0: it was no longer in the group, so it may not commit them"),
+    ({"type": "protocol_changed", "group_id": "g1", "old": "eager", "new": "cooperative"},
+     "g1: rebalance protocol eager → cooperative; every member rejoins"),
+])
+def test_narration_lines(ev, en):
+    text, zh = describe(ev)
+    assert text == en
+    assert CJK.search(zh)
