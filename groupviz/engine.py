@@ -141,6 +141,9 @@ class Engine:
 
     # -- events -----------------------------------------------------------
     def event(self, type_: str, **fields) -> None:
+        reserved = {"seq", "time_ms", "type"} & fields.keys()
+        if reserved:   # a field named like these would silently replace the event's own (say, its type)
+            raise ValueError(f"event {type_!r}: fields {sorted(reserved)} are reserved")
         self._seq += 1
         ev = {"seq": self._seq, "time_ms": self.env.now, "type": type_}
         ev.update(_jsonable(fields))
@@ -273,10 +276,10 @@ class Engine:
             raise CommandError(f"at most {commands.MAX_GROUPS} groups are allowed")
         if type == "share":
             g = self._add_share_group(group_id, competition)
-            self.event("group_added", group_id=group_id, type="share", competition=competition)
+            self.event("group_added", group_id=group_id, group_type="share", competition=competition)
         else:
             g = self._add_group(group_id, assignor)
-            self.event("group_added", group_id=group_id, type="consumer", assignor=assignor)
+            self.event("group_added", group_id=group_id, group_type="consumer", assignor=assignor)
         for _ in range(consumers):
             self._add_consumer(g, 20.0)
         out = {"group_id": group_id, "type": type}

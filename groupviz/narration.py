@@ -19,7 +19,7 @@ def describe(ev: dict) -> tuple[str, str] | None:
     t = ev["type"]
     g = ev.get("group_id", "")
     m = ev.get("member_id", "")
-    if ev.get("protocol") == "share" or t == "locks_expired" or (t == "group_added" and ev.get("type") == "share"):
+    if ev.get("protocol") == "share" or t == "locks_expired" or (t == "group_added" and ev.get("group_type") == "share"):
         text = _describe_share(ev, t, g, m)
         if text is not None:
             return text

@@ -82,3 +82,17 @@ def test_narration_lines(ev, en):
     text, zh = describe(ev)
     assert text == en
     assert CJK.search(zh)
+
+
+@pytest.mark.parametrize("group_type", ["consumer", "share"])
+def test_an_added_group_is_a_group_added_event_with_its_line(group_type):
+    e = Engine(seed=7)
+    assert e.apply({"op": "add_group", "group_id": "g2", "type": group_type})["ok"]
+    ev = [x for x in e.events if x.get("group_id") == "g2"][0]
+    assert ev["type"] == "group_added" and ev["group_type"] == group_type
+    assert ev["text"].startswith("share group g2 added" if group_type == "share" else "group g2 added")
+
+
+def test_an_event_field_may_not_replace_the_events_own_keys():
+    with pytest.raises(ValueError, match="reserved"):
+        Engine(seed=7).event("group_added", type="consumer")
