@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import deque
+from itertools import repeat
 from collections.abc import Iterable, Mapping
 
 __all__ = ["STRATEGIES", "PROTOCOLS", "AssignorError", "assign"]
@@ -73,23 +74,25 @@ def _assign_detailed(strategy, subscriptions, partitions, owned=None, generation
     """assign() plus, for the sticky assignors, the _StickyResult (used by the tests)."""
     if strategy not in PROTOCOLS:
         raise ValueError(f"unknown assignor {strategy!r}; expected one of {', '.join(STRATEGIES)}")
-    members, topics_of = _normalize_subscriptions(subscriptions)
+    members, topics_of, alike = _normalize_subscriptions(subscriptions)
     counts = _normalize_partitions(partitions)
     if not members:
         return {}, None
     # AbstractPartitionAssignor.assign: only subscribed topics whose metadata has partitions.
     ppt = {}
-    for m in members:
-        for t in topics_of[m]:
+    for topics in ((alike,) if alike is not None else topics_of.values()):
+        for t in topics:
             n = counts.get(t, 0)
             if n > 0:
                 ppt[t] = n
     jkey = _java_string_key(members, ppt)
     detail = None
     if strategy == "range":
-        result = _range(members, topics_of, ppt, jkey)
-    elif strategy == "roundrobin":
-        result = _roundrobin(members, topics_of, ppt, jkey)
+        return _range(members, topics_of, ppt, jkey, alike), None          # built sorted
+    if strategy == "roundrobin":
+        result = _roundrobin(members, topics_of, ppt, jkey, alike)
+        if jkey is _same:
+            return result, None                                            # built sorted
     else:
         owned_of = _normalize_owned(members, owned, counts)
         gen_of = _normalize_generations(members, generations)
@@ -110,20 +113,37 @@ def _dedup(items: Iterable) -> list:
     return list(seen)
 
 
-def _normalize_subscriptions(subscriptions) -> tuple[list[str], dict[str, list[str]]]:
+def _normalize_subscriptions(subscriptions) -> tuple[list[str], dict[str, list[str]], list[str] | None]:
+    """(members in order, {member: its topics, deduplicated, as str}, the one subscription every member
+    has if they all subscribe alike, else None)."""
     if not isinstance(subscriptions, Mapping):
         raise TypeError("subscriptions must be a mapping {member_id: [topic, ...]}")
-    members = []
+    members = list(subscriptions)
     topics_of = {}
+    plain = shared = None          # the last subscription made only of str topics, and its normalised list
+    distinct = 0                   # normalised lists made (members that share one count once)
     for m, topics in subscriptions.items():
-        if not isinstance(m, str):
+        if type(m) is not str and not isinstance(m, str):
             raise TypeError(f"member id must be a str, got {m!r}")
+        # Members usually subscribe alike: a list of plain str topics equal to the last such list
+        # shares its normalised list (read-only everywhere here). This loop runs once per member.
+        if type(topics) is list and topics == plain:
+            for t in topics:
+                if type(t) is not str:
+                    break
+            else:
+                topics_of[m] = shared
+                continue
         if isinstance(topics, str):
             raise TypeError(f"subscription of {m!r} must be a list of topics, not a str")
         # A Java client subscribes to a Set of topics: duplicates cannot occur there.
-        topics_of[m] = _dedup(str(t) for t in topics)
-        members.append(m)
-    return members, topics_of
+        norm = list(dict.fromkeys(map(str, topics)))
+        topics_of[m] = norm
+        distinct += 1
+        if type(topics) is list and all(type(t) is str for t in topics):
+            plain, shared = topics, norm
+    alike = shared if distinct == 1 and shared is not None and members else None
+    return members, topics_of, alike
 
 
 def _normalize_partitions(partitions) -> dict[str, int]:
@@ -190,11 +210,19 @@ def _java_string_key(members, topics):
     Python compares code points; the two orders differ only for characters outside
     the BMP, so plain str keys are used unless such a character occurs.
     """
+    if "".join(members).isascii() and "".join(topics).isascii():
+        return _same
+
     def non_bmp(s):
         return not s.isascii() and max(s) > "\uffff"
     if any(non_bmp(s) for s in members) or any(non_bmp(s) for s in topics):
         return lambda s: s.encode("utf-16-be")
-    return lambda s: s
+    return _same
+
+
+def _same(s):
+    """The Java order key when Python's str order already is Java's (no characters outside the BMP)."""
+    return s
 
 
 def _java_string_hash(s: str) -> int:
@@ -278,21 +306,53 @@ class _JavaHashSet:
 # RangeAssignor
 # --------------------------------------------------------------------------------------
 
-def _range(members, topics_of, ppt, jkey) -> dict[str, list[TP]]:
-    """RangeAssignor.assignPartitions without racks: per topic, contiguous ranges, first members get one more."""
-    assignment = {m: [] for m in members}
-    consumers_per_topic: dict[str, list[str]] = {}
-    for m in members:
-        for t in topics_of[m]:
-            consumers_per_topic.setdefault(t, []).append(m)
-    for t, n in ppt.items():
-        consumers = sorted(consumers_per_topic[t], key=jkey)   # MemberInfo order (no static members)
+def _topic_partitions(t: str, n: int) -> list[TP]:
+    """[(t, 0), ..., (t, n - 1)], built at C speed: the output needs one tuple per partition."""
+    return list(zip(repeat(t, n), range(n)))
+
+
+def _range(members, topics_of, ppt, jkey, alike=None) -> dict[str, list[TP]]:
+    """RangeAssignor.assignPartitions without racks: per topic, contiguous ranges, first members get one more.
+
+    Topics are taken in Python's sorted order (each topic is independent of the others), so each
+    member's list comes out sorted by (topic, partition) as assign() returns it. `alike`: the
+    subscription every member has, if they all have the same one.
+    """
+    key = None if jkey is _same else jkey
+    if alike is not None:
+        everyone = sorted(members, key=key)
+    else:
+        consumers_per_topic: dict[str, list[str]] = {}
+        for m in members:
+            for t in topics_of[m]:
+                c = consumers_per_topic.get(t)
+                if c is None:
+                    consumers_per_topic[t] = [m]
+                else:
+                    c.append(m)
+    assignment = dict.fromkeys(members)           # None until the member gets its first range
+    unassigned = len(members)
+    for t in sorted(ppt):
+        n = ppt[t]
+        consumers = everyone if alike is not None else sorted(consumers_per_topic[t], key=key)  # MemberInfo order
+        tps = _topic_partitions(t, n)
         per, extra = divmod(n, len(consumers))
         start = 0
         for i, c in enumerate(consumers):
-            length = per + (1 if i < extra else 0)
-            assignment[c].extend((t, p) for p in range(start, start + length))
-            start += length
+            end = start + per + (i < extra)
+            if end == start:
+                break                              # per == 0 and the extras are handed out: nothing left
+            mine = assignment[c]
+            if mine is None:
+                assignment[c] = tps[start:end]
+                unassigned -= 1
+            else:
+                mine += tps[start:end]
+            start = end
+    if unassigned:
+        for m, mine in assignment.items():
+            if mine is None:
+                assignment[m] = []
     return assignment
 
 
@@ -300,36 +360,60 @@ def _range(members, topics_of, ppt, jkey) -> dict[str, list[TP]]:
 # RoundRobinAssignor
 # --------------------------------------------------------------------------------------
 
-def _roundrobin(members, topics_of, ppt, jkey) -> dict[str, list[TP]]:
+def _roundrobin(members, topics_of, ppt, jkey, alike=None) -> dict[str, list[TP]]:
     """RoundRobinAssignor.assign: all partitions sorted by topic, one CircularIterator over sorted members.
 
     A member not subscribed to a partition's topic is skipped (the iterator moves on);
-    the iterator is not reset between topics.
+    the iterator is not reset between topics. Each member's list comes out in (Java topic order,
+    partition) order, i.e. sorted whenever Java's and Python's str orders agree.
     """
-    assignment = {m: [] for m in members}
-    ordered = sorted(members, key=jkey)
+    key = None if jkey is _same else jkey
+    ordered = sorted(members, key=key)
     n_members = len(ordered)
+    if alike is not None:
+        subscribers_of = dict.fromkeys(alike, n_members)
+    else:
+        subscribers_of: dict[str, int] = {}
+        for m in members:
+            for t in topics_of[m]:
+                subscribers_of[t] = subscribers_of.get(t, 0) + 1
+    assignment = dict.fromkeys(members)           # None until the member gets its first partition
     pos = 0                                                    # CircularIterator's next member
-    for t in sorted({t for m in members for t in topics_of[m]}, key=jkey):   # TreeSet<String>
+    for t in sorted(subscribers_of, key=key):                  # TreeSet<String>
         n = ppt.get(t)
         if n is None:
             continue
-        subscribers = [i for i, m in enumerate(ordered) if t in topics_of[m]]
-        if len(subscribers) == n_members:
-            for p in range(n):
-                assignment[ordered[(pos + p) % n_members]].append((t, p))
+        tps = _topic_partitions(t, n)
+        if subscribers_of[t] == n_members:
+            # everyone takes part: the member j places after `pos` gets partitions j, j + M, j + 2M, ...
+            for j in range(min(n, n_members)):
+                c = ordered[(pos + j) % n_members]
+                mine = assignment[c]
+                if mine is None:
+                    assignment[c] = tps[j::n_members]
+                else:
+                    mine += tps[j::n_members]
             pos = (pos + n) % n_members
             continue
+        subscribers = [i for i, m in enumerate(ordered) if t in topics_of[m]]
         k = len(subscribers)
         j = bisect_left(subscribers, pos)
         for p in range(n):
             if j == k:
                 j = 0
             i = subscribers[j]
-            assignment[ordered[i]].append((t, p))
+            c = ordered[i]
+            mine = assignment[c]
+            if mine is None:
+                assignment[c] = [tps[p]]
+            else:
+                mine.append(tps[p])
             j += 1
             pos = (i + 1) % n_members
         # pos now points just past the last member used, as CircularIterator.next() leaves it
+    for m, mine in assignment.items():
+        if mine is None:
+            assignment[m] = []
     return assignment
 
 

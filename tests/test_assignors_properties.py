@@ -230,3 +230,23 @@ def test_cooperative_second_call_completes_the_move(data):
 def test_same_input_same_output(data, strategy):
     subs, counts, owned, gens = data
     assert assign(strategy, subs, counts, owned, gens) == assign(strategy, dict(subs), dict(counts), owned, gens)
+
+
+class _Labelled(str):
+    """A str whose str() is not itself, as a `class Topic(str, Enum)` member is: topics are str(t)."""
+
+    def __str__(self):
+        return "label-" + str.__str__(self)
+
+
+@SETTINGS
+@given(raw=st.lists(st.lists(st.sampled_from(["t0", "t1", 1, True, _Labelled("t0"), "t0"]), min_size=1, max_size=3),
+                    min_size=1, max_size=8),
+       alike=st.booleans(), strategy=st.sampled_from(STRATEGIES))
+def test_topics_are_taken_by_str_whether_members_subscribe_alike_or_not(raw, alike, strategy):
+    # identical subscriptions share one normalised list inside assign(); equal-looking ones that
+    # are not the same topics by str() (1 vs True, "t0" vs a labelled "t0") must not share it
+    subs = {f"consumer-{i}": list(raw[0] if alike else topics) for i, topics in enumerate(raw)}
+    plain = {m: [str(t) for t in topics] for m, topics in subs.items()}
+    counts = {"t0": 5, "t1": 3, "1": 2, "True": 4, "label-t0": 2}
+    assert assign(strategy, subs, counts) == assign(strategy, plain, counts)
