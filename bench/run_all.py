@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["assignors.py", "engine.py", "fuzz.py", "soak.py", "viewers.py"]
+SCRIPTS = ["assignors.py", "engine.py", "fuzz.py", "soak.py", "viewers.py", "click_to_screen.py", "payload.py"]
 
 
 def main(argv=None) -> int:

@@ -55,3 +55,25 @@ def test_quick_fuzz_of_engine_and_socket_finds_no_exception_or_violation(tmp_pat
         assert rep["ok"] > 0 and rep["refused"] > 0 and rep["reasons"]     # both kinds really happened
     assert engine["commands"] == 3000 and engine["steps"] > 100
     assert sock["commands"] == 300 and "/healthz ok" in sock["notes"][0]
+
+
+@pytest.mark.browser
+def test_click_bench_sees_one_new_card_per_click_in_chromium(tmp_path):
+    out = tmp_path / "click.json"
+    r = run(BENCH / "click_to_screen.py", "--clicks", 8, "--batch", 4, "--json", out)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    data = json.loads(out.read_text())
+    assert data["problems"] == [] and data["clicks"] == 8 and len(data["round_trips"]) == 8
+
+
+@pytest.mark.browser
+def test_payload_bench_merges_every_delta_and_serves_the_page_compressed(tmp_path):
+    out = tmp_path / "payload.json"
+    r = run(BENCH / "payload.py", "--quick", "--json", out)
+    assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-3000:]
+    data = json.loads(out.read_text())
+    assert data["problems"] == []
+    for sizes in data["ticks"].values():
+        assert sizes["delta"]["p50"] < sizes["full"]["p50"]
+    assert data["first_load_wire_bytes"] < data["first_load_raw_bytes"] / 2
+    assert data["render_cold_ms"]["ready"] > 0
