@@ -5,6 +5,10 @@
 - committed offsets never go backwards (between resets; the caller forgets them on a reset)
 - 0 <= committed <= log end offset; lag = log end offset - committed >= 0, or null before the first commit
 - produced records = sum of log end offsets
+- share groups: the share-partition start offset never goes backwards and stays <= the next offset
+  to deliver <= log end offset; share lag = records not yet Acknowledged/Archived >= 0; a member's
+  lock count is exactly the Acquired records that name it; per group, records with a result plus
+  records that ended without one never exceed what was produced
 
 `check_engine` looks inside an `Engine`; `check_snapshot` checks what a browser
 receives (a snapshot or a tick), so a fuzzer on the far side of a socket can
@@ -32,9 +36,16 @@ def check_engine(engine, committed_before: dict) -> None:
     leo = {(t["name"], p["partition"]): p["log_end_offset"] for t in s["topics"] for p in t["partitions"]}
     if s["producer"]["produced"] != sum(leo.values()):
         _fail(f"produced {s['producer']['produced']} records but the log end offsets add up to {sum(leo.values())}")
+    for gid, res in s["producer"].get("groups", {}).items():
+        if res.get("unique", 0) + res.get("no_result", 0) > s["producer"]["produced"]:
+            _fail(f"{gid}: {res['unique']} records with a result + {res['no_result']} without exceed "
+                  f"the {s['producer']['produced']} produced")
     for gid, g in engine.groups.items():
+        if getattr(g, "type", "consumer") == "share":
+            _check_share(gid, g, leo, committed_before)
+            continue
         if getattr(g, "type", "consumer") != "consumer":
-            continue                     # share groups: no owners and no committed offsets per partition
+            continue
         cooperative = PROTOCOLS[g.assignor] == "cooperative"
         owners: dict = {}
         per_generation: dict = {}
@@ -55,6 +66,27 @@ def check_engine(engine, committed_before: dict) -> None:
                 _fail(f"{gid}: committed offset {off} of {tp} is outside 0..{leo[tp]} (log end offset)")
             committed_before[(gid, tp)] = off
     _check_lag(s, leo)
+
+
+def _check_share(gid, g, leo: dict, spso_before: dict) -> None:
+    """A share group (KIP-932) from the inside: share-partition offsets and acquisition locks."""
+    held: dict = {}
+    for sp in g.partitions:
+        end = leo[(g.topic.name, sp.partition)]
+        before = spso_before.get((gid, "spso", sp.partition), 0)
+        if not before <= sp.spso <= sp.next_offset <= end:
+            _fail(f"{gid}: share-partition {sp.partition} offsets out of order: previous start {before}, "
+                  f"start {sp.spso}, next to deliver {sp.next_offset}, log end {end}")
+        spso_before[(gid, "spso", sp.partition)] = sp.spso
+        if sp.lag(end) != end - sp.spso - len(sp.done) or sp.lag(end) < 0:
+            _fail(f"{gid}: share lag of partition {sp.partition} is {sp.lag(end)}")
+        for rec in sp.acquired.values():
+            if rec.state != "Acquired" or rec.member is None:
+                _fail(f"{gid}: record {sp.partition}:{rec.offset} is in flight as {rec.state} held by {rec.member}")
+            held[rec.member] = held.get(rec.member, 0) + 1
+    for mid, c in g.consumers.items():
+        if c.locks != held.get(mid, 0) or not 0 <= c.held <= c.locks:
+            _fail(f"{gid}: {mid} counts {c.locks} locks ({c.held} unprocessed) but holds {held.get(mid, 0)}")
 
 
 def _check_lag(s: dict, leo: dict) -> None:

@@ -136,12 +136,15 @@ def _describe_share(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
         return (f"{m} is closing: acknowledges what it processed and releases the records it still holds",
                 f"{m} 正在关闭：确认已处理的记录，并释放仍持有的记录")
     if t == "locks_expired":
-        archived = ev.get("archived", 0)
-        extra_en = f", {archived} archived at the delivery limit" if archived else ""
-        extra_zh = f"，{archived} 条达到投递次数上限被归档" if archived else ""
-        return (f"{g}: acquisition locks of {ev.get('records', 0)} records held by {m} expired: "
-                f"available again for another member{extra_en}",
-                f"{g}：{m} 持有的 {ev.get('records', 0)} 条记录的获取锁到期，可以交给其他成员{extra_zh}")
+        n, archived = ev.get("records", 0), ev.get("archived", 0)
+        if not archived:
+            return (f"{g}: acquisition locks of {n} record{'s' if n != 1 else ''} held by {m} expired: "
+                    f"available again for another member",
+                    f"{g}：{m} 持有的 {n} 条记录的获取锁到期，可以交给其他成员")
+        return (f"{g}: acquisition locks of {n} record{'s' if n != 1 else ''} held by {m} expired: "
+                f"{n - archived} available again, {archived} archived at group.share.delivery.count.limit",
+                f"{g}：{m} 持有的 {n} 条记录的获取锁到期：{n - archived} 条可再次获取，"
+                f"{archived} 条达到 group.share.delivery.count.limit 被归档")
     if t == "group_added":
         return (f"share group {g} added ({ev.get('competition', '')} competition): it reads every record too",
                 f"新增共享组 {g}（{ev.get('competition', '')} 竞争）：它也会读取每一条记录")

@@ -51,6 +51,7 @@ const ui = {
   pgrid: q("assignment-view"),
   groupName: document.querySelector(".group-name"),
   assignor: q("assignor"),
+  competition: q("competition"),
   add: q("add-consumer"),
   protocol: document.querySelector(".protocol"),
   pwin: document.querySelector(".pwin"),
@@ -365,6 +366,9 @@ function renderTopic(snap, group) {
   for (const r of rows) if (r.lag > maxLag) maxLag = r.lag;
   const compact = rows.length > COMPACT_PARTITIONS;
   toggleClass(ui.pgrid, "compact", compact);
+  // A share group (KIP-932) has no partition owner: every member reads every partition.
+  const shared = !!group && group.type === "share";
+  toggleClass(ui.pgrid, "shared", shared);
 
   const keep = new Set();
   let order = [];
@@ -386,12 +390,12 @@ function renderTopic(snap, group) {
       else c.root.style.removeProperty("--c");
       if (moved && !compact && c.root.animate) flash(c.root, color || "#9ca3af");
     }
-    toggleClass(c.root, "unassigned", !ownerId);
+    toggleClass(c.root, "unassigned", !ownerId && !shared);
     const om = members.get(ownerId);
     setAttr(c.root, "data-owner-state", om ? om.state : "");
     c.row = row;
     if (compact) { order.push(c.root); continue; }
-    setText(c.owner, ownerId || t("topic.unassigned"));
+    setText(c.owner, ownerId || t(shared ? "topic.shared" : "topic.unassigned"));
     setText(c.end, fmtInt(row.end));
     setText(c.committed, row.committed === null || row.committed === undefined ? "-" : fmtInt(row.committed));
     setText(c.lag, row.lag === null || row.lag === undefined ? "-" : fmtInt(row.lag));
@@ -439,6 +443,12 @@ function createCard(m, groupId) {
     type: "number", min: "0", max: "1000", step: "1", class: "num c-rate", "data-testid": "consumer-rate",
     "data-control": true, "data-i18n-title": "card.rate.title", "aria-label": id,
   });
+  const wins = el("span", { class: "num v w5", "data-testid": "consumer-wins" });
+  const redelivered = el("span", { class: "num v w5" });
+  const share = el("div", { class: "c-share", hidden: true }, [
+    el("span", { class: "k", "data-i18n": "card.wins", "data-i18n-title": "card.wins.title" }), wins,
+    el("span", { class: "k", "data-i18n": "card.redelivered", "data-i18n-title": "card.redelivered.title" }), redelivered,
+  ]);
   const pauseBtn = el("button", { type: "button", class: "btn sm", "data-testid": "pause-consumer", "data-control": true });
   const stopBtn = el("button", { type: "button", class: "btn sm", "data-testid": "stop-consumer", "data-control": true,
     "data-i18n": "card.stop", "data-i18n-title": "card.stop.title" });
@@ -463,12 +473,13 @@ function createCard(m, groupId) {
         el("span", { class: "k", "data-i18n": "card.rate" }), rate,
       ]),
     ]),
+    share,
     note,
   ]);
   applyStatic(root);
 
   const view = { root, name, leader, phase, pill, parts, note, tp, lag, processed, rate, pauseBtn, stopBtn, killBtn,
-    partsKey: null, member: m };
+    share, wins, redelivered, lagKey: root.querySelector(".c-stat:nth-child(2) .k"), partsKey: null, member: m };
   pauseBtn.addEventListener("click", () => {
     const paused = view.member.state === "paused";
     send({ op: paused ? "resume_consumer" : "pause_consumer", member_id: id });
@@ -497,7 +508,8 @@ function applyRoleTo(root) {
 }
 
 function crashNote(m, snap, group) {
-  const timeout = group.config && group.config["session.timeout.ms"];
+  const key = group.type === "share" ? "group.share.session.timeout.ms" : "session.timeout.ms";
+  const timeout = group.config && group.config[key];
   if (timeout === undefined || m.last_heartbeat_ms === undefined || m.last_heartbeat_ms === null) {
     return t("card.crashed.now");
   }
@@ -533,6 +545,19 @@ function updateCard(view, m, snap, group) {
   setText(view.tp, fmtRate(m.throughput));
   setText(view.lag, m.lag === null || m.lag === undefined ? "-" : fmtInt(m.lag));
   setText(view.processed, fmtInt(m.processed));
+  const isShare = group.type === "share";
+  setHidden(view.share, !isShare);
+  // In a share group the card's "lag" is the records this member holds under an acquisition lock.
+  const lagKey = isShare ? "card.locked" : "card.lag";
+  if (view.lagKey.dataset.i18n !== lagKey) {
+    view.lagKey.dataset.i18n = lagKey;
+    setText(view.lagKey, t(lagKey));
+    view.lagKey.title = isShare ? t("card.locked.title") : "";
+  }
+  if (isShare) {
+    setText(view.wins, fmtInt(m.wins));
+    setText(view.redelivered, fmtInt(m.redelivered));
+  }
   if (m.rate !== undefined && m.rate !== null) syncControl(view.rate, String(Math.round(Number(m.rate) * 10) / 10));
 
   let note = "";
@@ -566,10 +591,20 @@ function renderGroup(snap, group) {
     syncControl(ui.assignor, group.assignor);
   }
   const members = group ? [...(group.members || [])].sort(memberSort) : [];
+  const isShare = !!group && group.type === "share";
   const coop = group && (group.protocol === "cooperative" || group.assignor === "cooperative-sticky");
-  setText(ui.protocol, group ? t(coop ? "group.protocol.cooperative" : "group.protocol.eager") : "");
+  setHidden(ui.assignor.closest("label"), isShare);
+  setHidden(ui.competition, !isShare);
+  if (isShare) setText(ui.competition, t("group.competition", { c: group.competition }));
+  ui.competition.title = isShare ? t(`group.competition.${group.competition}.title`) : "";
+  setText(ui.protocol, !group ? "" : t(isShare ? "group.protocol.share"
+    : coop ? "group.protocol.cooperative" : "group.protocol.eager"));
   const active = members.filter((m) => m.state === "active" || m.state === "paused").length;
-  setText(ui.pwin, t("group.pwin", { n: active }));
+  setText(ui.pwin, t(isShare && group.competition === "first-free" ? "group.pwin.firstfree"
+    : isShare ? "group.pwin.random" : "group.pwin", { n: active }));
+  ui.pwin.dataset.i18nTitle = isShare ? `group.pwin.${group.competition === "first-free" ? "firstfree" : "random"}.title`
+    : "group.pwin.title";
+  ui.pwin.title = t(ui.pwin.dataset.i18nTitle);
 
   toggleClass(ui.cards, "compact", members.length > COMPACT_MEMBERS);
   const keep = new Set();

@@ -5,5 +5,6 @@
 // i18n.addMessages({en: {...}, zh: {...}}) and its own markup in templates/index.html.
 import * as lessons from "./lessons.js";
 import * as classroom from "./classroom.js";
+import * as share from "./share.js";
 
-export const PANELS = [lessons, classroom];
+export const PANELS = [lessons, classroom, share];

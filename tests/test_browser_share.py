@@ -1,0 +1,123 @@
+"""Share groups on the page (issue #6): the competition scenario with sharding and random side by
+side, the probability panel with numbers, records in flight after a kill, and the seed demo's
+ten records travelling to a consumer and their results back to the producer.
+
+Each test resets its live server (4x speed) to the scenario it needs, then drives the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(90)]
+
+from playwright.sync_api import expect  # noqa: E402
+
+from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, _probe, card, cards  # noqa: E402
+
+
+def open_scenario(probe, live_server, scenario: str):
+    assert live_server.live.apply({"op": "reset", "scenario": scenario})["ok"]
+    page = probe.open()
+    expect(page.get_by_test_id("share-row")).to_be_visible(timeout=WAIT_MS)
+    return page
+
+
+def pick_group(page, gid: str):
+    page.get_by_test_id("group-select").select_option(gid)
+    expect(page.get_by_test_id("probability-panel").locator(".pm-group")).to_have_text(gid)
+
+
+def test_competition_scenario_shows_sharding_and_random_side_by_side_with_the_model(probe, live_server):
+    page = open_scenario(probe, live_server, "competition")
+    flow = page.get_by_test_id("results-flow")
+    for gid in ("queue", "g1", "work"):
+        expect(flow.locator(f'[data-testid="results-lane"][data-group-id="{gid}"]')).to_be_visible()
+    expect(page.get_by_test_id("group-select").locator("option")).to_have_count(3)
+    pick_group(page, "queue")
+    expect(page.get_by_test_id("competition")).to_have_text("competition: random")
+    expect(page.get_by_test_id("assignor")).to_be_hidden()
+    expect(cards(page)).to_have_count(3)
+    expect(card(page, "consumer-1").get_by_test_id("consumer-wins")).to_have_text(re.compile(r"^[1-9][\d,]*$"),
+                                                                                 timeout=WAIT_MS)
+    panel = page.get_by_test_id("probability-panel")
+    expect(panel.get_by_test_id("model-p_record")).to_have_text("0.333")
+    expect(panel.get_by_test_id("model-p_pair")).to_have_text("0.0333")
+    expect(panel.get_by_test_id("model-expected_wins")).to_have_text("3.33")
+    expect(panel.get_by_test_id("model-members").locator("tbody tr")).to_have_count(3)
+    expect(panel.get_by_test_id("model-test")).to_contain_text(re.compile(r"χ² = [\d.]+, df = 2, p = [\d.<]"),
+                                                              timeout=WAIT_MS)
+    compare = panel.get_by_test_id("model-compare")
+    for gid, how in (("queue", "random"), ("g1", "sharding"), ("work", "first-free")):
+        expect(compare.locator(f'tr[data-group-id="{gid}"] td').nth(1)).to_have_text(how)
+    expect(panel.locator(".pm-why")).to_contain_text("1/N")
+    # the sharded group: the same panel explains why its shares follow partition ownership
+    pick_group(page, "g1")
+    expect(page.get_by_test_id("share-inflight")).to_be_hidden()
+    expect(panel.locator(".pm-comp")).to_have_text("sharding")
+    expect(panel.locator(".pm-why")).to_contain_text("partition")
+    # and in Chinese
+    page.get_by_test_id("lang").select_option("zh")
+    expect(panel.locator("h2 .tag")).to_have_text("谁赢得一条记录？")
+    expect(panel.locator(".pm-why")).to_contain_text("分区")
+    expect(flow.locator("h2 .tag")).to_have_text("结果返回生产者")
+
+
+def test_killed_members_records_come_back_redelivered_in_the_in_flight_panel(probe, live_server):
+    page = open_scenario(probe, live_server, "competition")
+    pick_group(page, "queue")
+    inflight = page.get_by_test_id("share-inflight")
+    expect(inflight).to_be_visible()
+    expect(inflight.get_by_test_id("inflight-record").first).to_be_attached(timeout=WAIT_MS)
+    # the other two members stall (rate 0): what they re-acquire stays locked with them, visibly
+    for mid in ("consumer-2", "consumer-3"):
+        rate = card(page, mid).get_by_test_id("consumer-rate")
+        rate.fill("0")
+        rate.press("Enter")
+    card(page, "consumer-1").get_by_test_id("kill-consumer").click()
+    expect(card(page, "consumer-1")).to_have_attribute("data-state", "crashed", timeout=WAIT_MS)
+    redelivered = inflight.locator('[data-testid="inflight-record"].redelivered')
+    expect(redelivered.first).to_be_visible(timeout=WAIT_MS)
+    dc = int(redelivered.first.get_attribute("data-delivery-count"))
+    assert dc >= 2
+    assert redelivered.first.get_attribute("data-member-id") in ("consumer-2", "consumer-3")
+    expect(inflight.locator(".sif-c.hot dd")).to_have_text(re.compile(r"^[1-9]"))
+    page.screenshot(path=str(SCREENSHOTS / "share-inflight-after-kill.png"), full_page=True)
+
+
+def test_seed_demo_ten_journeys_end_with_ten_results_back_at_the_producer(probe, live_server):
+    page = open_scenario(probe, live_server, "seed-demo")
+    journeys = page.get_by_test_id("record-journeys")
+    expect(journeys).to_be_visible(timeout=WAIT_MS)
+    expect(journeys.get_by_test_id("journey")).to_have_count(10, timeout=WAIT_MS)
+    expect(journeys.locator('[data-testid="journey"].back')).to_have_count(10, timeout=WAIT_MS)
+    names = journeys.get_by_test_id("journey").evaluate_all("rows => rows.map(r => r.dataset.record)")
+    assert names == [f"data_{i}" for i in range(10)]
+    expect(page.get_by_test_id("producer-sent")).to_have_text("10")
+    expect(page.get_by_test_id("producer-results")).to_have_text("10")
+    lane = page.get_by_test_id("results-flow").locator('[data-testid="results-lane"][data-group-id="seed"]')
+    expect(lane.get_by_test_id("results-count")).to_have_text("10")
+    expect(lane.get_by_test_id("results-outstanding")).to_have_text("0")
+    wins = sum(int(x) for x in page.get_by_test_id("consumer-wins").all_inner_texts())
+    assert wins == 10
+    expect(page.get_by_test_id("probability-panel").get_by_test_id("model-p_pair")).to_have_text("0.02")
+
+
+@pytest.mark.parametrize("name, viewport", [("share-desktop", DESKTOP), ("share-phone", PHONE)])
+@pytest.mark.parametrize("scenario", ["competition", "seed-demo"])
+def test_share_screenshots(browser, live_server, name, viewport, scenario):
+    context, probe = _probe(browser, live_server, viewport)
+    try:
+        page = open_scenario(probe, live_server, scenario)
+        expect(page.get_by_test_id("probability-panel").get_by_test_id("model-test")).to_contain_text("χ²",
+                                                                                                     timeout=WAIT_MS)
+        if scenario == "seed-demo":
+            expect(page.locator('[data-testid="journey"].back')).to_have_count(10, timeout=WAIT_MS)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{scenario}.png"))
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{scenario}-full.png"), full_page=True)
+        probe.check_clean()
+    finally:
+        context.close()
