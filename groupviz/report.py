@@ -11,7 +11,8 @@ import html
 import io
 import json
 
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+# The page's consumer colours (static/palette.js): Okabe & Ito, then two of Paul Tol's muted colours.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#882255", "#44AA99"]
 
 
 def _color(i: int) -> str:
@@ -82,8 +83,47 @@ def _table(headers, rows) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _pct(x) -> str:
+    return "" if x is None else f"{100 * x:.1f}%"
+
+
+def _probability_sections(snapshot: dict) -> list[str]:
+    """The seed's probability model beside what each group measured (the snapshot's `model`,
+    from groupviz.probability.model_panel): the formulas for N and M, then each member's wins."""
+    from .probability import model_panel
+
+    labels = {f["key"]: f["label"]["en"] for f in model_panel({"members": [], "wins": {}}, 1)["formulas"]}
+    out = []
+    for g in snapshot["groups"]:
+        model = g.get("model")
+        if not model:
+            continue
+        how = {"random": "share group, random competition", "first-free": "share group, first free member wins",
+               "sharding": "consumer group: partitions decide (sharding)"}.get(model.get("competition"),
+                                                                               str(model.get("competition")))
+        formulas = _table(["formula", "meaning", "value"],
+                          [(f["formula"], labels.get(f["key"], f["key"]), f"{f['value']:.4g}")
+                           for f in model.get("formulas", [])])
+        members = _table(["member", "wins", "share of wins", "model", "95% interval (Wilson)", "inside it"],
+                         [(m["member_id"], m["wins"], _pct(m.get("share")), _pct(m.get("expected_share")),
+                           "" if not m.get("ci95") or m.get("share") is None else
+                           f"{_pct(m['ci95'][0])} – {_pct(m['ci95'][1])}",
+                           {True: "yes", False: "no", None: ""}[m.get("within_ci")])
+                          for m in model.get("members", [])])
+        more = model.get("members_total", len(model.get("members", []))) - len(model.get("members", []))
+        test = model.get("test") or {}
+        verdict = (test.get("verdict") or {}).get("en", "")
+        out.append(f"<h3>{html.escape(g['group_id'])} ({html.escape(how)}): N = {model.get('n')} live members, "
+                   f"M = {model.get('m')} records per batch, {model.get('total_wins', 0)} wins counted</h3>"
+                   + formulas + members
+                   + (f"<p>… and {more} more members.</p>" if more > 0 else "")
+                   + f"<p>{html.escape(str(test.get('kind', 'test')))}: {html.escape(verdict)}</p>")
+    return out
+
+
 def build_html(snapshot: dict, log: dict | None = None, probability: list | None = None) -> str:
-    """A standalone report. `probability`: optional rows for the probability-model table."""
+    """A standalone report. The probability-model tables come from each group's `model` in the
+    snapshot; `probability`: optional extra rows for one more table."""
     import plotly.offline
 
     parts = ["<div>" + f.to_html(full_html=False, include_plotlyjs=False, default_width="100%",
@@ -105,9 +145,12 @@ def build_html(snapshot: dict, log: dict | None = None, probability: list | None
         ["time (s)", "group", "member", "event", "partitions"],
         [(f"{e['time_ms'] / 1000:.2f}", e.get("group_id"), e.get("member_id"), e["type"],
           ", ".join(f"{t}-{p}" for t, p in e.get("partitions", []))) for e in assigned]))
+    model_sections = _probability_sections(snapshot)
+    if model_sections or probability:
+        sections.append("<h2>Probability model: who wins a record? (the seed's P_win(i) = 1/N × 1/M)</h2>"
+                        + "".join(model_sections))
     if probability:
-        sections.append("<h2>Probability model</h2>" + _table(list(probability[0].keys()),
-                                                                [list(r.values()) for r in probability]))
+        sections.append(_table(list(probability[0].keys()), [list(r.values()) for r in probability]))
     sections.append("<h2>Event log</h2>" + _table(
         ["time (s)", "type", "text"],
         [(f"{e['time_ms'] / 1000:.2f}", e["type"], e.get("text", "")) for e in snapshot.get("events", [])]))

@@ -456,3 +456,32 @@ def test_phone_layout_stacks_blocks_without_sideways_scroll(browser, token_serve
         probe.check_clean()
     finally:
         context.close()
+
+
+def test_downloaded_report_opens_offline_with_its_charts_and_probability_table(browser, page, live_server, tmp_path):
+    wait_stable(page)
+    page.get_by_test_id("export-menu").locator("summary").click()
+    with page.expect_download() as dl:
+        page.get_by_test_id("download-report").click()
+    path = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(path)
+    assert path.name.startswith("groupviz-report-") and path.suffix == ".html"
+
+    context = browser.new_context(viewport=DESKTOP, offline=True)
+    try:
+        report_page = context.new_page()
+        requests, errors = [], []
+        report_page.on("request", lambda r: requests.append(r.url))
+        report_page.on("pageerror", lambda e: errors.append(str(e)))
+        report_page.goto(path.as_uri())
+        charts = report_page.locator(".plotly-graph-div .main-svg")
+        expect(charts.first).to_be_visible(timeout=WAIT_MS)
+        assert report_page.locator(".plotly-graph-div").count() == 2        # lag + throughput of g1
+        expect(report_page.locator(".plotly-graph-div").first.locator(".scatterlayer .trace").first).to_be_attached()
+        expect(report_page.get_by_text("Probability model: who wins a record?")).to_be_visible()
+        assert [u for u in requests if not u.startswith("file:")] == []
+        assert errors == []
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        report_page.screenshot(path=str(SCREENSHOTS / "classroom-report-offline.png"))
+    finally:
+        context.close()

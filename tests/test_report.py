@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 from groupviz import report
 from groupviz.engine import Engine
@@ -40,3 +41,22 @@ def test_metrics_csv_and_events_json():
     assert {r["metric"] for r in rows} == {"lag", "throughput", "partition_lag", "total_lag"}
     ev = json.loads(report.events_json(snap, e.export_log()))
     assert ev["events"] and ev["command_log"]["commands"][0]["cmd"]["op"] == "kill_consumer"
+
+
+def test_report_has_the_probability_model_table_for_every_group():
+    e = Engine(seed=7, scenario="competition")
+    e.step(15_000)
+    snap = e.snapshot()
+    html = report.build_html(snap, e.export_log())
+    assert "Probability model: who wins a record?" in html
+    for g in snap["groups"]:
+        assert f"<h3>{g['group_id']} (" in html
+        for m in g["model"]["members"]:
+            assert f"<td>{m['member_id']}</td><td>{m['wins']}</td>" in html
+    assert "<td>1/N × 1/M</td>" in html and "0.03333" in html          # N = 3, M = 10
+    assert "chi-square goodness of fit: consistent with" in html
+
+
+def test_report_uses_the_pages_consumer_colours():
+    palette = (Path(__file__).resolve().parent.parent / "static" / "palette.js").read_text()
+    assert re.findall(r'"(#[0-9A-Fa-f]{6})"', palette) == report.PALETTE
