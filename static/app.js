@@ -855,7 +855,7 @@ function numberOr(input, fallback) {
 function connect() {
   if (typeof window.io !== "function") {
     setConnection("lost");
-    toast("socket.io client did not load (/vendor/socket.io.min.js)", "error");
+    toast(t("conn.noclient"), "error");
     return;
   }
   const socket = window.io({ reconnection: true, reconnectionDelay: 500, reconnectionDelayMax: 3000,

@@ -14,6 +14,7 @@ const MESSAGES = {
     "conn.lost": "Connection lost: reconnecting…",
     "conn.ok": "live",
     "conn.offline": "offline",
+    "conn.noclient": "The Socket.IO client did not load (/vendor/socket.io.min.js): the page cannot connect.",
 
     "hdr.group": "Group",
     "hdr.generation": "generation",
@@ -153,6 +154,7 @@ const MESSAGES = {
     "conn.lost": "连接中断：正在重连…",
     "conn.ok": "在线",
     "conn.offline": "离线",
+    "conn.noclient": "Socket.IO 客户端没有加载（/vendor/socket.io.min.js）：页面无法连接。",
 
     "hdr.group": "消费者组",
     "hdr.generation": "代",
