@@ -870,7 +870,7 @@ function connect() {
 }
 
 /** What a feature panel (static/panels.js) gets: the page's shared helpers. */
-const panelCtx = { send, state, toast, colors, q, t, setDisabled: setSimDisabled };
+const panelCtx = { send, state, toast, colors, charts, q, t, setDisabled: setSimDisabled };
 
 function main() {
   for (const p of PANELS) if (p.init) p.init(panelCtx);

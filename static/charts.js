@@ -240,16 +240,19 @@ export class Charts {
   }
 
   layout(range, extras, yMax, narrow, nTraces) {
+    // Projector mode (static/classroom.js): larger type and black ink for the back row.
+    const big = document.body.classList.contains("projector");
+    const fs = (n) => (big ? Math.round(n * 1.25) : n);
     const legend = narrow
       ? { orientation: "h", x: 0, xanchor: "left", y: -0.14, yanchor: "top", font: { size: 12 }, bgcolor: "rgba(0,0,0,0)" }
       : { orientation: "v", x: 1.01, xanchor: "left", y: 1, yanchor: "top", font: { size: 12 }, bgcolor: "rgba(0,0,0,0)" };
     return {
-      margin: { l: 52, r: 10, t: 6, b: narrow ? 24 : 38 },
+      margin: { l: 52, r: 10, t: 6, b: narrow ? 24 : fs(38) },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "#ffffff",
-      font: { family: FONT, size: 13, color: "#1f2937" },
+      font: { family: FONT, size: fs(13), color: big ? "#000000" : "#1f2937" },
       xaxis: {
-        range, title: { text: narrow ? "" : t("chart.x"), font: { size: 12 }, standoff: 2 },
+        range, title: { text: narrow ? "" : t("chart.x"), font: { size: fs(12) }, standoff: 2 },
         showgrid: true, gridcolor: "#eef0f3", zeroline: false, fixedrange: true, ticksuffix: " s",
       },
       yaxis: { range: [0, yMax], gridcolor: "#eef0f3", zeroline: true, zerolinecolor: "#d1d5db", fixedrange: true, automargin: true },

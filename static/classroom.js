@@ -138,7 +138,8 @@ export function setProjector(on) {
   toggleClass(document.body, "projector", on);
   setAttr(ui.projector, "aria-pressed", on ? "true" : "false");
   try { localStorage.setItem(PROJECTOR_KEY, on ? "1" : "0"); } catch (_) { /* storage may be disabled */ }
-  window.dispatchEvent(new Event("resize"));   // the Plotly charts follow their new size
+  window.dispatchEvent(new Event("resize"));   // the Plotly charts follow their new size ...
+  if (ctx && ctx.charts) ctx.charts.redraw();  // ... and their type size
 }
 
 function savedProjector() {
