@@ -24,11 +24,13 @@ LESSONS: list[dict] = [
         "title": T("1. Competing consumers and the 1/N model", "1. 竞争消费与 1/N 模型"),
         "scenario": "competition", "seed": 7,
         "steps": [
-            step(T("One producer, two groups reading the same topic. 'queue' is a share group: each record goes to a "
+            step(T("One producer, three groups reading the same topic. 'queue' is a share group: each record goes to a "
                    "random live member, the seed's 'competition by random'. 'g1' is a classic group: each partition "
-                   "belongs to one member, the seed's 'competition by sharding'.",
-                   "一个生产者，两个组读取同一个主题。'queue' 是共享组：每条记录随机交给一个存活成员，即种子文档中的"
-                   "“随机竞争”。'g1' 是经典消费者组：每个分区只属于一个成员，即“分片竞争”。"),
+                   "belongs to one member, the seed's 'competition by sharding'. 'work' is a share group where the "
+                   "member that is free first takes the record; its members run at 10, 20 and 30 records/s.",
+                   "一个生产者，三个组读取同一个主题。'queue' 是共享组：每条记录随机交给一个存活成员，即种子文档中的"
+                   "“随机竞争”。'g1' 是经典消费者组：每个分区只属于一个成员，即“分片竞争”。'work' 也是共享组，"
+                   "由最先空闲的成员拿走记录；它的成员每秒分别能处理 10、20、30 条。"),
                  T("Both groups receive every record; inside a group, exactly one member wins each record.",
                    "两个组都会收到每一条记录；在组内，每条记录只有一个成员获胜。")),
             step(T("Look at the probability panel. With N members, one member wins a given record with probability "
@@ -44,10 +46,12 @@ LESSONS: list[dict] = [
                    "共享记录不需要再均衡：任何成员都可以取任何记录。"),
                  actions=[{"op": "add_consumer", "group_id": "queue"}], wait_ms=10_000),
             step(T("In the sharded group, a member's share is set by the partitions it owns and by the keys, not by "
-                   "chance: compare the throughput of g1's members.",
-                   "在分片组中，成员的份额由它拥有的分区和键决定，而不是由运气决定：比较 g1 各成员的吞吐量。"),
-                 T("g1's shares follow partition ownership; with a hot key they would be very unequal.",
-                   "g1 的份额取决于分区归属；如果有热点键，份额会非常不均。")),
+                   "chance: compare the throughput of g1's members. In 'work', shares follow capacity: 1/6, 2/6, 3/6.",
+                   "在分片组中，成员的份额由它拥有的分区和键决定，而不是由运气决定：比较 g1 各成员的吞吐量。"
+                   "在 'work' 中，份额与处理能力成正比：1/6、2/6、3/6。"),
+                 T("g1's shares follow partition ownership; with a hot key they would be very unequal. The probability "
+                   "panel's table compares the three groups against their own model.",
+                   "g1 的份额取决于分区归属；如果有热点键，份额会非常不均。概率面板底部的表格把三个组分别与各自的模型比较。")),
         ],
     },
     {

@@ -189,7 +189,7 @@ function pickGroup(snap) {
   const groups = snap.groups || [];
   if (!groups.length) return null;
   let g = groups.find((x) => x.group_id === state.groupId);
-  if (!g) g = groups.find((x) => x.type === "consumer") || groups[0];
+  if (!g) g = groups[0];   // the scenario lists its main group first (competition: the share group "queue")
   state.groupId = g.group_id;
   return g;
 }
