@@ -250,6 +250,9 @@ def main(argv=None) -> int:
     offers = {"on": [True], "off": [False], "both": [True, False]}[args.deflate]
     cap = int(DEFAULTS["MAX_CONNECTIONS"])
 
+    from groupviz.web import raise_open_files_limit
+
+    raise_open_files_limit(2 * max(ns) + 512)      # the Node generator (a child) holds one socket per viewer
     tick = sample_tick(args.scenario, args.ticks)
     tmp = Path(tempfile.mkdtemp(prefix="groupviz-viewers-"))
     payload_path = tmp / "tick.json"

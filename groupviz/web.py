@@ -406,6 +406,25 @@ def apply_ws_deflate_policy(socketio: SocketIO, policy: str) -> None:
 EVENTLET_MAX_CONNECTIONS = 10000   # eventlet's wsgi server accepts only 1024 at once unless told
 
 
+def raise_open_files_limit(want: int) -> int:
+    """Lift the soft limit on open files towards `want` (never past the hard limit): many Linux
+    desktops start programs at 1,024, which would cap a lecture hall at ~1,000 sockets.
+    Returns the soft limit in force."""
+    try:
+        import resource
+    except ImportError:          # not POSIX
+        return want
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = want if hard == resource.RLIM_INFINITY else min(want, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            log.warning("could not raise the open-files limit from %d to %d", soft, target)
+    return soft
+
+
 def serve(app: Flask, host: str, port: int, *, gc_tuning: bool = True) -> None:
     """Serve `app` until stopped, as app.py does (bench/serverproc.py runs the same path)."""
     kwargs = {}
@@ -414,6 +433,9 @@ def serve(app: Flask, host: str, port: int, *, gc_tuning: bool = True) -> None:
         kwargs["allow_unsafe_werkzeug"] = True
     if mode == "eventlet":
         kwargs["max_size"] = EVENTLET_MAX_CONNECTIONS
+    limit = raise_open_files_limit(int(app.config["MAX_CONNECTIONS"]) + 256)
+    if limit < int(app.config["MAX_CONNECTIONS"]):
+        log.warning("at most ~%d viewers: the open-files limit is %d (ulimit -n)", limit - 64, limit)
     if gc_tuning:
         tune_gc()
     socketio_of(app).run(app, host=host, port=port, log_output=False, **kwargs)

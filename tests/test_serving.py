@@ -34,3 +34,15 @@ def test_tune_gc_freezes_what_start_up_made_and_collects_less_often():
             "assert gc.get_threshold() == GC_THRESHOLDS and GC_THRESHOLDS[0] > 700; print('ok')")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr
+
+
+def test_the_open_files_limit_is_raised_for_a_lecture_hall_but_never_past_the_hard_limit(monkeypatch):
+    import resource
+
+    calls = []
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (1024, 4096))
+    monkeypatch.setattr(resource, "setrlimit", lambda which, lim: calls.append(lim))
+    assert web.raise_open_files_limit(5256) == 4096 and calls == [(4096, 4096)]
+    calls.clear()
+    monkeypatch.setattr(resource, "getrlimit", lambda which: (65536, 65536))
+    assert web.raise_open_files_limit(5256) == 65536 and calls == []
