@@ -47,29 +47,8 @@ def deflated(text: str) -> int:
     return len(c.compress(("4" + text).encode()) + c.flush(zlib.Z_SYNC_FLUSH)) - 4
 
 
-def merge(base, patch):
-    """static/delta.js applyDelta, in Python (tests/test_delta.py checks the two agree)."""
-    from groupviz.delta import DELETE, INDEXED
-
-    if not isinstance(patch, dict):
-        return patch
-    if isinstance(base, list) and isinstance(patch.get(INDEXED), list):
-        out = list(base)
-        for i, p in patch[INDEXED]:
-            out[i] = merge(out[i], p)
-        return out
-    if not isinstance(base, dict):
-        return patch
-    out = dict(base)
-    for k, v in patch.items():
-        if k != DELETE:
-            out[k] = merge(base.get(k), v)
-    for k in patch.get(DELETE, []):
-        out.pop(k, None)
-    return out
-
-
 def tick_sizes(scenario: str, ticks: int) -> tuple[dict, list[str]]:
+    from groupviz.delta import apply_delta
     from groupviz.engine import Engine
     from groupviz.realtime import LiveEngine
 
@@ -84,8 +63,7 @@ def tick_sizes(scenario: str, ticks: int) -> tuple[dict, list[str]]:
         state["emit_s"] = time.perf_counter()
         full_j, delta_j = encoded(full), encoded(delta)
         if delta.get("delta"):
-            merged = merge(state["prev"], json.loads(delta_j[2:])[1])
-            merged.pop("delta", None)
+            merged = apply_delta(state["prev"], json.loads(delta_j[2:])[1])
             if merged != json.loads(full_j[2:])[1]:
                 problems.append(f"{scenario}: a delta tick merged into the previous tick is not the full tick")
         state["prev"] = json.loads(full_j[2:])[1]

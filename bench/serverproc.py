@@ -82,12 +82,14 @@ class ServerProcess:
     def pid(self) -> int:
         return self.proc.pid
 
+    def argv(self) -> list[str]:
+        """The child's command line (bench/viewers.py's reference server overrides it)."""
+        return [sys.executable, "-c", LAUNCHER, self.mode, str(self.port), json.dumps(self.config)]
+
     def start(self, timeout: float = 30.0) -> "ServerProcess":
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         self._log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
-        self.proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, self.mode, str(self.port),
-                                      json.dumps(self.config)], cwd=str(ROOT), env=env,
-                                     stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(self.argv(), cwd=str(ROOT), env=env, stdout=self._log, stderr=subprocess.STDOUT)
         end = time.monotonic() + timeout
         while True:
             if self.proc.poll() is not None:

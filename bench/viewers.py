@@ -48,7 +48,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from serverproc import HOST, ServerProcess, cpu_seconds, free_port, rss_kb  # noqa: E402
+from serverproc import HOST, ServerProcess, cpu_seconds, rss_kb  # noqa: E402
 
 from groupviz.web import WS_DEFLATE_POLICIES  # noqa: E402
 
@@ -73,57 +73,15 @@ def sample_tick(scenario: str = "default", form: str = "delta", ticks: int = 100
     return got[form]
 
 
-class RefServer:
-    """bench/refserver.py in a subprocess, with the ServerProcess-like bits viewers.py uses."""
+class RefServer(ServerProcess):
+    """bench/refserver.py in a subprocess (started, probed and stopped like the groupviz server)."""
 
     def __init__(self, payload_path: Path, gc_tuning: bool, ws_deflate: str):
-        self.port = free_port()
-        self.args = [sys.executable, str(HERE / "refserver.py"), str(self.port), str(payload_path),
-                     "--ws-deflate", ws_deflate] + ([] if gc_tuning else ["--no-gc-tuning"])
-        self.proc = None
+        super().__init__()
+        self.extra = [str(payload_path), "--ws-deflate", ws_deflate] + ([] if gc_tuning else ["--no-gc-tuning"])
 
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
-
-    def start(self, timeout: float = 30.0) -> "RefServer":
-        import urllib.request
-
-        self.proc = subprocess.Popen(self.args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, cwd=str(ROOT))
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the reference server exited with {self.proc.returncode}")
-            try:
-                with urllib.request.urlopen(self.url + "/healthz", timeout=1.0) as r:
-                    if json.loads(r.read())["ok"]:
-                        return self
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("the reference server did not answer /healthz")
-
-    def health(self, timeout: float = 5.0) -> dict:
-        import urllib.request
-
-        with urllib.request.urlopen(self.url + "/healthz", timeout=timeout) as r:
-            return json.loads(r.read())
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+    def argv(self) -> list[str]:
+        return [sys.executable, str(HERE / "refserver.py"), str(self.port), *self.extra]
 
 
 def loadavg() -> float:

@@ -9,6 +9,8 @@ Pure functions on the JSON-able snapshot dicts; the page applies a delta with
   ...]} for the changed elements; any other changed list, and any value whose type changed,
   is sent whole.
 
+`apply_delta(base, delta)` is the same merge in Python (for Python clients and the benches).
+
 `diff(prev, cur)` assumes `prev != cur` for the value it is given; `tick_delta` handles the
 top level: it always carries the keys a viewer needs every tick (ALWAYS) and marks the payload
 with "delta": 1 so the page knows to merge it rather than replace its state.
@@ -49,4 +51,30 @@ def tick_delta(prev: dict, cur: dict) -> dict:
         if k in cur:
             out[k] = cur[k]
     out["delta"] = 1
+    return out
+
+
+def _merge(base, patch):
+    if type(patch) is not dict:
+        return patch
+    if type(base) is list and type(patch.get(INDEXED)) is list:
+        out = list(base)
+        for i, p in patch[INDEXED]:
+            out[i] = _merge(out[i], p)
+        return out
+    if type(base) is not dict:
+        return patch
+    out = dict(base)
+    for k, v in patch.items():
+        if k != DELETE:
+            out[k] = _merge(base.get(k), v)
+    for k in patch.get(DELETE, ()):
+        out.pop(k, None)
+    return out
+
+
+def apply_delta(base: dict, delta: dict) -> dict:
+    """The full state after a delta tick (static/delta.js applyDelta, in Python); `base` is not modified."""
+    out = _merge(base, delta)
+    out.pop("delta", None)
     return out

@@ -1,7 +1,7 @@
 """Delta ticks: groupviz/delta.py `diff` and the page's static/delta.js `applyDelta` are inverses.
 
 The JS merge is run for real (node imports static/delta.js) over ticks of a live engine with
-commands in between; a Python mirror of the same merge rules checks `diff` on arbitrary JSON.
+commands in between; the Python merge (`apply_delta`, the same rules) checks `diff` on arbitrary JSON.
 """
 
 from __future__ import annotations
@@ -15,31 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groupviz.delta import DELETE, INDEXED, diff, tick_delta
+from groupviz.delta import INDEXED, _merge, apply_delta, diff, tick_delta
 from groupviz.engine import Engine
 from groupviz.realtime import LiveEngine
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def merge(base, patch):
-    """Python mirror of static/delta.js merge()."""
-    if not isinstance(patch, dict):
-        return patch
-    if isinstance(base, list) and isinstance(patch.get(INDEXED), list):
-        out = list(base)
-        for i, p in patch[INDEXED]:
-            out[i] = merge(out[i], p)
-        return out
-    if not isinstance(base, dict):
-        return patch
-    out = dict(base)
-    for k, v in patch.items():
-        if k != DELETE:
-            out[k] = merge(base.get(k), v)
-    for k in patch.get(DELETE, []):
-        out.pop(k, None)
-    return out
 
 
 keys = st.sampled_from(["a", "b", "c", "lag", "members", "0"])
@@ -53,7 +33,7 @@ json_values = st.recursive(
 @given(json_values, json_values)
 def test_merging_the_diff_into_the_old_value_gives_the_new_value(old, new):
     if old != new:
-        assert merge(old, diff(old, new)) == new
+        assert _merge(old, diff(old, new)) == new
 
 
 @settings(max_examples=200, deadline=None)
@@ -62,9 +42,7 @@ def test_a_delta_tick_always_carries_time_events_and_error_and_is_marked(old, ne
     new = dict(new, time_ms=1, events=[], error=None)
     d = tick_delta(old, new)
     assert d["delta"] == 1 and d["time_ms"] == 1 and d["events"] == [] and d["error"] is None
-    merged = merge(old, d)
-    merged.pop("delta")
-    assert merged == new
+    assert apply_delta(old, d) == new
 
 
 def test_unchanged_parts_are_left_out():
