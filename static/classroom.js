@@ -91,6 +91,10 @@ function typingIn(target) {
 }
 
 function onKey(e) {
+  if (e.key === "Escape" && ui.exportMenu.open) {
+    ui.exportMenu.open = false;
+    return;
+  }
   if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
   if (typingIn(e.target) || ui.dialog.open) return;
   if (e.key === "p" || e.key === "P") {        // a local display setting: viewers may use it too
@@ -192,6 +196,12 @@ async function copyLink() {
 function applyUrl() {
   urlApplied = true;
   const params = new URLSearchParams(location.search);
+  if (params.has("token")) {
+    // The server has set the presenter cookie: take the secret out of the address bar, which the
+    // projector shows to the whole room (and which would otherwise go into bookmarks and history).
+    params.delete("token");
+    replaceQuery(params);
+  }
   if (!URL_KEYS.some((k) => params.has(k))) return;
   if (ctx.state.role === "viewer") {
     ctx.toast(ctx.t("url.viewer"));
@@ -210,6 +220,10 @@ function applyUrl() {
   }
   // Reloading the page must not restart the lesson in front of the class: drop the parameters.
   for (const k of URL_KEYS) params.delete(k);
+  replaceQuery(params);
+}
+
+function replaceQuery(params) {
   const rest = params.toString();
   history.replaceState(null, "", location.pathname + (rest ? `?${rest}` : "") + location.hash);
 }

@@ -185,6 +185,9 @@ export function init(c) {
   fillSelect();
   ui.select.addEventListener("change", () => {
     const id = ui.select.value;
+    // Hand the keyboard back to the page: a clicker's PageDown on a focused select would pick
+    // the next lesson instead of the next step.
+    ui.select.blur();
     if (!id) {
       // Free play: leave the lesson by restarting the lesson's scenario without it.
       if (current) ctx.send({ op: "reset" });
@@ -193,9 +196,11 @@ export function init(c) {
     }
     go(id, 0);
   });
-  ui.prev.addEventListener("click", () => stepLesson(-1));
-  ui.next.addEventListener("click", () => stepLesson(+1));
-  ui.autoplay.addEventListener("click", () => setAutoplay(!autoplay));
+  // After a mouse click the button lets go of the focus, so Space pauses again instead of pressing it.
+  const clicked = (fn) => (e) => { fn(); if (e.detail > 0) e.currentTarget.blur(); };
+  ui.prev.addEventListener("click", clicked(() => stepLesson(-1)));
+  ui.next.addEventListener("click", clicked(() => stepLesson(+1)));
+  ui.autoplay.addEventListener("click", clicked(() => setAutoplay(!autoplay)));
   onLangChange(() => { fillSelect(); renderText(); if (lastSnap) tick(lastSnap); });
   fetch("/api/lessons")
     .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))

@@ -202,7 +202,15 @@ def test_keyboard_and_clicker_keys_drive_the_demo_but_not_while_typing(page, liv
     page.get_by_test_id("lesson-select").select_option("idle")
     step = page.get_by_test_id("lesson-step")
     expect(step).to_have_text("step 1 / 3", timeout=WAIT_MS)
-    page.locator("h1").click()
+    page.keyboard.press("ArrowRight")             # the select let go of the keyboard
+    expect(step).to_have_text("step 2 / 3", timeout=WAIT_MS)
+    page.get_by_test_id("lesson-prev").click()
+    expect(step).to_have_text("step 1 / 3", timeout=WAIT_MS)
+    page.keyboard.press(" ")                      # pauses, does not press the button clicked last
+    expect(page.get_by_test_id("resume")).to_be_visible(timeout=WAIT_MS)
+    expect(step).to_have_text("step 1 / 3")
+    page.keyboard.press(" ")
+    expect(page.get_by_test_id("pause")).to_be_visible(timeout=WAIT_MS)
     page.keyboard.press("ArrowRight")
     expect(step).to_have_text("step 2 / 3", timeout=WAIT_MS)
     page.keyboard.press("PageDown")
@@ -265,6 +273,8 @@ def test_viewer_follows_the_presenter_with_disabled_controls_and_refused_command
         presenter.page.goto(f"{token_server.url}/?token={TOKEN}")
         p = presenter.page
         expect(p.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
+        p.wait_for_function("() => !location.search.includes('token')")   # not shown on the projector
+        expect(p.locator("body")).to_have_attribute("data-role", "presenter")
         # A viewer's shareable link does not reset the presenter's run.
         v = viewer.page
         v.goto(f"{token_server.url}/?lesson=idle&seed=9")
@@ -300,7 +310,10 @@ def test_viewer_follows_the_presenter_with_disabled_controls_and_refused_command
         assert forced["ok"] is False and "read-only" in forced["error"]
         assert engine_state(token_server)["lesson"]["step"] == 1
 
-        # The presenter's commands still work.
+        # The presenter's commands still work, also after a reload without the token in the address.
+        p.reload()
+        expect(p.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
+        expect(p.locator("body")).to_have_attribute("data-role", "presenter")
         p.get_by_test_id("add-consumer").click()
         expect(card(v, "consumer-4")).to_be_attached(timeout=WAIT_MS)
         presenter.check_clean()
