@@ -209,24 +209,31 @@ def parse(cmd) -> Command:
     return Command(op, args)
 
 
-def check_config(config: dict, current: dict) -> dict:
-    """Validate a set_config payload against Kafka's names and rules; return the merged config."""
-    if not config:
-        raise CommandError("set_config: 'config' is empty; settable: " + ", ".join(CONFIG_SCHEMA))
-    if len(config) > len(CONFIG_SCHEMA):
-        raise CommandError("set_config: too many keys; settable: " + ", ".join(CONFIG_SCHEMA))
+def _merge_settings(config, current: dict, schema: dict, settable: str, unknown) -> dict:
+    """Check each key of a set_config payload against `schema` ({name: (kind, lo, hi)}; an enum's
+    choices in lo) and return `current` updated with the checked values. `unknown(shown, key)`
+    words the error for a key the schema lacks; `settable` names who the keys are for."""
+    if not isinstance(config, dict) or not config:
+        raise CommandError(f"set_config: 'config' is empty; settable{settable}: " + ", ".join(schema))
+    if len(config) > len(schema):
+        raise CommandError(f"set_config: too many keys; settable{settable}: " + ", ".join(schema))
     merged = dict(current)
     for key, v in config.items():
-        if not isinstance(key, str) or key not in CONFIG_SCHEMA:
-            shown = key[:40] if isinstance(key, str) else _describe(key)
-            raise CommandError(f"set_config: unknown config '{shown}'; settable: {', '.join(CONFIG_SCHEMA)}")
-        kind, lo, hi = CONFIG_SCHEMA[key]
-        if kind == "int":
-            merged[key] = check_value("set_config", Field(key, "int", True, lo, hi), v)
-        elif kind == "bool":
-            merged[key] = check_value("set_config", Field(key, "bool"), v)
-        else:
+        if not isinstance(key, str) or key not in schema:
+            raise CommandError(unknown(key[:40] if isinstance(key, str) else _describe(key), key))
+        kind, lo, hi = schema[key]
+        if kind == "enum":
             merged[key] = check_value("set_config", Field(key, "enum", True, choices=lo), v)
+        else:
+            merged[key] = check_value("set_config", Field(key, kind, True, lo, hi), v)
+    return merged
+
+
+def check_config(config: dict, current: dict) -> dict:
+    """Validate a set_config payload against Kafka's names and rules; return the merged config."""
+    merged = _merge_settings(config, current, CONFIG_SCHEMA, "",
+                             lambda shown, key: f"set_config: unknown config '{shown}'; "
+                                                f"settable: {', '.join(CONFIG_SCHEMA)}")
     if merged["heartbeat.interval.ms"] >= merged["session.timeout.ms"]:
         # Kafka's client refuses this (GroupRebalanceConfig / Heartbeat): "heartbeat must be lower than the session timeout"
         raise CommandError(
@@ -235,21 +242,14 @@ def check_config(config: dict, current: dict) -> dict:
     return merged
 
 
+def _not_for_share(shown: str, key) -> str:
+    hint = " (a consumer-group config)" if isinstance(key, str) and key in CONFIG_SCHEMA else ""
+    return f"set_config: '{shown}'{hint} is not settable on a share group; settable: {', '.join(SHARE_CONFIG_SCHEMA)}"
+
+
 def check_share_config(config: dict, current: dict) -> dict:
     """Validate a `set_config` payload for a share group against Kafka's names and ranges; return the merged config."""
-    if not isinstance(config, dict) or not config:
-        raise CommandError("set_config: 'config' is empty; settable for a share group: " + ", ".join(SHARE_CONFIG_SCHEMA))
-    if len(config) > len(SHARE_CONFIG_SCHEMA):
-        raise CommandError("set_config: too many keys; settable for a share group: " + ", ".join(SHARE_CONFIG_SCHEMA))
-    merged = dict(current)
-    for key, v in config.items():
-        if not isinstance(key, str) or key not in SHARE_CONFIG_SCHEMA:
-            shown = key[:40] if isinstance(key, str) else _describe(key)
-            hint = " (a consumer-group config)" if isinstance(key, str) and key in CONFIG_SCHEMA else ""
-            raise CommandError(f"set_config: '{shown}'{hint} is not settable on a share group; "
-                               f"settable: {', '.join(SHARE_CONFIG_SCHEMA)}")
-        kind, lo, hi = SHARE_CONFIG_SCHEMA[key]
-        merged[key] = check_value("set_config", Field(key, kind, True, lo, hi), v)
+    merged = _merge_settings(config, current, SHARE_CONFIG_SCHEMA, " for a share group", _not_for_share)
     if merged[SHARE_HEARTBEAT_MS] >= merged[SHARE_SESSION_MS]:
         # GroupConfig.validateValues: "share.session.timeout.ms must be greater than share.heartbeat.interval.ms"
         raise CommandError(f"set_config: {SHARE_HEARTBEAT_MS} ({merged[SHARE_HEARTBEAT_MS]}) must be lower than "

@@ -320,25 +320,26 @@ function renderJourneys(snap, group) {
 // ------------------------------------------------------------------ panel hooks
 
 export function init() {
+  const inside = (testid, css) => q(testid).querySelector(css);
   ui = {
     row: q("share-row"),
-    lanes: q("results-flow").querySelector(".rf-lanes"),
-    rfNote: q("results-flow").querySelector(".rf-note"),
+    lanes: inside("results-flow", ".rf-lanes"),
+    rfNote: inside("results-flow", ".rf-note"),
     inflight: q("share-inflight"),
-    sifGroup: q("share-inflight").querySelector(".sif-group"),
-    sifCounts: q("share-inflight").querySelector(".sif-counts"),
+    sifGroup: inside("share-inflight", ".sif-group"),
+    sifCounts: inside("share-inflight", ".sif-counts"),
     sifList: q("inflight-list"),
-    sifNone: q("share-inflight").querySelector(".sif-none"),
+    sifNone: inside("share-inflight", ".sif-none"),
     model: q("probability-panel"),
-    pmGroup: q("probability-panel").querySelector(".pm-group"),
-    pmComp: q("probability-panel").querySelector(".pm-comp"),
-    pmFormulas: q("model-formulas").querySelector("tbody"),
-    pmMembers: q("model-members").querySelector("tbody"),
+    pmGroup: inside("probability-panel", ".pm-group"),
+    pmComp: inside("probability-panel", ".pm-comp"),
+    pmFormulas: inside("model-formulas", "tbody"),
+    pmMembers: inside("model-members", "tbody"),
     pmTest: q("model-test"),
-    pmWhy: q("probability-panel").querySelector(".pm-why"),
-    pmCompare: q("model-compare").querySelector("tbody"),
+    pmWhy: inside("probability-panel", ".pm-why"),
+    pmCompare: inside("model-compare", "tbody"),
     journeys: q("record-journeys"),
-    rjBody: q("record-journeys").querySelector("tbody"),
+    rjBody: inside("record-journeys", "tbody"),
   };
 }
 
