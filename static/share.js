@@ -10,6 +10,12 @@ const INFLIGHT_SHOWN = 24;     // record chips drawn (the snapshot carries at mo
 
 const q = (testid, root = document) => root.querySelector(`[data-testid="${testid}"]`);
 let ui = null;
+let ctx = null;
+const SETTINGS = [   // the in-flight panel's selects: Kafka's share-group configs (and the reject knob)
+  ["lock", "group.share.record.lock.duration.ms", Number],
+  ["limit", "group.share.delivery.count.limit", Number],
+  ["reject", "groupviz.reject.probability", Number],
+];
 const lanes = new Map();       // group id -> lane view
 
 // ------------------------------------------------------------------ formatting
@@ -132,7 +138,7 @@ function renderInflight(snap, group) {
   setText(ui.sifGroup, group.group_id);
   const lockMs = group.record_lock_duration_ms || 1;
   const sig = [group.in_flight_total, group.in_flight_redelivered, group.in_flight_processed, group.available,
-    group.archived, group.rejected, group.lock_timeouts, lockMs, group.delivery_count_limit, getLang()].join("|");
+    group.archived, group.rejected, group.no_result, group.lock_timeouts, getLang()].join("|");
   if (ui.sifCounts.dataset.sig !== sig) {
     ui.sifCounts.dataset.sig = sig;
     ui.sifCounts.replaceChildren(
@@ -142,10 +148,11 @@ function renderInflight(snap, group) {
       countItem("sif.available", fmtInt(group.available)),
       countItem("sif.archived", fmtInt(group.archived), group.archived ? "bad" : ""),
       countItem("sif.timeouts", fmtInt(group.lock_timeouts)),
-      countItem("sif.lock", `${(lockMs / 1000).toFixed(1)} s`),
-      countItem("sif.limit", fmtInt(group.delivery_count_limit)),
+      countItem("sif.rejected", fmtInt(group.rejected), group.rejected ? "bad" : ""),
+      countItem("sif.noresult", fmtInt(group.no_result), group.no_result ? "bad" : ""),
     );
   }
+  syncSettings(group);
   const recs = (group.in_flight || []).slice(0, INFLIGHT_SHOWN);
   const items = recs.map((r) => {
     const left = Math.max(0, r.lock_expires_ms - snap.time_ms);
@@ -168,6 +175,34 @@ function renderInflight(snap, group) {
   });
   ui.sifList.replaceChildren(...items);
   setHidden(ui.sifNone, items.length > 0);
+}
+
+/** Show the group's current settings; a value not in a select's list is added to it. */
+function syncSettings(group) {
+  for (const [name, key] of SETTINGS) {
+    const select = ui.settings[name];
+    const v = group.config ? group.config[key] : undefined;
+    if (v === undefined || document.activeElement === select || Date.now() < (select._holdUntil || 0)) continue;
+    const value = String(v);
+    if (![...select.options].some((o) => Number(o.value) === Number(v))) {
+      select.append(el("option", { value }, name === "lock" ? `${Number(v) / 1000} s`
+        : name === "reject" ? pct(Number(v), 0) : value));
+    }
+    const opt = [...select.options].find((o) => Number(o.value) === Number(v));
+    if (opt && select.value !== opt.value) select.value = opt.value;
+  }
+}
+
+function wireSettings() {
+  for (const [name, key, conv] of SETTINGS) {
+    const select = ui.settings[name];
+    select.addEventListener("change", () => {
+      const gid = ctx && ctx.state ? ctx.state.groupId : null;
+      if (!gid) return;
+      select._holdUntil = Date.now() + 1500;    // ticks leave the control alone while the command travels
+      ctx.send({ op: "set_config", group_id: gid, config: { [key]: conv(select.value) } });
+    });
+  }
 }
 
 // ------------------------------------------------------------------ the probability model (every group)
@@ -319,7 +354,8 @@ function renderJourneys(snap, group) {
 
 // ------------------------------------------------------------------ panel hooks
 
-export function init() {
+export function init(panelCtx) {
+  ctx = panelCtx || null;
   const inside = (testid, css) => q(testid).querySelector(css);
   ui = {
     row: q("share-row"),
@@ -340,7 +376,9 @@ export function init() {
     pmCompare: inside("model-compare", "tbody"),
     journeys: q("record-journeys"),
     rjBody: inside("record-journeys", "tbody"),
+    settings: { lock: q("share-lock"), limit: q("share-limit"), reject: q("share-reject") },
   };
+  wireSettings();
 }
 
 export function render(snap, group) {
@@ -411,9 +449,15 @@ addMessages({
     "sif.timeouts": "lock timeouts",
     "sif.timeouts.title": "Acquisition locks that ran out before the holder acknowledged",
     "sif.lock": "lock",
-    "sif.lock.title": "group.share.record.lock.duration.ms",
+    "sif.lock.title": "group.share.record.lock.duration.ms: how long a member may hold a record before it is offered to another",
     "sif.limit": "delivery limit",
-    "sif.limit.title": "group.share.delivery.count.limit",
+    "sif.limit.title": "group.share.delivery.count.limit: deliveries after which a record is archived instead of offered again",
+    "sif.reject": "reject",
+    "sif.reject.title": "groupviz.reject.probability (a classroom knob, not a Kafka config): the share of records members REJECT; they are archived without a result",
+    "sif.rejected": "rejected",
+    "sif.rejected.title": "Records a member acknowledged with REJECT: archived, no result",
+    "sif.noresult": "no result",
+    "sif.noresult.title": "Records that ended without any result: rejected, or archived at the delivery limit before anyone processed them",
     "sif.none": "Nothing in flight: every delivered record is acknowledged.",
     "sif.legend": "Each chip: partition@offset, its holder, delivery count ×n, lock time left. Orange = redelivered.",
     "sif.rec.title": "P{p}@{o} held by {m}, delivery {d}, lock expires in {s} s",
@@ -510,9 +554,15 @@ addMessages({
     "sif.timeouts": "锁超时",
     "sif.timeouts.title": "持有者确认之前就到期的获取锁",
     "sif.lock": "锁时长",
-    "sif.lock.title": "group.share.record.lock.duration.ms",
+    "sif.lock.title": "group.share.record.lock.duration.ms：成员持有一条记录的最长时间，超时后交给其他成员",
     "sif.limit": "投递上限",
-    "sif.limit.title": "group.share.delivery.count.limit",
+    "sif.limit.title": "group.share.delivery.count.limit：投递达到此次数后记录被归档，不再投递",
+    "sif.reject": "拒绝",
+    "sif.reject.title": "groupviz.reject.probability（课堂用的开关，不是 Kafka 配置）：成员以 REJECT 确认的记录比例；这些记录被归档，没有结果",
+    "sif.rejected": "已拒绝",
+    "sif.rejected.title": "成员以 REJECT 确认的记录：被归档，没有结果",
+    "sif.noresult": "无结果",
+    "sif.noresult.title": "没有任何结果就结束的记录：被拒绝，或在有人处理之前就达到投递上限被归档",
     "sif.none": "没有在途记录：所有已投递的记录都已确认。",
     "sif.legend": "每个标签：分区@位移、持有者、投递次数 ×n、剩余锁时间。橙色 = 重新投递。",
     "sif.rec.title": "P{p}@{o} 由 {m} 持有，第 {d} 次投递，锁将在 {s} 秒后到期",

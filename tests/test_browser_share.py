@@ -87,6 +87,22 @@ def test_killed_members_records_come_back_redelivered_in_the_in_flight_panel(pro
     page.screenshot(path=str(SCREENSHOTS / "share-inflight-after-kill.png"), full_page=True)
 
 
+def test_in_flight_settings_change_the_share_groups_kafka_configs(probe, live_server):
+    page = open_scenario(probe, live_server, "competition")
+    pick_group(page, "queue")
+    expect(page.get_by_test_id("share-lock")).to_have_value("5000")
+    expect(page.get_by_test_id("share-limit")).to_have_value("5")
+    page.get_by_test_id("share-limit").select_option("2")
+    page.get_by_test_id("share-reject").select_option("0.2")
+    engine = live_server.engine
+    expect(page.get_by_test_id("share-inflight").locator(".sif-c.bad dd").first).to_have_text(
+        re.compile(r"^[1-9]"), timeout=WAIT_MS)
+    cfg = engine.groups["queue"].config
+    assert cfg["group.share.delivery.count.limit"] == 2 and cfg["groupviz.reject.probability"] == 0.2
+    lane = page.get_by_test_id("results-flow").locator('[data-testid="results-lane"][data-group-id="queue"]')
+    expect(lane.get_by_test_id("results-noresult")).to_have_text(re.compile(r"^[1-9]"), timeout=WAIT_MS)
+
+
 def test_seed_demo_ten_journeys_end_with_ten_results_back_at_the_producer(probe, live_server):
     page = open_scenario(probe, live_server, "seed-demo")
     journeys = page.get_by_test_id("record-journeys")
