@@ -245,7 +245,10 @@ def create_app(config: dict | None = None) -> Flask:
     @app.get("/report")
     def report_html():
         snap, run_log = snapshot_and_log()
-        return attachment(report.build_html(snap, run_log), "text/html", f"groupviz-report-{snap['time_ms']}ms.html")
+        lang = request.args.get("lang", "en")
+        lang = lang if lang in report.LANGS else "en"
+        return attachment(report.build_html(snap, run_log, lang=lang), "text/html",
+                          f"groupviz-report-{snap['time_ms']}ms{'' if lang == 'en' else '-' + lang}.html")
 
     @app.get("/report/metrics.csv")
     def report_csv():

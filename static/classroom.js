@@ -2,7 +2,7 @@
 // (QR code of the viewer URL), exports, command-log download and load-and-replay,
 // shareable links (/?lesson=crash-vs-leave&seed=7, /?scenario=cooperative&seed=3) and the
 // seed field that Reset uses.
-import { addMessages, getLang, setLang } from "./i18n.js";
+import { addMessages, getLang, setLang, onLangChange } from "./i18n.js";
 import { setText, toggleClass, setAttr } from "./dom.js";
 import { stepLesson, startLesson, currentLesson } from "./lessons.js";
 
@@ -228,6 +228,11 @@ function replaceQuery(params) {
   history.replaceState(null, "", location.pathname + (rest ? `?${rest}` : "") + location.hash);
 }
 
+/** The report is written in the page's language (GET /report?lang=zh). */
+function reportLink() {
+  ui.report.setAttribute("href", getLang() === "en" ? "/report" : `/report?lang=${encodeURIComponent(getLang())}`);
+}
+
 // ---------------------------------------------------------------- command log replay
 
 async function loadLog() {
@@ -263,9 +268,12 @@ export function init(c) {
     stepMs: q("step-ms"), seed: q("seed"), reset: q("reset"), step: q("step"), projector: q("projector"),
     share: q("share"), dialog: q("share-dialog"), qr: q("qr"), viewerUrl: q("viewer-url"),
     exportMenu: q("export-menu"), loadLog: q("load-log"), link: q("share-link"), copy: q("copy-link"),
+    report: q("download-report"),
   });
   const params = new URLSearchParams(location.search);
   if (params.get("lang")) setLang(params.get("lang"));
+  reportLink();
+  onLangChange(reportLink);
   const proj = params.get("projector");
   setProjector(proj === null ? savedProjector() : proj === "1" || proj === "true");
 

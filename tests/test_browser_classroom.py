@@ -131,8 +131,10 @@ def test_language_toggle_switches_the_lesson_and_the_bar_to_chinese_and_back(pag
     expect(page.get_by_test_id("projector")).to_contain_text("投影")
     expect(page.get_by_test_id("lesson-select").locator("option[value='idle']")).to_have_text("2. 消费者多于分区")
     expect(page.get_by_test_id("narration")).to_contain_text(re.compile("[\u4e00-\u9fff]"), timeout=WAIT_MS)
+    expect(page.get_by_test_id("download-report")).to_have_attribute("href", "/report?lang=zh")
     page.get_by_test_id("lang").select_option("en")
     expect(narration).to_contain_text("Six partitions, three consumers")
+    expect(page.get_by_test_id("download-report")).to_have_attribute("href", "/report")
     expect(page.get_by_test_id("lesson-next")).to_contain_text("Next")
     expect(page.get_by_test_id("narration")).not_to_contain_text(re.compile("[\u4e00-\u9fff]"), timeout=WAIT_MS)
 

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from html import escape as html_escape
 from pathlib import Path
 
 from groupviz import report
@@ -60,3 +61,26 @@ def test_report_has_the_probability_model_table_for_every_group():
 def test_report_uses_the_pages_consumer_colours():
     palette = (Path(__file__).resolve().parent.parent / "static" / "palette.js").read_text()
     assert re.findall(r'"(#[0-9A-Fa-f]{6})"', palette) == report.PALETTE
+
+
+def test_report_in_chinese_translates_headings_tables_and_narration():
+    e = run()
+    snap = e.snapshot()
+    zh = report.build_html(snap, e.export_log(), lang="zh")
+    assert '<html lang="zh-CN">' in zh and "<title>groupviz 报告</title>" in zh
+    for heading in ("积压与吞吐量（阴影：再均衡）", "分配历史", "事件日志", "命令日志（可重放）", "g1：当前成员"):
+        assert heading in zh
+    narrated = [ev for ev in snap["events"] if ev.get("text_zh")]
+    assert narrated and all(html_escape(ev["text_zh"]) in zh for ev in narrated[-5:])
+    unknown = report.build_html(snap, lang="xx")                  # plotly's div ids are random: compare text
+    assert '<html lang="en">' in unknown and "<h2>Assignment history</h2>" in unknown
+
+
+def test_report_route_takes_the_language(app_and_client):
+    app, _ = app_and_client
+    client = app.test_client()
+    zh = client.get("/report?lang=zh")
+    assert zh.status_code == 200 and "groupviz 报告" in zh.get_data(as_text=True)
+    assert zh.headers["Content-Disposition"].endswith('-zh.html"')
+    other = client.get("/report?lang=<script>")
+    assert other.status_code == 200 and '<html lang="en">' in other.get_data(as_text=True)
