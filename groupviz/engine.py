@@ -80,6 +80,8 @@ class Engine:
         self.lesson: dict | None = None
         self.env.every(QUANTUM_MS, self._tick, priority=NORMAL)
         self.env.every(SAMPLE_MS, self._sample, priority=LATE)
+        self.env.every(SAMPLE_MS, self._sample_model_regimes, priority=LATE)
+        self._model_regimes: dict[str, dict] = {}
         self.env.every(BROKER_OFFSETS_MS, self._sample_broker_offsets, priority=LATE)
         for g in spec["groups"]:
             if g.get("type") == "share":
@@ -123,6 +125,23 @@ class Engine:
             sample = getattr(g, "sample_broker_offsets", None)
             if sample is not None:
                 sample()
+
+    @staticmethod
+    def _model_counts(g) -> dict[str, int]:
+        """What the probability model counts per member: first deliveries (share) or records processed (classic)."""
+        if g.type == "share":
+            return dict(g.wins)
+        return {mid: c.processed for mid, c in g.consumers.items()}
+
+    def _sample_model_regimes(self) -> None:
+        """Restart a group's model counts when its competition changes: membership (generation), a member's
+        state or rate. Mixing regimes would make the chi-square test compare against the wrong shares."""
+        for gid, g in self.groups.items():
+            generation = g.generation if g.type == "share" else g.coordinator.generation
+            sig = (generation, tuple((mid, c.state, c.rate) for mid, c in g.consumers.items()))
+            entry = self._model_regimes.get(gid)
+            if entry is None or entry["sig"] != sig:
+                self._model_regimes[gid] = {"sig": sig, "since_ms": self.env.now, "base": self._model_counts(g)}
 
     def _sample(self) -> None:
         self.history.sample(self.env.now, self.groups.values())
@@ -417,15 +436,18 @@ class Engine:
         """The seed's probability model beside what this group measured (probability.model_panel).
 
         A share group's "wins" are first deliveries; a consumer group's are the records each member
-        processed, its shares set by partition ownership ("sharding"). Labels live in the page's
-        catalogues, so the wire carries numbers and the verdict only.
+        processed, its shares set by partition ownership ("sharding"). Both are counted since
+        `since_ms`, the first sample after the competition last changed (members, states, rates).
+        Labels live in the page's catalogues, so the wire carries numbers and the verdict only.
         """
-        if gs["type"] == "share":
-            view = gs
-        else:
-            view = {"group_id": gs["group_id"], "competition": "sharding", "members": gs["members"],
-                    "wins": {m["member_id"]: m["processed"] for m in gs["members"]}}
+        g = self.groups[gs["group_id"]]
+        regime = self._model_regimes.get(gs["group_id"])
+        base = regime["base"] if regime else {}
+        counts = {mid: max(0, n - base.get(mid, 0)) for mid, n in self._model_counts(g).items()}
+        view = {"group_id": gs["group_id"], "competition": gs.get("competition", "sharding"),
+                "members": gs["members"], "wins": counts}
         panel = model_panel(view, self.model_batch_size)
+        panel["since_ms"] = regime["since_ms"] if regime else 0
         panel.pop("labels", None)
         for f in panel["formulas"]:
             f.pop("label", None)

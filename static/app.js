@@ -595,7 +595,7 @@ function renderGroup(snap, group) {
   const coop = group && (group.protocol === "cooperative" || group.assignor === "cooperative-sticky");
   setHidden(ui.assignor.closest("label"), isShare);
   setHidden(ui.competition, !isShare);
-  if (isShare) setText(ui.competition, t("group.competition", { c: group.competition }));
+  if (isShare) setText(ui.competition, t("group.competition", { c: t(`comp.${group.competition}`) }));
   ui.competition.title = isShare ? t(`group.competition.${group.competition}.title`) : "";
   setText(ui.protocol, !group ? "" : t(isShare ? "group.protocol.share"
     : coop ? "group.protocol.cooperative" : "group.protocol.eager"));

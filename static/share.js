@@ -264,11 +264,13 @@ function renderModel(snap, group) {
   setText(ui.pmComp, competitionName(comp));
   setAttr(ui.pmComp, "data-competition", comp);
   const lang = getLang();
-  const fsig = `${lang}|${m.n}|${m.m}|` + (m.formulas || []).map((f) => f.value).join(",");
+  const fsig = `${lang}|${m.n}|${m.m}|${m.since_ms}|` + (m.formulas || []).map((f) => f.value).join(",");
   if (ui.pmFormulas.dataset.sig !== fsig) {
     ui.pmFormulas.dataset.sig = fsig;
     ui.pmFormulas.replaceChildren(
       el("tr", { class: "pm-nm" }, [el("td", { colspan: "3" }, t("model.nm", { n: m.n, m: m.m }))]),
+      el("tr", { class: "pm-since" }, [el("td", { colspan: "3", title: t("model.since.title") },
+        t("model.since", { s: ((m.since_ms || 0) / 1000).toFixed(1) }))]),
       ...(m.formulas || []).map(formulaRow));
   }
   const msig = `${lang}|` + (m.members || []).map((r) => `${r.member_id}:${r.wins}:${r.expected_share}`).join(",");
@@ -464,6 +466,8 @@ addMessages({
 
     "model.title": "Who wins a record?",
     "model.nm": "N = {n} live members competing, M = {m} records per batch",
+    "model.since": "wins counted since t = {s} s, when the competition last changed",
+    "model.since.title": "Counting restarts when members join or leave, pause or resume, or change their rate: shares from different line-ups would be compared against the wrong model.",
     "model.f.p_record": "a given member wins a given record",
     "model.f.p_pair": "the seed's P_win(i): member i wins one particular record of the batch",
     "model.f.expected_wins": "records a member wins per batch, on average",
@@ -569,6 +573,8 @@ addMessages({
 
     "model.title": "谁赢得一条记录？",
     "model.nm": "N = {n} 个参与竞争的存活成员，M = 每批 {m} 条记录",
+    "model.since": "获胜次数从 t = {s} 秒起计算（竞争条件最近一次变化时）",
+    "model.since.title": "成员加入或离开、暂停或恢复、或改变速率时重新计数：不同成员组合下的份额不能用同一个模型比较。",
     "model.f.p_record": "某个成员赢得某条记录",
     "model.f.p_pair": "种子文档的 P_win(i)：成员 i 赢得批次中某一条特定记录",
     "model.f.expected_wins": "每批中一个成员平均赢得的条数",

@@ -273,3 +273,16 @@ def test_same_seed_and_commands_give_identical_share_snapshots():
 
     assert run(4) == run(4)
     assert run(4) != run(5)
+
+
+def test_the_model_restarts_its_counts_when_the_line_up_changes_so_1_over_n_still_holds():
+    eng = Engine(seed=7, scenario="competition")
+    eng.step(20_000)
+    ok(eng, {"op": "add_consumer", "group_id": "queue"})
+    eng.step(15_000)
+    model = snap_group(eng, "queue")["model"]
+    assert model["n"] == 4 and 20_000 <= model["since_ms"] <= 20_500
+    assert sum(r["wins"] for r in model["members"]) == model["total_wins"] < 500
+    assert model["test"]["p_value"] > 0.01 and all(r["within_ci"] for r in model["members"])
+    cumulative = {m["member_id"]: m["wins"] for m in snap_group(eng, "queue")["members"]}
+    assert cumulative["consumer-1"] > 2 * cumulative["consumer-10"]     # the snapshot's own counts stay cumulative
