@@ -379,6 +379,7 @@ export function init(panelCtx) {
     journeys: q("record-journeys"),
     rjBody: inside("record-journeys", "tbody"),
     settings: { lock: q("share-lock"), limit: q("share-limit"), reject: q("share-reject") },
+    explain: document.querySelector(".producer .explain"),
   };
   wireSettings();
 }
@@ -388,6 +389,12 @@ export function render(snap, group) {
   // The competition row belongs to scenarios with a share group (competition, seed-demo, added ones);
   // classic-only scenarios keep the one-screen layout (their producer panel counts the results).
   const on = (snap.groups || []).some((g) => g.type === "share");
+  // The producer's one-line explanation follows the selected group: partitions (sharding) or records (share).
+  const explainKey = group && group.type === "share" ? "prod.explain.share" : "prod.explain";
+  if (ui.explain && ui.explain.dataset.i18n !== explainKey) {
+    ui.explain.dataset.i18n = explainKey;
+    setText(ui.explain, t(explainKey));
+  }
   setHidden(ui.row, !on);
   toggleClass(document.body, "competition", on);
   if (!on) return;
@@ -423,6 +430,7 @@ addMessages({
     "card.locked": "locked",
     "card.locked.title": "Records it holds under an acquisition lock (acquired, not yet acknowledged)",
 
+    "prod.explain.share": "Each record goes to one partition (by key hash). In a share group every member may take records of every partition: one member wins each record, processes it and sends the result back.",
     "rf.title": "Results back to the producer",
     "rf.producer": "producer",
     "rf.results": "results",
@@ -530,6 +538,7 @@ addMessages({
     "card.locked": "锁定",
     "card.locked.title": "它在获取锁下持有的记录（已获取，尚未确认）",
 
+    "prod.explain.share": "每条消息按键的哈希进入一个分区。在共享组中，每个成员都可以领取任何分区的记录：每条记录由一个成员赢得，处理后把结果发回生产者。",
     "rf.title": "结果返回生产者",
     "rf.producer": "生产者",
     "rf.results": "结果",

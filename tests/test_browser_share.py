@@ -53,6 +53,7 @@ def test_competition_scenario_shows_sharding_and_random_side_by_side_with_the_mo
     for gid, how in (("queue", "random"), ("g1", "sharding"), ("work", "first-free")):
         expect(compare.locator(f'tr[data-group-id="{gid}"] td').nth(1)).to_have_text(how)
     expect(panel.locator(".pm-why")).to_contain_text("1/N")
+    expect(page.locator(".producer .explain")).to_contain_text("share group")
     # the sharded group: the same panel explains why its shares follow partition ownership
     pick_group(page, "g1")
     expect(page.get_by_test_id("share-inflight")).to_be_hidden()
@@ -101,6 +102,10 @@ def test_in_flight_settings_change_the_share_groups_kafka_configs(probe, live_se
     assert cfg["group.share.delivery.count.limit"] == 2 and cfg["groupviz.reject.probability"] == 0.2
     lane = page.get_by_test_id("results-flow").locator('[data-testid="results-lane"][data-group-id="queue"]')
     expect(lane.get_by_test_id("results-noresult")).to_have_text(re.compile(r"^[1-9]"), timeout=WAIT_MS)
+    # a viewer sees the settings but cannot change them
+    page.evaluate("window.groupviz.setRole('viewer')")
+    for testid in ("share-lock", "share-limit", "share-reject"):
+        expect(page.get_by_test_id(testid)).to_be_disabled()
 
 
 def test_seed_demo_ten_journeys_end_with_ten_results_back_at_the_producer(probe, live_server):
