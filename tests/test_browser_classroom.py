@@ -98,6 +98,22 @@ def test_autoplay_waits_each_step_in_simulated_time_and_holds_while_paused(page,
     expect(page.get_by_test_id("lesson-countdown")).to_have_text("")
 
 
+def test_every_lesson_starts_from_the_page_in_both_languages(page, live_server):
+    select = page.get_by_test_id("lesson-select")
+    expect(select.locator("option")).to_have_count(len(lessons.LESSONS) + 1, timeout=WAIT_MS)
+    for k, lesson in enumerate(lessons.LESSONS):
+        if k == len(lessons.LESSONS) // 2:
+            page.get_by_test_id("lang").select_option("zh")
+        select.select_option(lesson["id"])
+        n = len(lesson["steps"])
+        expect(page.get_by_test_id("lesson-step")).to_have_text(
+            f"第 1 / {n} 步" if page.get_by_test_id("lang").input_value() == "zh" else f"step 1 / {n}", timeout=WAIT_MS)
+        lang = page.get_by_test_id("lang").input_value()
+        expect(page.get_by_test_id("lesson-narration")).to_have_text(lesson["steps"][0]["narration"][lang])
+        expect(page.get_by_test_id("lesson-error")).to_be_hidden()
+        assert engine_state(live_server)["scenario"] == lesson["scenario"]
+
+
 def test_a_lesson_the_engine_refuses_shows_the_engine_message(page, monkeypatch):
     missing = {"id": "needs-missing", "title": {"en": "9. Needs a missing scenario", "zh": "9. 需要缺失的场景"},
                "scenario": "not-there-yet", "seed": 7,
@@ -333,6 +349,10 @@ def test_share_dialog_shows_the_qr_code_and_text_of_the_viewer_url(page, live_se
     qr = page.get_by_test_id("qr")
     expect(qr).to_have_attribute("src", "/qr.svg")
     page.wait_for_function("() => document.querySelector('[data-testid=qr]').naturalWidth > 100")
+    box = qr.bounding_box()
+    assert box["width"] >= 250 and abs(box["width"] - box["height"]) < 2       # big and square for the back row
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "classroom-share-dialog-1280x800.png"))
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
 
