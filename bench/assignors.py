@@ -39,7 +39,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment  # noqa: E402
 
-from groupviz.assignors import assign  # noqa: E402
+from groupviz.assignors import STRATEGIES, assign  # noqa: E402
 from test_assignors_kafka_python import kafka_python_input, kafka_python_result  # noqa: E402
 
 #: partitions x members above which kafka-python's sticky runs once (full mode; quick: above 1,000), and
@@ -138,7 +138,13 @@ def main(argv=None) -> int:
     ap.add_argument("--min-runs", type=int, default=None, help="calls per measurement at least (default 7, quick 3)")
     ap.add_argument("--budget", type=float, default=None,
                     help="keep repeating a measurement while it has taken less than this many s (default 1, quick 0.2)")
+    ap.add_argument("--only", default=",".join(STRATEGIES),
+                    help="comma-separated strategies to run (default: all four)")
     args = ap.parse_args(argv)
+    only = [x.strip() for x in args.only.split(",") if x.strip()]
+    unknown = [x for x in only if x not in STRATEGIES]
+    if unknown:
+        ap.error(f"unknown strategies {unknown}; choose from {', '.join(STRATEGIES)}")
     min_runs = args.min_runs or (3 if args.quick else 7)
     budget = args.budget if args.budget is not None else (0.2 if args.quick else 1.0)
 
@@ -152,7 +158,7 @@ def main(argv=None) -> int:
           f"{'runs':>4} {'k-p min':>9} {'median':>9} {'sprd':>5} {'ratio':>8}  outputs")
     wrong = 0
     range_min = {}
-    for strategy in ("range", "roundrobin", "sticky", "cooperative-sticky"):
+    for strategy in [x for x in STRATEGIES if x in only]:
         for p, m, t in sizes:
             if strategy.endswith("sticky") and t > 1 and p * m > TOO_SLOW_KAFKA_PYTHON:
                 continue          # kafka-python's sticky: ~30 s per call here; the 1-topic row shows it
@@ -169,7 +175,7 @@ def main(argv=None) -> int:
             print(row(strategy, label_of(p, m, t), ours_t, theirs_t, "equal" if same else "DIFFER"), flush=True)
     # A rebalance with owned partitions: sticky keeps what it can. kafka-python's sticky is the
     # pre-2.4 algorithm (not Java's), so outputs are not compared here; only timed.
-    for strategy in ("sticky", "cooperative-sticky"):
+    for strategy in [x for x in ("sticky", "cooperative-sticky") if x in only]:
         for p, m, t in sizes:
             if t > 1 and p * m > TOO_SLOW_KAFKA_PYTHON:
                 continue
@@ -182,16 +188,17 @@ def main(argv=None) -> int:
                                 0 if once else budget)
             print(row(strategy, label_of(p, m, t, "rebalance "), ours_t, theirs_t, "(not compared)"), flush=True)
 
-    print()
-    print("output floors for range's answer: building only each side's output, ms (min of runs)")
-    print(f"{'input':<27} {'ours: floor':>12} {'assign':>8} {'k-p: floor':>11} {'assign':>8} "
-          f"{'best ratio':>11} {'achieved':>9}")
-    for p, m, t in [s for s in sizes if s[0] >= 2000]:
-        ours_f, theirs_f = output_floors(p, m, t, min_runs, budget)
-        ours_a, theirs_a = range_min[(p, m, t)]
-        print(f"{label_of(p, m, t):<27} {min(ours_f) * 1e3:12.3f} {ours_a * 1e3:8.3f} {min(theirs_f) * 1e3:11.3f} "
-              f"{theirs_a * 1e3:8.3f} {theirs_a / min(ours_f):10.1f}x {theirs_a / ours_a:8.1f}x")
-    print("(best ratio: kafka-python's range over the time to merely build our output)")
+    if range_min:
+        print()
+        print("output floors for range's answer: building only each side's output, ms (min of runs)")
+        print(f"{'input':<27} {'ours: floor':>12} {'assign':>8} {'k-p: floor':>11} {'assign':>8} "
+              f"{'best ratio':>11} {'achieved':>9}")
+        for p, m, t in [s for s in sizes if s[0] >= 2000 and s in range_min]:
+            ours_f, theirs_f = output_floors(p, m, t, min_runs, budget)
+            ours_a, theirs_a = range_min[(p, m, t)]
+            print(f"{label_of(p, m, t):<27} {min(ours_f) * 1e3:12.3f} {ours_a * 1e3:8.3f} {min(theirs_f) * 1e3:11.3f} "
+                  f"{theirs_a * 1e3:8.3f} {theirs_a / min(ours_f):10.1f}x {theirs_a / ours_a:8.1f}x")
+        print("(best ratio: kafka-python's range over the time to merely build our output)")
     if wrong:
         print(f"FAIL: {wrong} outputs differ where groupviz and kafka-python must agree")
         return 1
