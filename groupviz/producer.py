@@ -18,13 +18,8 @@ KEY_MODES = ("uniform", "hot", "null")
 LATENCY_SAMPLES = 2048
 
 
-def percentile(samples, q: float) -> int | None:
-    """Weighted percentile of (value, weight) pairs, nearest-rank."""
-    return _percentile_of(_weights(samples), q)
-
-
 def _weights(samples) -> dict:
-    """{value: total weight} of (value, weight) pairs: what a percentile needs, sorted once per key."""
+    """{value: total weight} of (value, weight) pairs: what a percentile needs, each value once."""
     w: dict = {}
     get = w.get
     for v, n in samples:
@@ -33,6 +28,7 @@ def _weights(samples) -> dict:
 
 
 def _percentile_of(weights: dict, q: float) -> int | None:
+    """Weighted nearest-rank percentile of {value: weight}."""
     total = sum(weights.values())
     if total == 0:
         return None
