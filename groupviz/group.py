@@ -220,7 +220,7 @@ class ConsumerGroup:
         parts, lag_of = [], {}
         total = 0
         max_lag_ms = None
-        worst = lagstatus.OK
+        worst = OK = lagstatus.OK
         for p in self.topic.partitions:
             tp = p.tp
             leo = p.log_end_offset
@@ -240,16 +240,18 @@ class ConsumerGroup:
             lag_of[tp] = lag
             c = owner_of.get(tp)
             window = windows.get(tp, ())
+            status = OK
             if lag and len(window) >= 2:
                 last = window[-1]
                 hit = cache.get(tp)
                 if hit is None or hit[0] is not last:
                     hit = cache[tp] = (last, lagstatus.window_status(window))
-                status = lagstatus.partition_status(window, lag, now, broker.get(tp, ()), hit[1])
-                if status != lagstatus.OK and worst != lagstatus.ERR:
+                if now - last[1] > last[1] - window[0][1]:      # Burrow's STOP rule may apply
+                    status = lagstatus.partition_status(window, lag, now, broker.get(tp, ()), hit[1])
+                else:
+                    status = hit[1]
+                if status != OK and worst != lagstatus.ERR:
                     worst = lagstatus.group_status((worst, status))
-            else:
-                status = lagstatus.OK
             parts.append({"topic": tp[0], "partition": tp[1], "owner": c.member_id if c else None,
                           "committed": committed, "lag": lag, "lag_ms": lms, "status": status,
                           "window": len(window), "log_end_offset": leo,
@@ -269,7 +271,7 @@ class ConsumerGroup:
             members.append({
                 "member_id": c.member_id, "client_id": c.client_id, "host": c.host, "color": c.color,
                 "state": c.state, "phase": c.phase, "rate": c.rate, "generation": c.generation,
-                "partitions": [list(tp) for tp in c.assigned],
+                "partitions": list(map(list, c.assigned)),
                 "throughput": round(thr, 2), "processed": c.processed,
                 "lag": sum(x for x in lags if x is not None) if any(x is not None for x in lags) else (0 if not lags else None),
                 "last_heartbeat_ms": meta.last_heartbeat_ms if meta else None,
@@ -284,6 +286,6 @@ class ConsumerGroup:
             "rebalances": [dict(r) for r in coord.history[-20:]],
             "coordinator_members": [
                 {"member_id": m.member_id, "client_id": m.client_id, "host": m.host,
-                 "partitions": [list(tp) for tp in m.assignment] if coord.state == C.STABLE else []}
+                 "partitions": list(map(list, m.assignment)) if coord.state == C.STABLE else []}
                 for m in coord.members.values()],
         }
