@@ -20,16 +20,20 @@ its own output; the best possible ratio is kafka-python's time over our floor.
 
     .venv/bin/python bench/assignors.py            # full: up to 10,000 partitions x 1,000 members
     .venv/bin/python bench/assignors.py --quick    # CI-sized
+    .venv/bin/python bench/assignors.py --before REV   # range/roundrobin: REV's assign vs ours vs kafka-python
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from itertools import repeat
 from pathlib import Path
@@ -132,12 +136,60 @@ def output_floors(p, m, t, min_runs, budget):
     return timed(ours, min_runs, budget)[0], timed(theirs, min_runs, budget)[0]
 
 
+def load_assignors_at(rev: str):
+    """groupviz/assignors.py as it was at git revision `rev`, as a module of its own."""
+    src = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:groupviz/assignors.py"],
+                         capture_output=True, text=True, check=True).stdout
+    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
+        f.write(src)
+    try:
+        spec = importlib.util.spec_from_file_location(f"assignors_at_{rev}", f.name)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+    finally:
+        os.unlink(f.name)
+    return mod
+
+
+def before_after(rev: str, sizes, rounds: int) -> int:
+    """Range and roundrobin: `rev`'s assign, ours and kafka-python's called in turn on the same input."""
+    old = load_assignors_at(rev)
+    print(f"# range/roundrobin before ({rev}) / after (working tree) / kafka-python, called in turn; "
+          f"{rounds} rounds (a quarter for 10,000 x 1,000); ms min / median; gc off during a call")
+    print(f"{'input':<36} {'before':>15} {'after':>15} {'kafka-python':>15}   ratio to k-p (min): before -> after")
+    wrong = 0
+    for strategy in ("range", "roundrobin"):
+        for p, m, t in sizes:
+            subs, counts = case(p, m, t)
+            k = kafka_python_input(strategy, subs, counts)
+            fns = {"before": lambda: old.assign(strategy, subs, counts),
+                   "after": lambda: assign(strategy, subs, counts),
+                   "kafka-python": lambda: k[0].assign(k[1], k[2])}
+            outs = {n: fn() for n, fn in fns.items()}
+            same = outs["before"] == outs["after"] and norm(outs["after"]) == kafka_python_result(outs["kafka-python"])
+            wrong += not same
+            times = {n: [] for n in fns}
+            for _ in range(rounds if p * m < 10_000_000 else max(3, rounds // 4)):
+                for n, fn in fns.items():
+                    times[n] += timed(fn, 1, 0)[0]
+            lo = {n: min(v) for n, v in times.items()}
+            cells = " ".join(f"{min(v) * 1e3:7.3f}/{statistics.median(v) * 1e3:<7.3f}" for v in times.values())
+            print(f"{strategy + ' ' + label_of(p, m, t):<36} {cells}   {lo['kafka-python'] / lo['before']:.1f}x -> "
+                  f"{lo['kafka-python'] / lo['after']:.1f}x{'' if same else '  OUTPUTS DIFFER'}", flush=True)
+    if wrong:
+        print(f"FAIL: {wrong} outputs differ")
+        return 1
+    print("ok: before, after and kafka-python give equal outputs")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small inputs only (CI-sized)")
     ap.add_argument("--min-runs", type=int, default=None, help="calls per measurement at least (default 7, quick 3)")
     ap.add_argument("--budget", type=float, default=None,
                     help="keep repeating a measurement while it has taken less than this many s (default 1, quick 0.2)")
+    ap.add_argument("--before", metavar="REV", help="compare range/roundrobin with groupviz/assignors.py at git REV")
     ap.add_argument("--only", default=",".join(STRATEGIES),
                     help="comma-separated strategies to run (default: all four)")
     args = ap.parse_args(argv)
@@ -152,6 +204,8 @@ def main(argv=None) -> int:
     sizes = [(100, 10, 1), (2000, 200, 1), (2000, 200, 4)]
     if not args.quick:
         sizes += [(10000, 1000, 1), (10000, 1000, 4)]
+    if args.before:
+        return before_after(args.before, sizes[1:], 10 if args.quick else 40)
     print(f"# assignors: groupviz vs kafka-python; {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{time.strftime('%Y-%m-%d')}; ms per call (gc off during a call); ratio of the minimums")
     print(f"{'strategy':<19} {'input':<27} {'runs':>4} {'ours min':>9} {'median':>9} {'sprd':>5} "

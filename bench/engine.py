@@ -13,20 +13,29 @@ did not contain what it claims to measure (a crash expelled after session.timeou
 rebalances it causes). Timings are reported, never asserted.
 
     .venv/bin/python bench/engine.py [--quick] [--repeat N]
+    .venv/bin/python bench/engine.py --before REV [--repeat N]   # the same figures for git REV and
+                                                                  # this tree, measured in turn
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+# `--sample TREE` (used by --before) measures the groupviz of another checkout
+_tree = sys.argv[sys.argv.index("--sample") + 1] if "--sample" in sys.argv[:-1] else str(ROOT)
+sys.path.insert(0, _tree)
 
 from groupviz.engine import QUANTUM_MS, Engine  # noqa: E402
 from groupviz.sim import Environment  # noqa: E402
@@ -91,6 +100,40 @@ def large_run_is_what_it_claims(eng: Engine, victim: str) -> str | None:
     return None
 
 
+def sample() -> dict:
+    """The headline figures of this process's groupviz, as one JSON-able dict (for --before)."""
+    cpu, eng = run("large", 40, 0, LARGE_CRASH_S)
+    out = {"large step(100)": cpu / 40 * 100, "large snapshot": min(snapshot_cost(eng))}
+    out["large step + snapshot"] = out["large step(100)"] + out["large snapshot"]
+    cpu, eng = run("default", 300)
+    out["default step(100)"] = cpu / 300 * 100
+    out["default snapshot"] = min(snapshot_cost(eng))
+    return out
+
+
+def before_after(rev: str, repeat: int) -> int:
+    """sample() for git `rev` and for this tree, alternately, each in a fresh process; min (median)."""
+    tar = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", rev], capture_output=True, check=True)
+    results: dict[str, list[dict]] = {rev: [], "this tree": []}
+    with tempfile.TemporaryDirectory() as old:
+        tarfile.open(fileobj=io.BytesIO(tar.stdout)).extractall(old, filter="data")
+        for _ in range(repeat):
+            for name, tree in ((rev, old), ("this tree", str(ROOT))):
+                r = subprocess.run([sys.executable, __file__, "--sample", tree], capture_output=True, text=True)
+                if r.returncode != 0:
+                    print(r.stdout + r.stderr)
+                    return 1
+                results[name].append(json.loads(r.stdout))
+    print(f"# engine before ({rev}) / after (this tree): CPU ms, min (median) of {repeat} runs each, in turn")
+    print(f"{'figure':<26} {rev:>18} {'this tree':>18} {'speed-up':>9}")
+    for key in results[rev][0]:
+        b = [r[key] for r in results[rev]]
+        a = [r[key] for r in results["this tree"]]
+        print(f"{key:<26} {min(b):8.3f} ({statistics.median(b):7.3f}) {min(a):8.3f} ({statistics.median(a):7.3f}) "
+              f"{min(b) / min(a):8.1f}x")
+    return 0
+
+
 def fmt_row(label, secs, cpus):
     best, med = min(cpus), statistics.median(cpus)
     return (f"{label:<50} {secs:6d} {best:8.3f} {med:8.3f} {secs / best:11.0f}x {best / secs * 100:10.2f}")
@@ -100,8 +143,15 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="shorter runs, 1 repeat (CI-sized)")
     ap.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 3, quick 1)")
+    ap.add_argument("--before", metavar="REV", help="the headline figures of git REV and of this tree, in turn")
+    ap.add_argument("--sample", metavar="TREE", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.sample:
+        print(json.dumps(sample()))
+        return 0
     repeat = args.repeat or (1 if args.quick else 3)
+    if args.before:
+        return before_after(args.before, repeat)
     small_s, large_s = (60, 25) if args.quick else (300, 40)
     print(f"# engine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}; "
           f"CPU time, min (and median) of {repeat} run(s) on a shared machine")
