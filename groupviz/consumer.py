@@ -247,35 +247,44 @@ class Consumer:
         k = len(tps)
         start = self._rr % k
         self._rr += 1
-        if start:
-            tps = tps[start:] + tps[:start]
-            left = left[start:] + left[:start]
-        take = [0] * k
-        remaining = budget
-        live = range(k)
-        while remaining > 0 and live:
-            share = max(1, remaining // len(live))
-            nxt = []
-            for i in live:
-                if remaining <= 0:
-                    nxt.append(i)
-                    continue
-                n = min(share, left[i], remaining)
-                take[i] += n
-                left[i] -= n
-                remaining -= n
-                if left[i] > 0:
-                    nxt.append(i)
-            live = nxt
-        done = budget - remaining
         on_processed = self.group.on_processed
-        for i in range(k):
-            n = take[i]
-            if n:
-                tp = tps[i]
+        if budget <= k:
+            # one record from each of the first `budget` partitions (what the rounds below give then)
+            for j in range(start, start + budget):
+                tp = tps[j % k]
                 a = positions[tp]
-                positions[tp] = a + n
-                on_processed(self, tp, a, a + n)
+                positions[tp] = a + 1
+                on_processed(self, tp, a, a + 1)
+            done, remaining = budget, 0
+        else:
+            if start:
+                tps = tps[start:] + tps[:start]
+                left = left[start:] + left[:start]
+            take = [0] * k
+            remaining = budget
+            live = range(k)
+            while remaining > 0 and live:
+                share = max(1, remaining // len(live))
+                nxt = []
+                for i in live:
+                    if remaining <= 0:
+                        nxt.append(i)
+                        continue
+                    n = min(share, left[i], remaining)
+                    take[i] += n
+                    left[i] -= n
+                    remaining -= n
+                    if left[i] > 0:
+                        nxt.append(i)
+                live = nxt
+            done = budget - remaining
+            for i in range(k):
+                n = take[i]
+                if n:
+                    tp = tps[i]
+                    a = positions[tp]
+                    positions[tp] = a + n
+                    on_processed(self, tp, a, a + n)
         credit -= done
         if remaining > 0:
             credit = min(credit, 1.0)

@@ -265,7 +265,11 @@ class ConsumerGroup:
         thr_total = 0.0
         for c in self.consumers.values():
             meta = coord.members.get(c.member_id)
-            lags = [lag_of[tp] if tp in lag_of else self.partition_lag(tp) for tp in c.assigned]
+            lag = 0 if not c.assigned else None     # None: no assigned partition has a committed offset yet
+            for tp in c.assigned:
+                x = lag_of[tp] if tp in lag_of else self.partition_lag(tp)
+                if x is not None:
+                    lag = x if lag is None else lag + x
             thr = c.throughput()
             thr_total += thr
             members.append({
@@ -273,7 +277,7 @@ class ConsumerGroup:
                 "state": c.state, "phase": c.phase, "rate": c.rate, "generation": c.generation,
                 "partitions": list(map(list, c.assigned)),
                 "throughput": round(thr, 2), "processed": c.processed,
-                "lag": sum(x for x in lags if x is not None) if any(x is not None for x in lags) else (0 if not lags else None),
+                "lag": lag,
                 "last_heartbeat_ms": meta.last_heartbeat_ms if meta else None,
                 "leader": coord.leader == c.member_id,
             })
