@@ -24,11 +24,17 @@ def _warning(group: dict) -> str:
     return ""
 
 
+def _dead(group: dict) -> str:
+    # ConsumerGroupCommand.printError: "\nError: " + message, then a newline.
+    return f"\nError: Consumer group '{group['group_id']}' does not exist.\n"
+
+
 def _members_in_group(group: dict) -> list[dict]:
     # DescribeGroups answers from the coordinator's view: every member it knows (a crashed
     # member stays until its session times out), with its assignment only while the group
     # is Stable (GroupMetadata.summary vs summaryNoMetadata).
-    return group.get("coordinator_members", group["members"])
+    members = group.get("coordinator_members")
+    return members if members is not None else group["members"]
 
 
 def offsets_rows(group: dict) -> list[tuple]:
@@ -58,7 +64,7 @@ def describe_offsets(group: dict) -> str:
     """`kafka-consumer-groups.sh --describe --group G` (the default --offsets view)."""
     out = _warning(group)
     if group["state"] == "Dead":
-        return f"Error: Consumer group '{group['group_id']}' does not exist.\n"
+        return _dead(group)
     rows = offsets_rows(group)
     if not rows:
         return out
@@ -81,7 +87,7 @@ def describe_members(group: dict) -> str:
     """`kafka-consumer-groups.sh --describe --group G --members`."""
     out = _warning(group)
     if group["state"] == "Dead":
-        return f"Error: Consumer group '{group['group_id']}' does not exist.\n"
+        return _dead(group)
     members = _members_in_group(group)
     rows = [(group["group_id"], m["member_id"], m.get("host") or MISSING, m.get("client_id") or MISSING,
              str(len(m["partitions"]))) for m in members]
@@ -103,7 +109,7 @@ def describe_state(group: dict) -> str:
     """`kafka-consumer-groups.sh --describe --group G --state`."""
     out = _warning(group)
     if group["state"] == "Dead":
-        return f"Error: Consumer group '{group['group_id']}' does not exist.\n"
+        return _dead(group)
     gl = max(15, len(group["group_id"]))
     cl = max(25, len(COORDINATOR))
     strategy = group["assignor"] if group["state"] == "Stable" else MISSING
@@ -117,5 +123,20 @@ def describe_state(group: dict) -> str:
     return out + "\n"
 
 
+VIEWS = {"offsets": describe_offsets, "members": describe_members, "state": describe_state}
+
+#: The command line each view stands for (the page prints it above the output, as a terminal would).
+COMMANDS = {
+    "offsets": "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group {group}",
+    "members": "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group {group} --members",
+    "state": "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group {group} --state",
+}
+
+
+def describe(group: dict, view: str = "offsets") -> dict:
+    """One view of a classic group: {"command": the shell line, "output": what it prints}."""
+    return {"command": COMMANDS[view].format(group=group["group_id"]), "output": VIEWS[view](group)}
+
+
 def describe_all(group: dict) -> dict:
-    return {"offsets": describe_offsets(group), "members": describe_members(group), "state": describe_state(group)}
+    return {view: fn(group) for view, fn in VIEWS.items()}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 
-from . import commands, lessons
+from . import commands, describe as describe_view, lessons
 from .assignors import PROTOCOLS
 from .commands import CommandError
 from .consumer import ACTIVE, PAUSED
@@ -460,6 +460,20 @@ class Engine:
     def _results_sent(self) -> dict[str, int]:
         """Results each group has put on the reply path (some may still be travelling to the producer)."""
         return {gid: (g.results if g.type == "share" else g.processed) for gid, g in self.groups.items()}
+
+    def describe(self, group_id, view="offsets") -> dict:
+        """`kafka-consumer-groups.sh --describe` of one classic group: {"ok", "command", "output"} or an error."""
+        if view not in describe_view.VIEWS:
+            return {"ok": False, "error": f"view must be one of {', '.join(describe_view.VIEWS)}"}
+        if not isinstance(group_id, str) or not commands.ID_RE.match(group_id):
+            return {"ok": False, "error": "group must be 1-64 characters of letters, digits, '.', '_' or '-'"}
+        g = self.groups.get(group_id)
+        if g is None:
+            return {"ok": False, "error": f"no group '{group_id}'; groups: {', '.join(self.groups) or 'none'}"}
+        if g.type != "consumer":
+            return {"ok": False, "error": f"'{group_id}' is a {g.type} group; kafka-consumer-groups.sh describes "
+                                          "consumer groups (share groups have kafka-share-groups.sh)"}
+        return {"ok": True, "group_id": group_id, "view": view, **describe_view.describe(g.snapshot(), view)}
 
     def snapshot(self, history: bool = True, max_events: int | None = None) -> dict:
         groups = [g.snapshot() for g in self.groups.values()]

@@ -14,6 +14,7 @@ from .assignors import PROTOCOLS
 from . import lagstatus
 from .consumer import CRASHED, LEAVING, Consumer
 from .coordinator import Coordinator
+from .commands import CONFIG_SCHEMA
 from .offsets import BURROW_INTERVALS, OffsetStore
 
 NET_DELAY_MS = 5      # one way, client <-> broker
@@ -40,6 +41,21 @@ KAFKA_DEFAULTS = {
 }
 
 
+def config_reference() -> list[dict]:
+    """Every settable group config under its Kafka name: kind, limits, Kafka's default, the classroom default."""
+    out = []
+    for name in CLASSROOM_CONFIG:
+        kind, lo, hi = CONFIG_SCHEMA[name]
+        row = {"name": name, "kind": kind, "kafka_default": KAFKA_DEFAULTS[name],
+               "classroom_default": CLASSROOM_CONFIG[name]}
+        if kind == "int":
+            row.update(min=lo, max=hi)
+        elif kind == "enum":
+            row["choices"] = list(lo)
+        out.append(row)
+    return out
+
+
 class ConsumerGroup:
     type = "consumer"
 
@@ -59,14 +75,37 @@ class ConsumerGroup:
         self.high_processed: dict[tuple[str, int], int] = {}
         self.processed = 0
         self.duplicates = 0
-        self._owner_before: dict[tuple[str, int], str] = {}
+        # Who last owned each partition in a completed assignment: what "moved" is counted against
+        # (a cooperative move spans two rebalances: revoked in the first, assigned in the second).
+        self.last_owner: dict[tuple[str, int], str] = {}
+        # Partitions that stopped being processed (revoked, lost, owner killed or stopped) and since when;
+        # their reassignment closes the pause and is charged to that rebalance's record.
+        self.stopped_since: dict[tuple[str, int], int] = {}
         self.broker_offsets: dict[tuple[str, int], deque] = {}
         self._window_status: dict = {}    # tp -> (newest commit in its window, lagstatus.window_status)
         self._reply: list | None = None   # [records, unique, latencies] gathered during poll()
 
     # -- events -----------------------------------------------------------
     def event(self, type_: str, **fields) -> None:
+        if type_ in ("revoked", "lost"):
+            self._stopped(fields["partitions"])
+        elif type_ == "assigned":
+            self._resumed(fields["added"], fields["generation"])
         self.engine.event(type_, group_id=self.group_id, **fields)
+
+    def _stopped(self, tps, since: int | None = None) -> None:
+        since = self.env.now if since is None else since
+        for tp in tps:
+            self.stopped_since.setdefault(tuple(tp), since)
+
+    def _resumed(self, tps, generation: int) -> None:
+        rec = next((r for r in reversed(self.coordinator.history) if r["generation"] == generation), None)
+        now = self.env.now
+        for tp in tps:
+            since = self.stopped_since.pop(tuple(tp), None)
+            if since is not None and rec is not None:
+                rec["paused_partitions"] += 1
+                rec["paused_ms"] = max(rec["paused_ms"], now - since)
 
     def _coordinator_event(self, type_: str, **fields) -> None:
         if type_ in ("member_expired", "member_removed", "member_left"):
@@ -76,15 +115,15 @@ class ConsumerGroup:
             elif c is not None and type_ != "member_left":
                 # a live member the coordinator dropped: it will find out on its next heartbeat and rejoin
                 pass
-        if type_ == "rebalance_started":
-            self._owner_before = self.owners()
+        if type_ == "rebalance_started" and self.coordinator.history:
+            self.coordinator.history[-1].update(protocol=PROTOCOLS[self.assignor], paused_ms=0, paused_partitions=0)
         self.event(type_, **fields)
 
     def _on_stable(self, rec: dict | None) -> None:
-        if rec is None:
-            return
         after = {tp: mid for mid, m in self.coordinator.members.items() for tp in m.assignment}
-        rec["moved"] = sum(1 for tp, mid in after.items() if self._owner_before.get(tp) not in (None, mid))
+        if rec is not None:
+            rec["moved"] = sum(1 for tp, mid in after.items() if self.last_owner.get(tp) not in (None, mid))
+        self.last_owner.update(after)
 
     # -- network ----------------------------------------------------------
     def to_coordinator(self, fn, *args) -> None:
@@ -98,6 +137,9 @@ class ConsumerGroup:
         self.env.schedule(NET_DELAY_MS, arrive)
 
     def leave_arrived(self, member_id: str) -> None:
+        c = self.consumers.get(member_id)
+        if c is not None and c.state == LEAVING:
+            self._stopped(c.assigned, since=self.env.now - NET_DELAY_MS)   # it stopped when it sent LeaveGroup
         self.coordinator.handle_leave(member_id)
         c = self.consumers.get(member_id)
         if c is not None and c.state == LEAVING:
@@ -121,6 +163,7 @@ class ConsumerGroup:
         return c
 
     def kill(self, c: Consumer) -> None:
+        self._stopped(c.assigned)
         c.crash()
         if c.member_id not in self.coordinator.members and c.phase != "joining":
             del self.consumers[c.member_id]
@@ -240,7 +283,8 @@ class ConsumerGroup:
             lag_of[tp] = lag
             c = owner_of.get(tp)
             window = windows.get(tp, ())
-            status = OK
+            # Burrow knows a partition only from its commits: none yet, no status (the page shows "-").
+            status = None if committed is None else OK
             if lag and len(window) >= 2:
                 last = window[-1]
                 hit = cache.get(tp)
@@ -256,6 +300,8 @@ class ConsumerGroup:
                           "committed": committed, "lag": lag, "lag_ms": lms, "status": status,
                           "window": len(window), "log_end_offset": leo,
                           "position": c.positions.get(tp) if c else None})
+        if not committed_of:
+            worst = None
         return parts, lag_of, total, worst, max_lag_ms
 
     def snapshot(self) -> dict:

@@ -1,9 +1,11 @@
 """The protocol invariants of a running engine, as checks that tests and bench/fuzz.py share.
 
-- eager group: no partition has two owners within one generation
+- eager group: no partition has two owners within one generation (over the whole run when the caller
+  passes `owners_seen`, which remembers who owned what in each generation)
 - cooperative group: no partition is owned by two members at the same moment
 - committed offsets never go backwards (between resets; the caller forgets them on a reset)
-- 0 <= committed <= log end offset; lag = log end offset - committed >= 0, or null before the first commit
+- 0 <= committed <= log end offset; lag = log end offset - committed >= 0, or null before the first commit,
+  and then no Burrow status either
 - produced records = sum of log end offsets
 - share groups: the share-partition start offset never goes backwards and stays <= the next offset
   to deliver <= log end offset; share lag = records not yet Acknowledged/Archived >= 0; a member's
@@ -29,9 +31,11 @@ def _fail(message: str) -> None:
     raise InvariantViolation(message)
 
 
-def check_engine(engine, committed_before: dict) -> None:
+def check_engine(engine, committed_before: dict, owners_seen: dict | None = None) -> None:
     """Check `engine` now. `committed_before` maps (group_id, tp) -> the last committed offset seen;
-    it is updated in place (clear it after a reset, which legitimately starts over)."""
+    it is updated in place (clear it after a reset, which legitimately starts over). `owners_seen`,
+    if given, maps (group_id, generation, tp) -> the member that owned tp in that generation, so a
+    partition handed to a second member later in the same generation is caught too (clear it on reset)."""
     s = engine.snapshot(history=False, max_events=0)
     leo = {(t["name"], p["partition"]): p["log_end_offset"] for t in s["topics"] for p in t["partitions"]}
     if s["producer"]["produced"] != sum(leo.values()):
@@ -55,6 +59,10 @@ def check_engine(engine, committed_before: dict) -> None:
                 if tp in gen:
                     _fail(f"{gid}: {tp} owned by {gen[tp]} and {c.member_id} in generation {c.generation}")
                 gen[tp] = c.member_id
+                if owners_seen is not None:
+                    first = owners_seen.setdefault((gid, c.generation, tp), c.member_id)
+                    if first != c.member_id:
+                        _fail(f"{gid}: {tp} owned by {first} and later by {c.member_id} in generation {c.generation}")
                 if cooperative and tp in owners:
                     _fail(f"{gid}: {tp} owned by {owners[tp]} and {c.member_id} at once (cooperative)")
                 owners[tp] = c.member_id
@@ -100,6 +108,8 @@ def _check_lag(s: dict, leo: dict) -> None:
             if p["committed"] is None:
                 if p["lag"] is not None:
                     _fail(f"{g['group_id']}: {key} has lag {p['lag']} but nothing committed")
+                if p.get("status") is not None:
+                    _fail(f"{g['group_id']}: {key} has Burrow status {p['status']} but nothing committed")
             elif key in leo and p["lag"] != leo[key] - p["committed"]:
                 _fail(f"{g['group_id']}: lag of {key} is {p['lag']}, not log end offset {leo[key]} - "
                       f"committed {p['committed']}")

@@ -36,6 +36,9 @@ from . import lessons, report, security
 from .engine import Engine
 from .realtime import LiveEngine, tune_gc
 
+from .group import config_reference
+
+
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -223,6 +226,21 @@ def create_app(config: dict | None = None) -> Flask:
     @app.get("/api/state")
     def api_state():
         return jsonify(live.full_snapshot())
+
+    @app.get("/api/describe")
+    def api_describe():
+        # Read-only, so viewers may use it too: what kafka-consumer-groups.sh --describe would print.
+        with live.lock:
+            result = live.engine.describe(request.args.get("group", ""), request.args.get("view", "offsets"))
+        resp = jsonify(result)
+        resp.headers["Cache-Control"] = "no-store"
+        if not result["ok"]:
+            resp.status_code = 404 if result["error"].startswith("no group") else 400
+        return resp
+
+    @app.get("/api/group-configs")
+    def api_group_configs():
+        return jsonify({"configs": config_reference()})
 
     @app.get("/api/lessons")
     def api_lessons():

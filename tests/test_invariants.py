@@ -7,7 +7,11 @@ The invariants live in groupviz/invariants.py (bench/fuzz.py checks the same one
 - lag = log end offset - committed >= 0, or null before the first commit
 - produced records = sum of log end offsets
 - with capacity above the producer rate and a live member, every record is
-  eventually processed at least once
+  eventually processed at least once (by every consumer group, from offset 0 without a gap),
+  while the producer keeps producing
+- partitions without a commit have no lag and no Burrow status; ownership is remembered across
+  steps: a partition never has two owners in one generation over the whole run
+- consumer groups: one to three on the topic, each with any of Kafka's four assignors
 - share groups (added at random, random or first-free): the share-partition start offset never
   goes backwards and stays <= the next offset to deliver <= log end offset; share lag = records
   not yet Acknowledged/Archived >= 0; no member holds a negative number of locks; a member holds
@@ -45,19 +49,67 @@ JUNK = st.one_of(
 )
 
 
+class Watch:
+    """What the invariants remember between steps."""
+
+    def __init__(self):
+        self.committed = {}        # (group, tp) -> highest committed offset seen
+        self.gen_owner = {}        # (group, generation, tp) -> the member that owned tp in that generation
+        self.coverage = {}         # (group, tp) -> [(a, b), ...] offset ranges some member processed
+
+    def track(self, engine: Engine) -> None:
+        """Record every processed offset range (wrapping each group's on_processed once)."""
+        for gid, g in engine.groups.items():
+            if g.type != "consumer" or getattr(g, "_watched", None) is self:
+                continue
+            inner = g.on_processed
+
+            def on_processed(c, tp, a, b, gid=gid, inner=inner):
+                self.coverage.setdefault((gid, tuple(tp)), []).append((a, b))
+                inner(c, tp, a, b)
+            g.on_processed = on_processed
+            g._watched = self
+
+    def covered_up_to(self, gid: str, tp, start: int = 0) -> int:
+        """The end of the contiguous processed range that begins at `start`."""
+        end = start
+        for a, b in sorted(self.coverage.get((gid, tp), ())):
+            if a > end:
+                break
+            end = max(end, b)
+        return end
+
+
+def check_watched(engine: Engine, watch: Watch) -> None:
+    check_invariants(engine, watch.committed, watch.gen_owner)
+
+
 class EngineMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.engine = Engine(seed=11)
-        self.committed = {}
+        self.watch = Watch()
+        self.watch.track(self.engine)
+
+    def classic(self):
+        return [gid for gid, g in self.engine.groups.items() if g.type == "consumer"]
 
     def consumers(self):
         return [m for g in self.engine.groups.values() for m, c in g.consumers.items() if c.alive]
 
-    @rule()
-    def add_consumer(self):
+    @rule(i=st.integers(0, 3))
+    def add_consumer(self, i):
         if len(self.consumers()) < 10:
-            assert self.engine.apply({"op": "add_consumer"})["ok"]
+            gids = self.classic()
+            assert self.engine.apply({"op": "add_consumer", "group_id": gids[i % len(gids)]})["ok"]
+
+    @rule(assignor=st.sampled_from(["range", "roundrobin", "sticky", "cooperative-sticky"]), n=st.integers(0, 2))
+    def add_group(self, assignor, n):
+        # another consumer group on the same topic: it reads every record too (auto.offset.reset=earliest)
+        if len(self.classic()) < 3:
+            gid = f"g{len(self.classic()) + 1}"
+            assert self.engine.apply({"op": "add_group", "group_id": gid, "assignor": assignor, "consumers": n})["ok"]
+            self.watch.track(self.engine)
 
     @rule(i=st.integers(0, 20), how=st.sampled_from(["kill_consumer", "stop_consumer", "pause_consumer",
                                                        "resume_consumer"]))
@@ -67,13 +119,14 @@ class EngineMachine(RuleBasedStateMachine):
             self.engine.apply({"op": how, "member_id": live[i % len(live)]})
 
     @rule(assignor=st.sampled_from(["range", "roundrobin", "sticky", "cooperative-sticky"]),
-          share=st.booleans())
-    def set_assignor(self, assignor, share):
+          share=st.booleans(), i=st.integers(0, 3))
+    def set_assignor(self, assignor, share, i):
         shares = [gid for gid, g in self.engine.groups.items() if g.type == "share"]
         if share and shares:
             assert self.engine.apply({"op": "set_assignor", "group_id": shares[0], "assignor": assignor})["ok"] is False
         else:
-            self.engine.apply({"op": "set_assignor", "assignor": assignor})
+            gids = self.classic()
+            self.engine.apply({"op": "set_assignor", "group_id": gids[i % len(gids)], "assignor": assignor})
 
     @rule(competition=st.sampled_from(["random", "first-free"]), consumers=st.integers(0, 3))
     def add_share_group(self, competition, consumers):
@@ -136,24 +189,48 @@ class EngineMachine(RuleBasedStateMachine):
 
     @invariant()
     def invariants_hold(self):
-        check_invariants(self.engine, self.committed)
+        check_watched(self.engine, self.watch)
 
     def teardown(self):
-        # Liveness: stop producing, make sure someone can consume, then everything gets processed.
+        """Liveness, in two phases.
+
+        1. The producer keeps producing, slower than any group consumes, and every group has a live
+           member: every record produced so far must be processed at least once by every consumer
+           group, from offset 0 without a gap.
+        2. Production stops: everything drains; share groups end with every record in a terminal state.
+        """
         e = self.engine
-        e.apply({"op": "set_producer_rate", "rate": 0})
+        rate, fast = 5, 200
+        e.apply({"op": "set_producer_rate", "rate": rate})
         for g in e.groups.values():
             for c in list(g.consumers.values()):
                 if c.state == "paused":
                     e.apply({"op": "resume_consumer", "member_id": c.member_id})
         for gid, g in e.groups.items():
             for c in list(g.consumers.values()):
-                if c.alive and c.rate < 200:     # enough capacity to drain any backlog in the time below
-                    e.apply({"op": "set_consumer_rate", "member_id": c.member_id, "rate": 200})
+                if c.alive and c.rate < fast:     # enough capacity to drain any backlog in the time below
+                    e.apply({"op": "set_consumer_rate", "member_id": c.member_id, "rate": fast})
             if not any(c.alive for c in g.consumers.values()):
-                e.apply({"op": "add_consumer", "group_id": gid})
+                e.apply({"op": "add_consumer", "group_id": gid, "rate": fast})
+        target = {p.tp: p.log_end_offset for p in e.topic.partitions}
+        classic = self.classic()
+        backlog = max(sum(end - self.watch.covered_up_to(gid, tp) for tp, end in target.items()) for gid in classic)
+        limit_ms = 60_000 + backlog * 1000 * 3 // (2 * (fast - rate))
+        waited = 0
+        while waited <= limit_ms:
+            e.step(5_000)
+            waited += 5_000
+            check_watched(e, self.watch)
+            if all(self.watch.covered_up_to(gid, tp) >= end for gid in classic for tp, end in target.items()):
+                break
+        for gid in classic:
+            for tp, end in target.items():
+                got = self.watch.covered_up_to(gid, tp)
+                assert got >= end, f"{gid}: {tp} processed without a gap only up to {got} of {end} after {waited} ms"
+
+        e.apply({"op": "set_producer_rate", "rate": 0})
         e.step(120_000)
-        check_invariants(e, self.committed)
+        check_watched(e, self.watch)
         res = e.snapshot(history=False)["producer"]["groups"]
         for gid, g in e.groups.items():
             if g.type == "share":
@@ -163,7 +240,7 @@ class EngineMachine(RuleBasedStateMachine):
                 assert res[gid]["unique"] + res[gid]["no_result"] == e.producer.produced, gid
                 continue
             for p in e.topic.partitions:
-                assert g.high_processed.get(p.tp, 0) == p.log_end_offset, f"{p.tp} not fully processed"
+                assert self.watch.covered_up_to(gid, p.tp) == p.log_end_offset, f"{gid}: {p.tp} not fully processed"
 
 
 EngineMachine.TestCase.settings = settings(max_examples=80, stateful_step_count=40, deadline=None,

@@ -209,3 +209,75 @@ def test_describe_empty_group_says_no_active_members_and_keeps_offsets(engine):
     text = describe_offsets(group(engine))
     assert text.startswith("\nConsumer group 'g1' has no active members.\n")
     assert text.count("\ng1 ") == 6
+
+
+# -- what the page draws for each rebalance: moved partitions and the processing pause ----------
+
+def _both_groups_rebalanced_after_a_join():
+    e = Engine(seed=5, scenario="cooperative")
+    run_until(e, lambda e: stable(e, "eager") and stable(e, "coop"))
+    e.step(5000)
+    e.apply({"op": "add_consumer", "group_id": "eager"})
+    e.apply({"op": "add_consumer", "group_id": "coop"})
+    e.step(100)
+    run_until(e, lambda e: stable(e, "eager") and stable(e, "coop") and all(
+        c.assigned for g in e.groups.values() for c in g.consumers.values()))
+    return {g["group_id"]: g for g in e.snapshot(history=False)["groups"]}
+
+
+def test_eager_rebalance_pauses_every_partition_and_moves_some():
+    r = _both_groups_rebalanced_after_a_join()["eager"]["rebalances"][-1]
+    assert r["protocol"] == "eager"
+    assert r["paused_partitions"] == 6, "eager: every partition is revoked, so every partition pauses"
+    assert 0 < r["paused_ms"] <= r["end_ms"] - r["start_ms"] + 100
+    assert r["moved"] >= 1
+
+
+def test_cooperative_move_is_counted_once_in_the_follow_up_rebalance_with_only_that_partition_paused():
+    first, second = _both_groups_rebalanced_after_a_join()["coop"]["rebalances"][-2:]
+    assert first["protocol"] == second["protocol"] == "cooperative"
+    assert second["generation"] == first["generation"] + 1
+    # First round: the moving partition is only revoked; second round: it is assigned to the newcomer.
+    assert (first["moved"], first["paused_partitions"]) == (0, 0)
+    assert (second["moved"], second["paused_partitions"]) == (1, 1)
+    assert second["paused_ms"] > 0
+
+
+def test_killed_consumers_partitions_pause_from_the_kill_until_their_reassignment(engine):
+    run_until(engine, stable)
+    engine.step(3000)
+    killed_at = engine.time_ms
+    engine.apply({"op": "kill_consumer", "member_id": "consumer-2"})
+    engine.step(100)
+    run_until(engine, lambda e: stable(e) and "consumer-2" not in e.groups["g1"].consumers)
+    r = group(engine)["rebalances"][-1]
+    session = engine.groups["g1"].config["session.timeout.ms"]
+    assert r["moved"] == 2 and r["paused_partitions"] == 6     # range is eager: the survivors revoke too
+    assert r["paused_ms"] >= session - (r["start_ms"] - killed_at) - 2000
+    assert r["paused_ms"] >= r["end_ms"] - killed_at - 50
+
+
+def test_partitions_without_a_commit_have_no_burrow_status_and_no_lag():
+    e = Engine(seed=7)
+    e.step(1000)     # still in the initial rebalance delay: nothing committed yet
+    g = group(e)
+    assert all(p["committed"] is None and p["lag"] is None and p["lag_ms"] is None and p["status"] is None
+               for p in g["partitions"])
+    assert g["status"] is None
+    run_until(e, stable)
+    e.step(3000)
+    g = group(e)
+    assert all(p["status"] == "OK" for p in g["partitions"]) and g["status"] == "OK"
+
+
+def test_stopped_consumers_partitions_pause_from_its_leave_group_until_reassignment(engine):
+    run_until(engine, stable)
+    engine.step(3000)
+    stopped_at = engine.time_ms
+    engine.apply({"op": "stop_consumer", "member_id": "consumer-2"})
+    engine.step(100)
+    run_until(engine, lambda e: stable(e) and all(c.assigned for c in e.groups["g1"].consumers.values()))
+    r = group(engine)["rebalances"][-1]
+    assert r["start_ms"] == stopped_at + 5            # the LeaveGroup reaches the coordinator
+    assert r["paused_partitions"] == 6 and r["moved"] == 2
+    assert r["paused_ms"] >= r["end_ms"] - stopped_at
