@@ -13,6 +13,30 @@ const BAND_LINE = "rgba(100, 116, 139, 0.55)";
 const TOTAL_COLOR = "#374151";
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", sans-serif';
 
+function secs(ms) {
+  return ms === null || ms === undefined ? "-" : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+/** A rebalance band's label: the generation, then (once it ended) partitions moved and the processing pause. */
+function bandLabel(r) {
+  const parts = [t("tl.gen", { g: r.generation })];
+  if (r.end_ms !== null && r.end_ms !== undefined) {
+    if (r.moved) parts.push(t("chart.reb.moved", { n: r.moved }));
+    if (r.paused_ms) parts.push(t("chart.reb.paused", { s: secs(r.paused_ms) }));
+  }
+  return parts.join(" · ");
+}
+
+function bandHover(r) {
+  const join = r.join_ms ?? null;
+  return t("chart.reb.hover", {
+    g: r.generation, proto: r.protocol || "", reason: String(r.reason || "").replace(/[<>&]/g, " "),
+    p: secs(join === null ? null : join - r.start_ms),
+    c: secs(join === null || r.end_ms === null || r.end_ms === undefined ? null : r.end_ms - join),
+    moved: r.moved ?? 0, paused: secs(r.paused_ms ?? 0), n: r.paused_partitions ?? 0,
+  });
+}
+
 function padTo(arr, n) {
   while (arr.length < n) arr.unshift(null);
   return arr;
@@ -110,7 +134,7 @@ export class Charts {
     const groups = snap.groups || [];
     for (const g of groups) this.record(g.group_id).rebalances = g.rebalances || [];
     const shown = this.groups.get(this.groupId);
-    const bandKey = shown ? shown.rebalances.map((r) => `${r.generation}:${r.start_ms}:${r.end_ms}`).join(",") : "";
+    const bandKey = shown ? shown.rebalances.map((r) => `${r.generation}:${r.start_ms}:${r.end_ms}:${r.moved}:${r.paused_ms}`).join(",") : "";
     if (bandKey !== this.bandKey) {
       this.bandKey = bandKey;
       this.dirty = true;
@@ -193,22 +217,33 @@ export class Charts {
     const shapes = [];
     const annotations = [];
     const rec = this.groups.get(this.groupId);
-    let lastLabel = -Infinity;
-    for (const r of rec ? rec.rebalances : []) {
+    const span = range[1] - range[0];
+    // Labels go newest first, so a cooperative pair of rebalances is labelled by its follow-up round
+    // (the one that moves partitions); an older label that would overlap a newer one is left out.
+    let nextLabel = Infinity;
+    const list = rec ? rec.rebalances : [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const r = list[i];
       const x0 = r.start_ms / 1000;
       const x1 = (r.end_ms ?? this.now) / 1000;
       if (x1 < range[0] || x0 > range[1]) continue;
       // Very short rebalances are still drawn visibly (at least ~0.4 s wide).
-      const w = Math.max(x1 - x0, (range[1] - range[0]) / 300);
+      const w = Math.max(x1 - x0, span / 300);
       shapes.push({
         type: "rect", xref: "x", yref: "paper", x0, x1: x0 + w, y0: 0, y1: 1,
         fillcolor: BAND_FILL, line: { width: 1, color: BAND_LINE, dash: "dot" }, layer: "below",
       });
-      if (x0 - lastLabel < (range[1] - range[0]) * 0.07) continue; // labels would overlap
-      lastLabel = x0;
+      const ended = r.end_ms !== null && r.end_ms !== undefined;
+      const labelW = span * (ended ? 0.3 : 0.08);
+      const right = x0 + labelW > range[1];        // near the right edge: end the label at the band
+      const at = right ? Math.max(x0 + w - labelW, range[0]) : x0;
+      if (at + labelW > nextLabel) continue;      // labels would overlap
+      nextLabel = at;
       annotations.push({
-        x: x0, xref: "x", y: 1, yref: "paper", yanchor: "top", xanchor: "left", showarrow: false,
-        text: t("tl.gen", { g: r.generation }), font: { size: 11, color: "#475569", family: FONT },
+        x: right ? x0 + w : x0, xref: "x", y: 1, yref: "paper", yanchor: "top", xanchor: right ? "right" : "left",
+        showarrow: false, text: bandLabel(r), hovertext: bandHover(r), font: { size: 11, color: "#475569", family: FONT },
+        bgcolor: "rgba(255,255,255,0.8)",
+        hoverlabel: { bgcolor: "#1f2937", font: { color: "#fff", size: 12, family: FONT } },
       });
     }
     return { shapes, annotations };

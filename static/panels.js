@@ -6,5 +6,6 @@
 import * as lessons from "./lessons.js";
 import * as classroom from "./classroom.js";
 import * as share from "./share.js";
+import { kafkaPanel } from "./kafka.js";
 
-export const PANELS = [lessons, classroom, share];
+export const PANELS = [lessons, classroom, share, kafkaPanel];
