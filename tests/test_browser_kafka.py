@@ -39,6 +39,14 @@ def coop_page(browser, coop_server):
         context.close()
 
 
+@pytest.fixture
+def coop_kafka(coop_page):
+    """The cooperative scenario, both groups stable, the Kafka view open."""
+    wait_stable(coop_page)
+    kafka_view(coop_page)
+    return coop_page
+
+
 def kafka_view(page: Page) -> None:
     page.get_by_test_id("kafka-view").click()
     expect(page.get_by_test_id("kafka-details")).to_be_visible()
@@ -227,10 +235,8 @@ def test_config_change_applies_and_a_bad_value_shows_the_servers_error_and_chang
 
 # ---------------------------------------------------------------- groups overview (scenario cooperative)
 
-def test_groups_overview_lists_both_groups_and_a_click_selects_one(coop_page):
-    page = coop_page
-    wait_stable(page)
-    kafka_view(page)
+def test_groups_overview_lists_both_groups_and_a_click_selects_one(coop_kafka):
+    page = coop_kafka
     overview = page.get_by_test_id("groups-overview")
     expect(overview.get_by_test_id("group-row")).to_have_count(2)
     eager, coop = row(page, "eager"), row(page, "coop")
@@ -256,10 +262,8 @@ def test_groups_overview_lists_both_groups_and_a_click_selects_one(coop_page):
     expect(page.get_by_test_id("assignor")).to_have_value("cooperative-sticky")
 
 
-def test_eager_and_cooperative_rebalances_side_by_side_after_a_join_in_each(coop_page):
-    page = coop_page
-    wait_stable(page)
-    kafka_view(page)
+def test_eager_and_cooperative_rebalances_side_by_side_after_a_join_in_each(coop_kafka):
+    page = coop_kafka
     page.evaluate("""() => {
         window.groupviz.send({op: "add_consumer", group_id: "eager"});
         window.groupviz.send({op: "add_consumer", group_id: "coop"});

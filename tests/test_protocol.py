@@ -243,14 +243,20 @@ def test_cooperative_move_is_counted_once_in_the_follow_up_rebalance_with_only_t
     assert second["paused_ms"] > 0
 
 
-def test_killed_consumers_partitions_pause_from_the_kill_until_their_reassignment(engine):
+def _rebalance_after(engine, op: str) -> tuple[int, dict]:
+    """`op` consumer-2 of a stable group; return when, and the rebalance that reassigned its partitions."""
     run_until(engine, stable)
     engine.step(3000)
-    killed_at = engine.time_ms
-    engine.apply({"op": "kill_consumer", "member_id": "consumer-2"})
+    at = engine.time_ms
+    engine.apply({"op": op, "member_id": "consumer-2"})
     engine.step(100)
-    run_until(engine, lambda e: stable(e) and "consumer-2" not in e.groups["g1"].consumers)
-    r = group(engine)["rebalances"][-1]
+    run_until(engine, lambda e: stable(e) and "consumer-2" not in e.groups["g1"].consumers
+              and all(c.assigned for c in e.groups["g1"].consumers.values()))
+    return at, group(engine)["rebalances"][-1]
+
+
+def test_killed_consumers_partitions_pause_from_the_kill_until_their_reassignment(engine):
+    killed_at, r = _rebalance_after(engine, "kill_consumer")
     session = engine.groups["g1"].config["session.timeout.ms"]
     assert r["moved"] == 2 and r["paused_partitions"] == 6     # range is eager: the survivors revoke too
     assert r["paused_ms"] >= session - (r["start_ms"] - killed_at) - 2000
@@ -271,13 +277,7 @@ def test_partitions_without_a_commit_have_no_burrow_status_and_no_lag():
 
 
 def test_stopped_consumers_partitions_pause_from_its_leave_group_until_reassignment(engine):
-    run_until(engine, stable)
-    engine.step(3000)
-    stopped_at = engine.time_ms
-    engine.apply({"op": "stop_consumer", "member_id": "consumer-2"})
-    engine.step(100)
-    run_until(engine, lambda e: stable(e) and all(c.assigned for c in e.groups["g1"].consumers.values()))
-    r = group(engine)["rebalances"][-1]
+    stopped_at, r = _rebalance_after(engine, "stop_consumer")
     assert r["start_ms"] == stopped_at + 5            # the LeaveGroup reaches the coordinator
     assert r["paused_partitions"] == 6 and r["moved"] == 2
     assert r["paused_ms"] >= r["end_ms"] - stopped_at
