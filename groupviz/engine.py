@@ -469,7 +469,9 @@ class Engine:
             return {"ok": False, "error": "group must be 1-64 characters of letters, digits, '.', '_' or '-'"}
         g = self.groups.get(group_id)
         if g is None:
-            return {"ok": False, "error": f"no group '{group_id}'; groups: {', '.join(self.groups) or 'none'}"}
+            # What the tool prints for a group the cluster does not know (DescribeGroups answers Dead).
+            return {"ok": True, "group_id": group_id, "view": view,
+                    **describe_view.describe({"group_id": group_id, "state": "Dead"}, view)}
         if g.type != "consumer":
             return {"ok": False, "error": f"'{group_id}' is a {g.type} group; kafka-consumer-groups.sh describes "
                                           "consumer groups (share groups have kafka-share-groups.sh)"}

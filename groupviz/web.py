@@ -235,7 +235,7 @@ def create_app(config: dict | None = None) -> Flask:
         resp = jsonify(result)
         resp.headers["Cache-Control"] = "no-store"
         if not result["ok"]:
-            resp.status_code = 404 if result["error"].startswith("no group") else 400
+            resp.status_code = 400
         return resp
 
     @app.get("/api/group-configs")

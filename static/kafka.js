@@ -590,8 +590,8 @@ function tools(ctx) {
   };
 
   async function refresh(force = false) {
-    if (view === "config" || !group || fetching) return;
-    if (!force && (!shown() || performance.now() - lastFetch < DESCRIBE_EVERY_MS)) return;
+    if (view === "config" || !group || fetching || !shown()) return;
+    if (!force && performance.now() - lastFetch < DESCRIBE_EVERY_MS) return;
     const gid = group.group_id;
     setText(cmd, `kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group ${gid}${view === "offsets" ? "" : ` --${view}`}`);
     if (!isClassic(group)) {
@@ -630,9 +630,12 @@ function tools(ctx) {
     else if (ref.kind === "bool") value = raw === "true";
     if (value === currentValue(name)) return;
     const it = inputs.get(name);
+    if (it.pending !== undefined && it.pending === value) return;   // Enter and change: send once
+    it.pending = value;
     it.holdUntil = performance.now() + 4000;
     const res = await ctx.send({ op: "set_config", group_id: group.group_id, config: { [name]: value } });
     it.holdUntil = 0;
+    it.pending = undefined;
     // Rejected (the server's message is in the toast): show the unchanged value again.
     if (!res || res.ok !== true) writeValue(name, currentValue(name), true);
     else if (res.config) writeValue(name, res.config[name], true);
@@ -678,7 +681,6 @@ function tools(ctx) {
       inputs.set(ref.name, it);
       input.addEventListener("change", () => commit(ref.name, input.value));
       input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); input.blur(); } });
-      input.addEventListener("blur", () => { if (ref.kind === "int") commit(ref.name, input.value); });
       return row;
     });
     configBody.replaceChildren(...rows);

@@ -138,6 +138,10 @@ def test_killed_consumer_makes_duplicates_and_burrow_status_visible(page, live_s
     dups = page.get_by_test_id("duplicates")
     expect(dups).to_have_text("0 duplicates")
 
+    # Commit rarely, so consumer-2 surely dies with processed records it never committed.
+    assert live_server.live.apply({"op": "set_config", "group_id": "g1",
+                                   "config": {"auto.commit.interval.ms": 600_000}})["ok"]
+    page.wait_for_timeout(1500)                                                # 6 s simulated at 4x
     card(page, "consumer-2").get_by_test_id("kill-consumer").click()
     expect(card(page, "consumer-2")).to_have_count(0, timeout=WAIT_MS)        # expelled after session.timeout.ms
     wait_stable(page)

@@ -91,8 +91,12 @@ def test_engine_describe_renders_a_live_group():
     assert len(lines) == 2 + 6 + 1
 
 
+def test_engine_describe_of_an_unknown_group_prints_kafkas_does_not_exist_error():
+    d = Engine(seed=7).describe("nope", "members")
+    assert d["ok"] and d["output"] == "\nError: Consumer group 'nope' does not exist.\n"
+
+
 @pytest.mark.parametrize("group_id, view, error", [
-    ("nope", "offsets", "no group 'nope'; groups: g1"),
     ("g1", "verbose", "view must be one of offsets, members, state"),
     ("", "offsets", "group must be 1-64 characters"),
     (None, "offsets", "group must be 1-64 characters"),
@@ -118,7 +122,7 @@ def test_api_describe_answers_each_view_and_viewers_may_read_it():
         assert head in body["output"]
     assert http.get("/api/describe?group=g1").get_json()["view"] == "offsets"
     r = http.get("/api/describe?group=ghost")
-    assert r.status_code == 404 and r.get_json() == {"ok": False, "error": "no group 'ghost'; groups: g1"}
+    assert r.status_code == 200 and r.get_json()["output"] == "\nError: Consumer group 'ghost' does not exist.\n"
     assert http.get("/api/describe?group=g1&view=x").status_code == 400
     assert http.get("/api/describe").status_code == 400
 
