@@ -292,14 +292,14 @@ function groupHint(ctx) {
   const stat = ctx.q("lag-status");
   const dups = ctx.q("duplicates");
   const lagms = document.querySelector(".kz-hint-lagms");
+  const classicPart = document.querySelector(".group-hint .kz-classic");
   return {
     render(group) {
       const classic = isClassic(group);
       if (hint) setHidden(hint, !group);
       if (!group || !stat) return;
       const s = classic ? group.status ?? null : null;
-      setHidden(stat, !classic);
-      setHidden(lagms, !classic);
+      setHidden(classicPart, !classic);      // a share group has no commits per partition for Burrow
       setText(stat, s ? t("kz.group.status", { s }) : t("kz.group.status.none"));
       setAttr(stat, "data-status", s || "");
       stat.title = `${t("kz.status.title")}\n${statusRule(s)}`;
