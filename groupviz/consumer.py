@@ -33,6 +33,34 @@ def windowed_rate(window, now: int) -> float:
     return sum(map(_count, window)) * 1000.0 / THROUGHPUT_WINDOW_MS
 
 
+def fair_share(left: list[int], budget: int) -> list[int]:
+    """Records to take from each partition, given how many each has (`left`, all > 0, in the order
+    this poll visits them): `budget` handed out in rounds of equal shares, the first partitions
+    taking what does not divide evenly. The list may be shorter than `left` (the rest take 0)."""
+    k = len(left)
+    if budget <= k:
+        return [1] * budget       # the rounds below give exactly this: one each from the first ones
+    left = list(left)
+    take = [0] * k
+    remaining = budget
+    live = range(k)
+    while remaining > 0 and live:
+        share = max(1, remaining // len(live))
+        nxt = []
+        for i in live:
+            if remaining <= 0:
+                nxt.append(i)
+                continue
+            n = min(share, left[i], remaining)
+            take[i] += n
+            left[i] -= n
+            remaining -= n
+            if left[i] > 0:
+                nxt.append(i)
+        live = nxt
+    return take
+
+
 class Consumer:
     def __init__(self, group, member_id: str, color: int, rate: float, host: str):
         self.group = group
@@ -242,49 +270,30 @@ class Consumer:
         if not tps:
             self._credit = min(credit, 1.0)
             return
-        # fair share across partitions with data (a fetch returns from several partitions),
-        # starting one partition further each poll
+        # fair share across partitions with data (a fetch returns from several partitions)
         k = len(tps)
-        start = self._rr % k
+        start = self._rr % k          # start one partition further each poll
         self._rr += 1
         on_processed = self.group.on_processed
         if budget <= k:
-            # one record from each of the first `budget` partitions (what the rounds below give then)
+            # fair_share() is [1] * budget here: one record from each of the first partitions
             for j in range(start, start + budget):
                 tp = tps[j % k]
                 a = positions[tp]
                 positions[tp] = a + 1
                 on_processed(self, tp, a, a + 1)
-            done, remaining = budget, 0
+            done = budget
         else:
-            if start:
-                tps = tps[start:] + tps[:start]
-                left = left[start:] + left[:start]
-            take = [0] * k
-            remaining = budget
-            live = range(k)
-            while remaining > 0 and live:
-                share = max(1, remaining // len(live))
-                nxt = []
-                for i in live:
-                    if remaining <= 0:
-                        nxt.append(i)
-                        continue
-                    n = min(share, left[i], remaining)
-                    take[i] += n
-                    left[i] -= n
-                    remaining -= n
-                    if left[i] > 0:
-                        nxt.append(i)
-                live = nxt
-            done = budget - remaining
-            for i in range(k):
-                n = take[i]
+            take = fair_share([left[(start + j) % k] for j in range(k)], budget)
+            done = 0
+            for j, n in enumerate(take):
                 if n:
-                    tp = tps[i]
+                    tp = tps[(start + j) % k]
                     a = positions[tp]
                     positions[tp] = a + n
                     on_processed(self, tp, a, a + n)
+                    done += n
+        remaining = budget - done
         credit -= done
         if remaining > 0:
             credit = min(credit, 1.0)
