@@ -21,8 +21,7 @@ addMessages({
     "lesson.step.title": "Step of the current lesson",
     "lesson.notice": "What to notice",
     "lesson.countdown": "next in {s} s",
-    "lesson.countdown.paused": "waits: paused",
-    "lesson.countdown.end": "end of the lesson",
+    "lesson.countdown.paused": "next in {s} s · paused",
     "lesson.does": "this step: {ops}",
     "lesson.loadfail": "Could not load the lessons: {error}",
     "lesson.refused": "This lesson cannot start: {error}",
@@ -41,8 +40,7 @@ addMessages({
     "lesson.step.title": "当前课程的步骤",
     "lesson.notice": "注意观察",
     "lesson.countdown": "{s} 秒后下一步",
-    "lesson.countdown.paused": "等待：已暂停",
-    "lesson.countdown.end": "课程结束",
+    "lesson.countdown.paused": "{s} 秒后下一步 · 已暂停",
     "lesson.does": "本步操作：{ops}",
     "lesson.loadfail": "无法加载课程：{error}",
     "lesson.refused": "无法开始这节课：{error}",
@@ -80,8 +78,10 @@ function fillSelect() {
 }
 
 /** Send a lesson command; a refusal (say, a scenario that is not there yet) stays on screen. */
-async function go(id, step, seed) {
-  if (pending) return;
+async function go(id, step, seed, auto = false) {
+  // Auto-play asks once per step; a person's click or key always goes through (the engine makes
+  // a repeated "go to step k" harmless: it applies each step's actions once).
+  if (auto && pending) return;
   pending = true;
   const cmd = { op: "lesson", lesson: id, step };
   if (seed !== undefined) cmd.seed = seed;
@@ -149,15 +149,13 @@ function tick(snap) {
     const last = current.step >= current.steps - 1;
     const left = waitFor(lesson, current.step) - (snap.time_ms - enteredAt);
     if (last) {
-      text = ctx.t("lesson.countdown.end");
-      autoplay = false;
+      autoplay = false;                                  // the end of the lesson: "step n / n" says it
       setAttr(ui.autoplay, "aria-pressed", "false");
       toggleClass(ui.autoplay, "on", false);
     } else if (left <= 0) {
-      go(current.id, current.step + 1);
+      go(current.id, current.step + 1, undefined, true);
     } else {
-      text = snap.running ? ctx.t("lesson.countdown", { s: (left / 1000).toFixed(1) })
-        : ctx.t("lesson.countdown.paused");
+      text = ctx.t(snap.running ? "lesson.countdown" : "lesson.countdown.paused", { s: (left / 1000).toFixed(1) });
     }
   }
   setText(ui.countdown, text);
@@ -212,11 +210,22 @@ export function init(c) {
     .catch((err) => showError(ctx.t("lesson.loadfail", { error: err.message })));
 }
 
+/** When the step began: its lesson_step event if the snapshot still has it (a page opened
+ * mid-step waits only what is left), else now. */
+function stepStart(snap, l) {
+  const events = Array.isArray(snap.events) ? snap.events : [];
+  for (let i = events.length - 1; l && i >= 0; i--) {
+    const e = events[i];
+    if (e.type === "lesson_step" && e.lesson === l.id && e.step === l.step && e.time_ms <= snap.time_ms) return e.time_ms;
+  }
+  return snap.time_ms;
+}
+
 export function render(snap) {
   lastSnap = snap;
   const l = snap.lesson && typeof snap.lesson === "object" ? snap.lesson : null;
   const changed = (l && l.id) !== (current && current.id) || (l && l.step) !== (current && current.step);
-  if (changed || (enteredAt !== null && snap.time_ms < enteredAt)) enteredAt = snap.time_ms;
+  if (changed || (enteredAt !== null && snap.time_ms < enteredAt)) enteredAt = stepStart(snap, l);
   if (changed) {
     current = l ? { id: l.id, step: l.step, steps: l.steps } : null;
     if (!current) setAutoplay(false);

@@ -84,7 +84,8 @@ def test_autoplay_waits_each_step_in_simulated_time_and_holds_while_paused(page,
     autoplay = page.get_by_test_id("lesson-autoplay")
     autoplay.click()
     expect(autoplay).to_have_attribute("aria-pressed", "true")
-    expect(page.get_by_test_id("lesson-countdown")).to_have_text("waits: paused", timeout=WAIT_MS)
+    expect(page.get_by_test_id("lesson-countdown")).to_have_text(re.compile(r"next in [78]\.\d s · paused"),
+                                                                 timeout=WAIT_MS)
     page.wait_for_timeout(2500)          # step 1 waits 8 s simulated = 2 s of wall time at 4x, if running
     expect(step).to_have_text("step 1 / 3")
     page.get_by_test_id("resume").click()
@@ -112,6 +113,17 @@ def test_every_lesson_starts_from_the_page_in_both_languages(page, live_server):
         expect(page.get_by_test_id("lesson-narration")).to_have_text(lesson["steps"][0]["narration"][lang])
         expect(page.get_by_test_id("lesson-error")).to_be_hidden()
         assert engine_state(live_server)["scenario"] == lesson["scenario"]
+
+
+def test_a_page_opened_in_the_middle_of_a_step_waits_only_what_is_left(page, live_server):
+    live_server.live.apply({"op": "pause"})
+    live_server.live.apply({"op": "lesson", "lesson": "crash-vs-leave"})
+    live_server.live.apply({"op": "step", "ms": 5000})          # 5 of step 1's 8 simulated seconds are gone
+    page.reload()
+    expect(page.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
+    expect(page.get_by_test_id("lesson-step")).to_have_text("step 1 / 3", timeout=WAIT_MS)
+    page.get_by_test_id("lesson-autoplay").click()
+    expect(page.get_by_test_id("lesson-countdown")).to_have_text("next in 3.0 s · paused", timeout=WAIT_MS)
 
 
 def test_a_lesson_the_engine_refuses_shows_the_engine_message(page, monkeypatch):
