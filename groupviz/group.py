@@ -193,11 +193,13 @@ class ConsumerGroup:
     def poll(self, quantum_ms: int) -> None:
         # Results of everything processed in this quantum travel back to the producer together:
         # one simulated message per group and quantum (they all arrive REPLY_DELAY_MS later anyway).
-        self._reply = [0, 0, []]
-        for c in list(self.consumers.values()):
-            c.poll(quantum_ms)
-        n, unique, lat = self._reply
-        self._reply = None
+        self._reply = reply = [0, 0, []]
+        try:
+            for c in list(self.consumers.values()):
+                c.poll(quantum_ms)
+        finally:
+            self._reply = None
+        n, unique, lat = reply
         if n:
             self.env.schedule(REPLY_DELAY_MS, self.engine.producer.on_results, self.group_id, n, unique, lat)
 
