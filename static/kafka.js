@@ -44,6 +44,13 @@ addMessages({
 
     "kz.overview.title": "Groups on the topic",
     "kz.overview.hint": "click a row to show that group in the panels",
+    "kz.add.placeholder": "new group id",
+    "kz.add.group": "+ group",
+    "kz.add.group.title": "Add a consumer group with 3 consumers on the same topic: it reads every record too (auto.offset.reset decides where it starts)",
+    "kz.add.partition": "+ partition",
+    "kz.add.partition.title": "Add a partition to the topic (Kafka only grows partitions): every group rebalances, as on a metadata change",
+    "kz.hot": "hot key share",
+    "kz.hot.title": "Share of the records that carry the one hot key (they all land on one partition)",
     "kz.col.group": "group",
     "kz.col.type": "type",
     "kz.col.state": "state",
@@ -126,6 +133,13 @@ addMessages({
 
     "kz.overview.title": "主题上的消费者组",
     "kz.overview.hint": "点击一行，在各面板中显示该组",
+    "kz.add.placeholder": "新组的 id",
+    "kz.add.group": "+ 组",
+    "kz.add.group.title": "在同一主题上添加一个有 3 个消费者的消费者组：它也会读取每一条消息（从哪里开始由 auto.offset.reset 决定）",
+    "kz.add.partition": "+ 分区",
+    "kz.add.partition.title": "给主题增加一个分区（Kafka 只能增加分区）：每个组都会像元数据变化时那样再均衡",
+    "kz.hot": "热点键占比",
+    "kz.hot.title": "带有那一个热点键的消息所占的比例（它们都落在同一个分区）",
     "kz.col.group": "组",
     "kz.col.type": "类型",
     "kz.col.state": "状态",
@@ -353,8 +367,10 @@ function partitionBadges(ctx) {
         if (v.badge.title !== title) v.badge.title = title;
         v.badge.setAttribute("aria-label", `Burrow ${s || "-"}: ${rule}`);
         setText(v.k, t("kz.lagms"));
-        v.k.title = t("kz.lagms.title");
-        setText(v.ms, p ? fmtMs(p.lag_ms) : "-");
+        // Short in the cell (0.1 s steps), exact on hover.
+        const lms = p ? p.lag_ms : null;
+        setText(v.ms, lms === null || lms === undefined ? "-" : lms < 60_000 ? `${(lms / 1000).toFixed(1)} s` : fmtMs(lms));
+        v.row.title = `${t("kz.lagms.title")}: ${fmtMs(lms)}`;
       }
     },
   };
@@ -763,6 +779,55 @@ function viewSwitch(ctx) {
   return { relabel: apply };
 }
 
+// ---------------------------------------------------------------- adding groups and partitions, the hot key's share
+
+function topicControls(ctx, selectGroup) {
+  const form = ctx.q("add-group-form");
+  const id = ctx.q("add-group-id");
+  const assignor = ctx.q("add-group-assignor");
+  const addPartition = ctx.q("add-partition");
+  const hotRow = document.querySelector(".kz-hot");
+  const hot = ctx.q("hot-share");
+  const hotValue = document.querySelector(".kz-hot-v");
+  let holdHot = 0;
+  let pending = null;
+  if (form) {
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const gid = id.value.trim();
+      const res = await ctx.send({ op: "add_group", group_id: gid, type: "consumer", assignor: assignor.value, consumers: 3 });
+      if (res && res.ok) { id.value = ""; pending = gid; }   // shown once a tick carries it
+    });
+  }
+  if (addPartition) addPartition.addEventListener("click", () => ctx.send({ op: "add_partitions", count: 1 }));
+  if (hot) {
+    hot.addEventListener("input", () => { holdHot = performance.now() + 1500; setText(hotValue, `${hot.value}%`); });
+    hot.addEventListener("change", () => {
+      holdHot = performance.now() + 1500;
+      ctx.send({ op: "set_keys", mode: "hot", hot_share: Number(hot.value) / 100 });
+    });
+  }
+  return {
+    render(snap) {
+      if (pending !== null && (snap.groups || []).some((g) => g.group_id === pending)) {
+        const gid = pending;
+        pending = null;
+        setTimeout(() => selectGroup(gid), 0);
+      }
+      const viewer = ctx.state.role === "viewer";
+      for (const n of [id, assignor, addPartition, form && form.querySelector("button"), hot]) if (n) n.disabled = viewer;
+      const keys = snap.producer && snap.producer.keys;
+      const isHot = !!keys && keys.mode === "hot";
+      if (hotRow) setHidden(hotRow, !isHot);
+      if (isHot && hot && document.activeElement !== hot && performance.now() > holdHot) {
+        const v = String(Math.round((keys.hot_share || 0) * 100));
+        if (hot.value !== v) hot.value = v;
+        setText(hotValue, `${v}%`);
+      }
+    },
+  };
+}
+
 // ---------------------------------------------------------------- the panel
 
 let parts = null;
@@ -786,6 +851,7 @@ export const kafkaPanel = {
       gantt: gantt(ctx),
       tools: tools(ctx),
       view: viewSwitch(ctx),
+      topic: topicControls(ctx, select),
     };
     const langSelect = ctx.q("lang");
     if (langSelect) langSelect.addEventListener("change", () => { parts.view.relabel(); });
@@ -798,5 +864,6 @@ export const kafkaPanel = {
     parts.overview.render(snap);
     parts.gantt.render(snap);
     parts.tools.render(group);
+    parts.topic.render(snap);
   },
 };

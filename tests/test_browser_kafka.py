@@ -134,7 +134,8 @@ def test_killed_consumer_makes_duplicates_and_burrow_status_visible(page, live_s
     expect(statuses.first).to_have_text(re.compile(r"^(OK|WARN|STOP|STALL|REWIND)$"))
     expect(statuses.first).to_have_attribute("title", re.compile(r"Burrow"))
     expect(page.get_by_test_id("lag-status")).to_have_text(re.compile(r"^Burrow (OK|WARN|ERR)$"))
-    expect(page.locator(".kz-lagms .num").first).to_have_text(re.compile(r"^\d+(\.\d)? (ms|s)$"))
+    expect(page.locator(".kz-lagms .num").first).to_have_text(re.compile(r"^\d+\.\d s$"))
+    expect(page.locator(".kz-lagms").first).to_have_attribute("title", re.compile(r"^Lag in time.*: \d+(\.\d)? (ms|s)$"))
     dups = page.get_by_test_id("duplicates")
     expect(dups).to_have_text("0 duplicates")
 
@@ -334,3 +335,40 @@ def test_kafka_screenshots(browser, coop_server, name, viewport):
         probe.check_clean()
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------- more groups, more partitions, a hotter key
+
+def test_a_second_group_and_a_new_partition_from_the_kafka_view_and_the_hot_key_share(page, live_server):
+    wait_stable(page)
+    kafka_view(page)
+    page.get_by_test_id("add-group-id").fill("analytics")
+    page.get_by_test_id("add-group-assignor").select_option("cooperative-sticky")
+    page.get_by_test_id("add-group").click()
+    expect(row(page, "analytics")).to_be_attached(timeout=WAIT_MS)
+    expect(row(page, "analytics").locator(".kz-proto")).to_have_text("cooperative")
+    expect(row(page, "analytics")).to_have_class(re.compile(r"\bselected\b"))      # the new group is shown
+    expect(gantt_row(page, "analytics")).to_be_attached()
+    expect(row(page, "analytics").locator(".badge")).to_have_text("Stable", timeout=WAIT_MS)
+    assert live_server.engine.groups["analytics"].assignor == "cooperative-sticky"
+
+    page.get_by_test_id("add-group-id").fill("g1")                                  # exists: the server says so
+    page.get_by_test_id("add-group").click()
+    expect(page.get_by_test_id("toast").filter(has_text="group 'g1' already exists")).to_be_visible(timeout=WAIT_MS)
+
+    gen = live_server.engine.groups["g1"].coordinator.generation
+    page.get_by_test_id("add-partition").click()
+    # a metadata change: every group rebalances and someone owns the new partition
+    expect(gantt_row(page, "g1").locator(f'.kz-seg[data-generation="{gen + 1}"]').first).to_be_attached(timeout=WAIT_MS)
+    wait_for(page, lambda: len(live_server.engine.topic.partitions) == 7)
+    page.get_by_test_id("kafka-view-back").click()
+    expect(page.get_by_test_id("assignment-view").get_by_test_id("partition")).to_have_count(7, timeout=WAIT_MS)
+
+    hot = page.get_by_test_id("hot-share")
+    expect(hot).to_be_hidden()
+    page.get_by_test_id("key-mode").select_option("hot")
+    expect(hot).to_be_visible(timeout=WAIT_MS)
+    hot.fill("80")
+    hot.dispatch_event("change")
+    wait_for(page, lambda: live_server.engine.producer.hot_share == 0.8)
+    expect(page.get_by_test_id("producer-keys")).to_contain_text("80% to one hot key", timeout=WAIT_MS)
