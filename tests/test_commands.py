@@ -105,3 +105,100 @@ def test_valid_set_config_changes_only_the_named_keys():
     cfg = e.snapshot()["groups"][0]["config"]
     assert cfg["session.timeout.ms"] == 10000 and cfg["auto.offset.reset"] == "latest"
     assert cfg["heartbeat.interval.ms"] == 2000
+
+
+# ---------------------------------------------------------------- every op, every field, every reason
+# One valid example per op: the test below fails when an op is added without one (so it gets tested).
+VALID = {
+    "add_consumer": {"op": "add_consumer", "group_id": "g1", "rate": 12.5},
+    "kill_consumer": {"op": "kill_consumer", "member_id": "consumer-1"},
+    "stop_consumer": {"op": "stop_consumer", "member_id": "consumer-2"},
+    "pause_consumer": {"op": "pause_consumer", "member_id": "consumer-1"},
+    "resume_consumer": None,                        # needs a paused consumer: see the test
+    "set_consumer_rate": {"op": "set_consumer_rate", "member_id": "consumer-1", "rate": 5},
+    "set_producer_rate": {"op": "set_producer_rate", "rate": 0},
+    "set_keys": {"op": "set_keys", "mode": "hot", "count": 10, "hot_share": 0.9},
+    "add_partitions": {"op": "add_partitions", "topic": "orders", "count": 2},
+    "add_group": {"op": "add_group", "group_id": "g2", "type": "consumer", "assignor": "sticky", "consumers": 2},
+    "set_assignor": {"op": "set_assignor", "group_id": "g1", "assignor": "cooperative-sticky"},
+    "set_config": {"op": "set_config", "group_id": "g1", "config": {"auto.commit.interval.ms": 500}},
+    "pause": {"op": "pause"},
+    "resume": {"op": "resume"},
+    "step": {"op": "step", "ms": 250},
+    "set_speed": {"op": "set_speed", "factor": 0.5},
+    "reset": {"op": "reset", "seed": 3, "scenario": "default"},
+    "replay": None,                                 # needs a log: see the test
+    "lesson": {"op": "lesson", "lesson": "competing", "step": 0},
+}
+
+
+def test_every_op_has_a_valid_example_here():
+    assert set(VALID) == set(commands.SCHEMAS), "add the new op to VALID (and its refusals to BAD)"
+
+
+@pytest.mark.parametrize("op", sorted(commands.SCHEMAS))
+def test_a_valid_command_of_every_op_is_accepted(op):
+    e = Engine(seed=7)
+    e.step(8000)
+    cmd = VALID[op]
+    if op == "resume_consumer":
+        assert e.apply({"op": "pause_consumer", "member_id": "consumer-1"})["ok"]
+        cmd = {"op": "resume_consumer", "member_id": "consumer-1"}
+    elif op == "replay":
+        cmd = {"op": "replay", "log": e.export_log()}
+    r = e.apply(cmd)
+    assert r["ok"] is True, r
+
+
+# Wrong values by field kind: (value, what the message says). Every field of every op gets each.
+WRONG_BY_KIND = {
+    "int": [("7", "must be a number"), (True, "not a boolean"), (None, "must be a number, not null"), (math.nan, "finite"),
+            (math.inf, "finite"), (10**400, "huge number"), (2.5, "whole number"), (-(10**12), "must be between")],
+    "number": [("7", "must be a number"), (False, "not a boolean"), (None, "must be a number, not null"), (math.nan, "finite"),
+               (-math.inf, "finite"), (10**400, "huge number"), (-(10**12), "must be between"), ([1], "must be a number")],
+    "id": [(7, "must be a string"), (None, "must be a string, not null"), ("", "1-64 characters"), ("x" * 65, "1-64 characters"),
+           ("a b", "1-64 characters"), ("é", "1-64 characters"), ({"$ne": 1}, "must be a string")],
+    "enum": [("nope", "must be one of"), (1, "must be one of"), (None, "not null"), (["range"], "must be one of")],
+    "dict": [([1], "must be an object"), ("{}", "must be an object"), (None, "must be an object, not null"), (3, "must be an object")],
+    "bool": [(1, "true or false"), ("true", "true or false"), (None, "true or false")],
+}
+FIELD_CASES = [(op, f, value, message)
+               for op, fields in sorted(commands.SCHEMAS.items()) for f in fields
+               for value, message in WRONG_BY_KIND[f.kind]
+               if not (value is None and not f.required)]          # null means "not given" for optional fields
+
+
+@pytest.mark.parametrize("op,field,value,message", FIELD_CASES,
+                         ids=[f"{op}.{f.name}-{i}" for i, (op, f, _, _) in enumerate(FIELD_CASES)])
+def test_every_field_refuses_each_kind_of_wrong_value_and_says_which_field(op, field, value, message):
+    e = Engine(seed=7)
+    e.step(8000)
+    base = VALID[op] or {"op": op, "member_id": "consumer-1", "log": {}}
+    cmd = {k: v for k, v in base.items() if k in {"op"} | {f.name for f in commands.SCHEMAS[op]}}
+    cmd[field.name] = value
+    before = json.dumps(e.snapshot())
+    r = e.apply(cmd)
+    assert r["ok"] is False
+    assert message in r["error"] and f"'{field.name}'" in r["error"] and r["error"].startswith(op), r["error"]
+    assert json.dumps(e.snapshot()) == before
+
+
+@pytest.mark.parametrize("op,field", [(op, f) for op, fs in sorted(commands.SCHEMAS.items()) for f in fs if f.required],
+                         ids=lambda x: x if isinstance(x, str) else x.name)
+def test_every_required_field_is_required(op, field):
+    cmd = dict(VALID[op] or {"op": op, "member_id": "consumer-1", "log": {}})
+    cmd.pop(field.name, None)
+    with pytest.raises(commands.CommandError, match=f"{op}: field '{field.name}' is required"):
+        commands.parse(cmd)
+
+
+@pytest.mark.parametrize("op,field", [(op, f) for op, fs in sorted(commands.SCHEMAS.items()) for f in fs
+                                      if f.kind in ("int", "number") and f.lo is not None],
+                         ids=lambda x: x if isinstance(x, str) else x.name)
+def test_every_number_field_refuses_just_outside_its_documented_range(op, field):
+    step = 1 if field.kind == "int" else 1e-6
+    for value in (field.lo - step, field.hi + step):
+        with pytest.raises(commands.CommandError, match="must be between"):
+            commands.check_value(op, field, value)
+    assert commands.check_value(op, field, field.lo) == field.lo
+    assert commands.check_value(op, field, field.hi) == field.hi
