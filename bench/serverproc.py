@@ -66,8 +66,11 @@ def cpu_seconds(pid: int) -> float:
 
 class ServerProcess:
     def __init__(self, mode: str = "eventlet", port: int | None = None, config: dict | None = None,
-                 log_path: str | os.PathLike | None = None):
+                 log_path: str | os.PathLike | None = None, nice: int | None = None):
+        """`nice`: the server's niceness (None: inherit). A load generator that stands for hundreds of
+        devices runs nice'd on a shared machine; the server it measures need not be (root may lower it)."""
         self.mode = mode
+        self.nice = nice
         self.port = port or free_port()
         self.config = dict(config or {})
         self.log_path = log_path
@@ -89,7 +92,8 @@ class ServerProcess:
     def start(self, timeout: float = 30.0) -> "ServerProcess":
         env = dict(os.environ, PYTHONPATH=str(ROOT))
         self._log = open(self.log_path, "w") if self.log_path else subprocess.DEVNULL
-        self.proc = subprocess.Popen(self.argv(), cwd=str(ROOT), env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(self.argv(), cwd=str(ROOT), env=env, stdout=self._log, stderr=subprocess.STDOUT,
+                                     preexec_fn=self._renice)
         end = time.monotonic() + timeout
         while True:
             if self.proc.poll() is not None:
@@ -103,6 +107,13 @@ class ServerProcess:
                 self.stop()
                 raise RuntimeError(f"the server did not answer /healthz within {timeout} s")
             time.sleep(0.1)
+
+    def _renice(self) -> None:
+        if self.nice is not None:
+            try:
+                os.setpriority(os.PRIO_PROCESS, 0, self.nice)
+            except PermissionError:     # not root: keep the inherited niceness
+                pass
 
     def get_json(self, path: str, timeout: float = 5.0) -> dict:
         with urllib.request.urlopen(self.url + path, timeout=timeout) as r:

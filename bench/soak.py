@@ -235,6 +235,9 @@ def main(argv=None) -> int:
     p.add_argument("--warmup", type=float, default=None, help="seconds before the 'start' RSS (default: 10%% of duration)")
     p.add_argument("--mode", default="eventlet", choices=["eventlet", "threading"], help="server async mode")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--server-nice", type=int, default=None,
+                   help="niceness of the server process (default: inherit); e.g. run the soak under nice -n 10 "
+                        "with --server-nice 0 so 500 client threads do not starve the server they measure")
     p.add_argument("--presenters", type=int, default=1, help="slots that hold the presenter token (default 1)")
     p.add_argument("--max-members", type=int, default=10, help="the presenters keep the group at most this big")
     p.add_argument("--members", type=int, default=0, help="first grow the group to this many consumers (<= 256)")
@@ -248,7 +251,8 @@ def main(argv=None) -> int:
     warmup = args.duration * 0.1 if args.warmup is None else args.warmup
 
     token = secrets.token_urlsafe(16)
-    srv = ServerProcess(mode=args.mode, log_path=args.log, config={"PRESENTER_TOKEN": token}).start()
+    srv = ServerProcess(mode=args.mode, log_path=args.log, config={"PRESENTER_TOKEN": token},
+                        nice=args.server_nice).start()
     ws_url = srv.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
     if args.members:
         grow_group(ws_url, token, args.members)
