@@ -18,12 +18,15 @@ import time
 import traceback
 from typing import Callable
 
+from . import commands
 from .delta import tick_delta
 from .engine import Engine
+from .errors import CommandError
 
 log = logging.getLogger(__name__)
 
 TICK_EVENTS_MAX = 50
+STEP_SLICE_MS = 2_000     # a longer `step` command runs in slices of this much simulated time
 
 # Garbage collector thresholds while serving (Python's defaults are 700, 10, 10). With thousands
 # of viewers the process holds ~1e6 tracked objects (greenlets, sockets, queues), and a default
@@ -73,6 +76,9 @@ class LiveEngine:
     # -- commands ---------------------------------------------------------
     def apply(self, cmd) -> dict:
         """Apply a command under the lock; a reset re-sends the full snapshot to everyone."""
+        sliced = self._sliced_step(cmd)
+        if sliced is not None:
+            return sliced
         with self.lock:
             result = self.engine.apply(cmd)
             self._full_next = True
@@ -90,6 +96,25 @@ class LiveEngine:
         if snap is not None:
             self.emit("snapshot", snap)
         return result
+
+    def _sliced_step(self, cmd) -> dict | None:
+        """A long `step` (up to commands.MAX_STEP_MS: half a minute of CPU in the large scenario) runs in
+        slices of STEP_SLICE_MS, the lock released and the loop yielded between them, so ticks, pings
+        and other clients are served meanwhile instead of every viewer timing out. None: not one."""
+        try:
+            c = commands.parse(cmd)
+        except CommandError:
+            return None
+        left = c.args.get("ms", 0) if c.op == "step" else 0
+        if left <= STEP_SLICE_MS:
+            return None
+        while True:
+            n = min(left, STEP_SLICE_MS)
+            result = self.apply({"op": "step", "ms": n})
+            left -= n
+            if left <= 0 or not result.get("ok"):
+                return result
+            self.sleep(0)
 
     def full_snapshot(self) -> dict:
         with self.lock:

@@ -60,3 +60,29 @@ def test_a_pause_by_the_teacher_is_not_undone_by_reset_after_a_fault_free_run():
     live.apply({"op": "pause"})
     live.apply({"op": "reset"})
     assert live.engine.running is False
+
+
+def test_a_long_step_runs_in_slices_with_the_lock_free_between_them():
+    import threading
+
+    from groupviz.realtime import STEP_SLICE_MS
+
+    yields = []
+    live = LiveEngine(Engine(seed=7), lambda *a: None, clock=FakeClock(), lock=threading.Lock())
+
+    def sleep(_seconds):
+        # what the ticker (or another client's command) would do meanwhile: it gets the lock at once
+        assert live.lock.acquire(blocking=False), "the lock was held between slices"
+        live.lock.release()
+        yields.append(live.engine.time_ms)
+
+    live.sleep = sleep
+    assert live.apply({"op": "pause"})["ok"]
+    r = live.apply({"op": "step", "ms": 600_000})
+    assert r == {"ok": True, "time_ms": 600_000}
+    assert live.engine.time_ms == 600_000
+    assert len(yields) == 600_000 // STEP_SLICE_MS - 1 and yields[0] == STEP_SLICE_MS
+    # a short step and a refused one are applied as before, in one go
+    assert live.apply({"op": "step", "ms": STEP_SLICE_MS})["time_ms"] == 600_000 + STEP_SLICE_MS
+    assert live.apply({"op": "step", "ms": -5})["ok"] is False
+    assert len(yields) == 600_000 // STEP_SLICE_MS - 1
