@@ -129,7 +129,7 @@ def schema_value(rng: random.Random, f: commands.Field, ids=()):
         if rng.random() < 0.1:
             v = rng.choice([lo, hi, lo - 1, hi + 1])
         else:
-            v = rng.randint(lo, min(hi, lo + (5 if hi <= 1024 else 5_000)))
+            v = rng.randint(lo, min(hi, lo + (5 if hi <= 1024 else 200)))     # classroom-sized values
         return float(v) + (0.5 if f.kind == "number" and rng.random() < 0.3 else 0) if f.kind == "number" else v
     if f.kind == "id":
         if f.name == "member_id" and ids:
@@ -160,15 +160,16 @@ def schema_command(rng: random.Random, ids=()) -> dict:
     return cmd
 
 
-def command(rng: random.Random, ids=()):
+def command(rng: random.Random, ids=(), well_formed: float = 0.4):
     """One payload as the args tuple of an emit: mostly dicts with an op; sometimes anything at all.
-    `ids`: live member ids, so that many commands aim at real consumers."""
-    r = rng.random()
-    if r < 0.4:
+    `ids`: live member ids, so that many commands aim at real consumers; `well_formed`: the share of
+    schema_command()s (the rest is junk of every shape)."""
+    if rng.random() < well_formed:
         return (schema_command(rng, ids),)
-    if r < 0.12 * 0.6 + 0.4:
+    r = rng.random()
+    if r < 0.12:
         return (junk(rng),)                                  # not a command at all
-    if r < 0.15 * 0.6 + 0.4:
+    if r < 0.15:
         return (junk(rng), junk(rng))                        # extra positional arguments
     op = rng.choice(OPS) if rng.random() < 0.9 else junk(rng)
     if op in ("reset", "lesson", "replay") and rng.random() < 0.75:
@@ -296,7 +297,8 @@ def fuzz_engine(n: int, seed: int, max_partitions: int = MAX_PARTITIONS, max_con
 
 
 # -- the socket -------------------------------------------------------------------------------
-def fuzz_socket(n: int, seed: int, clients: int = 4, window: int = 4, mode: str = "eventlet") -> dict:
+def fuzz_socket(n: int, seed: int, clients: int = 4, window: int = 4, mode: str = "eventlet",
+                server_nice: int | None = None) -> dict:
     import requests
     import socketio
 
@@ -307,7 +309,7 @@ def fuzz_socket(n: int, seed: int, clients: int = 4, window: int = 4, mode: str 
     notes: list[str] = []
     log_path = Path(tempfile.mkdtemp(prefix="groupviz-fuzz-")) / "server.log"
     srv = ServerProcess(mode=mode, log_path=log_path,
-                        config={"COMMAND_RATE": 1e9, "COMMAND_BURST": 1e9, "SPEED": 4.0}).start()
+                        config={"COMMAND_RATE": 1e9, "COMMAND_BURST": 1e9, "SPEED": 4.0}, nice=server_nice).start()
     socks: list = []
     try:
         for _ in range(clients):
@@ -417,6 +419,8 @@ def main(argv=None) -> int:
     p.add_argument("--clients", type=int, default=4, help="socket clients sending at once (default 4)")
     p.add_argument("--seed", type=int, default=SEED)
     p.add_argument("--mode", default="eventlet", choices=["eventlet", "threading"], help="server async mode")
+    p.add_argument("--server-nice", type=int, default=None,
+                   help="niceness of the server process (default: inherit; see bench/soak.py)")
     p.add_argument("--json", default=None, help="write both reports as JSON here")
     p.add_argument("--quick", action="store_true", help="CI-sized: 3,000 engine and 300 socket commands")
     args = p.parse_args(argv)
@@ -430,7 +434,8 @@ def main(argv=None) -> int:
         print_report(reports[-1])
     t1 = time.monotonic()
     if args.socket:
-        reports.append(fuzz_socket(args.socket, args.seed, args.clients, mode=args.mode))
+        reports.append(fuzz_socket(args.socket, args.seed, args.clients, mode=args.mode,
+                                   server_nice=args.server_nice))
         reports[-1]["seconds"] = round(time.monotonic() - t1, 1)
         print_report(reports[-1])
     bad = sum(r["exception_count"] + r["violation_count"] for r in reports)
