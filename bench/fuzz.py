@@ -313,8 +313,10 @@ def fuzz_socket(n: int, seed: int, clients: int = 4, window: int = 4, mode: str 
     socks: list = []
     try:
         for _ in range(clients):
+            # delta ticks, as the page takes them: a client that cannot read full ticks as fast as they come
+            # gets its acks (and pings) late behind them (the server queues per client, bounded by the ping timeout)
             c = socketio.Client(reconnection=False)
-            c.connect(srv.url, transports=["websocket"], wait_timeout=10)
+            c.connect(srv.url + "/?ticks=delta", transports=["websocket"], wait_timeout=10)
             socks.append(c)
         ids: list[str] = []
 
@@ -322,7 +324,7 @@ def fuzz_socket(n: int, seed: int, clients: int = 4, window: int = 4, mode: str 
             rng = random.Random(f"{seed}:socket:{i}")
             count = n // clients + (n % clients if i == 0 else 0)
             slots = threading.BoundedSemaphore(window)
-            pending = set(range(count))
+            pending: dict[int, str] = {}
             for k in range(count):
                 args = command(rng, ids)
                 payload = args[0] if len(args) == 1 else args
@@ -330,19 +332,23 @@ def fuzz_socket(n: int, seed: int, clients: int = 4, window: int = 4, mode: str 
                 def on_ack(*ack, k=k, args=args):
                     with lock:
                         tally.answer(args, ack[0] if len(ack) == 1 else list(ack))
-                    pending.discard(k)
+                    pending.pop(k, None)
                     slots.release()
 
                 if not slots.acquire(timeout=20):
+                    waiting = "; ".join(f"#{j}: {text}" for j, text in sorted(pending.items()))
                     with lock:
-                        tally.violations.append(f"client {i}: no ack for 20 s (command {k})")
+                        tally.violations.append(f"client {i}: no ack for 20 s (connected: {c.connected}); "
+                                                f"waiting for {waiting}")
                     return
+                pending[k] = repr(payload)[:160]
                 c.emit("command", payload, callback=on_ack)
             end = time.monotonic() + 20
             while pending and time.monotonic() < end:
                 time.sleep(0.01)
             with lock:
-                tally.violations.extend(f"client {i}: command {k} never answered" for k in sorted(pending)[:5])
+                tally.violations.extend(f"client {i}: command {k} never answered: {text}"
+                                        for k, text in sorted(pending.items())[:5])
 
         def refresh_ids() -> None:
             # aim at real consumers (a student copying ids from the page), and keep the demo classroom-sized
