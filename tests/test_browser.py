@@ -184,14 +184,27 @@ def test_viewer_role_disables_every_control(page):
     expect(page.get_by_test_id("role")).to_be_visible()
 
 
-def test_page_reconnects_and_renders_the_fresh_snapshot(page):
+def test_page_reconnects_and_renders_the_fresh_snapshot(probe, page):
     expect(cards(page)).to_have_count(3, timeout=WAIT_MS)
+    # The WebSocket being closed (its URL carries this connection's sid); None while still polling.
+    url = page.evaluate("(t => t.ws ? t.ws.url : null)(window.groupviz.state.socket.io.engine.transport)")
     page.evaluate("window.groupviz.state.socket.io.engine.close()")
     expect(page.locator("body[data-conn='ok']")).to_be_attached(timeout=WAIT_MS)
     expect(cards(page)).to_have_count(3)
     sim_time = page.get_by_test_id("sim-time")
     before = sim_time.inner_text()
     expect(sim_time).not_to_have_text(before, timeout=WAIT_MS)
+    # Closing the transport mid-stream can put a tick on the wire after the server's Close frame:
+    # in threading mode python-engineio's writer thread (engineio/socket.py, _websocket_handler's
+    # `writer`: ws.send(pkt.encode())) and simple-websocket's reader thread (simple_websocket/ws.py,
+    # Base._handle_events answers the client's Close with self.ws.send(event.response()) and
+    # self.sock.send) share the socket with no lock; Base.send frames a message with wsproto and
+    # then calls sock.send, so a frame built just before the Close arrived can be written just
+    # after the Close reply. Chromium reports exactly that for this one deliberately closed
+    # connection; any other error (or this one for another connection) still fails the test.
+    late_frame = f"console.error: WebSocket connection to '{url}' failed: Data frame received after close"
+    if late_frame in probe.errors:
+        probe.errors.remove(late_frame)
 
 
 def test_reset_starts_over(page, live_server):
