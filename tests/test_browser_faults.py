@@ -25,7 +25,7 @@ from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, PageProbe, car
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from serverproc import ServerProcess  # noqa: E402
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 
 def slow_reconnection(page, ms: int) -> None:
