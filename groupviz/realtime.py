@@ -59,6 +59,13 @@ class LiveEngine:
         self.clock = clock
         self.sleep = sleep
         self.lock = lock if lock is not None else threading.RLock()
+        # Sends go out in the order their states were taken. A page merges each delta tick into the
+        # state it holds, so a snapshot computed before a tick but sent after it (or the other way
+        # round) leaves the page patching the wrong base: under load a reset's snapshot overtaken by
+        # the first tick after it made every following delta patch a rebalance into a list that
+        # did not have it (bands without start_ms: NaN in Plotly) until the next full tick.
+        # Taken while self.lock is still held, released once the message is queued (_send_taken).
+        self._send_lock = threading.Lock()
         self._carry_ms = 0.0
         self._last_wall: float | None = None
         self._last_seq = 0
@@ -91,11 +98,19 @@ class LiveEngine:
                 self._last_seq = 0
                 snap = self.engine.snapshot()
                 self._last_seq = self.engine.events[-1]["seq"] if self.engine.events else 0
+                self._send_lock.acquire()
             else:
                 snap = None
         if snap is not None:
-            self.emit("snapshot", snap)
+            self._send_taken(self.emit, "snapshot", snap)
         return result
+
+    def _send_taken(self, send: Callable[..., None], *args) -> None:
+        """send(*args), then release the send lock that was taken while self.lock was held."""
+        try:
+            send(*args)
+        finally:
+            self._send_lock.release()
 
     def _sliced_step(self, cmd) -> dict | None:
         """A long `step` (up to commands.MAX_STEP_MS: half a minute of CPU in the large scenario) runs in
@@ -118,9 +133,21 @@ class LiveEngine:
 
     def full_snapshot(self) -> dict:
         with self.lock:
-            snap = self.engine.snapshot()
-            snap["error"] = self.error
-            return snap
+            return self._full_snapshot()
+
+    def _full_snapshot(self) -> dict:
+        snap = self.engine.snapshot()
+        snap["error"] = self.error
+        return snap
+
+    def send_snapshot(self, send: Callable[[dict], None]) -> None:
+        """Take a full snapshot and hand it to `send` in order with the ticks: every tick taken
+        before it is sent before it, every tick taken after it is sent after it. A connecting page
+        joins the delta room inside `send`, so the first delta it gets is against this snapshot."""
+        with self.lock:
+            snap = self._full_snapshot()
+            self._send_lock.acquire()
+        self._send_taken(send, snap)
 
     # -- the loop ---------------------------------------------------------
     def tick(self) -> dict:
@@ -154,12 +181,16 @@ class LiveEngine:
             self.ticks += 1
             prev, self._prev_tick = self._prev_tick, payload
             full, self._full_next = self._full_next or prev is None, False
+            self._send_lock.acquire()
+        self._send_taken(self._broadcast, payload, prev, full)
+        return payload
+
+    def _broadcast(self, payload: dict, prev: dict | None, full: bool) -> None:
         payload["sent_ms"] = round(time.time() * 1000.0, 1)    # wall clock, for delivery delay (bench)
         if self.emit_ticks is None:
             self.emit("tick", payload)
         else:
             self.emit_ticks(payload, lambda: payload if full else tick_delta(prev, payload))
-        return payload
 
     def run_forever(self) -> None:
         """Tick every 1/tick_hz s; a command in between gets one extra tick at once (apply()

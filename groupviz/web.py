@@ -308,9 +308,15 @@ def create_app(config: dict | None = None) -> Flask:
             log.warning("refused a connection from %s: %d clients connected, MAX_CONNECTIONS is %d",
                         request.remote_addr, len(clients), clients.limit)
             raise ConnectionRefusedError(f"the server is full ({clients.limit} connections); try again later")
-        join_room(DELTA_TICKS if request.args.get("ticks") == "delta" else FULL_TICKS)
         emit("role", {"role": role})
-        emit("snapshot", live.full_snapshot())
+        room = DELTA_TICKS if request.args.get("ticks") == "delta" else FULL_TICKS
+
+        def send(snap):
+            # in the tick order (LiveEngine.send_snapshot): the room is joined and the snapshot
+            # queued before any later tick, so no delta reaches the page ahead of its base
+            join_room(room)
+            emit("snapshot", snap)
+        live.send_snapshot(send)
 
     @socketio.on("disconnect")
     def on_disconnect(*_reason):

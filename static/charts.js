@@ -59,6 +59,7 @@ export class Charts {
     this.lastDrawMs = 0;
     this.traceCount = 0;
     this.reset();
+    window.addEventListener("resize", () => this.schedule());   // shown again, or a new size
   }
 
   reset() {
@@ -206,7 +207,7 @@ export class Charts {
   }
 
   xRange() {
-    const nowS = this.now / 1000;
+    const nowS = Number.isFinite(this.now) ? this.now / 1000 : 0;
     const firstS = this.times.length ? this.times[0] / 1000 : nowS;
     const end = Math.max(nowS, firstS + 30);
     const start = Math.max(firstS, end - WINDOW_S);
@@ -226,6 +227,7 @@ export class Charts {
       const r = list[i];
       const x0 = r.start_ms / 1000;
       const x1 = (r.end_ms ?? this.now) / 1000;
+      if (!Number.isFinite(x0) || !Number.isFinite(x1)) continue;   // never a NaN coordinate for Plotly
       if (x1 < range[0] || x0 > range[1]) continue;
       // Very short rebalances are still drawn visibly (at least ~0.4 s wide).
       const w = Math.max(x1 - x0, span / 300);
@@ -301,6 +303,12 @@ export class Charts {
 
   draw() {
     if (typeof window.Plotly === "undefined") return;
+    if (!this.lagEl.clientWidth || !this.tpEl.clientWidth) {
+      // Hidden (the Kafka details view covers the board): nothing to measure, so nothing is drawn;
+      // the page's resize when the board is back (static/kafka.js) draws the latest data.
+      this.dirty = true;
+      return;
+    }
     const t0 = performance.now();
     this.lastDraw = t0;
     this.dirty = false;

@@ -86,3 +86,91 @@ def test_a_long_step_runs_in_slices_with_the_lock_free_between_them():
     assert live.apply({"op": "step", "ms": STEP_SLICE_MS})["time_ms"] == 600_000 + STEP_SLICE_MS
     assert live.apply({"op": "step", "ms": -5})["ok"] is False
     assert len(yields) == 600_000 // STEP_SLICE_MS - 1
+
+
+def _held_sender(live, hold: str):
+    """Record what LiveEngine sends, in order; the first `hold` send waits until released."""
+    import threading
+
+    sent, holding, release = [], threading.Event(), threading.Event()
+
+    def record(kind, data):
+        if kind == hold and not holding.is_set():
+            holding.set()
+            assert release.wait(10), "never released"
+        sent.append((kind, data))
+
+    live.emit = lambda ev, data: record(ev, data)
+    live.emit_ticks = lambda full, make_delta: record("tick", make_delta())
+    return sent, holding, release
+
+
+def _run_while_held(holding, release, first, then):
+    """Start first(); once it is inside the held send, run then() in another thread; release."""
+    import threading
+
+    t1 = threading.Thread(target=first)
+    t1.start()
+    assert holding.wait(10)
+    t2 = threading.Thread(target=then)
+    t2.start()
+    t2.join(0.5)          # unordered sends would overtake the held one here
+    release.set()
+    t1.join(10)
+    t2.join(10)
+    assert not t1.is_alive() and not t2.is_alive()
+
+
+def test_a_reset_snapshot_is_sent_after_a_tick_taken_before_it_even_when_that_tick_is_slow_to_send():
+    live, clock, _ = make_live()
+    live.tick()
+    clock.now += 0.1
+    live.tick()
+    sent, holding, release = _held_sender(live, "tick")
+    clock.now += 0.1
+    _run_while_held(holding, release, live.tick, lambda: live.apply({"op": "reset"}))
+    assert [k for k, _ in sent] == ["tick", "snapshot"]
+
+
+def test_a_tick_taken_after_a_reset_snapshot_is_sent_after_it_so_deltas_patch_the_right_base():
+    from groupviz.delta import apply_delta
+
+    live, clock, _ = make_live()
+    live.tick()
+    sent, holding, release = _held_sender(live, "snapshot")
+    clock.now += 0.1
+    _run_while_held(holding, release, lambda: live.apply({"op": "reset"}), live.tick)
+    for _ in range(30):           # the reset's rebalance starts and ends: rebalances patched by index
+        clock.now += 0.1
+        live.tick()
+    assert [k for k, _ in sent][:2] == ["snapshot", "tick"]
+    # A page following the messages in the order sent ends with exactly the engine's state.
+    state = None
+    for kind, msg in sent:
+        state = msg if kind == "snapshot" or not msg.get("delta") else apply_delta(state, msg)
+    full = live.full_snapshot()
+    assert state["time_ms"] == full["time_ms"] and state["groups"] == full["groups"]
+
+
+def test_a_connecting_client_gets_its_snapshot_in_order_with_the_ticks():
+    from groupviz.delta import apply_delta
+
+    live, clock, _ = make_live()
+    live.tick()
+    clock.now += 0.1
+    live.tick()
+    sent, holding, release = _held_sender(live, "tick")
+    joined = []
+    clock.now += 0.1
+    # the tick being sent was taken before the client joined: it must not reach the client
+    _run_while_held(holding, release, live.tick,
+                    lambda: live.send_snapshot(lambda snap: (joined.append(len(sent)), sent.append(("snapshot", snap)))))
+    for _ in range(10):
+        clock.now += 0.1
+        live.tick()
+    assert joined == [1]                 # joined once the earlier tick had gone out
+    state = None
+    for kind, msg in sent[1:]:
+        state = msg if kind == "snapshot" or not msg.get("delta") else apply_delta(state, msg)
+    full = live.full_snapshot()
+    assert state["time_ms"] == full["time_ms"] and state["groups"] == full["groups"]
