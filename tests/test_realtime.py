@@ -121,47 +121,47 @@ def _run_while_held(holding, release, first, then):
     assert not t1.is_alive() and not t2.is_alive()
 
 
-def test_a_reset_snapshot_is_sent_after_a_tick_taken_before_it_even_when_that_tick_is_slow_to_send():
+def _ticking(hold: str):
+    """A live engine two ticks in (a delta tick comes next), its sends recorded, the first `hold` held."""
     live, clock, _ = make_live()
     live.tick()
     clock.now += 0.1
     live.tick()
-    sent, holding, release = _held_sender(live, "tick")
+    sent, holding, release = _held_sender(live, hold)
     clock.now += 0.1
-    _run_while_held(holding, release, live.tick, lambda: live.apply({"op": "reset"}))
-    assert [k for k, _ in sent] == ["tick", "snapshot"]
+    return live, clock, sent, holding, release
 
 
-def test_a_tick_taken_after_a_reset_snapshot_is_sent_after_it_so_deltas_patch_the_right_base():
+def _assert_a_page_following_them_ends_in_sync(live, messages):
+    """A page merging `messages` like static/app.js ends with exactly the engine's state."""
     from groupviz.delta import apply_delta
 
-    live, clock, _ = make_live()
-    live.tick()
-    sent, holding, release = _held_sender(live, "snapshot")
-    clock.now += 0.1
-    _run_while_held(holding, release, lambda: live.apply({"op": "reset"}), live.tick)
-    for _ in range(30):           # the reset's rebalance starts and ends: rebalances patched by index
-        clock.now += 0.1
-        live.tick()
-    assert [k for k, _ in sent][:2] == ["snapshot", "tick"]
-    # A page following the messages in the order sent ends with exactly the engine's state.
     state = None
-    for kind, msg in sent:
+    for kind, msg in messages:
         state = msg if kind == "snapshot" or not msg.get("delta") else apply_delta(state, msg)
     full = live.full_snapshot()
     assert state["time_ms"] == full["time_ms"] and state["groups"] == full["groups"]
 
 
-def test_a_connecting_client_gets_its_snapshot_in_order_with_the_ticks():
-    from groupviz.delta import apply_delta
+def test_a_reset_snapshot_is_sent_after_a_tick_taken_before_it_even_when_that_tick_is_slow_to_send():
+    live, clock, sent, holding, release = _ticking(hold="tick")
+    _run_while_held(holding, release, live.tick, lambda: live.apply({"op": "reset"}))
+    assert [k for k, _ in sent] == ["tick", "snapshot"]
 
-    live, clock, _ = make_live()
-    live.tick()
-    clock.now += 0.1
-    live.tick()
-    sent, holding, release = _held_sender(live, "tick")
+
+def test_a_tick_taken_after_a_reset_snapshot_is_sent_after_it_so_deltas_patch_the_right_base():
+    live, clock, sent, holding, release = _ticking(hold="snapshot")
+    _run_while_held(holding, release, lambda: live.apply({"op": "reset"}), live.tick)
+    for _ in range(30):           # the reset's rebalance starts and ends: rebalances patched by index
+        clock.now += 0.1
+        live.tick()
+    assert [k for k, _ in sent][:2] == ["snapshot", "tick"]
+    _assert_a_page_following_them_ends_in_sync(live, sent)   # in the order sent
+
+
+def test_a_connecting_client_gets_its_snapshot_in_order_with_the_ticks():
+    live, clock, sent, holding, release = _ticking(hold="tick")
     joined = []
-    clock.now += 0.1
     # the tick being sent was taken before the client joined: it must not reach the client
     _run_while_held(holding, release, live.tick,
                     lambda: live.send_snapshot(lambda snap: (joined.append(len(sent)), sent.append(("snapshot", snap)))))
@@ -169,8 +169,4 @@ def test_a_connecting_client_gets_its_snapshot_in_order_with_the_ticks():
         clock.now += 0.1
         live.tick()
     assert joined == [1]                 # joined once the earlier tick had gone out
-    state = None
-    for kind, msg in sent[1:]:
-        state = msg if kind == "snapshot" or not msg.get("delta") else apply_delta(state, msg)
-    full = live.full_snapshot()
-    assert state["time_ms"] == full["time_ms"] and state["groups"] == full["groups"]
+    _assert_a_page_following_them_ends_in_sync(live, sent[1:])
