@@ -65,6 +65,22 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     DEAD: {"group_deleted": DEAD},
 }
 
+# Why a rebalance started, in English and in Chinese: reason(key, **fields) -> (en, zh).
+REASONS = {
+    "joined": ("{member} joined", "{member} 加入了组"),
+    "rejoined": ("{member} rejoined with new metadata", "{member} 带着新的订阅信息重新加入"),
+    "left": ("{member} left the group (LeaveGroup)", "{member} 离开了组（LeaveGroup）"),
+    "expired": ("{member} missed heartbeats for {ms} ms (session.timeout.ms)",
+                "{member} 连续 {ms} ms 没有心跳（session.timeout.ms）"),
+    "partitions": ("topic {topic} now has {n} partitions", "主题 {topic} 现在有 {n} 个分区"),
+}
+
+
+def reason(key: str, **fields) -> tuple[str, str]:
+    en, zh = REASONS[key]
+    return en.format(**fields), zh.format(**fields)
+
+
 # Kafka error codes used in responses (org.apache.kafka.common.protocol.Errors).
 NONE = "NONE"
 UNKNOWN_MEMBER_ID = "UNKNOWN_MEMBER_ID"
@@ -165,17 +181,18 @@ class Coordinator:
         self.emit("member_expired", member_id=member_id, session_timeout_ms=m.session_timeout_ms,
                   last_heartbeat_ms=m.last_heartbeat_ms, generation=self.generation)
         self._remove_member_and_update(member_id, "member_expired",
-                                       f"{member_id} missed heartbeats for {m.session_timeout_ms} ms (session.timeout.ms)")
+                                       reason("expired", member=member_id, ms=m.session_timeout_ms))
 
     # -- rebalance ------------------------------------------------------
     def _can_rebalance(self) -> bool:
         return self.state in (STABLE, COMPLETING_REBALANCE, EMPTY)
 
-    def _maybe_prepare_rebalance(self, event: str, reason: str) -> None:
+    def _maybe_prepare_rebalance(self, event: str, why: tuple[str, str]) -> None:
         if self._can_rebalance():
-            self._prepare_rebalance(event, reason)
+            self._prepare_rebalance(event, why)
 
-    def _prepare_rebalance(self, event: str, reason: str) -> None:
+    def _prepare_rebalance(self, event: str, why: tuple[str, str]) -> None:
+        """`why`: the reason in English (as Kafka's log prints it) and in Chinese, from reason()."""
         if self.state == COMPLETING_REBALANCE:
             # resetAndPropagateAssignmentError(REBALANCE_IN_PROGRESS)
             for m in self.members.values():
@@ -184,7 +201,7 @@ class Coordinator:
                     m.awaiting_sync = False
                     self.send(m.member_id, "sync", {"error": REBALANCE_IN_PROGRESS})
         was_empty = self.state == EMPTY
-        self.rebalance_reason = reason
+        self.rebalance_reason, reason_zh = why
         if self._join_timer is not None:
             self._join_timer.cancel()
         self._join_is_initial = was_empty
@@ -196,9 +213,9 @@ class Coordinator:
             self._join_timer = self.env.schedule(self.rebalance_timeout_ms, self._delayed_join_expired)
         self._transition(event)
         self.history.append({"generation": self.generation + 1, "start_ms": self.env.now, "join_ms": None,
-                             "end_ms": None, "reason": reason, "moved": 0, "members": 0})
+                             "end_ms": None, "reason": why[0], "reason_zh": reason_zh, "moved": 0, "members": 0})
         del self.history[:-30]
-        self.emit("rebalance_started", reason=reason, generation=self.generation)
+        self.emit("rebalance_started", reason=why[0], reason_zh=reason_zh, generation=self.generation)
         # rebalancePurgatory.tryCompleteElseWatch: a DelayedJoin may complete at once
         self._try_complete_join()
 
@@ -280,10 +297,10 @@ class Coordinator:
         if m is not None and self.leader == member_id:
             self.leader = next(iter(self.members), None)
 
-    def _remove_member_and_update(self, member_id: str, event: str, reason: str) -> None:
+    def _remove_member_and_update(self, member_id: str, event: str, why: tuple[str, str]) -> None:
         self._remove(member_id)
         if self.state in (STABLE, COMPLETING_REBALANCE):
-            self._prepare_rebalance(event, reason)
+            self._prepare_rebalance(event, why)
         elif self.state == PREPARING_REBALANCE:
             self._try_complete_join()
 
@@ -307,7 +324,7 @@ class Coordinator:
             self._reply_current(m)
         else:
             m.awaiting_join = True
-            self._prepare_rebalance("member_joined", f"{m.member_id} rejoined with new metadata")
+            self._prepare_rebalance("member_joined", reason("rejoined", member=m.member_id))
 
     def _reply_current(self, m: MemberMeta) -> None:
         self.send(m.member_id, "join", {"error": NONE, "generation": self.generation, "leader": self.leader,
@@ -331,7 +348,7 @@ class Coordinator:
         if self.state == PREPARING_REBALANCE:
             self._try_complete_join()
         else:
-            self._prepare_rebalance("member_joined", f"{m.member_id} joined")
+            self._prepare_rebalance("member_joined", reason("joined", member=m.member_id))
 
     def handle_sync(self, member_id: str, generation: int, assignments: dict | None) -> None:
         m = self.members.get(member_id)
@@ -385,7 +402,7 @@ class Coordinator:
         if member_id not in self.members:
             return
         self.emit("member_left", member_id=member_id)
-        self._remove_member_and_update(member_id, "member_left", f"{member_id} left the group (LeaveGroup)")
+        self._remove_member_and_update(member_id, "member_left", reason("left", member=member_id))
 
     def validate_commit(self, member_id: str, generation: int) -> str:
         """GroupCoordinator.validateOffsetCommit for a classic group."""
@@ -401,10 +418,10 @@ class Coordinator:
             return ILLEGAL_GENERATION
         return NONE
 
-    def metadata_changed(self, reason: str) -> None:
+    def metadata_changed(self, why: tuple[str, str]) -> None:
         """A subscribed topic's partition count changed (the leader notices on its metadata refresh)."""
         if self.state in (STABLE, COMPLETING_REBALANCE):
-            self._prepare_rebalance("metadata_changed", reason)
+            self._prepare_rebalance("metadata_changed", why)
 
     def update_session_timeouts(self, session_timeout_ms: int) -> None:
         for m in self.members.values():

@@ -13,7 +13,7 @@ from . import coordinator as C
 from .assignors import PROTOCOLS
 from . import lagstatus
 from .consumer import CRASHED, LEAVING, Consumer
-from .coordinator import Coordinator
+from .coordinator import Coordinator, reason
 from .commands import CONFIG_SCHEMA
 from .offsets import BURROW_INTERVALS, OffsetStore
 
@@ -187,7 +187,8 @@ class ConsumerGroup:
                 c._rejoin("assignor changed")
 
     def partitions_added(self) -> None:
-        self.coordinator.metadata_changed(f"topic {self.topic.name} now has {len(self.topic.partitions)} partitions")
+        self.coordinator.metadata_changed(
+            reason("partitions", topic=self.topic.name, n=len(self.topic.partitions)))
 
     # -- processing -------------------------------------------------------
     def poll(self, quantum_ms: int) -> None:

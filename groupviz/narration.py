@@ -37,7 +37,7 @@ def describe(ev: dict) -> tuple[str, str] | None:
                 f"{g}：协调者把 {m} 加入了组")
     if t == "rebalance_started":
         return (f"{g}: rebalance started ({ev.get('reason', '')}); every member must rejoin",
-                f"{g}：开始再均衡（{ev.get('reason', '')}），所有成员都要重新加入")
+                f"{g}：开始再均衡（{ev.get('reason_zh') or ev.get('reason', '')}），所有成员都要重新加入")
     if t == "join_completed":
         return (f"{g}: everyone rejoined; generation {ev['generation']}, leader {ev['leader']} runs the {ev['protocol']} assignor",
                 f"{g}：全部成员已重新加入；第 {ev['generation']} 代，领导者 {ev['leader']} 运行 {ev['protocol']} 分配器")

@@ -57,8 +57,8 @@ DEFAULTS = {
     "VIEWER_URL": None,           # the link students open (for the QR code); None: this request's root URL
     "COMMAND_RATE": 20.0,         # commands per second per client (token bucket) ...
     "COMMAND_BURST": 40,          # ... and the burst it allows
-    "MAX_CONNECTIONS": 5000,
-    "WS_DEFLATE": "shared",       # permessage-deflate policy for WebSocket clients (WS_DEFLATE_POLICIES)      # concurrent Socket.IO clients; more are refused
+    "MAX_CONNECTIONS": 5000,      # concurrent Socket.IO clients; more are refused
+    "WS_DEFLATE": "shared",       # permessage-deflate policy for WebSocket clients (WS_DEFLATE_POLICIES)
     "CLOCK": time.monotonic,      # the rate limiter's clock (tests inject a fake one)
 }
 

@@ -1,7 +1,7 @@
 // groupviz page: renders the snapshot JSON of docs/wire.md and sends commands.
 // The DOM is updated incrementally (keyed by member id / partition), so buttons stay
 // clickable while ticks arrive ten times a second.
-import { t, getLang, setLang, applyStatic, onLangChange } from "./i18n.js";
+import { t, getLang, setLang, applyStatic, onLangChange, localized } from "./i18n.js";
 import { el, setText, setAttr, toggleClass, setHidden, fmtInt, fmtRate, fmtSeconds } from "./dom.js";
 import { ColorBook, colorFor } from "./palette.js";
 import { Charts } from "./charts.js";
@@ -653,7 +653,7 @@ function renderTimeline(snap, group) {
     toggleClass(item.root, "running", running);
     setText(item.gen, t("tl.gen", { g: r.generation }));
     setText(item.at, `t=${(r.start_ms / 1000).toFixed(1)}s`);
-    setText(item.reason, (getLang() !== "en" && r[`reason_${getLang()}`]) || r.reason || "");
+    setText(item.reason, localized(r, "reason"));
     setText(item.moved, running ? "" : t("tl.moved", { n: r.moved ?? 0 }));
     const ms = (running ? snap.time_ms : r.end_ms) - r.start_ms;
     setText(item.dur, running ? t("tl.running") : t("tl.duration", { s: (ms / 1000).toFixed(2) }));

@@ -2,7 +2,7 @@
 // Bounded history: the snapshot's `history` seeds the series, each tick appends a
 // sample every SAMPLE_MS simulated ms, and at most MAX_POINTS are kept. Drawing is
 // throttled to a few frames a second; rebalances are shaded bands on both charts.
-import { t } from "./i18n.js";
+import { t, localized } from "./i18n.js";
 
 export const MAX_POINTS = 240;
 const SAMPLE_MS = 500;
@@ -30,7 +30,7 @@ function bandLabel(r) {
 function bandHover(r) {
   const join = r.join_ms ?? null;
   return t("chart.reb.hover", {
-    g: r.generation, proto: r.protocol || "", reason: String(r.reason || "").replace(/[<>&]/g, " "),
+    g: r.generation, proto: r.protocol || "", reason: localized(r, "reason").replace(/[<>&]/g, " "),
     p: secs(join === null ? null : join - r.start_ms),
     c: secs(join === null || r.end_ms === null || r.end_ms === undefined ? null : r.end_ms - join),
     moved: r.moved ?? 0, paused: secs(r.paused_ms ?? 0), n: r.paused_partitions ?? 0,

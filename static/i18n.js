@@ -310,6 +310,11 @@ export function getLang() {
   return current;
 }
 
+/** obj[`${field}_${lang}`] when the server sent the text in the page's language, else obj[field]. */
+export function localized(obj, field) {
+  return (current !== "en" && obj[`${field}_${current}`]) || obj[field] || "";
+}
+
 export function t(key, params) {
   const table = MESSAGES[current] || MESSAGES.en;
   let s = table[key] ?? MESSAGES.en[key] ?? key;

@@ -2,7 +2,7 @@
 // duplicates, and a "Kafka details" view with every group on the topic (overview rows, rebalance
 // phases on one time axis), kafka-consumer-groups.sh --describe and the group configs under Kafka's names.
 // Renders the snapshot of docs/wire.md only; text goes in with textContent.
-import { addMessages, t, getLang, applyStatic } from "./i18n.js";
+import { addMessages, t, getLang, applyStatic, localized } from "./i18n.js";
 import { el, setText, setAttr, toggleClass, setHidden, fmtInt, fmtRate } from "./dom.js";
 
 const STATES = ["Empty", "PreparingRebalance", "CompletingRebalance", "Stable", "Dead"];
@@ -532,7 +532,7 @@ function gantt(ctx) {
           const detail = t("kz.tl.detail", {
             gen: r.generation, proto,
             p: fmtMs(join - r.start_ms), c: end === null ? t("kz.tl.running") : fmtMs(end - join),
-            moved: r.moved ?? 0, paused: fmtMs(r.paused_ms ?? 0), n: r.paused_partitions ?? 0, reason: r.reason || "",
+            moved: r.moved ?? 0, paused: fmtMs(r.paused_ms ?? 0), n: r.paused_partitions ?? 0, reason: localized(r, "reason"),
           });
           if (stableTo < range[0]) continue;
           const genLabel = `g${r.generation}`;

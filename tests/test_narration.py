@@ -96,3 +96,30 @@ def test_an_added_group_is_a_group_added_event_with_its_line(group_type):
 def test_an_event_field_may_not_replace_the_events_own_keys():
     with pytest.raises(ValueError, match="reserved"):
         Engine(seed=7).event("group_added", type="consumer")
+
+
+def test_every_rebalance_reason_has_chinese_text_with_no_english_sentence_in_it():
+    """The timeline, the report and the narration show rebalances in the page's language: each
+    rebalance record and rebalance_started event carries reason_zh beside Kafka-style English."""
+    events = every_event_of_a_busy_run()
+    started = [ev for ev in events if ev["type"] == "rebalance_started"]
+    kinds = set()
+    for ev in started:
+        assert ev["reason"] and CJK.search(ev["reason_zh"]), ev
+        assert not re.search(r"\b(joined|left|missed|now has|rejoined)\b", ev["reason_zh"]), ev
+        zh = describe(ev)[1]
+        assert ev["reason_zh"] in zh and ev["reason"] not in zh, zh
+        kinds.add(ev["reason"].split(" ")[-1])
+    assert {"joined", "(LeaveGroup)", "(session.timeout.ms)"} <= kinds, kinds
+    e = Engine(seed=3)
+    e.step(10_000)
+    assert e.apply({"op": "add_partitions", "count": 2})["ok"]
+    e.step(10_000)
+    assert e.apply({"op": "kill_consumer", "member_id": "consumer-1"})["ok"]
+    e.step(60_000)
+    assert e.apply({"op": "stop_consumer", "member_id": "consumer-2"})["ok"]
+    e.step(10_000)
+    recs = [r for g in e.snapshot()["groups"] for r in g["rebalances"]]
+    assert any("session.timeout.ms" in r["reason"] and "没有心跳" in r["reason_zh"] for r in recs), recs
+    assert any("LeaveGroup" in r["reason"] and "离开了组" in r["reason_zh"] for r in recs), recs
+    assert any("now has 8 partitions" in r["reason"] and "现在有 8 个分区" in r["reason_zh"] for r in recs), recs
