@@ -241,6 +241,8 @@ def main(argv=None) -> int:
     p.add_argument("--presenters", type=int, default=1, help="slots that hold the presenter token (default 1)")
     p.add_argument("--max-members", type=int, default=10, help="the presenters keep the group at most this big")
     p.add_argument("--members", type=int, default=0, help="first grow the group to this many consumers (<= 256)")
+    p.add_argument("--full-gc-every", type=float, default=None,
+                   help="the server's FULL_GC_EVERY_S (default: groupviz's; 0: never, as before the fix)")
     p.add_argument("--max-slope", type=float, default=None, help="fail if the second-half RSS slope (MiB/h) is above this")
     p.add_argument("--json", default=None, help="write the report (and every sample) as JSON here")
     p.add_argument("--log", default=None, help="server log file (default: none)")
@@ -251,7 +253,10 @@ def main(argv=None) -> int:
     warmup = args.duration * 0.1 if args.warmup is None else args.warmup
 
     token = secrets.token_urlsafe(16)
-    srv = ServerProcess(mode=args.mode, log_path=args.log, config={"PRESENTER_TOKEN": token},
+    config = {"PRESENTER_TOKEN": token}
+    if args.full_gc_every is not None:
+        config["FULL_GC_EVERY_S"] = args.full_gc_every
+    srv = ServerProcess(mode=args.mode, log_path=args.log, config=config,
                         nice=args.server_nice).start()
     ws_url = srv.url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
     if args.members:
@@ -399,6 +404,8 @@ def summarise(args, warmup, samples, stats, final, end_rss, problems) -> dict:
         "loadavg": {"mean": round(statistics.fmean([s["loadavg"] for s in steady]), 2) if steady else None,
                     "max": max((s["loadavg"] for s in steady), default=None)},
         "clients_after": final.get("clients") if final else None,
+        "full_gc": {k: final.get(k) for k in ("full_gcs", "full_gc_ms", "max_full_gc_ms", "full_gc_freed")}
+        if final else None,
         "client_stats": c, "max_frame_gap_s": round(stats.max_gap_s, 3),
         "error_samples": stats.error_samples,
     }
@@ -431,6 +438,9 @@ def print_report(r: dict) -> None:
           f"{r['tick_late_ms']['max_sampled']} ms, worst ever {r['tick_late_ms']['max_ever']} ms")
     print(f"  server CPU {r['server_cpu_pct_mean']}% mean; clients connected max {r['clients_connected_max']}, "
           f"after {r['clients_after']}; group size {r['members']['min']}..{r['members']['max']} consumers")
+    gcs = r.get("full_gc") or {}
+    print(f"  full garbage collections {gcs.get('full_gcs')} (last {gcs.get('full_gc_ms')} ms, longest "
+          f"{gcs.get('max_full_gc_ms')} ms, {gcs.get('full_gc_freed')} objects freed)")
     print(f"  machine load average {r['loadavg']['mean']} mean, {r['loadavg']['max']} max (2 cores; shared)")
     print(f"  sessions {c['sessions']} (connect failures {c['connect_failures']}, polite leaves {c['polite_leaves']}, "
           f"dropped {c['dropped']}); commands {c['commands']}, acks {c['acks']} (ok {c['acks_ok']}, refused "

@@ -34,7 +34,7 @@ from werkzeug.security import safe_join
 
 from . import lessons, report, security
 from .engine import Engine
-from .realtime import LiveEngine, tune_gc
+from .realtime import FULL_GC_EVERY_S, LiveEngine, tune_gc
 
 from .group import config_reference
 
@@ -59,6 +59,7 @@ DEFAULTS = {
     "COMMAND_BURST": 40,          # ... and the burst it allows
     "MAX_CONNECTIONS": 5000,      # concurrent Socket.IO clients; more are refused
     "WS_DEFLATE": "shared",       # permessage-deflate policy for WebSocket clients (WS_DEFLATE_POLICIES)
+    "FULL_GC_EVERY_S": FULL_GC_EVERY_S,   # a full garbage collection this often (0: never); realtime.py
     "CLOCK": time.monotonic,      # the rate limiter's clock (tests inject a fake one)
 }
 
@@ -180,7 +181,7 @@ def create_app(config: dict | None = None) -> Flask:
             socketio.emit("tick", make_delta(), to=DELTA_TICKS)
 
     live = LiveEngine(engine, socketio.emit, tick_hz=float(app.config["TICK_HZ"]), sleep=socketio.sleep,
-                      emit_ticks=emit_ticks)
+                      emit_ticks=emit_ticks, full_gc_every_s=float(app.config["FULL_GC_EVERY_S"] or 0))
     clients = security.Clients(int(app.config["MAX_CONNECTIONS"]))
     limiter = security.RateLimiter(float(app.config["COMMAND_RATE"]), float(app.config["COMMAND_BURST"]),
                                    app.config["CLOCK"], lock=threading.Lock())

@@ -58,3 +58,53 @@ def test_many_commands_in_one_period_cost_one_extra_tick_only():
     ticks = run(0.6, burst)
     between = [t for t in ticks if 0.2 < t < 0.3]
     assert len(between) == 1
+
+
+def test_a_full_garbage_collection_runs_every_period_between_ticks_and_is_reported():
+    """Cycles promoted to the oldest generation are otherwise collected only after hundreds of
+    younger collections (tune_gc's thresholds): run_forever collects everything every
+    full_gc_every_s, after a tick, and /healthz shows the count and the pause."""
+    import gc
+
+    ft = FakeTime()
+    calls = []
+    live = LiveEngine(Engine(seed=7), lambda *a: None, clock=ft.clock, sleep=ft.sleep,
+                      emit_ticks=lambda full, make_delta: calls.append(("tick", round(ft.now, 3))),
+                      full_gc_every_s=1.0)
+    real_sleep = ft.sleep
+
+    def sleep(s):
+        real_sleep(s)
+        if ft.now >= 3.55:
+            live.stop()
+
+    live.sleep = sleep
+    real_collect = gc.collect
+    gc.collect = lambda *a: (calls.append(("gc", round(ft.now, 3))), ft.__setattr__("now", ft.now + 0.05), 7)[2]
+    try:
+        live.run_forever()
+    finally:
+        gc.collect = real_collect
+    gcs = [t for kind, t in calls if kind == "gc"]
+    assert len(gcs) == 3 and 1.0 <= gcs[0] <= 1.1 + 1e-9, calls     # once a period (ticks are 0.1 s apart) ...
+    assert all(1.0 <= b - a <= 1.1 + 1e-9 for a, b in zip(gcs, gcs[1:])), gcs
+    for t in gcs:                                           # ... each right after a tick
+        assert calls[calls.index(("gc", t)) - 1] == ("tick", t)
+    timing = live.timing()
+    assert timing["full_gcs"] == 3 and timing["full_gc_ms"] == 50.0 and timing["max_full_gc_ms"] == 50.0
+    assert timing["full_gc_freed"] == 21
+
+
+def test_no_full_collection_unless_asked():
+    ft = FakeTime()
+    live = LiveEngine(Engine(seed=7), lambda *a: None, clock=ft.clock, sleep=ft.sleep)
+    real_sleep = ft.sleep
+
+    def sleep(s):
+        real_sleep(s)
+        if ft.now >= 2.0:
+            live.stop()
+
+    live.sleep = sleep
+    live.run_forever()
+    assert live.timing()["full_gcs"] == 0
