@@ -15,7 +15,10 @@ speaking Engine.IO 4 / Socket.IO 5, `ws` pinned in package.json) drives, one aft
   stack-level settings (connection cap, GC tuning, permessage-deflate policy).
 
 The generator offers permessage-deflate as browsers do (`--deflate on`), or not (`off`), or
-both. Reported per run: ticks actually received per second per viewer (mean, 5th percentile),
+both. Under server_no_context_takeover (WS_DEFLATE "shared") the generator inflates each
+distinct compressed message once and hands byte-identical ones the same text (column `infl%`:
+the share it inflated; `--no-memo` inflates every one), so one Node process can stand for
+3,000 inflating phones without saturating its core. Reported per run: ticks actually received per second per viewer (mean, 5th percentile),
 delivery delay p50/p99/max (viewer's receive wall time minus the server's `sent_ms` stamp,
 taken right before the broadcast; so it includes the fan-out to all N), server CPU % of one
 core and RSS, tick bytes (JSON) and bytes on the wire per tick (after compression, framing,
@@ -88,10 +91,10 @@ def loadavg() -> float:
     return os.getloadavg()[0]
 
 
-def run_one(server, n: int, deflate: bool, measure_s: float, warmup_s: float, form: str) -> dict:
+def run_one(server, n: int, deflate: bool, measure_s: float, warmup_s: float, form: str, memo: bool = True) -> dict:
     """Drive `server` (started) with n viewers; return the generator's result plus server figures."""
     cfg = {"url": f"ws://{HOST}:{server.port}", "n": n, "deflate": deflate, "measure_s": measure_s, "ticks": form,
-           "warmup_s": warmup_s, "connect_timeout_s": max(30.0, n / 50.0)}
+           "warmup_s": warmup_s, "connect_timeout_s": max(30.0, n / 50.0), "memo": memo}
     gen = subprocess.Popen(["node", str(HERE / "viewers_load.mjs"), json.dumps(cfg)], cwd=str(ROOT),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     marks: dict[str, tuple] = {}
@@ -170,11 +173,19 @@ def fmt(res: dict, kind: str) -> str:
             f"{res['connected']:>5} {f(res['hz_mean'], 6, 2)} {f(res['hz_p5'], 6, 2)} "
             f"{f(d.get('p50'))} {f(d.get('p99'))} {f(d.get('max'), 8)} {f(res.get('server_cpu_pct'), 6, 0)} "
             f"{f(res.get('rss_mib'), 6, 0)} {f(res.get('tick_bytes'), 7, 0)} {f(res.get('wire_bytes_per_tick'), 7, 0)} "
-            f"{f(res.get('gen_cpu_pct'), 5, 0)} {f(res.get('loadavg'), 5, 2)}  {'ok' if verdict(res) else 'below'}")
+            f"{f(res.get('gen_cpu_pct'), 5, 0)} {f(inflated_pct(res), 5, 1)} {f(res.get('loadavg'), 5, 2)}  "
+            f"{'ok' if verdict(res) else 'below'}")
+
+
+def inflated_pct(res: dict):
+    """Share of compressed messages the generator inflated itself (the rest were byte-identical
+    to the one inflated just before: viewers_load.mjs memoises under server_no_context_takeover)."""
+    done, hits = res.get("inflated", 0), res.get("inflate_memo_hits", 0)
+    return 100.0 * done / (done + hits) if done + hits else None
 
 
 HEADER = ("server         N  pmd   neg  conn  Hz/vw  Hz p5  p50 ms  p99 ms   max ms  CPU%   RSS  tick B  wire B"
-          "  gen%  load  target")
+          "  gen%  infl%  load  target")
 
 
 def main(argv=None) -> int:
@@ -192,6 +203,8 @@ def main(argv=None) -> int:
                    help="tick form the viewers ask for (the page asks for delta)")
     p.add_argument("--measure", type=float, default=None, help="seconds measured per run (default 15, quick 6)")
     p.add_argument("--warmup", type=float, default=None, help="seconds after the last connect (default 3, quick 2)")
+    p.add_argument("--no-memo", action="store_true",
+                   help="the generator inflates every compressed message itself, even byte-identical ones")
     p.add_argument("--json", default=None, help="write all results here")
     args = p.parse_args(argv)
 
@@ -235,7 +248,7 @@ def main(argv=None) -> int:
                     p.error(f"unknown server {kind!r}")
                 server.start()
                 try:
-                    res = run_one(server, n, offer, measure, warmup, args.ticks)
+                    res = run_one(server, n, offer, measure, warmup, args.ticks, memo=not args.no_memo)
                     if not server.alive():
                         res.setdefault("error", "the server died during the run")
                 finally:
