@@ -378,6 +378,9 @@ function partitionBadges(ctx) {
 
 // ---------------------------------------------------------------- overview rows
 
+const OVERVIEW_COLS = ["kz.col.type", "kz.col.state", "kz.col.gen", "kz.col.assignor", "kz.col.members", "kz.col.lag",
+  "kz.col.lagms", "kz.col.status", "kz.col.dups", "kz.col.tp"];
+
 function overview(ctx, selectGroup) {
   const table = ctx.q("groups-overview");
   const body = table ? table.querySelector("tbody") : null;
@@ -399,11 +402,10 @@ function overview(ctx, selectGroup) {
     const status = el("span", { class: "lagstat" });
     const dups = el("td", { class: "r num kz-dupcell" });
     const tp = el("td", { class: "r num" });
-    const tr = el("tr", { "data-testid": "group-row", "data-group-id": gid, tabindex: "0" }, [
-      name, type, el("td", {}, [state]), gen, el("td", {}, [el("div", { class: "kz-assign" }, [assignor, assignorText, proto])]),
-      members, lag, lagms, el("td", {}, [status]), dups, tp,
-    ]);
-    const view = { tr, type, state, gen, assignor, assignorText, proto, members, lag, lagms, status, dups, tp, group: g };
+    const cells = [type, el("td", {}, [state]), gen, el("td", { class: "kz-assigncell" }, [el("div", { class: "kz-assign" }, [assignor, assignorText, proto])]),
+      members, lag, lagms, el("td", {}, [status]), dups, tp];
+    const tr = el("tr", { "data-testid": "group-row", "data-group-id": gid, tabindex: "0" }, [name, ...cells]);
+    const view = { tr, cells, type, state, gen, assignor, assignorText, proto, members, lag, lagms, status, dups, tp, group: g };
     tr.addEventListener("click", (e) => { if (!e.target.closest("select")) selectGroup(gid); });
     tr.addEventListener("keydown", (e) => {
       if ((e.key === "Enter" || e.key === " ") && e.target === tr) { e.preventDefault(); selectGroup(gid); }
@@ -462,6 +464,8 @@ function overview(ctx, selectGroup) {
         setText(v.dups, fmtInt(g.duplicates ?? 0));
         toggleClass(v.dups, "some", (g.duplicates ?? 0) > 0);
         setText(v.tp, fmtRate(g.throughput));
+        // each cell's column name, shown above it where the table becomes cards (phones)
+        v.cells.forEach((cell, i) => setAttr(cell, "data-label", t(OVERVIEW_COLS[i])));
         order.push(v.tr);
       }
       for (const [gid, v] of rows) if (!keep.has(gid)) { v.tr.remove(); rows.delete(gid); }

@@ -332,6 +332,16 @@ def test_kafka_screenshots(browser, coop_server, name, viewport):
             page.get_by_test_id("kafka-view-back").click()
         else:
             page.screenshot(path=str(SCREENSHOTS / f"kafka-{name}-full.png"), full_page=True)
+            # on a phone the groups overview is one card per group, every value under its column
+            # name, nothing hidden sideways
+            table = page.get_by_test_id("groups-overview")
+            table.scroll_into_view_if_needed()
+            row = table.locator('[data-testid="group-row"][data-group-id="coop"]')
+            expect(row.locator('td[data-label="records/s"]')).to_be_visible()
+            expect(row.locator('td[data-label="Burrow"]')).to_be_visible()
+            sideways = table.evaluate("t => t.closest('.kz-scroll').scrollWidth - t.closest('.kz-scroll').clientWidth")
+            assert sideways <= 0, f"the overview scrolls {sideways}px sideways on a phone"
+            page.screenshot(path=str(SCREENSHOTS / f"kafka-overview-{name}.png"))
         probe.check_clean()
     finally:
         context.close()
