@@ -54,3 +54,31 @@ def test_the_pages_own_files_revalidate_and_a_matching_etag_gets_304(http):
 @pytest.mark.parametrize("url", ["/static/../app.py", "/static/%2e%2e/app.py", "/static/nope.js", "/static/"])
 def test_paths_outside_static_or_missing_files_are_404(http, url):
     assert http.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url, mimetype", [
+    ("/", "text/html"), ("/api/lessons", "application/json"), ("/api/state", "application/json"),
+    ("/report", "text/html"), ("/report/metrics.csv", "text/csv"),
+])
+def test_the_page_the_api_and_the_report_are_gzipped_for_browsers_that_accept_it(url, mimetype):
+    app = create_app({"ASYNC_MODE": "threading", "START_TICKER": False})
+    assert app.extensions["groupviz"].apply({"op": "step", "ms": 30_000})["ok"]      # half a minute of metrics
+    http = app.test_client()
+    plain = http.get(url)
+    zipped = http.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert plain.status_code == zipped.status_code == 200 and zipped.mimetype == mimetype
+    assert "Content-Encoding" not in plain.headers and "Accept-Encoding" in plain.headers["Vary"]
+    assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
+    assert int(zipped.headers["Content-Length"]) == len(zipped.data) < len(plain.data) / 2
+    body = gzip.decompress(zipped.data)
+    if url == "/report":        # the report carries the time it was made
+        assert len(body) == pytest.approx(len(plain.data), rel=0.01)
+    else:
+        assert body == plain.data
+
+
+def test_small_answers_and_errors_stay_plain(http):
+    r = http.get("/healthz", headers={"Accept-Encoding": "gzip"})
+    assert r.status_code == 200 and "Content-Encoding" not in r.headers         # under 1 KB
+    r = http.get("/api/describe?group=g1&view=nonsense", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in r.headers and r.get_json()["ok"] is False
