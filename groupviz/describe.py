@@ -1,12 +1,23 @@
-"""The group as `kafka-consumer-groups.sh --describe` prints it for a real cluster.
+"""The group as Kafka's own command-line tools print it for a real cluster.
 
-Follows `org.apache.kafka.tools.consumer.group.ConsumerGroupCommand`
+Classic groups: `kafka-consumer-groups.sh --describe`, following
+`org.apache.kafka.tools.consumer.group.ConsumerGroupCommand`
 (`printOffsets`, `printMembers`, `printStates`, `shouldPrintMemberState`):
 same columns, same widths (at least 15, widened to the longest value), "-" for
 missing values, rows of members with partitions first (most partitions
 first), then committed partitions that no member owns. The warnings Kafka
 prints to stderr ("is rebalancing", "has no active members") come first, as a
 terminal shows them.
+
+Share groups (KIP-932): `kafka-share-groups.sh --describe`, following
+`org.apache.kafka.tools.consumer.group.ShareGroupCommand` as of Kafka 4.2
+(apache/kafka commit 0096980326406af44566c8d571d0b4130986eb18, the version
+with the LAG column of KIP-1226; checked against `ShareGroupCommandTest`):
+`printOffsets` / `printOffsetFormat`, `printMembers` / `getAssignmentString`,
+`printStates`, `maybePrintEmptyGroupState`, `printError`. START-OFFSET is the
+share-partition start offset (SPSO) and LAG is
+`partition end offset - SPSO - deliveryCompleteCount`, as the broker computes
+it (`GroupCoordinatorService.describeShareGroupOffsets`).
 """
 
 from __future__ import annotations
@@ -133,8 +144,155 @@ COMMANDS = {
 }
 
 
+# ---------------------------------------------------------------- share groups: kafka-share-groups.sh
+
+def _share_empty_or_dead(group: dict) -> tuple[str, bool]:
+    """`ShareGroupService.maybePrintEmptyGroupState`: (what it prints, whether the group is Dead).
+
+    Dead: `printError` on stdout ("\nError: " + message, println). Empty: a line on stderr
+    (println "\nShare group 'G' has no active members."), shown first as a terminal does.
+    """
+    gid, state = group["group_id"], group["state"]
+    if state == "Dead":
+        return f"\nError: Share group '{gid}' does not exist.\n", True
+    if state == "Empty":
+        return f"\nShare group '{gid}' has no active members.\n", False
+    return "", False
+
+
+def _share_members(group: dict) -> list[dict]:
+    # ShareGroupDescribe answers from the coordinator: every member it knows (a crashed member stays
+    # until its session times out) with its target assignment. Engine.describe puts that view in
+    # `coordinator_members`; a bare snapshot's `members` is the fallback.
+    members = group.get("coordinator_members")
+    return members if members is not None else group.get("members", [])
+
+
+def share_offsets_rows(group: dict) -> list[tuple[str, str, str, str, str, str]]:
+    """(group, topic, partition, leader epoch, start offset, lag) per share-partition, by topic then partition.
+
+    Kafka lists the share-partitions whose state the share coordinator holds (`listShareGroupOffsets`
+    with no topics). The simulation keeps a share-partition for every partition of the topic from the
+    moment the group exists (share.py `_init_partitions`); Kafka initialises one when it first assigns
+    the partition, so a real group that never had a member prints "has no offset information" instead.
+    A Dead group's state is gone with it: no rows.
+    """
+    if group["state"] == "Dead":
+        return []
+    rows = []
+    for p in sorted(group["partitions"], key=lambda p: (p["topic"], p["partition"])):
+        spso = p.get("committed")            # share.py puts the SPSO in `committed`
+        # Kafka's lag is LEO - SPSO - deliveryCompleteCount (terminal records above the SPSO), the
+        # simulation's `lag` (share.py `_SharePartition.lag`). No SPSO: the admin client maps the
+        # partition to null and the tool prints "-" for both.
+        lag = p.get("lag") if spso is not None else None
+        # LEADER-EPOCH (verbose only): the simulation has no partition leaders, so no leader epoch to
+        # show; Kafka prints MISSING_COLUMN_VALUE ("-") when it has none.
+        rows.append((group["group_id"], p["topic"], str(p["partition"]), MISSING, _opt(spso), _opt(lag)))
+    return rows
+
+
+def share_describe_offsets(group: dict, verbose: bool = False) -> str:
+    """`kafka-share-groups.sh --describe --group G [--offsets] [--verbose]` (`printOffsets`).
+
+    Kafka 4.2 prints no Empty/Dead warning in this view: either the table or "has no offset information".
+    """
+    gid = group["group_id"]
+    rows = share_offsets_rows(group)
+    if not rows:
+        return f"\nShare group '{gid}' has no offset information.\n"
+    g = max(15, len(gid))
+    t = max([15] + [len(r[1]) for r in rows])
+    if verbose:
+        def line(r):   # "\n%-Gs %-Ts %-10s %-13s %-13s %s"
+            return f"\n{r[0]:<{g}} {r[1]:<{t}} {r[2]:<10} {r[3]:<13} {r[4]:<13} {r[5]}"
+        head = ("GROUP", "TOPIC", "PARTITION", "LEADER-EPOCH", "START-OFFSET", "LAG")
+    else:
+        def line(r):   # "\n%-Gs %-Ts %-10s %-13s %s"
+            return f"\n{r[0]:<{g}} {r[1]:<{t}} {r[2]:<10} {r[4]:<13} {r[5]}"
+        head = ("GROUP", "TOPIC", "PARTITION", None, "START-OFFSET", "LAG")
+    return line(head) + "".join(line(r) for r in rows) + "\n"
+
+
+def share_assignment(partitions) -> str:
+    """`getAssignmentString`: "topic:0,1;other:3", partitions sorted per topic, topics sorted; "" for none."""
+    by_topic: dict[str, list[int]] = {}
+    for topic, part in partitions:
+        by_topic.setdefault(topic, []).append(int(part))
+    return ";".join(sorted(f"{topic}:{','.join(str(p) for p in sorted(ps))}" for topic, ps in by_topic.items()))
+
+
+def share_describe_members(group: dict, verbose: bool = False) -> str:
+    """`kafka-share-groups.sh --describe --group G --members [--verbose]` (`printMembers`)."""
+    gid = group["group_id"]
+    out, dead = _share_empty_or_dead(group)
+    members = [] if dead else sorted(_share_members(group), key=lambda m: m["member_id"])
+    if dead or not members:        # maybePrintEmptyGroupState(..., members.size()) is false: nothing more
+        return out
+    g = max(15, len(gid))
+    c = max([15] + [len(m["member_id"]) for m in members])
+    h = max([15] + [len(m.get("host") or "") for m in members])
+    k = max([15] + [len(m.get("client_id") or "") for m in members])
+
+    def line(*r):
+        if verbose:    # "\n%-Gs %-Cs %-Hs %-Ks %-12s %-13s %s"
+            return f"\n{r[0]:<{g}} {r[1]:<{c}} {r[2]:<{h}} {r[3]:<{k}} {r[4]:<12} {r[5]:<13} {r[6]}"
+        return f"\n{r[0]:<{g}} {r[1]:<{c}} {r[2]:<{h}} {r[3]:<{k}} {r[4]:<12} {r[6]}"   # "... %-12s %s"
+
+    out += line("GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "MEMBER-EPOCH", "ASSIGNMENT")
+    for m in members:
+        parts = m["partitions"]
+        # MEMBER-EPOCH: the member's epoch as the coordinator holds it (share.py keeps it in `generation`).
+        out += line(gid, m["member_id"], m.get("host") or "", m.get("client_id") or "", str(len(parts)),
+                    str(m.get("generation", MISSING)), share_assignment(parts))
+    return out + "\n"
+
+
+def share_describe_state(group: dict, verbose: bool = False) -> str:
+    """`kafka-share-groups.sh --describe --group G --state [--verbose]` (`printStates`).
+
+    `printStates` calls maybePrintEmptyGroupState but ignores its answer: a Dead group gets the error
+    line *and* the table.
+    """
+    gid = group["group_id"]
+    out, _ = _share_empty_or_dead(group)
+    gl = max(15, len(gid))
+    cl = max(25, len(COORDINATOR))
+    n = str(len(_share_members(group)))
+    if verbose:
+        # GROUP-EPOCH and ASSIGNMENT-EPOCH: share.py recomputes the target assignment on every epoch bump,
+        # so both are the group epoch (`generation`).
+        epoch = str(group.get("generation", MISSING))
+
+        def line(*r):  # "\n%-Gs %-Cs %-15s %-12s %-17s %s"
+            return f"\n{r[0]:<{gl}} {r[1]:<{cl}} {r[2]:<15} {r[3]:<12} {r[4]:<17} {r[5]}"
+        out += line("GROUP", "COORDINATOR (ID)", "STATE", "GROUP-EPOCH", "ASSIGNMENT-EPOCH", "#MEMBERS")
+        out += line(gid, COORDINATOR, group["state"], epoch, epoch, n)
+    else:
+        def line(*r):  # "\n%-Gs %-Cs %-15s %s"
+            return f"\n{r[0]:<{gl}} {r[1]:<{cl}} {r[2]:<15} {r[3]}"
+        out += line("GROUP", "COORDINATOR (ID)", "STATE", "#MEMBERS")
+        out += line(gid, COORDINATOR, group["state"], n)
+    return out + "\n"
+
+
+SHARE_VIEWS = {"offsets": share_describe_offsets, "members": share_describe_members, "state": share_describe_state}
+
+SHARE_COMMANDS = {
+    "offsets": "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group {group}",
+    "members": "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group {group} --members",
+    "state": "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group {group} --state",
+}
+
+
 def describe(group: dict, view: str = "offsets") -> dict:
-    """One view of a classic group: {"command": the shell line, "output": what it prints}."""
+    """One view of a group: {"command": the shell line, "output": what it prints}.
+
+    A share group (`type == "share"`) is described by kafka-share-groups.sh, any other by
+    kafka-consumer-groups.sh.
+    """
+    if group.get("type") == "share":
+        return {"command": SHARE_COMMANDS[view].format(group=group["group_id"]), "output": SHARE_VIEWS[view](group)}
     return {"command": COMMANDS[view].format(group=group["group_id"]), "output": VIEWS[view](group)}
 
 

@@ -462,8 +462,12 @@ class Engine:
         return {gid: (g.results if g.type == "share" else g.processed) for gid, g in self.groups.items()}
 
     def describe(self, group_id, view="offsets") -> dict:
-        """`kafka-consumer-groups.sh --describe` of one classic group: {"ok", "command", "output"} or an error."""
-        if view not in describe_view.VIEWS:
+        """What Kafka's tool prints for one group: {"ok", "command", "output"} or an error.
+
+        A classic group gets `kafka-consumer-groups.sh --describe`, a share group `kafka-share-groups.sh
+        --describe`; `view` is offsets, members or state.
+        """
+        if not isinstance(view, str) or view not in describe_view.VIEWS:
             return {"ok": False, "error": f"view must be one of {', '.join(describe_view.VIEWS)}"}
         if not isinstance(group_id, str) or not commands.ID_RE.match(group_id):
             return {"ok": False, "error": "group must be 1-64 characters of letters, digits, '.', '_' or '-'"}
@@ -472,10 +476,14 @@ class Engine:
             # What the tool prints for a group the cluster does not know (DescribeGroups answers Dead).
             return {"ok": True, "group_id": group_id, "view": view,
                     **describe_view.describe({"group_id": group_id, "state": "Dead"}, view)}
-        if g.type != "consumer":
-            return {"ok": False, "error": f"'{group_id}' is a {g.type} group; kafka-consumer-groups.sh describes "
-                                          "consumer groups (share groups have kafka-share-groups.sh)"}
-        return {"ok": True, "group_id": group_id, "view": view, **describe_view.describe(g.snapshot(), view)}
+        snap = g.snapshot()
+        if g.type == "share":
+            # The coordinator's view (ShareGroupDescribe): every member it still knows, a crashed one
+            # until its session times out, with the target assignment of the group's assignor. The
+            # snapshot empties a crashed member's partitions because it no longer fetches.
+            assignment = [list(tp) for tp in g.assigned_partitions()]
+            snap["coordinator_members"] = [dict(m, partitions=assignment) for m in snap["members"]]
+        return {"ok": True, "group_id": group_id, "view": view, **describe_view.describe(snap, view)}
 
     def snapshot(self, history: bool = True, max_events: int | None = None) -> dict:
         groups = [g.snapshot() for g in self.groups.values()]
