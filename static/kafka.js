@@ -1,6 +1,7 @@
 // Kafka details: the group state explained, Burrow lag status and lag in time on the partition cells,
 // duplicates, and a "Kafka details" view with every group on the topic (overview rows, rebalance
-// phases on one time axis), kafka-consumer-groups.sh --describe and the group configs under Kafka's names.
+// phases on one time axis), kafka-consumer-groups.sh / kafka-share-groups.sh --describe and the group configs
+// under Kafka's names.
 // Renders the snapshot of docs/wire.md only; text goes in with textContent.
 import { addMessages, t, getLang, applyStatic, localized } from "./i18n.js";
 import { el, setText, setAttr, toggleClass, setHidden, fmtInt, fmtRate } from "./dom.js";
@@ -16,7 +17,7 @@ const DESKTOP = "(min-width: 1100px) and (min-height: 640px)";
 addMessages({
   en: {
     "kz.toggle": "Kafka details ▸",
-    "kz.toggle.title": "Every group on the topic, rebalance phases side by side, kafka-consumer-groups.sh --describe and the group configs",
+    "kz.toggle.title": "Every group on the topic, rebalance phases side by side, kafka-consumer-groups.sh / kafka-share-groups.sh --describe and the group configs",
     "kz.back": "◂ Board",
     "kz.back.title": "Back to the producer, topic, group, charts and events",
     "kz.states.title": "Kafka group states",
@@ -79,9 +80,8 @@ addMessages({
     "chart.reb.paused": "paused {s}",
     "chart.reb.hover": "generation {g} ({proto}): {reason}<br>PreparingRebalance {p}, CompletingRebalance {c}<br>{moved} partitions moved · processing paused {paused} on {n} partitions",
 
-    "kz.tools": "kafka-consumer-groups.sh and configs",
+    "kz.tools": "kafka-consumer-groups.sh / kafka-share-groups.sh and configs",
     "kz.describe.loading": "…",
-    "kz.describe.share": "{g} is a share group: kafka-consumer-groups.sh describes consumer groups (share groups: kafka-share-groups.sh).",
     "kz.describe.failed": "could not read the describe output: {error}",
     "kz.config.tab": "configs",
     "kz.config.hint": "Each group's configs under Kafka's own names. Classroom defaults make things happen in seconds; Kafka's defaults are beside them. A change applies at once.",
@@ -105,7 +105,7 @@ addMessages({
   },
   zh: {
     "kz.toggle": "Kafka 详情 ▸",
-    "kz.toggle.title": "主题上的所有消费者组、并排的再均衡阶段、kafka-consumer-groups.sh --describe 与组配置",
+    "kz.toggle.title": "主题上的所有消费者组、并排的再均衡阶段、kafka-consumer-groups.sh / kafka-share-groups.sh --describe 与组配置",
     "kz.back": "◂ 主面板",
     "kz.back.title": "回到生产者、主题、消费者组、图表与事件",
     "kz.states.title": "Kafka 消费者组状态",
@@ -168,9 +168,8 @@ addMessages({
     "chart.reb.paused": "暂停 {s}",
     "chart.reb.hover": "第 {g} 代（{proto}）：{reason}<br>PreparingRebalance {p}，CompletingRebalance {c}<br>迁移 {moved} 个分区 · {n} 个分区暂停处理 {paused}",
 
-    "kz.tools": "kafka-consumer-groups.sh 与配置",
+    "kz.tools": "kafka-consumer-groups.sh / kafka-share-groups.sh 与配置",
     "kz.describe.loading": "…",
-    "kz.describe.share": "{g} 是共享组：kafka-consumer-groups.sh 描述的是消费者组（共享组请用 kafka-share-groups.sh）。",
     "kz.describe.failed": "无法读取 describe 输出：{error}",
     "kz.config.tab": "配置",
     "kz.config.hint": "每个组的配置，使用 Kafka 自己的名字。课堂默认值让现象在几秒内出现；旁边是 Kafka 的默认值。修改立即生效。",
@@ -613,12 +612,10 @@ function tools(ctx) {
     if (view === "config" || !group || fetching || !shown()) return;
     if (!force && performance.now() - lastFetch < DESCRIBE_EVERY_MS) return;
     const gid = group.group_id;
-    setText(cmd, `kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group ${gid}${view === "offsets" ? "" : ` --${view}`}`);
-    if (!isClassic(group)) {
-      setText(out, t("kz.describe.share", { g: gid }));
-      setAttr(out, "data-group-id", gid);
-      return;
-    }
+    // The server answers with the exact line (body.command); until then show the tool this group type uses:
+    // kafka-consumer-groups.sh for a classic group, kafka-share-groups.sh for a share group (KIP-932).
+    const tool = isClassic(group) ? "kafka-consumer-groups.sh" : "kafka-share-groups.sh";
+    setText(cmd, `${tool} --bootstrap-server localhost:9092 --describe --group ${gid}${view === "offsets" ? "" : ` --${view}`}`);
     fetching = true;
     lastFetch = performance.now();
     try {

@@ -1,5 +1,6 @@
 """The Kafka details in a real browser: state help, Burrow badges, duplicates, the groups overview,
-the rebalance phases of every group, kafka-consumer-groups.sh --describe and the config panel.
+the rebalance phases of every group, kafka-consumer-groups.sh / kafka-share-groups.sh --describe and the
+config panel.
 
 Each test gets its own live server (engine at 4x speed) and page; every test checks that the page
 loaded nothing from outside the app and logged no console error.
@@ -199,6 +200,50 @@ def test_describe_panel_prints_what_kafka_consumer_groups_sh_prints(page, live_s
                                 timeout=WAIT_MS)
     expect(out).to_contain_text(re.compile(r"g1 +localhost:9092  \(1\) +range +Stable +3"))
     expect(page.get_by_test_id("describe-tab-state")).to_have_attribute("aria-selected", "true")
+
+
+SHARE_HEADER = "GROUP           TOPIC           PARTITION  START-OFFSET  LAG"
+
+
+def test_describe_panel_prints_kafka_share_groups_sh_for_a_share_group_in_both_languages(browser):
+    server, stop = start_live_server(SCENARIO="competition")
+    context, probe = _probe(browser, server, DESKTOP)
+    try:
+        page = probe.open()
+        wait_stable(page)
+        kafka_view(page)
+        panel = page.get_by_test_id("describe-panel")
+        out = page.get_by_test_id("describe-output")
+        row(page, "queue").click()
+        expect(panel.locator(".kz-cmdline")).to_have_text(
+            "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group queue", timeout=WAIT_MS)
+        expect(out).to_contain_text(SHARE_HEADER, timeout=WAIT_MS)
+        lines = out.inner_text().split("\n")
+        assert lines[0] == SHARE_HEADER
+        assert [ln.split()[:3] for ln in lines[1:7]] == [["queue", "orders", str(p)] for p in range(6)]
+
+        page.get_by_test_id("describe-tab-members").click()
+        expect(out).to_contain_text("GROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS  "
+                                    "ASSIGNMENT", timeout=WAIT_MS)
+        expect(out).to_contain_text(re.compile(r"queue +consumer-1 +/10\.0\.0\.11 +consumer-1 +6 +orders:0,1,2,3,4,5"))
+
+        # the tool's output stays English, as the real tool prints it; only the page's labels change
+        page.get_by_test_id("lang").select_option("zh")
+        page.get_by_test_id("describe-tab-state").click()
+        expect(panel.locator(".kz-cmdline")).to_have_text(
+            "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group queue --state", timeout=WAIT_MS)
+        expect(out).to_contain_text(re.compile(r"queue +localhost:9092  \(1\) +Stable +3"), timeout=WAIT_MS)
+
+        # and the classic group next to it still gets kafka-consumer-groups.sh
+        row(page, "g1").click()
+        expect(panel.locator(".kz-cmdline")).to_have_text(
+            "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group g1 --state", timeout=WAIT_MS)
+        expect(out).to_contain_text("ASSIGNMENT-STRATEGY", timeout=WAIT_MS)
+        page.get_by_test_id("lang").select_option("en")
+        probe.check_clean()
+    finally:
+        context.close()
+        stop()
 
 
 # ---------------------------------------------------------------- config panel
