@@ -137,11 +137,12 @@ def describe_state(group: dict) -> str:
 VIEWS = {"offsets": describe_offsets, "members": describe_members, "state": describe_state}
 
 #: The command line each view stands for (the page prints it above the output, as a terminal would).
-COMMANDS = {
-    "offsets": "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group {group}",
-    "members": "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group {group} --members",
-    "state": "kafka-consumer-groups.sh --bootstrap-server localhost:9092 --describe --group {group} --state",
-}
+def _command_lines(tool: str) -> dict[str, str]:
+    line = f"{tool} --bootstrap-server localhost:9092 --describe --group {{group}}"
+    return {"offsets": line, "members": line + " --members", "state": line + " --state"}
+
+
+COMMANDS = _command_lines("kafka-consumer-groups.sh")
 
 
 # ---------------------------------------------------------------- share groups: kafka-share-groups.sh
@@ -278,11 +279,7 @@ def share_describe_state(group: dict, verbose: bool = False) -> str:
 
 SHARE_VIEWS = {"offsets": share_describe_offsets, "members": share_describe_members, "state": share_describe_state}
 
-SHARE_COMMANDS = {
-    "offsets": "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group {group}",
-    "members": "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group {group} --members",
-    "state": "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group {group} --state",
-}
+SHARE_COMMANDS = _command_lines("kafka-share-groups.sh")
 
 
 def describe(group: dict, view: str = "offsets") -> dict:

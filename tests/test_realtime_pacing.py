@@ -71,18 +71,10 @@ def test_a_full_garbage_collection_runs_every_period_between_ticks_and_is_report
     live = LiveEngine(Engine(seed=7), lambda *a: None, clock=ft.clock, sleep=ft.sleep,
                       emit_ticks=lambda full, make_delta: calls.append(("tick", round(ft.now, 3))),
                       full_gc_every_s=1.0)
-    real_sleep = ft.sleep
-
-    def sleep(s):
-        real_sleep(s)
-        if ft.now >= 3.55:
-            live.stop()
-
-    live.sleep = sleep
     real_collect = gc.collect
     gc.collect = lambda *a: (calls.append(("gc", round(ft.now, 3))), ft.__setattr__("now", ft.now + 0.05), 7)[2]
     try:
-        live.run_forever()
+        run_until(live, ft, 3.55)
     finally:
         gc.collect = real_collect
     gcs = [t for kind, t in calls if kind == "gc"]
@@ -98,13 +90,18 @@ def test_a_full_garbage_collection_runs_every_period_between_ticks_and_is_report
 def test_no_full_collection_unless_asked():
     ft = FakeTime()
     live = LiveEngine(Engine(seed=7), lambda *a: None, clock=ft.clock, sleep=ft.sleep)
+    run_until(live, ft, 2.0)
+    assert live.timing()["full_gcs"] == 0
+
+
+def run_until(live: LiveEngine, ft: FakeTime, until_s: float) -> None:
+    """live.run_forever() on the fake clock until `until_s`."""
     real_sleep = ft.sleep
 
     def sleep(s):
         real_sleep(s)
-        if ft.now >= 2.0:
+        if ft.now >= until_s:
             live.stop()
 
     live.sleep = sleep
     live.run_forever()
-    assert live.timing()["full_gcs"] == 0
