@@ -172,16 +172,19 @@ def _share_members(group: dict) -> list[dict]:
 def share_offsets_rows(group: dict) -> list[tuple[str, str, str, str, str, str]]:
     """(group, topic, partition, leader epoch, start offset, lag) per share-partition, by topic then partition.
 
-    Kafka lists the share-partitions whose state the share coordinator holds (`listShareGroupOffsets`
-    with no topics). The simulation keeps a share-partition for every partition of the topic from the
-    moment the group exists (share.py `_init_partitions`); Kafka initialises one when it first assigns
-    the partition, so a real group that never had a member prints "has no offset information" instead.
-    A Dead group's state is gone with it: no rows.
+    Kafka lists the partitions whose share-group state the group coordinator has initialized
+    (`describeShareGroupAllOffsets`: the group's initialized topics). The coordinator initializes them,
+    with no start offset, when a member heartbeats; a share-partition gets its start offset at its first
+    fetch (share.py `_load_share_partitions`). So a group no member ever joined prints "has no offset
+    information", and a partition not fetched yet prints "-" (its row has `initialized` true and
+    `committed` null). A Dead group's state is gone with it: no rows.
     """
     if group["state"] == "Dead":
         return []
     rows = []
     for p in sorted(group["partitions"], key=lambda p: (p["topic"], p["partition"])):
+        if p.get("initialized") is False:    # the coordinator holds no state for it: Kafka lists no row
+            continue
         spso = p.get("committed")            # share.py puts the SPSO in `committed`
         # Kafka's lag is LEO - SPSO - deliveryCompleteCount (terminal records above the SPSO), the
         # simulation's `lag` (share.py `_SharePartition.lag`). No SPSO: the admin client maps the

@@ -18,6 +18,15 @@ Kafka's rules, as in `server/.../share/fetch/RecordState.java`,
 - a lock that expires makes the record Available again; a record released or
   timed out when its delivery count has reached
   `group.share.delivery.count.limit` is Archived instead;
+- a share-partition exists only once a member has fetched from it
+  (`SharePartitionManager.getOrCreateSharePartition` on the first ShareFetch);
+  `SharePartition.maybeInitialize` then finds no start offset in the persister
+  and takes one from `share.auto.offset.reset` *at that moment* (latest: the log
+  end offset, earliest: the log start offset). Before that the group
+  coordinator has at most initialized the partition's share-group state with
+  no start offset (`buildInitializeShareGroupStateRequest`, start offset -1) on
+  a member's heartbeat, so `kafka-share-groups.sh --describe` prints "-" for it,
+  or "has no offset information" for a group no member ever joined;
 - the share-partition start offset (SPSO) is the first offset not yet in a
   terminal state (Acknowledged/Archived); a share-partition may not have more
   than `group.share.partition.max.record.locks` records between the SPSO and the
@@ -304,8 +313,12 @@ class ShareGroup:
         self.consumers: dict[str, ShareConsumer] = {}
         self.state = EMPTY
         self.generation = 0            # the group epoch: +1 on every membership or metadata change
+        #: The share-partitions that exist (a member fetched from them), by partition number.
         self.partitions: list[_SharePartition] = []
-        self._init_partitions()
+        self._sp: dict[int, _SharePartition] = {}
+        #: Partitions 0..state_partitions-1 have share-group state in the coordinator (start offset -1
+        #: until their share-partition exists): kafka-share-groups.sh lists them.
+        self.state_partitions = 0
         self._rng = random.Random(f"{engine.seed}:{group_id}:competition")
         self._reject_rng = random.Random(f"{engine.seed}:{group_id}:reject")
         self.acks = {ACCEPT: 0, RELEASE: 0, REJECT: 0}   # acknowledgements the broker applied
@@ -352,16 +365,35 @@ class ShareGroup:
         return self
 
     # -- partitions -------------------------------------------------------
-    def _init_partitions(self) -> None:
+    def _initialize_state(self) -> None:
+        """A member joins (or heartbeats after a metadata change): the coordinator initializes the share-group
+        state of every partition of the topic it has not yet (`GroupMetadataManager.maybeCreateInitializeShareGroupStateRequest`, start offset -1).
+        Where a share-partition starts is decided later, at its first fetch (`_load_share_partitions`)."""
+        self.state_partitions = len(self.topic.partitions)
+
+    def _load_share_partitions(self) -> None:
+        """A member fetches: the broker creates the share-partitions it does not have yet
+        (`SharePartitionManager.getOrCreateSharePartition`) and `SharePartition.maybeInitialize` takes the
+        start offset from `share.auto.offset.reset` now: latest = the log end offset, earliest = the log start."""
+        if len(self._sp) >= self.state_partitions:
+            return
         latest = self.config[OFFSET_RESET] == "latest"
-        for p in self.topic.partitions[len(self.partitions):]:
-            self.partitions.append(_SharePartition(p.partition, p.log_end_offset if latest else p.log_start_offset))
+        for p in self.topic.partitions[:self.state_partitions]:
+            if p.partition not in self._sp:
+                sp = _SharePartition(p.partition, p.log_end_offset if latest else p.log_start_offset)
+                self._sp[p.partition] = sp
+                self.partitions.append(sp)
+        self.partitions.sort(key=lambda sp: sp.partition)
 
     def assigned_partitions(self) -> list[tuple[str, int]]:
-        return [p.tp for p in self.topic.partitions]
+        """The partitions the coordinator assigns: those whose share-group state it has initialized."""
+        return [p.tp for p in self.topic.partitions[:self.state_partitions]]
 
     def partitions_added(self) -> None:
-        self._init_partitions()
+        # The coordinator sees the new partitions through a live member's heartbeat; nobody heartbeats in a
+        # group without live members, so the next member to join initializes them.
+        if any(c.alive for c in self.consumers.values()):
+            self._initialize_state()
         self._bump_epoch()
 
     def set_assignor(self, assignor: str) -> None:
@@ -374,6 +406,7 @@ class ShareGroup:
         self.consumers[member_id] = c
         self.wins.setdefault(member_id, 0)
         self._bump_epoch()
+        self._initialize_state()
         c.start()
         self.event("member_joined", member_id=member_id, generation=self.generation)
         self._update_state()
@@ -436,7 +469,7 @@ class ShareGroup:
         rec.lock_expires_ms = expires
         rec.pending = False
         rec.delivery_count += 1
-        self.partitions[rec.p].acquired[rec.offset] = rec
+        self._sp[rec.p].acquired[rec.offset] = rec
         if rec.delivery_count == 1:
             self.wins[c.member_id] = self.wins.get(c.member_id, 0) + 1
             c.wins += 1
@@ -489,7 +522,7 @@ class ShareGroup:
             if kind == ACCEPT:
                 rec.move(ACCEPT)
                 self._journey_outcome(rec, ACCEPT, ACKNOWLEDGED)
-                self.partitions[rec.p].finish(rec.offset)
+                self._sp[rec.p].finish(rec.offset)
             elif kind == REJECT:
                 rec.move(REJECT)
                 self._journey_outcome(rec, REJECT, ARCHIVED)
@@ -514,7 +547,7 @@ class ShareGroup:
         rec.move(event)
         rec.member = None
         rec.pending = False
-        sp = self.partitions[rec.p]
+        sp = self._sp[rec.p]
         sp.acquired.pop(rec.offset, None)
         sp.push_released(rec)
         return False
@@ -522,7 +555,7 @@ class ShareGroup:
     def _archived(self, rec: _Rec) -> None:
         rec.member = None
         self.archived += 1
-        self.partitions[rec.p].finish(rec.offset)
+        self._sp[rec.p].finish(rec.offset)
         if not rec.processed:              # no result ever left for it: the producer counts it as "no result"
             self.no_result += 1
             self.engine.producer.on_no_result(self.group_id, 1)
@@ -623,6 +656,7 @@ class ShareGroup:
                     cands.append([c, room])
             c._was_active = is_active
         if cands:
+            self._load_share_partitions()
             recs = self._take_available(sum(r for _, r in cands))
             if recs:
                 self._hand_out(recs, cands)
@@ -634,12 +668,13 @@ class ShareGroup:
         """Up to `n` Available records, a fair share from each partition, released ones first."""
         parts = self.topic.partitions
         max_locks = int(self.config[MAX_LOCKS])
-        k = len(self.partitions)
+        sps = self.partitions
+        k = len(sps)
         start = self._rr % k if k else 0
         self._rr += 1
         avail = []
         for j in range(k):
-            sp = self.partitions[(start + j) % k]
+            sp = sps[(start + j) % k]
             a = len(sp.released) + sp.new_available(parts[sp.partition].log_end_offset, max_locks)
             if a:
                 avail.append([sp, a])
@@ -718,9 +753,10 @@ class ShareGroup:
         self.env.schedule(lock_ms, self._locks_expire, acq, recs)
 
     # -- views ------------------------------------------------------------
-    def partition_lag(self, tp) -> int:
-        p = tp[1]
-        return self.partitions[p].lag(self.topic.partitions[p].log_end_offset)
+    def partition_lag(self, tp) -> int | None:
+        """KIP-1226 lag of a share-partition; None while it does not exist (no offset information)."""
+        sp = self._sp.get(tp[1])
+        return None if sp is None else sp.lag(self.topic.partitions[tp[1]].log_end_offset)
 
     def in_flight_count(self) -> int:
         return sum(len(sp.acquired) for sp in self.partitions)
@@ -742,14 +778,21 @@ class ShareGroup:
         tparts = self.topic.partitions
         assigned = [list(tp) for tp in self.assigned_partitions()]
         parts = []
-        total = 0
-        for sp in self.partitions:
-            p = tparts[sp.partition]
+        total = None
+        for p in tparts:
+            sp = self._sp.get(p.partition)
+            if sp is None:     # no share-partition yet: no start offset, no lag (Kafka's tool prints "-")
+                parts.append({"topic": p.topic, "partition": p.partition, "owner": None, "committed": None,
+                              "lag": None, "log_end_offset": p.log_end_offset, "position": None,
+                              "in_flight": 0, "available": None,
+                              "initialized": p.partition < self.state_partitions})
+                continue
             lag = sp.lag(p.log_end_offset)
-            total += lag
+            total = lag if total is None else total + lag
             parts.append({"topic": p.topic, "partition": sp.partition, "owner": None, "committed": sp.spso,
                           "lag": lag, "log_end_offset": p.log_end_offset, "position": sp.next_offset,
-                          "in_flight": len(sp.acquired), "available": sp.available(p.log_end_offset)})
+                          "in_flight": len(sp.acquired), "available": sp.available(p.log_end_offset),
+                          "initialized": True})
         members = []
         thr_total = 0.0
         for c in self.consumers.values():
