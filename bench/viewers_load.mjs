@@ -55,8 +55,20 @@ const SNAPSHOT = Buffer.from('42["snapshot"');
 
 let inflated = 0; // messages the generator inflated
 let memoHits = 0; // messages handed the text of an identical compressed message inflated just before
-let lastCompressed = null;
-let lastInflated = null;
+// The last MEMO_SIZE distinct compressed messages: {data, out, waiters}. A generator that falls
+// behind receives frames of several ticks interleaved across its viewers (one entry would thrash),
+// and inflating is asynchronous: viewers whose identical frame arrives while it is being inflated
+// wait for that result instead of inflating it again.
+const MEMO_SIZE = 16;
+const memo = []; // newest last
+
+function memoFind(data) {
+  for (let i = memo.length - 1; i >= 0; i -= 1) {
+    const e = memo[i];
+    if (e.data.length === data.length && e.data.equals(data)) return e;
+  }
+  return null;
+}
 
 function memoiseInflate(ws) {
   const ext = ws._extensions && ws._extensions["permessage-deflate"];
@@ -66,18 +78,31 @@ function memoiseInflate(ws) {
   ext.decompress = (data, fin, callback) => {
     const whole = fin && !partial; // a message in one frame (eventlet sends no fragments)
     partial = !fin;
-    if (whole && lastCompressed !== null && data.length === lastCompressed.length && data.equals(lastCompressed)) {
-      memoHits += 1;
-      process.nextTick(callback, null, lastInflated); // asynchronous like zlib, as ws expects
+    if (!whole) {
+      real(data, fin, callback);
       return;
     }
+    const known = memoFind(data);
+    if (known !== null) {
+      memoHits += 1;
+      if (known.out !== null) process.nextTick(callback, null, known.out); // asynchronous like zlib, as ws expects
+      else known.waiters.push(callback);
+      return;
+    }
+    const entry = { data: Buffer.from(data), out: null, waiters: [callback] };
+    memo.push(entry);
+    if (memo.length > MEMO_SIZE) memo.shift();
     real(data, fin, (err, out) => {
       inflated += 1;
-      if (!err && whole) {
-        lastCompressed = Buffer.from(data);
-        lastInflated = out;
+      const waiters = entry.waiters;
+      entry.waiters = [];
+      if (err) {
+        const i = memo.indexOf(entry);
+        if (i >= 0) memo.splice(i, 1);
+      } else {
+        entry.out = out;
       }
-      callback(err, out);
+      for (const cb of waiters) cb(err, out);
     });
   };
 }
