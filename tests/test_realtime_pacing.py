@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from groupviz.engine import Engine
-from groupviz.realtime import LiveEngine
+from groupviz.realtime import FULL_GC_MAX_FACTOR, FULL_GC_WORTH, LiveEngine
 
 
 class FakeTime:
@@ -60,10 +60,9 @@ def test_many_commands_in_one_period_cost_one_extra_tick_only():
     assert len(between) == 1
 
 
-def test_a_full_garbage_collection_runs_every_period_between_ticks_and_is_reported():
-    """Cycles promoted to the oldest generation are otherwise collected only after hundreds of
-    younger collections (tune_gc's thresholds): run_forever collects everything every
-    full_gc_every_s, after a tick, and /healthz shows the count and the pause."""
+def run_with_fake_gc(freed: int, until_s: float):
+    """run_forever with full_gc_every_s=1 on the fake clock, gc.collect() faked: it takes 50 ms and
+    frees `freed` objects. Returns (the sends and collections in order, the LiveEngine)."""
     import gc
 
     ft = FakeTime()
@@ -72,11 +71,19 @@ def test_a_full_garbage_collection_runs_every_period_between_ticks_and_is_report
                       emit_ticks=lambda full, make_delta: calls.append(("tick", round(ft.now, 3))),
                       full_gc_every_s=1.0)
     real_collect = gc.collect
-    gc.collect = lambda *a: (calls.append(("gc", round(ft.now, 3))), ft.__setattr__("now", ft.now + 0.05), 7)[2]
+    gc.collect = lambda *a: (calls.append(("gc", round(ft.now, 3))), ft.__setattr__("now", ft.now + 0.05), freed)[2]
     try:
-        run_until(live, ft, 3.55)
+        run_until(live, ft, until_s)
     finally:
         gc.collect = real_collect
+    return calls, live
+
+
+def test_a_full_garbage_collection_runs_every_period_between_ticks_and_is_reported():
+    """Cycles promoted to the oldest generation are otherwise collected only after hundreds of
+    younger collections (tune_gc's thresholds): run_forever collects everything every
+    full_gc_every_s, after a tick, and /healthz shows the count and the pause."""
+    calls, live = run_with_fake_gc(freed=FULL_GC_WORTH, until_s=3.55)
     gcs = [t for kind, t in calls if kind == "gc"]
     assert len(gcs) == 3 and 1.0 <= gcs[0] <= 1.1 + 1e-9, calls     # once a period (ticks are 0.1 s apart) ...
     assert all(1.0 <= b - a <= 1.1 + 1e-9 for a, b in zip(gcs, gcs[1:])), gcs
@@ -84,7 +91,17 @@ def test_a_full_garbage_collection_runs_every_period_between_ticks_and_is_report
         assert calls[calls.index(("gc", t)) - 1] == ("tick", t)
     timing = live.timing()
     assert timing["full_gcs"] == 3 and timing["full_gc_ms"] == 50.0 and timing["max_full_gc_ms"] == 50.0
-    assert timing["full_gc_freed"] == 21
+    assert timing["full_gc_freed"] == 3 * FULL_GC_WORTH
+
+
+def test_collections_that_find_little_garbage_come_less_often_up_to_a_limit():
+    """Steady viewers leave little garbage: each collection that frees less than FULL_GC_WORTH
+    doubles the wait for the next, up to FULL_GC_MAX_FACTOR periods (a 3,000-viewer pause is
+    ~270 ms)."""
+    calls, _ = run_with_fake_gc(freed=7, until_s=40.0)
+    gcs = [t for kind, t in calls if kind == "gc"]
+    gaps = [round(b - a) for a, b in zip(gcs, gcs[1:])]
+    assert gaps[:4] == [2, 4, 8, 8] and set(gaps[3:]) == {FULL_GC_MAX_FACTOR}, gaps
 
 
 def test_no_full_collection_unless_asked():
