@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections import deque
-from itertools import repeat
+from itertools import accumulate, chain, product, repeat
 from collections.abc import Iterable, Mapping
 
 __all__ = ["STRATEGIES", "PROTOCOLS", "AssignorError", "assign"]
@@ -321,6 +321,8 @@ def _range(members, topics_of, ppt, jkey, alike=None) -> dict[str, list[TP]]:
     key = None if jkey is _same else jkey
     if alike is not None:
         everyone = sorted(members, key=key)
+        if ppt and len(set(ppt.values())) == 1:
+            return _range_alike(members, everyone, sorted(ppt), next(iter(ppt.values())))
     else:
         consumers_per_topic: dict[str, list[str]] = {}
         for m in members:
@@ -353,6 +355,29 @@ def _range(members, topics_of, ppt, jkey, alike=None) -> dict[str, list[TP]]:
         for m, mine in assignment.items():
             if mine is None:
                 assignment[m] = []
+    return assignment
+
+
+def _range_alike(members, everyone, topics, n) -> dict[str, list[TP]]:
+    """_range when every member subscribes to the same topics and they all have n partitions (the
+    usual group): member i of the sorted members gets the same range [start_i, end_i) of every
+    topic, so its list is product(topics, range(start_i, end_i)), already sorted by (topic,
+    partition), built at C speed without per-topic lists or concatenation."""
+    k = min(len(everyone), n)                      # members that get partitions
+    per, extra = divmod(n, len(everyone))
+    extra = min(extra, k)
+    ends = list(accumulate(chain(repeat(per + 1, extra), repeat(per, k - extra))))
+    starts = [0]
+    starts += ends[:-1]
+    if len(topics) == 1:
+        tps = _topic_partitions(topics[0], n)
+        lists = list(map(tps.__getitem__, map(slice, starts, ends)))
+    else:
+        lists = list(map(list, map(product, repeat(topics, k), map(range, starts, ends))))
+    assignment = dict.fromkeys(members)            # the caller's member order, as _range keeps it
+    assignment.update(zip(everyone, lists))
+    for m in everyone[k:]:
+        assignment[m] = []
     return assignment
 
 

@@ -250,3 +250,22 @@ def test_topics_are_taken_by_str_whether_members_subscribe_alike_or_not(raw, ali
     plain = {m: [str(t) for t in topics] for m, topics in subs.items()}
     counts = {"t0": 5, "t1": 3, "1": 2, "True": 4, "label-t0": 2}
     assert assign(strategy, subs, counts) == assign(strategy, plain, counts)
+
+
+@SETTINGS
+@given(members=st.lists(st.text(alphabet="ab\u00e9\U0001f600-", min_size=1, max_size=4), min_size=1, max_size=12,
+                        unique=True),
+       topics=st.lists(st.sampled_from(TOPICS), min_size=1, max_size=4, unique=True),
+       n=st.integers(min_value=1, max_value=30))
+def test_range_fast_path_for_alike_subscriptions_equals_the_per_topic_walk(members, topics, n):
+    """Everyone subscribed to the same topics, each with n partitions: _range_alike builds each member's
+    list with one product(topics, range) instead of walking topic by topic; same answer, same member order
+    (names outside the BMP included: Java's UTF-16 order)."""
+    from groupviz import assignors as A
+
+    subs = {m: list(topics) for m in members}
+    got = assign("range", subs, {t: n for t in topics})
+    norm_members, topics_of, alike = A._normalize_subscriptions(subs)
+    ppt = {t: n for t in topics}
+    walked = A._range(norm_members, topics_of, ppt, A._java_string_key(norm_members, ppt), alike=None)
+    assert got == walked and list(got) == members
