@@ -59,7 +59,7 @@ const MESSAGES = {
     "prod.results": "results back",
     "prod.outstanding": "outstanding",
     "prod.latency": "latency p50 / p95",
-    "prod.explain": "Each record goes to one partition (by key hash). Whoever owns that partition processes it and sends the result back.",
+    "prod.explain": "Key hash → partition → its owner processes the record and sends the result back.",
 
     "flow.records": "records",
     "flow.poll": "poll",
@@ -199,7 +199,7 @@ const MESSAGES = {
     "prod.results": "已返回结果",
     "prod.outstanding": "未完成",
     "prod.latency": "延迟 p50 / p95",
-    "prod.explain": "每条消息按键的哈希进入一个分区。拥有该分区的消费者处理它，并把结果发回生产者。",
+    "prod.explain": "每条消息：键哈希 → 分区 → 分区的拥有者处理，并把结果发回生产者。",
 
     "flow.records": "消息",
     "flow.poll": "拉取",

@@ -393,7 +393,9 @@ export function render(snap, group) {
   const explainKey = group && group.type === "share" ? "prod.explain.share" : "prod.explain";
   if (ui.explain && ui.explain.dataset.i18n !== explainKey) {
     ui.explain.dataset.i18n = explainKey;
+    ui.explain.dataset.i18nTitle = explainKey;     // the whole text on hover where it is clamped
     setText(ui.explain, t(explainKey));
+    ui.explain.title = t(explainKey);
   }
   setHidden(ui.row, !on);
   toggleClass(document.body, "competition", on);
@@ -430,7 +432,7 @@ addMessages({
     "card.locked": "locked",
     "card.locked.title": "Records it holds under an acquisition lock (acquired, not yet acknowledged)",
 
-    "prod.explain.share": "Each record goes to one partition (by key hash). In a share group every member may take records of every partition: one member wins each record, processes it and sends the result back.",
+    "prod.explain.share": "Share group: any member may win any record, process it and send the result back.",
     "rf.title": "Results back to the producer",
     "rf.producer": "producer",
     "rf.results": "results",
@@ -538,7 +540,7 @@ addMessages({
     "card.locked": "锁定",
     "card.locked.title": "它在获取锁下持有的记录（已获取，尚未确认）",
 
-    "prod.explain.share": "每条消息按键的哈希进入一个分区。在共享组中，每个成员都可以领取任何分区的记录：每条记录由一个成员赢得，处理后把结果发回生产者。",
+    "prod.explain.share": "共享组：任何成员都可能赢得任意分区的任意一条记录，处理后把结果发回生产者。",
     "rf.title": "结果返回生产者",
     "rf.producer": "生产者",
     "rf.results": "结果",
