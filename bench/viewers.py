@@ -18,11 +18,11 @@ The generator offers permessage-deflate as browsers do (`--deflate on`), or not 
 both. Under server_no_context_takeover (WS_DEFLATE "shared") the generator inflates each
 distinct compressed message once and hands byte-identical ones the same text (column `infl%`:
 the share it inflated; `--no-memo` inflates every one), so one Node process can stand for
-3,000 inflating phones without saturating its core. Reported per run: ticks actually received per second per viewer (mean, 5th percentile),
-delivery delay p50/p99/max (viewer's receive wall time minus the server's `sent_ms` stamp,
-taken right before the broadcast; so it includes the fan-out to all N), server CPU % of one
-core and RSS, tick bytes (JSON) and bytes on the wire per tick (after compression, framing,
-pings), the generator's own CPU %, and the load average. The load generator shares the
+3,000 inflating phones without saturating its core. Reported per run: ticks actually received
+per second per viewer (mean, 5th percentile), delivery delay p50/p99/max (viewer's receive wall
+time minus the server's `sent_ms` stamp, taken right before the broadcast; so it includes the
+fan-out to all N), server CPU % of one core and RSS, tick bytes (JSON) and bytes on the wire
+per tick (after compression, framing, pings), the generator's own CPU %, and the load average. The load generator shares the
 machine's cores with the server: on 2 cores it is part of the load.
 
 The ceiling of a server is the largest N run whose viewers got >= 9.5 ticks/s on average with
@@ -178,8 +178,9 @@ def fmt(res: dict, kind: str) -> str:
 
 
 def inflated_pct(res: dict):
-    """Share of compressed messages the generator inflated itself (the rest were byte-identical
-    to the one inflated just before: viewers_load.mjs memoises under server_no_context_takeover)."""
+    """Share of compressed messages the generator inflated itself (the rest were byte-identical to
+    one of the last distinct messages it inflated: viewers_load.mjs memoises under
+    server_no_context_takeover)."""
     done, hits = res.get("inflated", 0), res.get("inflate_memo_hits", 0)
     return 100.0 * done / (done + hits) if done + hits else None
 

@@ -54,7 +54,7 @@ const TICK = Buffer.from('42["tick"');
 const SNAPSHOT = Buffer.from('42["snapshot"');
 
 let inflated = 0; // messages the generator inflated
-let memoHits = 0; // messages handed the text of an identical compressed message inflated just before
+let memoHits = 0; // messages handed the text of an identical compressed message inflated once for all
 // The last MEMO_SIZE distinct compressed messages: {data, out, waiters}. A generator that falls
 // behind receives frames of several ticks interleaved across its viewers (one entry would thrash),
 // and inflating is asynchronous: viewers whose identical frame arrives while it is being inflated

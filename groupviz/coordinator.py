@@ -201,7 +201,8 @@ class Coordinator:
                     m.awaiting_sync = False
                     self.send(m.member_id, "sync", {"error": REBALANCE_IN_PROGRESS})
         was_empty = self.state == EMPTY
-        self.rebalance_reason, reason_zh = why
+        en, zh = why
+        self.rebalance_reason = en
         if self._join_timer is not None:
             self._join_timer.cancel()
         self._join_is_initial = was_empty
@@ -213,9 +214,9 @@ class Coordinator:
             self._join_timer = self.env.schedule(self.rebalance_timeout_ms, self._delayed_join_expired)
         self._transition(event)
         self.history.append({"generation": self.generation + 1, "start_ms": self.env.now, "join_ms": None,
-                             "end_ms": None, "reason": why[0], "reason_zh": reason_zh, "moved": 0, "members": 0})
+                             "end_ms": None, "reason": en, "reason_zh": zh, "moved": 0, "members": 0})
         del self.history[:-30]
-        self.emit("rebalance_started", reason=why[0], reason_zh=reason_zh, generation=self.generation)
+        self.emit("rebalance_started", reason=en, reason_zh=zh, generation=self.generation)
         # rebalancePurgatory.tryCompleteElseWatch: a DelayedJoin may complete at once
         self._try_complete_join()
 

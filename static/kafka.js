@@ -463,8 +463,10 @@ function overview(ctx, selectGroup) {
         setText(v.dups, fmtInt(g.duplicates ?? 0));
         toggleClass(v.dups, "some", (g.duplicates ?? 0) > 0);
         setText(v.tp, fmtRate(g.throughput));
-        // each cell's column name, shown above it where the table becomes cards (phones)
-        v.cells.forEach((cell, i) => setAttr(cell, "data-label", t(OVERVIEW_COLS[i])));
+        if (v.labelLang !== getLang()) {   // each cell's column name, shown above it where the table becomes cards (phones)
+          v.labelLang = getLang();
+          v.cells.forEach((cell, i) => setAttr(cell, "data-label", t(OVERVIEW_COLS[i])));
+        }
         order.push(v.tr);
       }
       for (const [gid, v] of rows) if (!keep.has(gid)) { v.tr.remove(); rows.delete(gid); }

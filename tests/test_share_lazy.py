@@ -58,6 +58,15 @@ def acked_offsets(g):
     return seen
 
 
+def ten_idle_seconds_then_watch(make, reset):
+    """A share group with no member while the producer runs 10 s; then watch its first fetches and acks.
+    Returns (engine, group, {partition: log end offset at its share-partition's creation}, [(partition, offset) acked])."""
+    eng = make(reset=reset)
+    eng.step(10_000)
+    g = eng.groups[GID]
+    return eng, g, watch_first_fetch(g), acked_offsets(g)
+
+
 def drain(eng):
     assert eng.apply({"op": "set_producer_rate", "rate": 0})["ok"]
     g = eng.groups[GID]
@@ -81,11 +90,7 @@ def test_a_group_without_members_has_no_share_partitions_and_no_offset_informati
 
 
 def test_latest_skips_everything_produced_before_the_first_fetch_spso_is_the_log_end_then(make):
-    eng = make(reset="latest")
-    eng.step(10_000)
-    g = eng.groups[GID]
-    leo_at_creation = watch_first_fetch(g)
-    acks = acked_offsets(g)
+    eng, g, leo_at_creation, acks = ten_idle_seconds_then_watch(make, "latest")
     leo_at_join = {p.partition: p.log_end_offset for p in eng.topic.partitions}
     assert sum(leo_at_join.values()) >= 250                    # ~300 records produced before anyone fetched
     assert eng.apply({"op": "add_consumer", "group_id": GID})["ok"]
@@ -106,11 +111,7 @@ def test_latest_skips_everything_produced_before_the_first_fetch_spso_is_the_log
 
 
 def test_earliest_delivers_everything_from_the_log_start(make):
-    eng = make(reset="earliest")
-    eng.step(10_000)
-    g = eng.groups[GID]
-    leo_at_creation = watch_first_fetch(g)
-    acks = acked_offsets(g)
+    eng, g, leo_at_creation, acks = ten_idle_seconds_then_watch(make, "earliest")
     assert eng.apply({"op": "add_consumer", "group_id": GID})["ok"]
     eng.step(50)
     assert sorted(leo_at_creation) == [0, 1, 2] and all(leo > 0 for leo in leo_at_creation.values())
