@@ -32,7 +32,7 @@ from flask import Flask, Response, abort, jsonify, make_response, render_templat
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 from werkzeug.security import safe_join
 
-from . import lessons, report, security
+from . import commands, lessons, report, security
 from .engine import Engine
 from .realtime import FULL_GC_EVERY_S, LiveEngine, tune_gc
 
@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
 ASYNC_MODES = ("eventlet", "threading", "gevent")
+#: The choices the page offers, from the one place the server validates them (index.html renders them).
+PAGE_CONSTANTS = {"assignors": list(commands.ASSIGNORS), "key_modes": list(commands.KEY_MODES),
+                  "group_types": list(commands.GROUP_TYPES), "competitions": list(commands.COMPETITIONS)}
 
 DEFAULTS = {
     "ASYNC_MODE": "eventlet",
@@ -222,7 +225,8 @@ def create_app(config: dict | None = None) -> Flask:
     def index():
         role = http_role()
         resp = make_response(render_template("index.html", role=role, viewer_url=viewer_url(),
-                                             max_message=app.config["MAX_HTTP_BUFFER_SIZE"]))
+                                             max_message=app.config["MAX_HTTP_BUFFER_SIZE"],
+                                             constants=PAGE_CONSTANTS))
         if token is not None and security.token_matches(token, request.args.get("token")):
             resp.set_cookie(security.COOKIE_NAME, token, httponly=True, samesite="Strict", path="/")
         resp.headers["Referrer-Policy"] = "no-referrer"     # the address may still carry ?token=
