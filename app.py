@@ -47,7 +47,7 @@ def parse_args(argv=None, environ=None) -> argparse.Namespace:
 
 def presenter_token(args: argparse.Namespace) -> str | None:
     """None (everyone presents) for --open or a loopback bind without --token; else the token to require."""
-    from groupviz import security
+    from groupviz.serve import security
 
     if args.open:
         return None
@@ -68,7 +68,7 @@ def lan_ip() -> str | None:
 
 def banner(args: argparse.Namespace, token: str | None) -> tuple[str, str, str]:
     """(presenter URL, viewer URL, text to print)."""
-    from groupviz import security
+    from groupviz.serve import security
 
     presenter, viewer = security.server_urls(args.host, args.port, token, lan_ip())
     if token is None:
@@ -97,14 +97,14 @@ def main(argv=None) -> int:
             return 2
         monkey.patch_all()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from groupviz.web import create_app, serve
+    from groupviz.serve.web import create_app, serve
 
     token = presenter_token(args)
     _, viewer, text = banner(args, token)
     app = create_app({"ASYNC_MODE": args.async_mode, "SEED": args.seed, "SCENARIO": args.scenario,
                       "SPEED": args.speed, "PRESENTER_TOKEN": token, "VIEWER_URL": viewer})
     print(text, flush=True)
-    serve(app, args.host, args.port)    # eventlet: max_size raised past 1024, GC tuned (groupviz.web.serve)
+    serve(app, args.host, args.port)    # eventlet: max_size raised past 1024, GC tuned (groupviz.serve.web.serve)
     return 0
 
 

@@ -43,7 +43,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment  # noqa: E402
 
-from groupviz.assignors import STRATEGIES, assign  # noqa: E402
+from groupviz.kafka.assignors import STRATEGIES, assign  # noqa: E402
 from test_assignors_kafka_python import kafka_python_input, kafka_python_result  # noqa: E402
 
 #: partitions x members above which kafka-python's sticky runs once (full mode; quick: above 1,000), and

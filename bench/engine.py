@@ -5,7 +5,7 @@ What the live server does every 100 ms tick is `step(100)` and then `snapshot(hi
 the machine is shared, so every figure is the minimum of --repeat runs (the median is printed
 beside it).
 
-Reference in the same run: a bare Environment (groupviz.sim) stepping the same 50 ms quanta
+Reference in the same run: a bare Environment (groupviz.engine.sim) stepping the same 50 ms quanta
 with no work, i.e. the cost of the clock alone.
 
 Exits 1 when a result is wrong: two runs with one seed give different snapshots, or the large run
@@ -37,8 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 _tree = sys.argv[sys.argv.index("--sample") + 1] if "--sample" in sys.argv[:-1] else str(ROOT)
 sys.path.insert(0, _tree)
 
-from groupviz.engine import QUANTUM_MS, Engine  # noqa: E402
-from groupviz.sim import Environment  # noqa: E402
+from groupviz.engine.core import QUANTUM_MS, Engine  # noqa: E402
+from groupviz.engine.sim import Environment  # noqa: E402
 
 LARGE_CRASH_S = 15      # the large group is Stable from ~12 s (initial rebalance delay, 200 joins)
 
@@ -189,7 +189,7 @@ def main(argv=None) -> int:
     print()
     print(f"{'full tick (LiveEngine.tick: step, snapshot, events; then json.dumps)':<64} {'bytes':>8} "
           f"{'CPU ms':>7}")
-    from groupviz.realtime import LiveEngine
+    from groupviz.serve.realtime import LiveEngine
     for scen in ("default", "large"):
         live = LiveEngine(engines[scen], lambda *a: None)
         live.tick()

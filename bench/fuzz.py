@@ -44,9 +44,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from groupviz import commands, lessons  # noqa: E402
-from groupviz.engine import Engine  # noqa: E402
-from groupviz.invariants import InvariantViolation, check_engine, check_snapshot  # noqa: E402
+from groupviz.engine import commands
+from groupviz.classroom import lessons  # noqa: E402
+from groupviz.engine.core import Engine  # noqa: E402
+from groupviz.engine.invariants import InvariantViolation, check_engine, check_snapshot  # noqa: E402
 
 SEED = 20240607
 

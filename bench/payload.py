@@ -48,9 +48,9 @@ def deflated(text: str) -> int:
 
 
 def tick_sizes(scenario: str, ticks: int) -> tuple[dict, list[str]]:
-    from groupviz.delta import apply_delta
-    from groupviz.engine import Engine
-    from groupviz.realtime import LiveEngine
+    from groupviz.serve.delta import apply_delta
+    from groupviz.engine.core import Engine
+    from groupviz.serve.realtime import LiveEngine
 
     clock = [0.0]
     rows, problems = [], []
@@ -143,7 +143,7 @@ def disk_size(url: str) -> int | None:
     if path.startswith("/static/"):
         f = ROOT / "static" / path[len("/static/"):]
     elif path == "/vendor/plotly.min.js":
-        from groupviz.web import _plotly_js
+        from groupviz.serve.web import _plotly_js
         f = _plotly_js()
     elif path == "/vendor/socket.io.min.js":
         f = ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"

@@ -29,8 +29,8 @@ import time  # noqa: E402
 from flask import Flask, jsonify  # noqa: E402
 from flask_socketio import SocketIO, emit  # noqa: E402
 
-from groupviz.realtime import tune_gc  # noqa: E402
-from groupviz.web import EVENTLET_MAX_CONNECTIONS, WS_DEFLATE_POLICIES, apply_ws_deflate_policy  # noqa: E402
+from groupviz.serve.realtime import tune_gc  # noqa: E402
+from groupviz.serve.web import EVENTLET_MAX_CONNECTIONS, WS_DEFLATE_POLICIES, apply_ws_deflate_policy  # noqa: E402
 
 
 def main() -> int:

@@ -33,7 +33,7 @@ if mode == "eventlet":
     import eventlet
     eventlet.monkey_patch()
 logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-from groupviz.web import create_app, serve
+from groupviz.serve.web import create_app, serve
 cfg["ASYNC_MODE"] = mode
 gc_tuning = cfg.pop("GC_TUNING", True)      # bench/viewers.py measures with and without
 app = create_app(cfg)

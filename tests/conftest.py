@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from groupviz.engine import Engine
+from groupviz.engine.core import Engine
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def stable(engine: Engine, group_id: str = "g1") -> bool:
 
 @pytest.fixture
 def app_and_client():
-    from groupviz.web import create_app, socketio_of
+    from groupviz.serve.web import create_app, socketio_of
 
     app = create_app({"ASYNC_MODE": "threading", "START_TICKER": False})
     client = socketio_of(app).test_client(app)
@@ -55,7 +55,7 @@ def free_port() -> int:
 @dataclass
 class LiveServer:
     url: str
-    live: object          # groupviz.realtime.LiveEngine
+    live: object          # groupviz.serve.realtime.LiveEngine
     app: object
 
     @property
@@ -68,7 +68,7 @@ def start_live_server(speed: float = 4.0, **config) -> tuple[LiveServer, callabl
 
     from werkzeug.serving import make_server
 
-    from groupviz.web import create_app
+    from groupviz.serve.web import create_app
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 

@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from groupviz import assignors as A  # noqa: E402
-from groupviz.assignors import PROTOCOLS, STRATEGIES, AssignorError, assign  # noqa: E402
+from groupviz.kafka import assignors as A  # noqa: E402
+from groupviz.kafka.assignors import PROTOCOLS, STRATEGIES, AssignorError, assign  # noqa: E402
 
 STICKY = ("sticky", "cooperative-sticky")
 GEN = 1                      # AbstractStickyAssignorTest.generationId
@@ -1060,7 +1060,7 @@ def test_member_ids_share_a_hashmap_bucket_at_most_four_at_a_time_for_5000_consu
 def test_result_does_not_depend_on_pythonhashseed():
     code = (
         "import json,sys; sys.path.insert(0, %r)\n"
-        "from groupviz.assignors import assign\n"
+        "from groupviz.kafka.assignors import assign\n"
         "subs={'c%%d'%%i: (['a','b'] if i%%3 else ['b','c']) for i in range(12)}\n"
         "parts={'a':17,'b':9,'c':23}\n"
         "out=[]\n"

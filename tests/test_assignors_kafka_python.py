@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from groupviz.assignors import assign  # noqa: E402
+from groupviz.kafka.assignors import assign  # noqa: E402
 
 kafka_assignors = pytest.importorskip("kafka.coordinator.assignors.range")
 from kafka.coordinator.assignors.cooperative_sticky import CooperativeStickyAssignor  # noqa: E402
@@ -243,7 +243,7 @@ def _run_with_hash_seed(which: str, seed: str) -> str:
         "case = json.loads(sys.stdin.read())\n"
         "owned = {m: [tuple(tp) for tp in v] for m, v in case['owned'].items()}\n"
         f"if {which!r} == 'ours':\n"
-        "    from groupviz.assignors import assign as f\n"
+        "    from groupviz.kafka.assignors import assign as f\n"
         "else:\n"
         "    from test_assignors_kafka_python import kafka_python\n"
         "    f = lambda *a: kafka_python('sticky', *a[1:])\n"

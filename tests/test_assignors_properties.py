@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from groupviz.assignors import STRATEGIES, _assign_detailed, assign  # noqa: E402
+from groupviz.kafka.assignors import STRATEGIES, _assign_detailed, assign  # noqa: E402
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TOPICS = ["orders", "payments", "clicks", "t0", "t1"]
@@ -261,7 +261,7 @@ def test_range_fast_path_for_alike_subscriptions_equals_the_per_topic_walk(membe
     """Everyone subscribed to the same topics, each with n partitions: _range_alike builds each member's
     list with one product(topics, range) instead of walking topic by topic; same answer, same member order
     (names outside the BMP included: Java's UTF-16 order)."""
-    from groupviz import assignors as A
+    from groupviz.kafka import assignors as A
 
     subs = {m: list(topics) for m in members}
     got = assign("range", subs, {t: n for t in topics})

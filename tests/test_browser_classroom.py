@@ -17,7 +17,7 @@ from browser_helpers import (  # noqa: E402
     DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, PageProbe, _probe, card, cards, wait_stable,
 )
 from conftest import start_live_server  # noqa: E402
-from groupviz import lessons  # noqa: E402
+from groupviz.classroom import lessons  # noqa: E402
 
 TOKEN = "presenter-secret-token-123"
 

@@ -52,12 +52,12 @@ def test_a_bug_inside_a_tick_shows_the_banner_keeps_serving_and_reset_recovers(p
     def broken_tick(now, quantum_ms):
         raise RuntimeError("injected fault in Producer.tick")
 
-    with caplog.at_level(logging.ERROR, logger="groupviz.realtime"):
+    with caplog.at_level(logging.ERROR, logger="groupviz.serve.realtime"):
         monkeypatch.setattr(live_server.engine.producer, "tick", broken_tick)
         expect(banner).to_be_visible(timeout=WAIT_MS)
     expect(banner).to_contain_text("RuntimeError: injected fault in Producer.tick")
     expect(banner).to_contain_text("Reset")
-    logged = [r for r in caplog.records if r.name == "groupviz.realtime" and r.exc_info]
+    logged = [r for r in caplog.records if r.name == "groupviz.serve.realtime" and r.exc_info]
     assert logged, "the fault was not logged with its traceback"
     assert "injected fault" in "".join(logging.Formatter().formatException(logged[0].exc_info))
     assert "broken_tick" in "".join(logging.Formatter().formatException(logged[0].exc_info))

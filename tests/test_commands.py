@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from groupviz import commands
-from groupviz.engine import Engine
+from groupviz.engine import commands
+from groupviz.engine.core import Engine
 
 BAD = [
     (None, "must be an object"),

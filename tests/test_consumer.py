@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groupviz.consumer import fair_share
+from groupviz.kafka.classic.consumer import fair_share
 
 lefts = st.lists(st.integers(1, 40), min_size=1, max_size=12)
 

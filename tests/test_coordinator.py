@@ -5,11 +5,11 @@ Like h11's test_state.py: feed one event, assert the whole state after it.
 
 import pytest
 
-from groupviz import coordinator as C
-from groupviz.coordinator import TRANSITIONS, Coordinator, JoinGroup
+from groupviz.kafka.classic import coordinator as C
+from groupviz.kafka.classic.coordinator import TRANSITIONS, Coordinator, JoinGroup
 from groupviz.errors import ProtocolError
-from groupviz.group import CLASSROOM_CONFIG
-from groupviz.sim import Environment
+from groupviz.kafka.config import CLASSROOM_CONFIG
+from groupviz.engine.sim import Environment
 
 
 class Wire:

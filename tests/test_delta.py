@@ -15,9 +15,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groupviz.delta import INDEXED, _merge, apply_delta, diff, tick_delta
-from groupviz.engine import Engine
-from groupviz.realtime import LiveEngine
+from groupviz.serve.delta import INDEXED, _merge, apply_delta, diff, tick_delta
+from groupviz.engine.core import Engine
+from groupviz.serve.realtime import LiveEngine
 
 ROOT = Path(__file__).resolve().parent.parent
 

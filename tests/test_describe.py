@@ -3,9 +3,9 @@
 import pytest
 from conftest import run_until, stable
 
-from groupviz.describe import describe, describe_members, describe_offsets, describe_state
-from groupviz.engine import Engine
-from groupviz.group import CLASSROOM_CONFIG, KAFKA_DEFAULTS
+from groupviz.kafka.describe import describe, describe_members, describe_offsets, describe_state
+from groupviz.engine.core import Engine
+from groupviz.kafka.config import CLASSROOM_CONFIG, KAFKA_DEFAULTS
 
 # A hand-made Stable group: a long member id widens CONSUMER-ID, one committed partition has no owner,
 # one owned partition has no commit yet.
@@ -109,7 +109,7 @@ def test_engine_describe_refuses_bad_input_with_a_clear_message(group_id, view, 
 # -- HTTP ---------------------------------------------------------------------------------------
 
 def test_api_describe_answers_each_view_and_viewers_may_read_it():
-    from groupviz.web import create_app
+    from groupviz.serve.web import create_app
 
     app = create_app({"ASYNC_MODE": "threading", "START_TICKER": False, "PRESENTER_TOKEN": "secret"})
     app.extensions["groupviz"].engine.step(10_000)
@@ -128,7 +128,7 @@ def test_api_describe_answers_each_view_and_viewers_may_read_it():
 
 
 def test_api_group_configs_lists_kafka_names_with_both_defaults():
-    from groupviz.web import create_app
+    from groupviz.serve.web import create_app
 
     app = create_app({"ASYNC_MODE": "threading", "START_TICKER": False})
     rows = app.test_client().get("/api/group-configs").get_json()["configs"]

@@ -10,14 +10,14 @@ import re
 import pytest
 from conftest import run_until
 
-from groupviz.describe import (
+from groupviz.kafka.describe import (
     describe,
     share_assignment,
     share_describe_members,
     share_describe_offsets,
     share_describe_state,
 )
-from groupviz.engine import Engine
+from groupviz.engine.core import Engine
 
 
 def printf(fmt: str, *args) -> str:
@@ -262,7 +262,7 @@ def test_engine_refuses_bad_input_for_share_groups_with_a_message(competition, g
 # -- HTTP: viewers read it too ---------------------------------------------------------------------------
 
 def test_api_describe_answers_share_groups_for_viewers():
-    from groupviz.web import create_app
+    from groupviz.serve.web import create_app
 
     app = create_app({"ASYNC_MODE": "threading", "START_TICKER": False, "PRESENTER_TOKEN": "secret",
                       "SCENARIO": "competition"})

@@ -5,7 +5,7 @@ import json
 import pytest
 from conftest import group, run_until, stable
 
-from groupviz.engine import Engine
+from groupviz.engine.core import Engine
 
 
 def test_default_scenario_is_six_partitions_three_consumers_thirty_records_per_second(engine):

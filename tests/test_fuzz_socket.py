@@ -23,7 +23,7 @@ import requests
 import socketio
 
 from conftest import start_live_server
-from groupviz.invariants import check_snapshot as check_invariants
+from groupviz.engine.invariants import check_snapshot as check_invariants
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from fuzz import command  # noqa: E402  (bench/fuzz.py: the same generator as the big fuzz)

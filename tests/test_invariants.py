@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from groupviz.engine import Engine
-from groupviz.invariants import check_engine as check_invariants
+from groupviz.engine.core import Engine
+from groupviz.engine.invariants import check_engine as check_invariants
 
 JUNK = st.one_of(
     st.none(), st.integers(), st.text(max_size=20), st.lists(st.integers(), max_size=3),

@@ -1,60 +1,94 @@
-"""DESIGN.md's import direction: only web.py imports Flask; only realtime.py knows wall time."""
+"""The import direction, by package (README "Layout"; DESIGN.md "Layers").
+
+    groupviz.kafka      the Kafka port          imports nothing above it
+    groupviz.classroom  lessons, narration ...  may import kafka
+    groupviz.engine     the simulation          may import kafka and classroom
+    groupviz.serve      Flask, sockets, time    may import everything
+
+`groupviz.errors` is the leaf every layer may import. Only the serving layer imports Flask,
+Socket.IO, eventlet or gevent, or knows wall time and threads; nothing outside it calls hash()
+on a str (salted per process) or reads a clock.
+"""
 
 import ast
 from pathlib import Path
 
+import pytest
+
 PKG = Path(__file__).resolve().parent.parent / "groupviz"
 
-FLASK = {"flask", "flask_socketio", "socketio", "engineio", "werkzeug"}
-WALL_TIME = {"time", "threading", "eventlet", "gevent", "asyncio", "datetime"}
+LAYERS = ("kafka", "classroom", "engine", "serve")       # bottom to top
+LEAF = {"errors"}
+WEB = {"flask", "flask_socketio", "socketio", "engineio", "werkzeug", "eventlet", "gevent"}
+WALL_TIME = {"time", "threading", "asyncio", "datetime", "eventlet", "gevent"}
+
+
+def _absolute(path: Path, node: ast.ImportFrom) -> str:
+    if not node.level:
+        return node.module or ""
+    parts = list(path.relative_to(PKG.parent).with_suffix("").parts)[:-node.level]
+    return ".".join(parts + ([node.module] if node.module else []))
 
 
 def imports(path: Path) -> set[str]:
     names = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
+            names |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                names.add("." + (node.module or "").split(".")[0])
-            else:
-                names.add(node.module.split(".")[0])
+            base = _absolute(path, node)
+            names.add(base)
+            if base in ("groupviz",) or base.count(".") == 1 and base.startswith("groupviz."):
+                names |= {f"{base}.{a.name}" for a in node.names}
     return names
 
 
-def modules():
-    return {p.stem: imports(p) for p in PKG.glob("*.py")}
+def layer_of(path: Path) -> str | None:
+    rel = path.relative_to(PKG).parts
+    return rel[0] if len(rel) > 1 else None
 
 
-def test_only_web_imports_flask():
-    for name, imps in modules().items():
-        if name != "web":
-            assert not imps & FLASK, f"groupviz/{name}.py imports {imps & FLASK}"
+MODULES = sorted(p for p in PKG.rglob("*.py"))
+IN_LAYERS = [p for p in MODULES if layer_of(p)]
 
 
-def test_only_realtime_knows_wall_time_and_threads():
-    for name, imps in modules().items():
-        if name not in ("realtime", "web"):
-            assert not imps & WALL_TIME, f"groupviz/{name}.py imports {imps & WALL_TIME}"
+def test_every_module_sits_in_a_layer_or_is_a_named_top_level_module():
+    top = {p.stem for p in MODULES if not layer_of(p)}
+    # __init__ re-exports the public API; assignors.py keeps DESIGN.md's `groupviz.assignors.assign`
+    assert top <= {"__init__", "errors", "assignors"}, top
+    assert {layer_of(p) for p in IN_LAYERS} <= set(LAYERS)
 
 
-def test_imports_point_down_only():
-    mods = modules()
-    # the engine and the domain never import the layers above them
-    for name, imps in mods.items():
-        if name not in ("web",):
-            assert ".web" not in imps, f"{name} imports web"
-        if name not in ("web", "realtime"):
-            assert ".realtime" not in imps, f"{name} imports realtime"
-
-
-def test_engine_never_uses_str_hash_or_wall_clock_calls():
-    for p in PKG.glob("*.py"):
-        if p.stem in ("realtime", "web"):
+@pytest.mark.parametrize("path", IN_LAYERS, ids=lambda p: str(p.relative_to(PKG)))
+def test_imports_point_down_only(path):
+    mine = LAYERS.index(layer_of(path))
+    for name in imports(path):
+        parts = name.split(".")
+        if parts[0] != "groupviz" or len(parts) < 2 or parts[1] in LEAF:
             continue
-        tree = ast.parse(p.read_text())
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                assert node.func.id != "hash", f"{p.name}:{node.lineno} calls hash() (salted per process)"
-            if isinstance(node, ast.Attribute):
-                assert node.attr not in ("time_ns", "monotonic", "perf_counter"), f"{p.name}:{node.lineno}"
+        assert parts[1] in LAYERS, f"{path.relative_to(PKG)} imports {name}, which is in no layer"
+        assert LAYERS.index(parts[1]) <= mine, f"{path.relative_to(PKG)} ({LAYERS[mine]}) imports {name} (above it)"
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if layer_of(p) != "serve"], ids=lambda p: str(p.relative_to(PKG)))
+def test_only_the_serving_layer_knows_flask_sockets_threads_and_wall_time(path):
+    tops = {n.split(".")[0] for n in imports(path)}
+    assert not tops & WEB, f"{path.relative_to(PKG)} imports {tops & WEB}"
+    assert not tops & WALL_TIME, f"{path.relative_to(PKG)} imports {tops & WALL_TIME}"
+
+
+@pytest.mark.parametrize("path", [p for p in MODULES if layer_of(p) != "serve"], ids=lambda p: str(p.relative_to(PKG)))
+def test_engine_never_uses_str_hash_or_wall_clock_calls(path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            assert node.func.id != "hash", f"{path.name}:{node.lineno} calls hash() (salted per process)"
+        if isinstance(node, ast.Attribute):
+            assert node.attr not in ("time_ns", "monotonic", "perf_counter"), f"{path.name}:{node.lineno}"
+
+
+def test_the_public_api_is_importable_from_the_top_and_the_named_paths():
+    import groupviz
+    from groupviz.assignors import assign
+    from groupviz.engine import Engine
+
+    assert groupviz.Engine is Engine and groupviz.assign is assign

@@ -2,10 +2,10 @@
 
 import pytest
 
-from groupviz import commands
-from groupviz.engine import Engine
-from groupviz.lessons import LESSONS, listing
-from groupviz.scenarios import SCENARIOS
+from groupviz.engine import commands
+from groupviz.engine.core import Engine
+from groupviz.classroom.lessons import LESSONS, listing
+from groupviz.engine.scenarios import SCENARIOS
 
 
 def test_there_are_at_least_seven_lessons_plus_the_seed_demo():

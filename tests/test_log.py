@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from groupviz import log
-from groupviz.log import Partition
+from groupviz.kafka import log
+from groupviz.kafka.log import Partition
 
 
 class ReferenceIndex:

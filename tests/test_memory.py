@@ -15,8 +15,16 @@ import random
 
 import pytest
 
-from groupviz import commands, consumer, engine as engine_mod, log, metrics, offsets, producer, sim
-from groupviz.engine import Engine
+from groupviz.engine import commands
+from groupviz.kafka.config import SHARE_MAX_LOCKS
+from groupviz.kafka.classic import consumer
+from groupviz.engine import core as engine_mod
+from groupviz.kafka import log
+from groupviz.engine import metrics
+from groupviz.kafka import offsets
+from groupviz.kafka import producer
+from groupviz.engine import sim
+from groupviz.engine.core import Engine
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +58,7 @@ def sizes(e: Engine) -> dict[str, tuple[int, int]]:
         if g.type == "share":
             out[f"{gid}.wins"] = (len(g.wins), n)
             out[f"{gid}.journeys"] = (len(g.journeys), g.journey_limit)
-            locks = int(g.config[commands.SHARE_MAX_LOCKS])
+            locks = int(g.config[SHARE_MAX_LOCKS])
             for sp in g.partitions:
                 out[f"{gid}-{sp.partition} acquired+released+done"] = (
                     len(sp.acquired) + len(sp.released) + len(sp.done), locks)

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from groupviz.engine import Engine
-from groupviz.lessons import LESSONS
-from groupviz.narration import describe
-from groupviz.scenarios import SCENARIOS
+from groupviz.engine.core import Engine
+from groupviz.classroom.lessons import LESSONS
+from groupviz.classroom.narration import describe
+from groupviz.engine.scenarios import SCENARIOS
 
 from conftest import run_until, stable
 

@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from groupviz.partitioner import StickyPartitioner, murmur2, partition_for_key, to_positive
+from groupviz.kafka.partitioner import StickyPartitioner, murmur2, partition_for_key, to_positive
 
 # org.apache.kafka.common.utils.UtilsTest#testMurmur2
 KAFKA_MURMUR2 = [

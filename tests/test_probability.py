@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from groupviz import probability as P
+from groupviz.classroom import probability as P
 
 
 # -- the chi-square survival function against closed forms and tables ----------

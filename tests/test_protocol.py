@@ -3,9 +3,9 @@
 import pytest
 from conftest import group, run_until, stable
 
-from groupviz import lagstatus
-from groupviz.describe import describe_members, describe_offsets, describe_state
-from groupviz.engine import Engine
+from groupviz.kafka import lagstatus
+from groupviz.kafka.describe import describe_members, describe_offsets, describe_state
+from groupviz.engine.core import Engine
 
 
 def processed_by_partition(g):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from groupviz.engine import Engine
-from groupviz.realtime import LiveEngine
+from groupviz.engine.core import Engine
+from groupviz.serve.realtime import LiveEngine
 
 
 class FakeClock:
@@ -65,7 +65,7 @@ def test_a_pause_by_the_teacher_is_not_undone_by_reset_after_a_fault_free_run():
 def test_a_long_step_runs_in_slices_with_the_lock_free_between_them():
     import threading
 
-    from groupviz.realtime import STEP_SLICE_MS
+    from groupviz.serve.realtime import STEP_SLICE_MS
 
     yields = []
     live = LiveEngine(Engine(seed=7), lambda *a: None, clock=FakeClock(), lock=threading.Lock())
@@ -134,7 +134,7 @@ def _ticking(hold: str):
 
 def _assert_a_page_following_them_ends_in_sync(live, messages):
     """A page merging `messages` like static/app.js ends with exactly the engine's state."""
-    from groupviz.delta import apply_delta
+    from groupviz.serve.delta import apply_delta
 
     state = None
     for kind, msg in messages:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from groupviz.engine import Engine
-from groupviz.realtime import FULL_GC_MAX_FACTOR, FULL_GC_WORTH, LiveEngine
+from groupviz.engine.core import Engine
+from groupviz.serve.realtime import FULL_GC_MAX_FACTOR, FULL_GC_WORTH, LiveEngine
 
 
 class FakeTime:

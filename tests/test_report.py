@@ -7,8 +7,8 @@ import re
 from html import escape as html_escape
 from pathlib import Path
 
-from groupviz import report
-from groupviz.engine import Engine
+from groupviz.classroom import report
+from groupviz.engine.core import Engine
 
 
 def run():

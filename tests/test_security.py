@@ -1,6 +1,6 @@
 """Presenter and viewers, rate limit, connection cap, same-origin sockets, message size, faults.
 
-Pure helpers (groupviz.security) first, then the web layer through Flask-SocketIO's
+Pure helpers (groupviz.serve.security) first, then the web layer through Flask-SocketIO's
 test client, then a live server over real sockets (python-socketio, requests,
 websocket-client) for what only a real handshake can show.
 """
@@ -18,9 +18,9 @@ import pytest
 import requests
 import socketio
 
-from groupviz import security
-from groupviz.security import COOKIE_NAME, READ_ONLY_ERROR, Clients, RateLimiter
-from groupviz.web import INTERNAL_ERROR, create_app, socketio_of
+from groupviz.serve import security
+from groupviz.serve.security import COOKIE_NAME, READ_ONLY_ERROR, Clients, RateLimiter
+from groupviz.serve.web import INTERNAL_ERROR, create_app, socketio_of
 
 from conftest import start_live_server
 
@@ -346,7 +346,7 @@ def test_connection_cap_refuses_extra_clients_with_a_log_line(caplog):
     app = make_app(MAX_CONNECTIONS=2)
     sio = socketio_of(app)
     a, b = sio.test_client(app), sio.test_client(app)
-    with caplog.at_level(logging.WARNING, logger="groupviz.web"):
+    with caplog.at_level(logging.WARNING, logger="groupviz.serve.web"):
         c = sio.test_client(app)
     assert a.is_connected() and b.is_connected() and not c.is_connected()
     assert "refused a connection" in caplog.text and "MAX_CONNECTIONS is 2" in caplog.text

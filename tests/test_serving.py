@@ -1,11 +1,11 @@
-"""groupviz.web.serve: what app.py (and bench/serverproc.py) serve with, beyond Flask-SocketIO's defaults."""
+"""groupviz.serve.web.serve: what app.py (and bench/serverproc.py) serve with, beyond Flask-SocketIO's defaults."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from groupviz import web
+from groupviz.serve import web
 
 
 def test_serve_lifts_eventlets_1024_connection_cap_and_tunes_gc(monkeypatch):
@@ -29,7 +29,7 @@ def test_serve_can_leave_the_collector_alone(monkeypatch):
 
 
 def test_tune_gc_freezes_what_start_up_made_and_collects_less_often():
-    code = ("import gc; from groupviz.realtime import tune_gc, GC_THRESHOLDS; tune_gc(); "
+    code = ("import gc; from groupviz.serve.realtime import tune_gc, GC_THRESHOLDS; tune_gc(); "
             "assert gc.get_freeze_count() > 1000, gc.get_freeze_count(); "
             "assert gc.get_threshold() == GC_THRESHOLDS and GC_THRESHOLDS[0] > 700; print('ok')")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -8,13 +8,13 @@ from conftest import run_until
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from groupviz import scenarios
-from groupviz.scenarios import SCENARIOS
-from groupviz.consumer import CRASHED, PAUSED
-from groupviz.engine import Engine
-from groupviz.errors import CommandError, ProtocolError
-from groupviz.probability import chi_square_gof, model_panel
-from groupviz.share import (
+from groupviz.engine import scenarios
+from groupviz.engine.scenarios import SCENARIOS
+from groupviz.kafka.classic.consumer import CRASHED, PAUSED
+from groupviz.engine.core import Engine
+from groupviz.errors import CommandError, DomainError, ProtocolError
+from groupviz.classroom.probability import chi_square_gof, model_panel
+from groupviz.kafka.share.group import (
     ACQUIRED,
     AVAILABLE,
     CLASSROOM_CONFIG,
@@ -114,15 +114,15 @@ def test_config_uses_kafkas_names_with_classroom_defaults(make):
 
 def test_unknown_competition_and_bad_config_are_refused_with_a_readable_error(make):
     eng, _ = make(rates=())
-    with pytest.raises(CommandError, match="competition"):
+    with pytest.raises(DomainError, match="competition"):
         ShareGroup(eng, "x", "fastest")
-    with pytest.raises(CommandError, match="between 2 and 10"):
+    with pytest.raises(DomainError, match="between 2 and 10"):
         ShareGroup(eng, "x", "random", {DELIVERY_LIMIT: 1})
-    with pytest.raises(CommandError, match="not settable"):
+    with pytest.raises(DomainError, match="not settable"):
         check_share_config({"auto.commit.interval.ms": 1000}, CLASSROOM_CONFIG)
-    with pytest.raises(CommandError, match="lower than group.share.session"):
+    with pytest.raises(DomainError, match="lower than group.share.session"):
         check_share_config({HEARTBEAT_MS: 7000}, CLASSROOM_CONFIG)
-    with pytest.raises(CommandError, match="number"):
+    with pytest.raises(DomainError, match="number"):
         check_share_config({REJECT_P: True}, CLASSROOM_CONFIG)
     assert check_share_config({REJECT_P: 0.25, LOCK_MS: 2000.0}, CLASSROOM_CONFIG)[LOCK_MS] == 2000
 

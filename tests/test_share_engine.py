@@ -10,8 +10,8 @@ from collections import Counter
 import pytest
 from conftest import run_until
 
-from groupviz.engine import Engine
-from groupviz.probability import chi_square_gof
+from groupviz.engine.core import Engine
+from groupviz.classroom.probability import chi_square_gof
 
 LOCK = "group.share.record.lock.duration.ms"
 LIMIT = "group.share.delivery.count.limit"

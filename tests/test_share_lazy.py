@@ -10,8 +10,8 @@ start offset for the partition ("-"), or no offset information at all if no memb
 import pytest
 from conftest import run_until
 
-from groupviz import scenarios
-from groupviz.engine import Engine
+from groupviz.engine import scenarios
+from groupviz.engine.core import Engine
 
 GID = "lazy"
 NO_OFFSETS = f"\nShare group '{GID}' has no offset information.\n"

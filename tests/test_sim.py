@@ -1,6 +1,6 @@
 """The simulated clock: order of events and a heap that does not fill up with cancelled timers."""
 
-from groupviz.sim import COMPACT_MIN, LATE, NORMAL, URGENT, Environment
+from groupviz.engine.sim import COMPACT_MIN, LATE, NORMAL, URGENT, Environment
 
 
 def test_events_fire_by_time_then_priority_then_insertion_order():

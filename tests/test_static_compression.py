@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from groupviz.web import create_app
+from groupviz.serve.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,7 @@
 
 import json
 
-from groupviz.web import create_app
+from groupviz.serve.web import create_app
 
 
 def received(client, name):
@@ -55,8 +55,8 @@ def test_reset_broadcasts_a_fresh_snapshot(app_and_client):
 
 
 def test_live_engine_steps_by_wall_time_times_speed():
-    from groupviz.realtime import LiveEngine
-    from groupviz.engine import Engine
+    from groupviz.serve.realtime import LiveEngine
+    from groupviz.engine.core import Engine
 
     now = [100.0]
     sent = []
@@ -76,8 +76,8 @@ def test_live_engine_steps_by_wall_time_times_speed():
 
 
 def test_tick_carries_only_new_events():
-    from groupviz.realtime import LiveEngine
-    from groupviz.engine import Engine
+    from groupviz.serve.realtime import LiveEngine
+    from groupviz.engine.core import Engine
 
     now = [0.0]
     sent = []

@@ -1,4 +1,4 @@
-"""permessage-deflate policy (groupviz.web WS_DEFLATE) against a real eventlet server subprocess.
+"""permessage-deflate policy (groupviz.serve.web WS_DEFLATE) against a real eventlet server subprocess.
 
 "shared" (the default) accepts a browser's offer with server_no_context_takeover, so each
 message decompresses on its own and a broadcast tick is the same compressed frame for every
@@ -151,7 +151,7 @@ def test_refuse_policy_never_negotiates_deflate_and_ticks_arrive_plain():
 
 
 def test_an_unknown_deflate_policy_is_refused_at_start():
-    from groupviz.web import create_app
+    from groupviz.serve.web import create_app
 
     with pytest.raises(ValueError, match="WS_DEFLATE"):
         create_app({"ASYNC_MODE": "threading", "START_TICKER": False, "WS_DEFLATE": "sometimes"})

@@ -73,9 +73,9 @@ def run_case(make_engine, start) -> dict:
 
 
 def cases():
-    from groupviz.engine import Engine
-    from groupviz.lessons import LESSONS
-    from groupviz.scenarios import SCENARIOS
+    from groupviz.engine.core import Engine
+    from groupviz.classroom.lessons import LESSONS
+    from groupviz.engine.scenarios import SCENARIOS
 
     for seed in SEEDS:
         for name in SCENARIOS:

@@ -14,19 +14,22 @@ from __future__ import annotations
 import logging
 from collections import deque
 
-from . import commands, describe as describe_view, lessons
-from .assignors import PROTOCOLS
-from .commands import CommandError
-from .consumer import ACTIVE, PAUSED
-from .group import ConsumerGroup
-from .log import Topic
-from .metrics import SAMPLE_MS, History
-from .narration import describe
-from .probability import model_panel
-from .producer import Producer
-from .scenarios import SCENARIOS
-from .share import ShareGroup
-from .sim import LATE, NORMAL, Environment
+from groupviz.engine import commands
+from groupviz.kafka import describe as describe_view
+from groupviz.classroom import lessons
+from groupviz.kafka.assignors import PROTOCOLS
+from groupviz.errors import CommandError, UserError
+from groupviz.kafka.config import SHARE_SESSION_MS
+from groupviz.kafka.classic.consumer import ACTIVE, PAUSED
+from groupviz.kafka.classic.group import ConsumerGroup
+from groupviz.kafka.log import Topic
+from groupviz.engine.metrics import SAMPLE_MS, History
+from groupviz.classroom.narration import describe
+from groupviz.classroom.probability import model_panel
+from groupviz.kafka.producer import Producer
+from groupviz.engine.scenarios import SCENARIOS
+from groupviz.kafka.share.group import ShareGroup
+from groupviz.engine.sim import LATE, NORMAL, Environment
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +181,7 @@ class Engine:
             c = commands.parse(cmd)
             handler = getattr(self, "_op_" + c.op)
             result = handler(**c.args)
-        except CommandError as e:
+        except UserError as e:          # a bad command, or a request the simulated Kafka refuses
             return {"ok": False, "error": str(e)}
         except Exception as e:  # a bug in groupviz: say so, keep serving
             log.exception("command %r failed", cmd if isinstance(cmd, dict) else type(cmd))
@@ -327,8 +330,8 @@ class Engine:
         changes = {k: v for k, v in merged.items() if g.config.get(k) != v}
         g.config.update(merged)
         if g.type == "share":
-            if commands.SHARE_SESSION_MS in changes:
-                g.update_session_timeouts(merged[commands.SHARE_SESSION_MS])
+            if SHARE_SESSION_MS in changes:
+                g.update_session_timeouts(merged[SHARE_SESSION_MS])
         elif "session.timeout.ms" in changes:
             g.coordinator.update_session_timeouts(merged["session.timeout.ms"])
         self.event("config_changed", group_id=g.group_id, changes=changes)

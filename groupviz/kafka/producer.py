@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 from collections import deque
 
-from .log import Topic
-from .partitioner import StickyPartitioner, partition_for_key
+from groupviz.kafka.log import Topic
+from groupviz.kafka.partitioner import StickyPartitioner, partition_for_key
 
 KEY_MODES = ("uniform", "hot", "null")
 LATENCY_SAMPLES = 2048

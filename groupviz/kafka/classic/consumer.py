@@ -15,9 +15,9 @@ import random
 from collections import deque
 from operator import itemgetter
 
-from . import coordinator as C
-from .assignors import PROTOCOLS, assign
-from .coordinator import JoinGroup
+from groupviz.kafka.classic import coordinator as C
+from groupviz.kafka.assignors import PROTOCOLS, assign
+from groupviz.kafka.classic.coordinator import JoinGroup
 
 ACTIVE, PAUSED, CRASHED, LEAVING = "active", "paused", "crashed", "leaving"
 THROUGHPUT_WINDOW_MS = 1000

@@ -9,52 +9,16 @@ from __future__ import annotations
 
 from collections import deque
 
-from . import coordinator as C
-from .assignors import PROTOCOLS
-from . import lagstatus
-from .consumer import CRASHED, LEAVING, Consumer
-from .coordinator import Coordinator, reason
-from .commands import CONFIG_SCHEMA
-from .offsets import BURROW_INTERVALS, OffsetStore
+from groupviz.kafka.classic import coordinator as C
+from groupviz.kafka.assignors import PROTOCOLS
+from groupviz.kafka import lagstatus
+from groupviz.kafka.classic.consumer import CRASHED, LEAVING, Consumer
+from groupviz.kafka.classic.coordinator import Coordinator, reason
+from groupviz.kafka.config import CLASSROOM_CONFIG
+from groupviz.kafka.offsets import BURROW_INTERVALS, OffsetStore
 
 NET_DELAY_MS = 5      # one way, client <-> broker
 REPLY_DELAY_MS = 20   # consumer -> producer result path
-
-#: Classroom defaults; Kafka's own defaults are in KAFKA_DEFAULTS.
-CLASSROOM_CONFIG = {
-    "session.timeout.ms": 6000,
-    "heartbeat.interval.ms": 2000,
-    "auto.commit.interval.ms": 1000,
-    "enable.auto.commit": True,
-    "max.poll.interval.ms": 300000,
-    "group.initial.rebalance.delay.ms": 3000,
-    "auto.offset.reset": "earliest",
-}
-KAFKA_DEFAULTS = {
-    "session.timeout.ms": 45000,
-    "heartbeat.interval.ms": 3000,
-    "auto.commit.interval.ms": 5000,
-    "enable.auto.commit": True,
-    "max.poll.interval.ms": 300000,
-    "group.initial.rebalance.delay.ms": 3000,
-    "auto.offset.reset": "latest",
-}
-
-
-def config_reference() -> list[dict]:
-    """Every settable group config under its Kafka name: kind, limits, Kafka's default, the classroom default."""
-    out = []
-    for name in CLASSROOM_CONFIG:
-        kind, lo, hi = CONFIG_SCHEMA[name]
-        row = {"name": name, "kind": kind, "kafka_default": KAFKA_DEFAULTS[name],
-               "classroom_default": CLASSROOM_CONFIG[name]}
-        if kind == "int":
-            row.update(min=lo, max=hi)
-        elif kind == "enum":
-            row["choices"] = list(lo)
-        out.append(row)
-    return out
-
 
 class ConsumerGroup:
     type = "consumer"

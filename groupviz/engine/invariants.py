@@ -20,7 +20,7 @@ that names the group, the partition and the numbers.
 
 from __future__ import annotations
 
-from .assignors import PROTOCOLS
+from groupviz.kafka.assignors import PROTOCOLS
 
 
 class InvariantViolation(AssertionError):

@@ -18,10 +18,10 @@ import time
 import traceback
 from typing import Callable
 
-from . import commands
-from .delta import tick_delta
-from .engine import Engine
-from .errors import CommandError
+from groupviz.engine import commands
+from groupviz.serve.delta import tick_delta
+from groupviz.engine.core import Engine
+from groupviz.errors import CommandError
 
 log = logging.getLogger(__name__)
 

@@ -143,7 +143,7 @@ def _pct(x) -> str:
 def _probability_sections(snapshot: dict, lang: str = "en") -> list[str]:
     """The seed's probability model beside what each group measured (the snapshot's `model`,
     from groupviz.probability.model_panel): the formulas for N and M, then each member's wins."""
-    from .probability import model_panel
+    from groupviz.classroom.probability import model_panel
 
     labels = {f["key"]: f["label"].get(lang, f["label"]["en"])
               for f in model_panel({"members": [], "wins": {}}, 1)["formulas"]}

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .errors import ProtocolError
+from groupviz.errors import ProtocolError
 
 EMPTY = "Empty"
 PREPARING_REBALANCE = "PreparingRebalance"

@@ -32,16 +32,19 @@ from flask import Flask, Response, abort, jsonify, make_response, render_templat
 from flask_socketio import ConnectionRefusedError, SocketIO, emit, join_room
 from werkzeug.security import safe_join
 
-from . import commands, lessons, report, security
-from .engine import Engine
-from .realtime import FULL_GC_EVERY_S, LiveEngine, tune_gc
+from groupviz.engine import commands
+from groupviz.classroom import lessons
+from groupviz.classroom import report
+from groupviz.serve import security
+from groupviz.engine.core import Engine
+from groupviz.serve.realtime import FULL_GC_EVERY_S, LiveEngine, tune_gc
 
-from .group import config_reference
+from groupviz.kafka.config import config_reference
 
 
 log = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ASYNC_MODES = ("eventlet", "threading", "gevent")
 #: The choices the page offers, from the one place the server validates them (index.html renders them).
 PAGE_CONSTANTS = {"assignors": list(commands.ASSIGNORS), "key_modes": list(commands.KEY_MODES),

@@ -65,22 +65,27 @@ import heapq
 import random
 from collections import deque
 
-from .consumer import ACTIVE, CRASHED, LEAVING, PAUSED, windowed_rate
-from .commands import (
-    COMPETITIONS,
-    SHARE_CONFIG_SCHEMA,
-    SHARE_DELIVERY_LIMIT,
-    SHARE_HEARTBEAT_MS,
-    SHARE_LOCK_MS,
-    SHARE_MAX_LOCKS,
-    SHARE_REJECT_P,
-    SHARE_SESSION_MS,
+from groupviz.kafka.classic.consumer import ACTIVE, CRASHED, LEAVING, PAUSED, windowed_rate
+from groupviz.kafka.config import (
+    SHARE_CLASSROOM_CONFIG as CLASSROOM_CONFIG,
+    SHARE_CONFIG_SCHEMA as CONFIG_SCHEMA,
+    SHARE_DELIVERY_LIMIT as DELIVERY_LIMIT,
+    SHARE_HEARTBEAT_MS as HEARTBEAT_MS,
+    SHARE_KAFKA_DEFAULTS as KAFKA_DEFAULTS,
+    SHARE_LOCK_MS as LOCK_MS,
+    SHARE_MAX_LOCKS as MAX_LOCKS,
+    SHARE_OFFSET_RESET as OFFSET_RESET,
+    SHARE_REJECT_P as REJECT_P,
+    SHARE_SESSION_MS as SESSION_MS,
     check_share_config,
 )
-from .errors import CommandError, ProtocolError
-from .group import NET_DELAY_MS, REPLY_DELAY_MS
+from groupviz.errors import DomainError, ProtocolError
+from groupviz.kafka.classic.group import NET_DELAY_MS, REPLY_DELAY_MS
 
 #: `SimpleAssignor.name()` in group-coordinator/.../assignor/SimpleAssignor.java
+#: How the members of a share group compete for a record.
+COMPETITIONS = ("random", "first-free")
+
 ASSIGNOR = "simple"
 #: `ShareGroup.PROTOCOL_TYPE`
 PROTOCOL = "share"
@@ -107,37 +112,6 @@ RECORD_TRANSITIONS: dict[str, dict[str, str]] = {
     ACKNOWLEDGED: {},
     ARCHIVED: {},
 }
-
-LOCK_MS = SHARE_LOCK_MS
-DELIVERY_LIMIT = SHARE_DELIVERY_LIMIT
-MAX_LOCKS = SHARE_MAX_LOCKS
-SESSION_MS = SHARE_SESSION_MS
-HEARTBEAT_MS = SHARE_HEARTBEAT_MS
-OFFSET_RESET = "share.auto.offset.reset"
-REJECT_P = SHARE_REJECT_P
-
-#: Classroom defaults (short enough to watch); Kafka's own are in KAFKA_DEFAULTS.
-CLASSROOM_CONFIG = {
-    LOCK_MS: 5000,
-    DELIVERY_LIMIT: 5,
-    MAX_LOCKS: 2000,
-    SESSION_MS: 6000,
-    HEARTBEAT_MS: 2000,
-    OFFSET_RESET: "earliest",
-    REJECT_P: 0.0,
-}
-#: Broker defaults in Apache Kafka's source (ShareGroupConfig, GroupCoordinatorConfig, GroupConfig).
-KAFKA_DEFAULTS = {
-    LOCK_MS: 30000,              # group.share.record.lock.duration.ms (group override: share.record.lock.duration.ms)
-    DELIVERY_LIMIT: 5,           # group.share.delivery.count.limit (group override: share.delivery.count.limit)
-    MAX_LOCKS: 2000,             # group.share.partition.max.record.locks (200 in Kafka 4.0)
-    SESSION_MS: 45000,           # group.share.session.timeout.ms (group override: share.session.timeout.ms)
-    HEARTBEAT_MS: 5000,          # group.share.heartbeat.interval.ms (group override: share.heartbeat.interval.ms)
-    OFFSET_RESET: "latest",      # share.auto.offset.reset (group config)
-}
-
-#: Settable share-group configs (validated in commands.py, Kafka's ConfigDef ranges).
-CONFIG_SCHEMA = SHARE_CONFIG_SCHEMA
 
 #: Records listed in a snapshot's `in_flight` (the oldest locks first).
 IN_FLIGHT_SHOWN = 50
@@ -295,7 +269,7 @@ class ShareGroup:
 
     def __init__(self, engine, group_id: str, competition: str = "random", config: dict | None = None):
         if competition not in COMPETITIONS:
-            raise CommandError(f"competition must be one of {', '.join(COMPETITIONS)}, not {competition!r}")
+            raise DomainError(f"competition must be one of {', '.join(COMPETITIONS)}, not {competition!r}")
         self.engine = engine
         self.env = engine.env
         self.topic = engine.topic
@@ -308,7 +282,7 @@ class ShareGroup:
             self.config = check_share_config(extra, self.config) if extra else self.config
             if OFFSET_RESET in config:
                 if config[OFFSET_RESET] not in ("earliest", "latest"):
-                    raise CommandError(f"{OFFSET_RESET} must be earliest or latest")
+                    raise DomainError(f"{OFFSET_RESET} must be earliest or latest")
                 self.config[OFFSET_RESET] = config[OFFSET_RESET]
         self.consumers: dict[str, ShareConsumer] = {}
         self.state = EMPTY
@@ -397,7 +371,7 @@ class ShareGroup:
         self._bump_epoch()
 
     def set_assignor(self, assignor: str) -> None:
-        raise CommandError(f"{self.group_id} is a share group: the broker assigns its partitions with the "
+        raise DomainError(f"{self.group_id} is a share group: the broker assigns its partitions with the "
                            f"'{ASSIGNOR}' share assignor, so a client assignor like {assignor} does not apply")
 
     # -- membership -------------------------------------------------------

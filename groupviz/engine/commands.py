@@ -1,0 +1,123 @@
+"""Parse and validate command dicts from browsers (and tests).
+
+Every socket message may be hostile: each op has an explicit schema (types,
+ranges, lengths), extra fields are ignored, and anything else is refused with
+a `CommandError` whose message says what was wrong and what is allowed.
+Booleans are not numbers, NaN and infinities are not numbers, ids are short
+and made of Kafka's legal name characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from groupviz.errors import CommandError, DomainError
+from groupviz.kafka import config as kafka_config
+from groupviz.kafka.assignors import STRATEGIES as ASSIGNORS
+from groupviz.kafka.config import ID_RE, Field, describe_value
+from groupviz.kafka.producer import KEY_MODES
+from groupviz.kafka.share.group import COMPETITIONS
+
+# Documented limits (README "Limits").
+MAX_PARTITIONS = 1024
+MAX_MEMBERS_PER_GROUP = 256
+MAX_GROUPS = 8
+MAX_PRODUCER_RATE = 100_000.0
+MAX_CONSUMER_RATE = 100_000.0
+MAX_KEYS = 100_000
+MAX_STEP_MS = 600_000
+MIN_SPEED, MAX_SPEED = 0.1, 10.0
+MAX_SEED = 2**31 - 1
+GROUP_TYPES = ("consumer", "share")
+
+
+def _F(name, kind, required=True, lo=None, hi=None, choices=()):
+    return Field(name, kind, required, lo, hi, choices)
+
+
+SCHEMAS: dict[str, tuple[Field, ...]] = {
+    "add_consumer": (_F("group_id", "id", False), _F("rate", "number", False, 0, MAX_CONSUMER_RATE)),
+    "kill_consumer": (_F("member_id", "id"),),
+    "stop_consumer": (_F("member_id", "id"),),
+    "pause_consumer": (_F("member_id", "id"),),
+    "resume_consumer": (_F("member_id", "id"),),
+    "set_consumer_rate": (_F("member_id", "id"), _F("rate", "number", True, 0, MAX_CONSUMER_RATE)),
+    "set_producer_rate": (_F("rate", "number", True, 0, MAX_PRODUCER_RATE),),
+    "set_keys": (_F("mode", "enum", True, choices=KEY_MODES), _F("count", "int", False, 1, MAX_KEYS),
+                 _F("hot_share", "number", False, 0, 1)),
+    "add_partitions": (_F("topic", "id", False), _F("count", "int", True, 1, MAX_PARTITIONS)),
+    "add_group": (_F("group_id", "id"), _F("type", "enum", False, choices=GROUP_TYPES),
+                  _F("assignor", "enum", False, choices=ASSIGNORS), _F("consumers", "int", False, 0, 16),
+                  _F("competition", "enum", False, choices=COMPETITIONS)),
+    "set_assignor": (_F("group_id", "id", False), _F("assignor", "enum", True, choices=ASSIGNORS)),
+    "set_config": (_F("group_id", "id", False), _F("config", "dict")),
+    "pause": (),
+    "resume": (),
+    "step": (_F("ms", "int", False, 1, MAX_STEP_MS),),
+    "set_speed": (_F("factor", "number", True, MIN_SPEED, MAX_SPEED),),
+    "reset": (_F("seed", "int", False, 0, MAX_SEED), _F("scenario", "id", False)),
+    "replay": (_F("log", "dict"),),
+    "lesson": (_F("lesson", "id"), _F("step", "int", False, 0, 99), _F("seed", "int", False, 0, MAX_SEED)),
+}
+
+@dataclass(frozen=True)
+class Command:
+    op: str
+    args: dict
+
+
+def _check_add_group(args: dict) -> None:
+    kind = args.get("type", "consumer")
+    if kind == "share" and "assignor" in args:
+        raise CommandError("add_group: a share group takes no 'assignor' (the broker assigns every partition to "
+                           "every member); choose its 'competition': " + ", ".join(COMPETITIONS))
+    if kind != "share" and "competition" in args:
+        raise CommandError("add_group: 'competition' is only for share groups (type \"share\"); a consumer group "
+                           "shards its partitions with an 'assignor': " + ", ".join(ASSIGNORS))
+
+
+#: Rules across the fields of one op, after each field passed its own check.
+CROSS_CHECKS = {"add_group": _check_add_group}
+
+
+def parse(cmd) -> Command:
+    """Validate a command dict; raise CommandError with a readable message."""
+    if not isinstance(cmd, dict):
+        raise CommandError(f"a command must be an object like {{\"op\": \"add_consumer\"}}, not {describe_value(cmd)}")
+    op = cmd.get("op")
+    if not isinstance(op, str):
+        raise CommandError("a command needs an 'op' string, e.g. {\"op\": \"add_consumer\"}")
+    if op not in SCHEMAS:
+        shown = op if len(op) <= 40 and op.isprintable() else op[:40].encode("unicode_escape").decode() + "..."
+        raise CommandError(f"unknown op '{shown}'; known ops: {', '.join(sorted(SCHEMAS))}")
+    args = {}
+    for f in SCHEMAS[op]:
+        if f.name not in cmd or (cmd[f.name] is None and not f.required):
+            if f.required:
+                raise CommandError(f"{op}: field '{f.name}' is required")
+            continue
+        args[f.name] = check_value(op, f, cmd[f.name])
+    cross = CROSS_CHECKS.get(op)
+    if cross is not None:
+        cross(args)
+    return Command(op, args)
+
+
+def check_value(op: str, f: Field, v):
+    """One command field checked (kafka.config.check_value), refused with a CommandError."""
+    return kafka_config.check_value(op, f, v, CommandError)
+
+
+def _as_command_error(check):
+    def checked(config: dict, current: dict) -> dict:
+        try:
+            return check(config, current)
+        except DomainError as e:
+            raise CommandError(str(e)) from None
+    checked.__doc__ = check.__doc__
+    return checked
+
+
+#: set_config payloads checked against Kafka's names and ranges (groupviz.kafka.config), as CommandErrors.
+check_config = _as_command_error(kafka_config.check_config)
+check_share_config = _as_command_error(kafka_config.check_share_config)

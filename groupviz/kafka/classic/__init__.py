@@ -1,0 +1,1 @@
+"""Classic consumer groups: the JoinGroup/SyncGroup protocol, eager and cooperative rebalancing."""
