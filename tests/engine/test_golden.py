@@ -12,7 +12,7 @@ import pytest
 from tests.golden import record
 
 CASES = list(record.cases())
-OUT = Path(__file__).resolve().parent.parent / "artifacts" / "golden"
+OUT = Path(__file__).resolve().parents[2] / "artifacts" / "golden"
 
 
 @pytest.mark.parametrize("name,make,start", CASES, ids=[c[0] for c in CASES])

@@ -25,7 +25,7 @@ import socketio
 from conftest import start_live_server
 from groupviz.engine.invariants import check_snapshot as check_invariants
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from fuzz import command  # noqa: E402  (bench/fuzz.py: the same generator as the big fuzz)
 
 FUZZ_COUNT = 2000

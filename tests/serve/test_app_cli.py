@@ -20,7 +20,7 @@ import socketio
 
 from conftest import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
@@ -182,6 +182,6 @@ def test_gevent_mode_without_gevent_installed_says_what_to_install():
     if importlib.util.find_spec("gevent") is not None:
         pytest.skip("gevent is installed here")
     r = subprocess.run([sys.executable, "app.py", "--async-mode", "gevent", "--port", "1"], capture_output=True,
-                       text=True, timeout=60, cwd=str(Path(__file__).resolve().parent.parent))
+                       text=True, timeout=60, cwd=str(Path(__file__).resolve().parents[2]))
     assert r.returncode == 2
     assert "needs the gevent package" in r.stderr and "Traceback" not in r.stderr

@@ -59,7 +59,7 @@ def test_report_has_the_probability_model_table_for_every_group():
 
 
 def test_report_uses_the_pages_consumer_colours():
-    palette = (Path(__file__).resolve().parent.parent / "static" / "palette.js").read_text()
+    palette = (Path(__file__).resolve().parents[2] / "static" / "palette.js").read_text()
     assert re.findall(r'"(#[0-9A-Fa-f]{6})"', palette) == report.PALETTE
 
 

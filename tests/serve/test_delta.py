@@ -19,7 +19,7 @@ from groupviz.serve.delta import INDEXED, _merge, apply_delta, diff, tick_delta
 from groupviz.engine.core import Engine
 from groupviz.serve.realtime import LiveEngine
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 keys = st.sampled_from(["a", "b", "c", "lag", "members", "0"])
