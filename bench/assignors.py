@@ -3,7 +3,7 @@
 Prints one row per (strategy, input): our time, kafka-python's, the ratio, and whether the
 outputs are equal. Exits 1 when outputs differ where the two must agree (range always;
 roundrobin with identical subscriptions; sticky and cooperative-sticky on a fresh group with
-identical subscriptions -- see tests/test_assignors_kafka_python.py for where kafka-python is not
+identical subscriptions -- see tests/kafka/test_assignors_kafka_python.py for where kafka-python is not
 Java and we follow Java). Timings are reported, never asserted.
 
 Timing: each call is repeated (at least --min-runs times, more while under --budget seconds, one
@@ -39,7 +39,7 @@ from itertools import repeat
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "kafka")]
 
 from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment  # noqa: E402
 
