@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
+import importlib
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -137,18 +138,24 @@ def output_floors(p, m, t, min_runs, budget):
 
 
 def load_assignors_at(rev: str):
-    """groupviz/assignors.py as it was at git revision `rev`, as a module of its own."""
-    src = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:groupviz/assignors.py"],
-                         capture_output=True, text=True, check=True).stdout
-    with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as f:
-        f.write(src)
+    """groupviz's assignors as they were at git revision `rev` (a module, or since the regrouping a
+    package, groupviz/kafka/assignors), imported from a copy of that revision's groupviz/ tree."""
+    tmp = tempfile.mkdtemp()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, "groupviz"], capture_output=True, check=True)
+    subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+    ours = {n: m for n, m in sys.modules.items() if n == "groupviz" or n.startswith("groupviz.")}
+    for n in ours:
+        del sys.modules[n]
+    sys.path.insert(0, tmp)
     try:
-        spec = importlib.util.spec_from_file_location(f"assignors_at_{rev}", f.name)
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
+        nested = Path(tmp, "groupviz", "kafka", "assignors").exists() or Path(tmp, "groupviz", "kafka", "assignors.py").exists()
+        return importlib.import_module("groupviz.kafka.assignors" if nested else "groupviz.assignors")
     finally:
-        os.unlink(f.name)
-    return mod
+        sys.path.remove(tmp)
+        for n in [n for n in sys.modules if n == "groupviz" or n.startswith("groupviz.")]:
+            del sys.modules[n]
+        sys.modules.update(ours)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def before_after(rev: str, sizes, rounds: int) -> int:
@@ -189,7 +196,7 @@ def main(argv=None) -> int:
     ap.add_argument("--min-runs", type=int, default=None, help="calls per measurement at least (default 7, quick 3)")
     ap.add_argument("--budget", type=float, default=None,
                     help="keep repeating a measurement while it has taken less than this many s (default 1, quick 0.2)")
-    ap.add_argument("--before", metavar="REV", help="compare range/roundrobin with groupviz/assignors.py at git REV")
+    ap.add_argument("--before", metavar="REV", help="compare range/roundrobin with the assignors at git REV")
     ap.add_argument("--only", default=",".join(STRATEGIES),
                     help="comma-separated strategies to run (default: all four)")
     args = ap.parse_args(argv)

@@ -1,4 +1,4 @@
-"""Kafka's own assignor tests, translated, plus the Java-compatibility pieces they rest on.
+"""Kafka's own assignor tests, translated (the Java-compatibility pieces they rest on: test_assignors_java.py).
 
 Every case names the Java test it comes from (``Class#method``, in the param id or a
 comment): ``clients/src/test/java/org/apache/kafka/clients/consumer/{RangeAssignorTest,
@@ -29,8 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from groupviz.kafka import assignors as A  # noqa: E402
-from groupviz.kafka.assignors import PROTOCOLS, STRATEGIES, AssignorError, assign  # noqa: E402
+from groupviz.kafka.assignors import PROTOCOLS, STRATEGIES, AssignorError, _assign_detailed, assign  # noqa: E402
 
 STICKY = ("sticky", "cooperative-sticky")
 GEN = 1                      # AbstractStickyAssignorTest.generationId
@@ -52,7 +51,7 @@ def S(spec: str) -> list[tuple[str, int]]:
 
 
 def detail(strategy, subs, parts, owned=None, gens=None):
-    return A._assign_detailed(strategy, subs, parts, owned, gens)
+    return _assign_detailed(strategy, subs, parts, owned, gens)
 
 
 def is_fully_balanced(assignment) -> bool:
@@ -1017,44 +1016,6 @@ def test_where_java_throws_we_raise_assignor_error(strategy):
         assign(strategy, subs, {"t1": 4, "t2": 1}, owned, {"consumer-1": 5, "consumer-2": 5, "consumer-3": 4})
     # the same claims from the current generation are fine (Java agrees)
     assert assign(strategy, subs, {"t1": 4, "t2": 1}, owned, {"consumer-1": 5, "consumer-2": 5, "consumer-3": 5})
-
-
-# ----------------------------------------------------------------------------- Java compatibility
-
-def test_java_string_hash_matches_the_jvm():
-    # Printed by OpenJDK 17: "consumer-1".hashCode() etc.
-    expected = {"consumer-1": -166239206, "consumer-10": -858448042, "orders": -1008770331, "": 0,
-                "ü-ß": 243790, "\U0001F600x": 54959989}
-    for s, h in expected.items():
-        assert A._java_string_hash(s) == h & 0xFFFFFFFF, s
-
-
-def test_java_hashmap_iteration_order_matches_the_jvm():
-    # new HashMap<>() then put() in this order; keySet() order printed by OpenJDK 17.
-    keys = [f"consumer-{i}" for i in range(1, 21)]
-    assert A._java_hashmap_order(keys) == [
-        "consumer-20", "consumer-11", "consumer-10", "consumer-6", "consumer-17", "consumer-5", "consumer-16",
-        "consumer-4", "consumer-19", "consumer-3", "consumer-18", "consumer-2", "consumer-13", "consumer-1",
-        "consumer-12", "consumer-15", "consumer-14", "consumer-9", "consumer-8", "consumer-7"]
-    assert A._java_hashmap_order(["consumer-1", "consumer-2", "consumer-3"]) == ["consumer-3", "consumer-2", "consumer-1"]
-    # "Aa" and "BB" (and "AaAa", "BBBB", ...) have equal hashes: a shared bucket keeps insertion order.
-    keys = ["c9", "c10", "c11", "c1", "Aa", "BB", "AaAa", "BBBB", "AaBB", "BBAa"]
-    assert A._java_hashmap_order(keys) == ["Aa", "BB", "c11", "c10", "c9", "c1", "AaAa", "BBBB", "AaBB", "BBAa"]
-
-
-def test_java_string_order_is_utf16_code_unit_order():
-    # Collections.sort puts U+1F600 (surrogates D83D DE00) before U+FF21; Python's str order does not.
-    key = A._java_string_key(["\uff21", "\U0001F600"], {})
-    assert sorted(["\uff21", "\U0001F600"], key=key) == ["\U0001F600", "\uff21"]
-    out = assign("range", {"\uff21": ["t"], "\U0001F600": ["t"]}, {"t": 2})
-    assert out == {"\uff21": [("t", 1)], "\U0001F600": [("t", 0)]}
-
-
-def test_member_ids_share_a_hashmap_bucket_at_most_four_at_a_time_for_5000_consumers():
-    """Tree bins (9+ keys in one bucket) are not modelled; realistic member ids never get close."""
-    keys = [f"consumer-{i}" for i in range(1, 5001)]
-    mask = A._hashmap_capacity(len(keys)) - 1
-    assert max(Counter(A._spread(A._java_string_hash(k)) & mask for k in keys).values()) <= 4
 
 
 def test_result_does_not_depend_on_pythonhashseed():

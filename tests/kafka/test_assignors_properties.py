@@ -24,6 +24,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from groupviz.kafka.assignors import STRATEGIES, _assign_detailed, assign  # noqa: E402
+from groupviz.kafka.assignors.client.normalize import normalize_subscriptions  # noqa: E402
+from groupviz.kafka.assignors.client.range import range_assign  # noqa: E402
+from groupviz.kafka.assignors.java import string_key  # noqa: E402
 
 SETTINGS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TOPICS = ["orders", "payments", "clicks", "t0", "t1"]
@@ -258,14 +261,12 @@ def test_topics_are_taken_by_str_whether_members_subscribe_alike_or_not(raw, ali
        topics=st.lists(st.sampled_from(TOPICS), min_size=1, max_size=4, unique=True),
        n=st.integers(min_value=1, max_value=30))
 def test_range_fast_path_for_alike_subscriptions_equals_the_per_topic_walk(members, topics, n):
-    """Everyone subscribed to the same topics, each with n partitions: _range_alike builds each member's
+    """Everyone subscribed to the same topics, each with n partitions: range_alike builds each member's
     list with one product(topics, range) instead of walking topic by topic; same answer, same member order
     (names outside the BMP included: Java's UTF-16 order)."""
-    from groupviz.kafka import assignors as A
-
     subs = {m: list(topics) for m in members}
     got = assign("range", subs, {t: n for t in topics})
-    norm_members, topics_of, alike = A._normalize_subscriptions(subs)
+    norm_members, topics_of, alike = normalize_subscriptions(subs)
     ppt = {t: n for t in topics}
-    walked = A._range(norm_members, topics_of, ppt, A._java_string_key(norm_members, ppt), alike=None)
+    walked = range_assign(norm_members, topics_of, ppt, string_key(norm_members, ppt), alike=None)
     assert got == walked and list(got) == members
