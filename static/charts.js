@@ -4,7 +4,7 @@
 // throttled to a few frames a second; rebalances are shaded bands on both charts.
 import { t, localized } from "./i18n.js";
 
-export const MAX_POINTS = 240;
+const MAX_POINTS = 240;
 const SAMPLE_MS = 500;
 const DRAW_EVERY_MS = 330;
 const WINDOW_S = 120;
@@ -57,7 +57,6 @@ export class Charts {
     this.timer = null;
     this.lastDraw = 0;
     this.lastDrawMs = 0;
-    this.traceCount = 0;
     this.reset();
     window.addEventListener("resize", () => this.schedule());   // shown again, or a new size
   }
@@ -199,6 +198,13 @@ export class Charts {
     }, wait);
   }
 
+  /** The board's layout changed without a window resize (hooks.js): Plotly measures the charts again. */
+  relayout() {
+    if (typeof window.Plotly === "undefined") return;
+    for (const el of [this.lagEl, this.tpEl]) window.Plotly.Plots.resize(el).catch(() => {});
+    this.redraw();
+  }
+
   /** Redraw now (after a language change, for instance). */
   redraw() {
     this.dirty = true;
@@ -305,7 +311,7 @@ export class Charts {
     if (typeof window.Plotly === "undefined") return;
     if (!this.lagEl.clientWidth || !this.tpEl.clientWidth) {
       // Hidden (the Kafka details view covers the board): nothing to measure, so nothing is drawn;
-      // the page's resize when the board is back (static/kafka.js) draws the latest data.
+      // relayout() when the board is shown again (static/hooks.js) draws the latest data.
       this.dirty = true;
       return;
     }
@@ -322,6 +328,5 @@ export class Charts {
     window.Plotly.react(this.lagEl, lag, this.layout(range, extras, this.yMax(lag), narrow, lag.length), config);
     window.Plotly.react(this.tpEl, tp, this.layout(range, extras, this.yMax(tp), narrow, tp.length), config);
     this.lastDrawMs = performance.now() - t0;
-    this.traceCount = lag.length;
   }
 }

@@ -2,8 +2,12 @@
 // (QR code of the viewer URL), exports, command-log download and load-and-replay,
 // shareable links (/?lesson=crash-vs-leave&seed=7, /?scenario=cooperative&seed=3) and the
 // seed field that Reset uses.
-import { addMessages, getLang, setLang, onLangChange } from "./i18n.js";
-import { setText, toggleClass, setAttr } from "./dom.js";
+import { addMessages, t, getLang, setLang, onLangChange } from "./i18n.js";
+import { q, setText, toggleClass, setAttr } from "./dom.js";
+import { hold, release, isHeld, syncValue } from "./controls.js";
+import { relayout } from "./hooks.js";
+import { select } from "./store.js";
+import { send, toast } from "./commands.js";
 import { stepLesson, startLesson, currentLesson } from "./lessons.js";
 
 addMessages({
@@ -75,10 +79,7 @@ addMessages({
 
 const PROJECTOR_KEY = "groupviz.projector";
 const URL_KEYS = ["lesson", "scenario", "seed"];
-const q = (id) => document.querySelector(`[data-testid="${id}"]`);
-
 const ui = {};
-let ctx = null;
 let urlApplied = false;
 let lastSnap = null;
 
@@ -102,15 +103,15 @@ function onKey(e) {
     e.preventDefault();
     return;
   }
-  const snap = ctx.state.snap;
-  if (ctx.state.role === "viewer" || !snap) return;
+  const { snap, role } = select((s) => s);
+  if (role === "viewer" || !snap) return;
   const onButton = ["BUTTON", "SUMMARY", "A"].includes(e.target.tagName);
   switch (e.key) {
     case " ":
     case "Spacebar":
       if (onButton) return;                      // Space presses the focused button instead
       e.preventDefault();
-      ctx.send({ op: snap.running ? "pause" : "resume" });
+      send({ op: snap.running ? "pause" : "resume" });
       break;
     case "ArrowRight":
     case "PageDown":
@@ -123,14 +124,14 @@ function onKey(e) {
     case ".": {
       e.preventDefault();
       const ms = ui.stepMs.value.trim() === "" ? 500 : Number(ui.stepMs.value);
-      if (snap.running) ctx.send({ op: "pause" });
-      ctx.send({ op: "step", ms });
+      if (snap.running) send({ op: "pause" });
+      send({ op: "step", ms });
       break;
     }
     case "a":
     case "A":
       e.preventDefault();
-      ctx.send({ op: "add_consumer", group_id: ctx.state.groupId ?? undefined });
+      send({ op: "add_consumer", group_id: select((s) => s.groupId) ?? undefined });
       break;
     default:
   }
@@ -138,12 +139,11 @@ function onKey(e) {
 
 // ---------------------------------------------------------------- projector mode
 
-export function setProjector(on) {
+function setProjector(on) {
   toggleClass(document.body, "projector", on);
   setAttr(ui.projector, "aria-pressed", on ? "true" : "false");
   try { localStorage.setItem(PROJECTOR_KEY, on ? "1" : "0"); } catch (_) { /* storage may be disabled */ }
-  window.dispatchEvent(new Event("resize"));   // the Plotly charts follow their new size ...
-  if (ctx && ctx.charts) ctx.charts.redraw();  // ... and their type size
+  relayout();   // the charts follow their new size and type size
 }
 
 function savedProjector() {
@@ -158,7 +158,7 @@ function viewerUrl() {
 
 function openShare() {
   if (!ui.qr.getAttribute("src")) ui.qr.src = "/qr.svg";
-  ui.qr.alt = ctx.t("share.qr.alt");
+  ui.qr.alt = t("share.qr.alt");
   setText(ui.viewerUrl, viewerUrl());
   if (typeof ui.dialog.showModal === "function") ui.dialog.showModal();
   else ui.dialog.setAttribute("open", "");
@@ -167,7 +167,7 @@ function openShare() {
 // ---------------------------------------------------------------- links
 
 /** The shareable link for what is on screen: the lesson (or scenario) and the seed. */
-export function shareLink(snap) {
+function shareLink(snap) {
   const u = new URL(location.pathname, location.origin);
   const lesson = currentLesson();
   if (lesson) u.searchParams.set("lesson", lesson.id);
@@ -182,13 +182,13 @@ async function copyLink() {
   try {
     if (!navigator.clipboard || !window.isSecureContext) throw new Error("no clipboard");
     await navigator.clipboard.writeText(text);
-    ctx.toast(ctx.t("export.copied"));
+    toast(t("export.copied"));
   } catch (_) {
     ui.link.focus();
     ui.link.select();
     let ok = false;
     try { ok = document.execCommand("copy"); } catch (_e) { ok = false; }
-    ctx.toast(ctx.t(ok ? "export.copied" : "export.copy.manual"));
+    toast(t(ok ? "export.copied" : "export.copy.manual"));
   }
 }
 
@@ -203,8 +203,8 @@ function applyUrl() {
     replaceQuery(params);
   }
   if (!URL_KEYS.some((k) => params.has(k))) return;
-  if (ctx.state.role === "viewer") {
-    ctx.toast(ctx.t("url.viewer"));
+  if (select((s) => s.role) === "viewer") {
+    toast(t("url.viewer"));
     return;
   }
   const seedText = params.get("seed");
@@ -216,7 +216,7 @@ function applyUrl() {
     const cmd = { op: "reset" };
     if (params.get("scenario")) cmd.scenario = params.get("scenario");
     if (seed !== undefined) cmd.seed = seed;
-    ctx.send(cmd);
+    send(cmd);
   }
   // Reloading the page must not restart the lesson in front of the class: drop the parameters.
   for (const k of URL_KEYS) params.delete(k);
@@ -243,7 +243,7 @@ async function loadLog() {
   try {
     log = JSON.parse(await file.text());
   } catch (err) {
-    ctx.toast(ctx.t("replay.badjson", { name: file.name, error: err.message }), "error");
+    toast(t("replay.badjson", { name: file.name, error: err.message }), "error");
     ui.loadLog.value = "";
     return;
   }
@@ -252,18 +252,16 @@ async function loadLog() {
   const size = new Blob([JSON.stringify(cmd)]).size;
   const max = Number(document.body.dataset.maxMessage) || 65536;
   if (size > max - 512) {
-    ctx.toast(ctx.t("replay.toobig", { name: file.name, kb: Math.ceil(size / 1024), max: Math.floor(max / 1024) }),
-      "error");
+    toast(t("replay.toobig", { name: file.name, kb: Math.ceil(size / 1024), max: Math.floor(max / 1024) }), "error");
     return;
   }
-  const res = await ctx.send(cmd);
-  if (res && res.ok) ctx.toast(ctx.t("replay.ok", { n: res.replayed, s: (res.time_ms / 1000).toFixed(1) }));
+  const res = await send(cmd);
+  if (res && res.ok) toast(t("replay.ok", { n: res.replayed, s: (res.time_ms / 1000).toFixed(1) }));
 }
 
 // ---------------------------------------------------------------- panel hooks
 
-export function init(c) {
-  ctx = c;
+export function init() {
   Object.assign(ui, {
     stepMs: q("step-ms"), seed: q("seed"), reset: q("reset"), step: q("step"), projector: q("projector"),
     share: q("share"), dialog: q("share-dialog"), qr: q("qr"), viewerUrl: q("viewer-url"),
@@ -286,7 +284,8 @@ export function init(c) {
   document.addEventListener("click", (e) => {
     if (ui.exportMenu.open && !ui.exportMenu.contains(e.target)) ui.exportMenu.open = false;
   });
-  ui.seed.addEventListener("input", () => { ui.seed._dirty = true; });
+  // A seed typed for the next Reset stays until the run has it (or starts over).
+  ui.seed.addEventListener("input", () => hold(ui.seed, Infinity));
   ui.seed.addEventListener("keydown", (e) => { if (e.key === "Enter") ui.reset.click(); });
   ui.stepMs.addEventListener("keydown", (e) => { if (e.key === "Enter" && !ui.step.disabled) ui.step.click(); });
 }
@@ -294,11 +293,9 @@ export function init(c) {
 export function render(snap) {
   const reset = lastSnap && (snap.time_ms < lastSnap.time_ms || snap.seed !== lastSnap.seed);
   lastSnap = snap;
-  if (reset || (ui.seed._dirty && Number(ui.seed.value) === snap.seed)) ui.seed._dirty = false;
-  if (!ui.seed._dirty && document.activeElement !== ui.seed && ui.seed.value !== String(snap.seed)) {
-    ui.seed.value = String(snap.seed);
-  }
-  toggleClass(ui.seed, "pending", !!ui.seed._dirty);
+  if (reset || (isHeld(ui.seed) && Number(ui.seed.value) === snap.seed)) release(ui.seed);
+  syncValue(ui.seed, snap.seed);
+  toggleClass(ui.seed, "pending", isHeld(ui.seed));
   const link = shareLink(snap);
   if (ui.link.value !== link) ui.link.value = link;
   if (!urlApplied) applyUrl();

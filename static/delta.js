@@ -1,5 +1,5 @@
 // Delta ticks (docs/wire.md): merge a tick marked "delta" into the last full state.
-// The exact inverse of groupviz/delta.py `diff`: a plain object patches an object key by key
+// The exact inverse of groupviz/serve/delta.py `diff`: a plain object patches an object key by key
 // ("$del" lists removed keys), {"$i": [[index, patch], ...]} patches an array element by element,
 // anything else replaces. Unchanged parts are shared with `base`, changed paths are copied, so
 // `base` itself is never modified.

@@ -50,3 +50,37 @@ export function fmtSeconds(ms) {
   if (ms === null || ms === undefined) return "-";
   return (ms / 1000).toFixed(1) + " s";
 }
+
+/** The element with data-testid="testid" under root. */
+export function q(testid, root = document) {
+  return root.querySelector(`[data-testid="${testid}"]`);
+}
+
+const keyed = new WeakMap();   // container -> Map(key -> view)
+
+/**
+ * Keep container's children in step with `items`, one view per key: `create(item)` makes a view
+ * ({root, ...}) the first time a key is seen, `update(view, item, index)` refreshes it on every call,
+ * a view whose key is gone is removed. Nodes move only when the order is wrong, so a card or cell
+ * (and a button in it) survives ten updates a second. Children of the container after the listed
+ * ones stay after them. Returns the views by key.
+ */
+export function reconcile(container, items, key, create, update) {
+  let views = keyed.get(container);
+  if (!views) { views = new Map(); keyed.set(container, views); }
+  const order = items.map((item, i) => {
+    const k = key(item);
+    let view = views.get(k);
+    if (!view) { view = create(item); views.set(k, view); }
+    update(view, item, i);
+    return [k, view.root];
+  });
+  const seen = new Set(order.map(([k]) => k));
+  for (const [k, view] of views) {
+    if (!seen.has(k)) { view.root.remove(); views.delete(k); }
+  }
+  order.forEach(([, node], i) => {
+    if (container.children[i] !== node) container.insertBefore(node, container.children[i] ?? null);
+  });
+  return views;
+}

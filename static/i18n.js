@@ -60,6 +60,7 @@ const MESSAGES = {
     "prod.outstanding": "outstanding",
     "prod.latency": "latency p50 / p95",
     "prod.explain": "Key hash → partition → its owner processes the record and sends the result back.",
+    "prod.explain.share": "Share group: any member may win any record, process it and send the result back.",
 
     "flow.records": "records",
     "flow.poll": "poll",
@@ -200,6 +201,7 @@ const MESSAGES = {
     "prod.outstanding": "未完成",
     "prod.latency": "延迟 p50 / p95",
     "prod.explain": "每条消息：键哈希 → 分区 → 分区的拥有者处理，并把结果发回生产者。",
+    "prod.explain.share": "共享组：任何成员都可能赢得任意分区的任意一条记录，处理后把结果发回生产者。",
 
     "flow.records": "消息",
     "flow.poll": "拉取",
@@ -286,7 +288,6 @@ const MESSAGES = {
   },
 };
 
-export const LANGS = Object.keys(MESSAGES);
 export const CATALOGUE = MESSAGES;
 const STORAGE_KEY = "groupviz.lang";
 const listeners = [];
@@ -322,10 +323,6 @@ export function t(key, params) {
     s = s.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
   }
   return s;
-}
-
-export function has(key) {
-  return key in (MESSAGES[current] || {}) || key in MESSAGES.en;
 }
 
 /** Fill every element under root that carries data-i18n* attributes. */

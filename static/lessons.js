@@ -3,8 +3,11 @@
 // viewer follows the presenter; the script (narration, what to notice, actions, wait_ms)
 // comes from GET /api/lessons. Auto-play waits each step's wait_ms of *simulated* time,
 // so slow motion and pause stretch it the way they stretch the demo.
-import { addMessages, getLang, onLangChange } from "./i18n.js";
-import { el, setText, setHidden, setAttr, toggleClass } from "./dom.js";
+import { addMessages, t, getLang, onLangChange } from "./i18n.js";
+import { el, q, setText, setHidden, setAttr, toggleClass } from "./dom.js";
+import { syncValue, setDisabled } from "./controls.js";
+import { select } from "./store.js";
+import { send, toast } from "./commands.js";
 
 addMessages({
   en: {
@@ -48,12 +51,9 @@ addMessages({
 });
 
 /** Auto-play waits at least this long (simulated ms) on a step whose script says 0: time to read it. */
-export const READ_MS = 6000;
-
-const q = (id) => document.querySelector(`[data-testid="${id}"]`);
+const READ_MS = 6000;
 
 const ui = {};
-let ctx = null;
 let lessons = [];            // from /api/lessons
 let current = null;          // snapshot.lesson or null
 let enteredAt = null;        // simulated time at which the current step was first seen
@@ -71,7 +71,7 @@ function lessonById(id) {
 }
 
 function fillSelect() {
-  const opts = [el("option", { value: "" }, ctx.t("lesson.none"))];
+  const opts = [el("option", { value: "" }, t("lesson.none"))];
   for (const x of lessons) opts.push(el("option", { value: x.id }, pick(x.title)));
   ui.select.replaceChildren(...opts);
   ui.select.value = current ? current.id : "";
@@ -85,15 +85,15 @@ async function go(id, step, seed, auto = false) {
   pending = true;
   const cmd = { op: "lesson", lesson: id, step };
   if (seed !== undefined) cmd.seed = seed;
-  const res = await ctx.send(cmd);
+  const res = await send(cmd);
   pending = false;
   if (res && res.ok) {
     showError("");
     if (res.skipped && res.skipped.length) {
-      ctx.toast(res.skipped.map((s) => `${s.op}: ${s.error}`).join("; "), "error");
+      toast(res.skipped.map((s) => `${s.op}: ${s.error}`).join("; "), "error");
     }
   } else if (res && res.error && res.error !== "viewer") {
-    showError(ctx.t("lesson.refused", { error: res.error }));
+    showError(t("lesson.refused", { error: res.error }));
     setAutoplay(false);
   }
   if (!(res && res.ok)) ui.select.value = current ? current.id : "";
@@ -110,8 +110,8 @@ function updatePanelVisibility() {
   document.body.dataset.lesson = current ? current.id : "";
 }
 
-export function setAutoplay(on) {
-  autoplay = !!on && ctx.state.role !== "viewer";
+function setAutoplay(on) {
+  autoplay = !!on && select((s) => s.role) !== "viewer";
   setAttr(ui.autoplay, "aria-pressed", autoplay ? "true" : "false");
   toggleClass(ui.autoplay, "on", autoplay);
   if (lastSnap) tick(lastSnap);
@@ -119,7 +119,7 @@ export function setAutoplay(on) {
 
 /** Step the current lesson by `delta` (+1 next, -1 previous). Returns true if it did something. */
 export function stepLesson(delta) {
-  if (!current || ctx.state.role === "viewer") return false;
+  if (!current || select((s) => s.role) === "viewer") return false;
   const target = current.step + delta;
   if (target < 0 || target >= current.steps) return false;
   go(current.id, target);
@@ -155,7 +155,7 @@ function tick(snap) {
     } else if (left <= 0) {
       go(current.id, current.step + 1, undefined, true);
     } else {
-      text = ctx.t(snap.running ? "lesson.countdown" : "lesson.countdown.paused", { s: (left / 1000).toFixed(1) });
+      text = t(snap.running ? "lesson.countdown" : "lesson.countdown.paused", { s: (left / 1000).toFixed(1) });
     }
   }
   setText(ui.countdown, text);
@@ -165,15 +165,14 @@ function renderText() {
   const lesson = current ? lessonById(current.id) : null;
   const s = lesson && lesson.script ? lesson.script[current.step] : null;
   setText(ui.title, lesson ? pick(lesson.title) : (current ? current.id : ""));
-  setText(ui.step, current ? ctx.t("lesson.step", { k: current.step + 1, n: current.steps }) : "");
+  setText(ui.step, current ? t("lesson.step", { k: current.step + 1, n: current.steps }) : "");
   setText(ui.narration, s ? pick(s.narration) : "");
   setText(ui.notice, s ? pick(s.notice) : "");
   const ops = s ? (s.actions || []).map((a) => a.op) : [];
-  setText(ui.actions, ops.length ? ctx.t("lesson.does", { ops: ops.join(", ") }) : "");
+  setText(ui.actions, ops.length ? t("lesson.does", { ops: ops.join(", ") }) : "");
 }
 
-export function init(c) {
-  ctx = c;
+export function init() {
   Object.assign(ui, {
     select: q("lesson-select"), prev: q("lesson-prev"), next: q("lesson-next"), autoplay: q("lesson-autoplay"),
     step: q("lesson-step"), countdown: q("lesson-countdown"), panel: q("lesson"), title: q("lesson-title"),
@@ -188,7 +187,7 @@ export function init(c) {
     ui.select.blur();
     if (!id) {
       // Free play: leave the lesson by restarting the lesson's scenario without it.
-      if (current) ctx.send({ op: "reset" });
+      if (current) send({ op: "reset" });
       setAutoplay(false);
       return;
     }
@@ -207,7 +206,7 @@ export function init(c) {
       fillSelect();
       renderText();
     })
-    .catch((err) => showError(ctx.t("lesson.loadfail", { error: err.message })));
+    .catch((err) => showError(t("lesson.loadfail", { error: err.message })));
 }
 
 /** When the step began: its lesson_step event if the snapshot still has it (a page opened
@@ -229,12 +228,12 @@ export function render(snap) {
   if (changed) {
     current = l ? { id: l.id, step: l.step, steps: l.steps } : null;
     if (!current) setAutoplay(false);
-    if (document.activeElement !== ui.select) ui.select.value = current ? current.id : "";
+    syncValue(ui.select, current ? current.id : "");
     renderText();
     updatePanelVisibility();
   }
-  ctx.setDisabled(ui.prev, !current || current.step <= 0);
-  ctx.setDisabled(ui.next, !current || current.step >= current.steps - 1);
-  ctx.setDisabled(ui.autoplay, !current);
+  setDisabled(ui.prev, !current || current.step <= 0);
+  setDisabled(ui.next, !current || current.step >= current.steps - 1);
+  setDisabled(ui.autoplay, !current);
   tick(snap);
 }

@@ -1,7 +1,7 @@
 // One colour per consumer, everywhere on the page (card, partition cells, chart traces).
 // Okabe & Ito's colour-blind-safe palette (black dropped: it is the text colour),
 // extended with two of Paul Tol's "muted" colours for the 8th and 9th member.
-export const PALETTE = [
+const PALETTE = [
   "#0072B2", // blue
   "#E69F00", // orange
   "#009E73", // bluish green
@@ -19,7 +19,7 @@ export function colorFor(index) {
 }
 
 /** Colour for a trace/card by member id, remembering members after they leave. */
-export class ColorBook {
+class ColorBook {
   constructor() { this.byId = new Map(); }
   learn(members) {
     for (const m of members || []) {
@@ -34,5 +34,7 @@ export class ColorBook {
     }
     return this.byId.get(memberId);
   }
-  clear() { this.byId.clear(); }
 }
+
+/** The page's one book: cards, partition cells and chart traces agree on a member's colour. */
+export const colors = new ColorBook();

@@ -1,11 +1,13 @@
-// Feature panels beside the core page (app.js). Each module exports
-//   init(ctx)                 once, before the first render (wire its controls here)
-//   render(snap, group, ctx)  on every snapshot and tick (update in place; text via textContent only)
-// ctx = {send, state, toast, colors, charts, q, t, setDisabled(node, off)}. A module brings its own strings with
-// i18n.addMessages({en: {...}, zh: {...}}) and its own markup in templates/index.html.
+// Feature panels beside the board (app.js renders the board areas first, then these, in this order).
+// Each module exports
+//   init()                once, before the first render (wire its controls here)
+//   render(snap, group)   on every change of the store (update in place; text via textContent only)
+// It reads the page's state with store.js select(), sends with commands.js send(), brings its own
+// strings with i18n.addMessages({en: {...}, zh: {...}}) and its own markup in templates/index.html,
+// and changes another panel's elements only through that panel's hooks (topic.js decorateCell, hooks.js).
 import * as lessons from "./lessons.js";
 import * as classroom from "./classroom.js";
 import * as share from "./share.js";
-import { kafkaPanel } from "./kafka.js";
+import * as kafka from "./kafka.js";
 
-export const PANELS = [lessons, classroom, share, kafkaPanel];
+export const PANELS = [lessons, classroom, share, kafka];

@@ -1,51 +1,24 @@
 // Competition panels (issue #6): the results flowing back to the producer (every group), the records
-// a share group holds in flight, the seed's probability model beside what was measured, and the
-// journeys of the seed demo's ten records. Plugged in through panels.js; text via textContent only.
-import { addMessages, getLang, t } from "./i18n.js";
-import { el, setAttr, setHidden, setText, toggleClass, fmtInt, fmtSeconds } from "./dom.js";
+// a share group holds in flight and their settings; the seed's probability model and the record
+// journeys are in share-model.js. Plugged in through panels.js; text via textContent only.
+import { addMessages, getLang, t, applyStatic } from "./i18n.js";
+import { el, q, reconcile, setHidden, setText, toggleClass, fmtInt } from "./dom.js";
 import { colorFor } from "./palette.js";
+import { hold, syncOption } from "./controls.js";
+import { select } from "./store.js";
+import { send } from "./commands.js";
+import { pct, competitionName, memberColor } from "./share-format.js";
+import * as model from "./share-model.js";
 
 const MAX_DOTS = 6;            // result dots per lane
 const INFLIGHT_SHOWN = 24;     // record chips drawn (the snapshot carries at most 50)
-
-const q = (testid, root = document) => root.querySelector(`[data-testid="${testid}"]`);
-let ui = null;
-let ctx = null;
 const SETTINGS = [   // the in-flight panel's selects: Kafka's share-group configs (and the reject knob)
-  ["lock", "group.share.record.lock.duration.ms", Number],
-  ["limit", "group.share.delivery.count.limit", Number],
-  ["reject", "groupviz.reject.probability", Number],
+  ["lock", "group.share.record.lock.duration.ms", (v) => `${v / 1000} s`],
+  ["limit", "group.share.delivery.count.limit", String],
+  ["reject", "groupviz.reject.probability", (v) => pct(v, 0)],
 ];
-const lanes = new Map();       // group id -> lane view
 
-// ------------------------------------------------------------------ formatting
-
-function pct(x, digits = 1) {
-  return x === null || x === undefined || Number.isNaN(x) ? "–" : `${(x * 100).toFixed(digits)}%`;
-}
-
-/** Probabilities and small numbers as a class reads them: 0.2, 0.02, 2, 1.26, 0.893. */
-function num(x) {
-  if (x === null || x === undefined || Number.isNaN(x)) return "–";
-  if (x === 0) return "0";
-  if (Math.abs(x) >= 100) return fmtInt(x);
-  return String(Number(x.toPrecision(3)));
-}
-
-function pval(p) {
-  if (p === null || p === undefined || Number.isNaN(p)) return "–";
-  if (p < 0.0001) return "< 0.0001";
-  return p.toFixed(p < 0.01 ? 4 : 3);
-}
-
-function competitionName(c) {
-  return t(`comp.${c}`) === `comp.${c}` ? String(c) : t(`comp.${c}`);
-}
-
-function memberColor(group, memberId) {
-  const m = (group.members || []).find((x) => x.member_id === memberId);
-  return m ? colorFor(m.color) : "#9ca3af";
-}
+let ui = null;
 
 // ------------------------------------------------------------------ results flow (every group)
 
@@ -71,8 +44,7 @@ function createLane(gid) {
       transit,
     ]),
   ]);
-  for (const n of root.querySelectorAll("[data-i18n]")) n.textContent = t(n.dataset.i18n);
-  for (const n of root.querySelectorAll("[data-i18n-title]")) n.title = t(n.dataset.i18nTitle);
+  applyStatic(root);
   return { root, name, dots, results, outstanding, noResult, latency, transit, dotKey: "" };
 }
 
@@ -94,32 +66,25 @@ function drawDots(view, group, perSecond) {
   view.dots.replaceChildren(...dots);
 }
 
+function updateLane(view, g, r, selected) {
+  const gid = g.group_id;
+  setText(view.results, fmtInt(r.results));
+  setText(view.outstanding, fmtInt(r.outstanding));
+  setText(view.noResult, fmtInt(r.no_result ?? 0));
+  const lat = r.latency_ms || {};
+  setText(view.latency, lat.p50 === null || lat.p50 === undefined ? "–" : `${fmtInt(lat.p50)} / ${fmtInt(lat.p95)} ms`);
+  setText(view.transit, r.in_transit ? t("rf.transit", { n: fmtInt(r.in_transit) }) : "");
+  setText(view.name, g.type === "share" ? `${gid} · ${competitionName(g.competition)}` : `${gid} · ${t("comp.sharding")}`);
+  toggleClass(view.root, "selected", selected && selected.group_id === gid);
+  toggleClass(view.root, "lossy", (r.no_result ?? 0) > 0);
+  drawDots(view, g, Number(g.throughput) || 0);
+}
+
 function renderResults(snap, selected) {
   const prod = snap.producer || {};
   const per = prod.groups || {};
-  const keep = new Set();
-  const order = [];
-  for (const g of snap.groups || []) {
-    const gid = g.group_id;
-    keep.add(gid);
-    let view = lanes.get(gid);
-    if (!view) { view = createLane(gid); lanes.set(gid, view); }
-    const r = per[gid] || {};
-    setText(view.results, fmtInt(r.results));
-    setText(view.outstanding, fmtInt(r.outstanding));
-    setText(view.noResult, fmtInt(r.no_result ?? 0));
-    const lat = r.latency_ms || {};
-    setText(view.latency, lat.p50 === null || lat.p50 === undefined ? "–" : `${fmtInt(lat.p50)} / ${fmtInt(lat.p95)} ms`);
-    setText(view.transit, r.in_transit ? t("rf.transit", { n: fmtInt(r.in_transit) }) : "");
-    setText(view.name, g.type === "share" ? `${gid} · ${competitionName(g.competition)}` : `${gid} · ${t("comp.sharding")}`);
-    toggleClass(view.root, "selected", selected && selected.group_id === gid);
-    toggleClass(view.root, "lossy", (r.no_result ?? 0) > 0);
-    drawDots(view, g, Number(g.throughput) || 0);
-    order.push(view.root);
-  }
-  for (const [gid, view] of lanes) if (!keep.has(gid)) { view.root.remove(); lanes.delete(gid); }
-  const current = [...ui.lanes.children];
-  if (current.length !== order.length || current.some((n, i) => n !== order[i])) ui.lanes.replaceChildren(...order);
+  reconcile(ui.lanes, snap.groups || [], (g) => g.group_id, (g) => createLane(g.group_id),
+    (view, g) => updateLane(view, g, per[g.group_id] || {}, selected));
   const limit = prod.limit;
   setText(ui.rfNote, limit ? t("rf.note.limit", { n: fmtInt(limit), sent: fmtInt(prod.produced) }) : t("rf.note"));
 }
@@ -131,12 +96,30 @@ function countItem(key, value, cls = "") {
     el("dt", {}, t(key)), el("dd", { class: "num" }, value)]);
 }
 
+function inflightItem(r, group, now, lockMs) {
+  const left = Math.max(0, r.lock_expires_ms - now);
+  const bar = el("i", { class: "sif-lock" });
+  bar.style.width = `${Math.max(0, Math.min(100, (left / lockMs) * 100)).toFixed(0)}%`;
+  const li = el("li", {
+    class: `sif-rec${r.delivery_count > 1 ? " redelivered" : ""}${r.processed ? " acking" : ""}`,
+    "data-testid": "inflight-record", "data-delivery-count": r.delivery_count, "data-member-id": r.member_id,
+    title: t("sif.rec.title", { p: r.partition, o: r.offset, m: r.member_id, d: r.delivery_count,
+      s: (left / 1000).toFixed(1) }),
+  }, [
+    el("span", { class: "sif-off num" }, `P${r.partition}@${r.offset}`),
+    el("span", { class: "sif-who" }, r.member_id),
+    el("span", { class: "sif-dc num" }, `×${r.delivery_count}`),
+    el("span", { class: "sif-bar" }, [bar]),
+  ]);
+  li.style.setProperty("--c", memberColor(group, r.member_id));
+  return li;
+}
+
 function renderInflight(snap, group) {
   const show = !!group && group.type === "share";
   setHidden(ui.inflight, !show);
   if (!show) return;
   setText(ui.sifGroup, group.group_id);
-  const lockMs = group.record_lock_duration_ms || 1;
   const sig = [group.in_flight_total, group.in_flight_redelivered, group.in_flight_processed, group.available,
     group.archived, group.rejected, group.no_result, group.lock_timeouts, getLang()].join("|");
   if (ui.sifCounts.dataset.sig !== sig) {
@@ -153,257 +136,58 @@ function renderInflight(snap, group) {
     );
   }
   syncSettings(group);
-  const recs = (group.in_flight || []).slice(0, INFLIGHT_SHOWN);
-  const items = recs.map((r) => {
-    const left = Math.max(0, r.lock_expires_ms - snap.time_ms);
-    const color = memberColor(group, r.member_id);
-    const bar = el("i", { class: "sif-lock" });
-    bar.style.width = `${Math.max(0, Math.min(100, (left / lockMs) * 100)).toFixed(0)}%`;
-    const li = el("li", {
-      class: `sif-rec${r.delivery_count > 1 ? " redelivered" : ""}${r.processed ? " acking" : ""}`,
-      "data-testid": "inflight-record", "data-delivery-count": r.delivery_count, "data-member-id": r.member_id,
-      title: t("sif.rec.title", { p: r.partition, o: r.offset, m: r.member_id, d: r.delivery_count,
-        s: (left / 1000).toFixed(1) }),
-    }, [
-      el("span", { class: "sif-off num" }, `P${r.partition}@${r.offset}`),
-      el("span", { class: "sif-who" }, r.member_id),
-      el("span", { class: "sif-dc num" }, `×${r.delivery_count}`),
-      el("span", { class: "sif-bar" }, [bar]),
-    ]);
-    li.style.setProperty("--c", color);
-    return li;
-  });
+  const lockMs = group.record_lock_duration_ms || 1;
+  const items = (group.in_flight || []).slice(0, INFLIGHT_SHOWN).map((r) => inflightItem(r, group, snap.time_ms, lockMs));
   ui.sifList.replaceChildren(...items);
   setHidden(ui.sifNone, items.length > 0);
 }
 
 /** Show the group's current settings; a value not in a select's list is added to it. */
 function syncSettings(group) {
-  for (const [name, key] of SETTINGS) {
-    const select = ui.settings[name];
+  for (const [name, key, label] of SETTINGS) {
     const v = group.config ? group.config[key] : undefined;
-    if (v === undefined || document.activeElement === select || Date.now() < (select._holdUntil || 0)) continue;
-    const value = String(v);
-    if (![...select.options].some((o) => Number(o.value) === Number(v))) {
-      select.append(el("option", { value }, name === "lock" ? `${Number(v) / 1000} s`
-        : name === "reject" ? pct(Number(v), 0) : value));
-    }
-    const opt = [...select.options].find((o) => Number(o.value) === Number(v));
-    if (opt && select.value !== opt.value) select.value = opt.value;
+    if (v !== undefined) syncOption(ui.settings[name], v, label(Number(v)));
   }
 }
 
 function wireSettings() {
-  for (const [name, key, conv] of SETTINGS) {
-    const select = ui.settings[name];
-    select.addEventListener("change", () => {
-      const gid = ctx && ctx.state ? ctx.state.groupId : null;
+  for (const [name, key] of SETTINGS) {
+    const node = ui.settings[name];
+    node.addEventListener("change", () => {
+      const gid = select((s) => s.groupId);
       if (!gid) return;
-      select._holdUntil = Date.now() + 1500;    // ticks leave the control alone while the command travels
-      ctx.send({ op: "set_config", group_id: gid, config: { [key]: conv(select.value) } });
+      hold(node);    // ticks leave the control alone while the command travels
+      send({ op: "set_config", group_id: gid, config: { [key]: Number(node.value) } });
     });
   }
 }
 
-// ------------------------------------------------------------------ the probability model (every group)
-
-function formulaRow(f) {
-  return el("tr", { "data-key": f.key }, [
-    el("td", { class: "pm-f" }, f.formula),
-    el("td", { class: "pm-l" }, t(`model.f.${f.key}`)),
-    el("td", { class: "pm-v num r", "data-testid": `model-${f.key}` }, num(f.value)),
-  ]);
-}
-
-function memberRow(row, scale) {
-  const lo = row.ci95 ? row.ci95[0] : 0;
-  const hi = row.ci95 ? row.ci95[1] : 0;
-  const track = el("span", { class: "pm-track" }, [
-    el("i", { class: "pm-ci" }), el("i", { class: "pm-bar" }), el("i", { class: "pm-exp" }),
-  ]);
-  const [ci, bar, exp] = track.children;
-  const share = row.share ?? 0;
-  const x = (v) => `${Math.min(100, (v / scale) * 100).toFixed(1)}%`;
-  ci.style.left = x(lo);
-  ci.style.width = `${Math.max(0, Math.min(100, ((hi - lo) / scale) * 100)).toFixed(1)}%`;
-  bar.style.width = x(share);
-  exp.style.left = x(row.expected_share ?? 0);
-  const tr = el("tr", { "data-member-id": row.member_id, class: row.within_ci === false ? "outside" : "" }, [
-    el("td", { class: "pm-id" }, [el("span", { class: "swatch" }), row.member_id]),
-    el("td", { class: "num r" }, fmtInt(row.wins)),
-    el("td", { class: "pm-share" }, [
-      track,
-      el("span", { class: "pm-nums num" },
-        row.share === null ? "–" : `${pct(share)} (${pct(lo)}–${pct(hi)}) · ${pct(row.expected_share)}`),
-    ]),
-  ]);
-  tr.style.setProperty("--c", colorFor(row.color));
-  return tr;
-}
-
-/** The largest distance between a member's measured share and the model's share for it. */
-function gapToModel(model) {
-  const gaps = (model.members || []).filter((r) => r.share !== null && r.share !== undefined)
-    .map((r) => Math.abs(r.share - (r.expected_share ?? 0)));
-  return gaps.length ? Math.max(...gaps) : null;
-}
-
-/** Bars share one scale so that small shares (1/N of many members) stay readable. */
-function shareScale(rows) {
-  let top = 0;
-  for (const r of rows) top = Math.max(top, r.expected_share ?? 0, r.share ?? 0, r.ci95 ? r.ci95[1] : 0);
-  return Math.min(1, Math.max(0.05, top * 1.15));
-}
-
-function renderModel(snap, group) {
-  setHidden(ui.model, !group || !group.model);
-  if (!group || !group.model) return;
-  const m = group.model;
-  const comp = m.competition || group.competition || "sharding";
-  setText(ui.pmGroup, group.group_id);
-  setText(ui.pmComp, competitionName(comp));
-  setAttr(ui.pmComp, "data-competition", comp);
-  const lang = getLang();
-  const fsig = `${lang}|${m.n}|${m.m}|${m.since_ms}|` + (m.formulas || []).map((f) => f.value).join(",");
-  if (ui.pmFormulas.dataset.sig !== fsig) {
-    ui.pmFormulas.dataset.sig = fsig;
-    ui.pmFormulas.replaceChildren(
-      el("tr", { class: "pm-nm" }, [el("td", { colspan: "3" }, t("model.nm", { n: m.n, m: m.m }))]),
-      el("tr", { class: "pm-since" }, [el("td", { colspan: "3", title: t("model.since.title") },
-        t("model.since", { s: ((m.since_ms || 0) / 1000).toFixed(1) }))]),
-      ...(m.formulas || []).map(formulaRow));
-  }
-  const msig = `${lang}|` + (m.members || []).map((r) => `${r.member_id}:${r.wins}:${r.expected_share}`).join(",");
-  if (ui.pmMembers.dataset.sig !== msig) {
-    ui.pmMembers.dataset.sig = msig;
-    const scale = shareScale(m.members || []);
-    const rows = (m.members || []).map((r) => memberRow(r, scale));
-    if (m.members_total > (m.members || []).length) {
-      rows.push(el("tr", { class: "pm-more" }, [el("td", { colspan: "3" },
-        t("model.more", { n: m.members_total - m.members.length }))]));
-    }
-    if (!rows.length) rows.push(el("tr", {}, [el("td", { colspan: "3", class: "muted" }, t("model.nomembers"))]));
-    ui.pmMembers.replaceChildren(...rows);
-  }
-  const test = m.test || {};
-  const verdict = test.verdict ? (test.verdict[lang] || test.verdict.en) : "";
-  const stat = test.statistic === null || test.statistic === undefined ? "∞" : num(test.statistic);
-  setText(ui.pmTest, t("model.test", { stat, df: test.df ?? 0, p: pval(test.p_value), total: fmtInt(m.total_wins),
-    verdict }));
-  toggleClass(ui.pmTest, "thin", !test.enough_data);
-  toggleClass(ui.pmTest, "reject", !!test.enough_data && test.p_value < (test.alpha ?? 0.05));
-  setText(ui.pmWhy, t(`model.why.${comp}`));
-  // all groups side by side: sharding and competition compared on the same records
-  const csig = `${lang}|` + (snap.groups || []).map((g) => `${g.group_id}:${g.model && g.model.total_wins}`).join(",");
-  if (ui.pmCompare.dataset.sig !== csig) {
-    ui.pmCompare.dataset.sig = csig;
-    ui.pmCompare.replaceChildren(...(snap.groups || []).filter((g) => g.model).map((g) => {
-      const gm = g.model;
-      const sp = gapToModel(gm);
-      return el("tr", { "data-group-id": g.group_id, class: g.group_id === group.group_id ? "selected" : "" }, [
-        el("td", {}, g.group_id),
-        el("td", {}, competitionName(gm.competition)),
-        el("td", { class: "num r" }, String(gm.n)),
-        el("td", { class: "num r" }, sp === null ? "–" : pct(sp)),
-        el("td", { class: "num r" }, gm.test && gm.test.enough_data ? pval(gm.test.p_value) : "–"),
-      ]);
-    }));
-  }
-}
-
-// ------------------------------------------------------------------ journeys (seed demo)
-
-function at(ms) {
-  return ms === null || ms === undefined ? "–" : fmtSeconds(ms);
-}
-
-function journeyRow(j, group) {
-  const dels = (j.deliveries || []).map((d) => {
-    const chip = el("span", { class: `rj-del ${d.outcome ? `o-${d.outcome}` : "o-open"}`,
-      title: t("rj.del.title", { m: d.member_id, t: at(d.acquired_ms), d: d.delivery_count,
-        o: d.outcome ? t(`rj.o.${d.outcome}`) : t("rj.o.open") }) }, [
-      el("span", { class: "rj-del-m" }, d.member_id), ` ×${d.delivery_count}`]);
-    chip.style.setProperty("--c", memberColor(group, d.member_id));
-    return chip;
-  });
-  const won = j.winner || (j.deliveries && j.deliveries.length ? j.deliveries[0].member_id : null);
-  const wonCell = el("td", { class: "rj-won" }, won ? [el("span", { class: "swatch" }), won] : "–");
-  if (won) wonCell.style.setProperty("--c", memberColor(group, won));
-  const result = j.result_ms !== null && j.result_ms !== undefined ? at(j.result_ms)
-    : j.result_in_transit ? t("rj.transit") : "–";
-  const state = j.state === "Acknowledged" && j.result_ms !== null && j.result_ms !== undefined ? "done" : j.state;
-  return el("tr", { "data-testid": "journey", "data-record": j.record, "data-state": j.state,
-    class: j.result_ms !== null && j.result_ms !== undefined ? "back" : "" }, [
-    el("td", { class: "rj-rec" }, j.record),
-    el("td", { class: "num r" }, at(j.produced_ms)),
-    wonCell,
-    el("td", { class: "rj-dels" }, dels.length ? dels : "–"),
-    el("td", { class: "num r" }, at(j.processed_ms)),
-    el("td", { class: "num r rj-res" }, result),
-    el("td", { class: "rj-state" }, t(`rj.s.${state}`) === `rj.s.${state}` ? state : t(`rj.s.${state}`)),
-  ]);
-}
-
-function renderJourneys(snap, group) {
-  const js = group && group.type === "share" ? group.journeys || [] : [];
-  setHidden(ui.journeys, js.length === 0);
-  if (!js.length) return;
-  const sig = `${getLang()}|${snap.time_ms}|${js.length}`;
-  if (ui.rjBody.dataset.sig === sig) return;
-  ui.rjBody.dataset.sig = sig;
-  ui.rjBody.replaceChildren(...js.map((j) => journeyRow(j, group)));
-}
-
 // ------------------------------------------------------------------ panel hooks
 
-export function init(panelCtx) {
-  ctx = panelCtx || null;
-  const inside = (testid, css) => q(testid).querySelector(css);
+export function init() {
+  const flow = q("results-flow");
+  const inflight = q("share-inflight");
   ui = {
-    row: q("share-row"),
-    lanes: inside("results-flow", ".rf-lanes"),
-    rfNote: inside("results-flow", ".rf-note"),
-    inflight: q("share-inflight"),
-    sifGroup: inside("share-inflight", ".sif-group"),
-    sifCounts: inside("share-inflight", ".sif-counts"),
-    sifList: q("inflight-list"),
-    sifNone: inside("share-inflight", ".sif-none"),
-    model: q("probability-panel"),
-    pmGroup: inside("probability-panel", ".pm-group"),
-    pmComp: inside("probability-panel", ".pm-comp"),
-    pmFormulas: inside("model-formulas", "tbody"),
-    pmMembers: inside("model-members", "tbody"),
-    pmTest: q("model-test"),
-    pmWhy: inside("probability-panel", ".pm-why"),
-    pmCompare: inside("model-compare", "tbody"),
-    journeys: q("record-journeys"),
-    rjBody: inside("record-journeys", "tbody"),
+    row: q("share-row"), lanes: flow.querySelector(".rf-lanes"), rfNote: flow.querySelector(".rf-note"),
+    inflight, sifGroup: inflight.querySelector(".sif-group"), sifCounts: inflight.querySelector(".sif-counts"),
+    sifList: q("inflight-list"), sifNone: inflight.querySelector(".sif-none"),
     settings: { lock: q("share-lock"), limit: q("share-limit"), reject: q("share-reject") },
-    explain: document.querySelector(".producer .explain"),
   };
   wireSettings();
+  model.init();
 }
 
 export function render(snap, group) {
-  if (!ui) return;
   // The competition row belongs to scenarios with a share group (competition, seed-demo, added ones);
   // classic-only scenarios keep the one-screen layout (their producer panel counts the results).
   const on = (snap.groups || []).some((g) => g.type === "share");
-  // The producer's one-line explanation follows the selected group: partitions (sharding) or records (share).
-  const explainKey = group && group.type === "share" ? "prod.explain.share" : "prod.explain";
-  if (ui.explain && ui.explain.dataset.i18n !== explainKey) {
-    ui.explain.dataset.i18n = explainKey;
-    ui.explain.dataset.i18nTitle = explainKey;     // the whole text on hover where it is clamped
-    setText(ui.explain, t(explainKey));
-    ui.explain.title = t(explainKey);
-  }
   setHidden(ui.row, !on);
   toggleClass(document.body, "competition", on);
   if (!on) return;
   renderResults(snap, group);
   renderInflight(snap, group);
-  renderModel(snap, group);
-  renderJourneys(snap, group);
+  model.renderModel(snap, group);
+  model.renderJourneys(snap, group);
   const share = !!group && group.type === "share";
   toggleClass(ui.row, "with-inflight", share);
   toggleClass(ui.row, "with-journeys", share && (group.journeys || []).length > 0);
@@ -432,7 +216,6 @@ addMessages({
     "card.locked": "locked",
     "card.locked.title": "Records it holds under an acquisition lock (acquired, not yet acknowledged)",
 
-    "prod.explain.share": "Share group: any member may win any record, process it and send the result back.",
     "rf.title": "Results back to the producer",
     "rf.producer": "producer",
     "rf.results": "results",
@@ -474,51 +257,6 @@ addMessages({
     "sif.legend": "Each chip: partition@offset, its holder, delivery count ×n, lock time left. Orange = redelivered.",
     "sif.rec.title": "P{p}@{o} held by {m}, delivery {d}, lock expires in {s} s",
 
-    "model.title": "Who wins a record?",
-    "model.nm": "N = {n} live members competing, M = {m} records per batch",
-    "model.since": "wins counted since t = {s} s, when the competition last changed",
-    "model.since.title": "Counting restarts when members join or leave, pause or resume, or change their rate: shares from different line-ups would be compared against the wrong model.",
-    "model.f.p_record": "a given member wins a given record",
-    "model.f.p_pair": "the seed's P_win(i): member i wins one particular record of the batch",
-    "model.f.expected_wins": "records a member wins per batch, on average",
-    "model.f.sd_wins": "spread of a member's wins per batch (binomial)",
-    "model.f.p_at_least_one": "a member wins at least one record of the batch",
-    "model.seed": "The seed writes P_win(i) = 1/N × 1/M. That is the chance of one (member, record) pair; the N·M pairs add up to 1. The chance that member i wins a record is 1/N, and it wins M/N records of each batch on average.",
-    "model.col.member": "member",
-    "model.col.wins": "wins",
-    "model.col.share": "share (95% interval) · model",
-    "model.test": "χ² = {stat}, df = {df}, p = {p} over {total} wins: {verdict}",
-    "model.more": "… and {n} more members (the test uses all of them)",
-    "model.nomembers": "No live member.",
-    "model.why.random": "Random: each record picks a live member uniformly, so every share tends to 1/N whatever the members' speeds, as long as each has room. The 95% intervals shrink as wins accumulate; a high p-value means the measurement agrees with 1/N.",
-    "model.why.first-free": "First-free: the member that is free first takes the record, so shares follow capacity, rateᵢ / Σ rates, not 1/N. That is how real share groups and work queues behave: fast members fetch more often.",
-    "model.why.sharding": "Sharding (a classic consumer group): a member processes the records of the partitions it owns, so its share is set by partition ownership and by how keys spread over partitions, not by chance. With uniform keys and an even assignment the shares look like 1/N; a hot key or an uneven assignment breaks that.",
-    "model.cmp.group": "group",
-    "model.cmp.how": "competition",
-    "model.cmp.spread": "largest gap to model",
-    "model.cmp.p": "p-value",
-
-    "rj.title": "Record journeys",
-    "rj.sub": "who won each record, when it was processed, when its result came back",
-    "rj.record": "record",
-    "rj.produced": "produced",
-    "rj.won": "won by",
-    "rj.deliveries": "deliveries",
-    "rj.processed": "processed",
-    "rj.result": "result back",
-    "rj.state": "state",
-    "rj.transit": "on the way…",
-    "rj.del.title": "{m} acquired it at {t} (delivery {d}): {o}",
-    "rj.o.accept": "accepted",
-    "rj.o.release": "released",
-    "rj.o.reject": "rejected",
-    "rj.o.lock_timeout": "lock expired",
-    "rj.o.open": "held now",
-    "rj.s.done": "result back ✓",
-    "rj.s.Acknowledged": "Acknowledged",
-    "rj.s.Acquired": "Acquired",
-    "rj.s.Available": "Available",
-    "rj.s.Archived": "Archived",
   },
   zh: {
     "comp.random": "随机",
@@ -540,7 +278,6 @@ addMessages({
     "card.locked": "锁定",
     "card.locked.title": "它在获取锁下持有的记录（已获取，尚未确认）",
 
-    "prod.explain.share": "共享组：任何成员都可能赢得任意分区的任意一条记录，处理后把结果发回生产者。",
     "rf.title": "结果返回生产者",
     "rf.producer": "生产者",
     "rf.results": "结果",
@@ -582,50 +319,5 @@ addMessages({
     "sif.legend": "每个标签：分区@位移、持有者、投递次数 ×n、剩余锁时间。橙色 = 重新投递。",
     "sif.rec.title": "P{p}@{o} 由 {m} 持有，第 {d} 次投递，锁将在 {s} 秒后到期",
 
-    "model.title": "谁赢得一条记录？",
-    "model.nm": "N = {n} 个参与竞争的存活成员，M = 每批 {m} 条记录",
-    "model.since": "获胜次数从 t = {s} 秒起计算（竞争条件最近一次变化时）",
-    "model.since.title": "成员加入或离开、暂停或恢复、或改变速率时重新计数：不同成员组合下的份额不能用同一个模型比较。",
-    "model.f.p_record": "某个成员赢得某条记录",
-    "model.f.p_pair": "种子文档的 P_win(i)：成员 i 赢得批次中某一条特定记录",
-    "model.f.expected_wins": "每批中一个成员平均赢得的条数",
-    "model.f.sd_wins": "每批中一个成员赢得条数的波动（二项分布）",
-    "model.f.p_at_least_one": "一个成员在一批中至少赢得一条",
-    "model.seed": "种子文档写的是 P_win(i) = 1/N × 1/M。它是一个（成员，记录）对的概率；N·M 个对加起来等于 1。成员 i 赢得一条记录的概率是 1/N，每批平均赢得 M/N 条。",
-    "model.col.member": "成员",
-    "model.col.wins": "获胜",
-    "model.col.share": "份额（95% 区间）· 模型",
-    "model.test": "χ² = {stat}，自由度 = {df}，p = {p}，共 {total} 次获胜：{verdict}",
-    "model.more": "……还有 {n} 个成员（检验使用全部成员）",
-    "model.nomembers": "没有存活成员。",
-    "model.why.random": "随机：每条记录在存活成员中均匀地挑一个，所以只要每个成员都有空位，无论快慢，份额都趋向 1/N。获胜次数越多，95% 区间越窄；p 值高表示测量结果与 1/N 一致。",
-    "model.why.first-free": "先空先得：最先空闲的成员拿走记录，所以份额与处理能力成正比（速率ᵢ / 速率总和），而不是 1/N。真实的共享组和工作队列就是这样：快的成员拉取得更频繁。",
-    "model.why.sharding": "分片（经典消费者组）：成员处理它所拥有分区里的记录，所以份额由分区归属和键在分区上的分布决定，而不是由运气决定。键均匀且分配平均时份额看起来像 1/N；热点键或不均匀的分配会打破这一点。",
-    "model.cmp.group": "组",
-    "model.cmp.how": "竞争方式",
-    "model.cmp.spread": "与模型的最大偏差",
-    "model.cmp.p": "p 值",
-
-    "rj.title": "记录的旅程",
-    "rj.sub": "每条记录由谁赢得、何时处理、结果何时返回",
-    "rj.record": "记录",
-    "rj.produced": "生产于",
-    "rj.won": "赢得者",
-    "rj.deliveries": "投递",
-    "rj.processed": "处理于",
-    "rj.result": "结果返回",
-    "rj.state": "状态",
-    "rj.transit": "在途…",
-    "rj.del.title": "{m} 在 {t} 获取（第 {d} 次投递）：{o}",
-    "rj.o.accept": "已接受",
-    "rj.o.release": "已释放",
-    "rj.o.reject": "已拒绝",
-    "rj.o.lock_timeout": "锁已到期",
-    "rj.o.open": "正在持有",
-    "rj.s.done": "结果已返回 ✓",
-    "rj.s.Acknowledged": "Acknowledged",
-    "rj.s.Acquired": "Acquired",
-    "rj.s.Available": "Available",
-    "rj.s.Archived": "Archived",
   },
 });

@@ -1,0 +1,222 @@
+// The group panel: its assignor (or a share group's competition), protocol and chance line, and one
+// card per consumer (state, phase, partitions, throughput, lag, rate; pause / stop / kill), in the
+// member's colour.
+import { t, applyStatic } from "./i18n.js";
+import { el, q, reconcile, setText, setAttr, toggleClass, setHidden, fmtInt, fmtRate } from "./dom.js";
+import { hold, syncValue, justSent, setDisabled } from "./controls.js";
+import { colorFor } from "./palette.js";
+import { select } from "./store.js";
+import { send } from "./commands.js";
+
+const COMPACT_MEMBERS = 8;     // more members than this: slimmer cards
+
+let ui = null;
+
+// ---------------------------------------------------------------- a card
+
+function cardNodes(m) {
+  const id = m.member_id;
+  const n = {
+    name: el("span", { class: "c-name" }, id),
+    leader: el("span", { class: "c-leader", "data-i18n": "card.leader", "data-i18n-title": "card.leader.title", hidden: true }),
+    pill: el("span", { class: "c-state" }),
+    phase: el("span", { class: "c-phase", "data-i18n-title": "phase.title" }),
+    parts: el("div", { class: "c-parts" }),
+    note: el("div", { class: "c-note", "data-testid": "consumer-note", hidden: true }),
+    tp: el("span", { class: "num v w5" }),
+    lag: el("span", { class: "num v w5" }),
+    lagKey: el("span", { class: "k", "data-i18n": "card.lag" }),
+    processed: el("span", { class: "num v w6" }),
+    rate: el("input", {
+      type: "number", min: "0", max: "1000", step: "1", class: "num c-rate", "data-testid": "consumer-rate",
+      "data-control": true, "data-i18n-title": "card.rate.title", "aria-label": id,
+    }),
+    wins: el("span", { class: "num v w5", "data-testid": "consumer-wins" }),
+    redelivered: el("span", { class: "num v w5" }),
+    pauseBtn: el("button", { type: "button", class: "btn sm", "data-testid": "pause-consumer", "data-control": true }),
+    stopBtn: el("button", { type: "button", class: "btn sm", "data-testid": "stop-consumer", "data-control": true,
+      "data-i18n": "card.stop", "data-i18n-title": "card.stop.title" }),
+    killBtn: el("button", { type: "button", class: "btn sm danger", "data-testid": "kill-consumer", "data-control": true,
+      "data-i18n": "card.kill", "data-i18n-title": "card.kill.title" }),
+  };
+  n.share = el("div", { class: "c-share", hidden: true }, [
+    el("span", { class: "k", "data-i18n": "card.wins", "data-i18n-title": "card.wins.title" }), n.wins,
+    el("span", { class: "k", "data-i18n": "card.redelivered", "data-i18n-title": "card.redelivered.title" }), n.redelivered,
+  ]);
+  return n;
+}
+
+function cardRoot(m, n) {
+  const stat = (key, node, unit) => el("div", { class: "c-stat" }, [
+    key,
+    el("span", { class: "vv" }, unit ? [node, el("span", { class: "unit", "data-i18n": unit })] : [node]),
+  ]);
+  const k = (name) => el("span", { class: "k", "data-i18n": name });
+  return el("article", { class: "card", "data-testid": "consumer", "data-member-id": m.member_id, "data-state": m.state }, [
+    el("header", { class: "c-head" }, [el("span", { class: "swatch", "aria-hidden": "true" }), n.name, n.leader, n.phase, n.pill]),
+    el("div", { class: "c-mid" }, [n.parts, el("div", { class: "c-actions" }, [n.pauseBtn, n.stopBtn, n.killBtn])]),
+    el("div", { class: "c-stats" }, [
+      stat(k("card.throughput"), n.tp, "card.unit.rps"),
+      stat(n.lagKey, n.lag),
+      stat(k("card.processed"), n.processed),
+      el("label", { class: "c-stat c-rate-wrap", "data-i18n-title": "card.rate.title" }, [k("card.rate"), n.rate]),
+    ]),
+    n.share,
+    n.note,
+  ]);
+}
+
+function createCard(m) {
+  const id = m.member_id;
+  const view = { ...cardNodes(m), partsKey: null, member: m };
+  view.root = cardRoot(m, view);
+  applyStatic(view.root);
+  view.pauseBtn.addEventListener("click", () => {
+    send({ op: view.member.state === "paused" ? "resume_consumer" : "pause_consumer", member_id: id });
+  });
+  view.stopBtn.addEventListener("click", () => send({ op: "stop_consumer", member_id: id }));
+  view.killBtn.addEventListener("click", () => send({ op: "kill_consumer", member_id: id }));
+  const rate = view.rate;
+  const commitRate = () => {
+    const v = Number(rate.value);
+    if (rate.value === "" || !Number.isFinite(v)) return;
+    if (Math.abs(Number(view.member.rate) - v) < 1e-9) return;
+    if (justSent(rate, v)) return;
+    hold(rate);
+    send({ op: "set_consumer_rate", member_id: id, rate: v });
+  };
+  rate.addEventListener("change", commitRate);
+  rate.addEventListener("keydown", (e) => { if (e.key === "Enter") { commitRate(); rate.blur(); } });
+  return view;
+}
+
+function crashNote(m, snap, group) {
+  const key = group.type === "share" ? "group.share.session.timeout.ms" : "session.timeout.ms";
+  const timeout = group.config && group.config[key];
+  if (timeout === undefined || m.last_heartbeat_ms === undefined || m.last_heartbeat_ms === null) {
+    return t("card.crashed.now");
+  }
+  const left = m.last_heartbeat_ms + timeout - snap.time_ms;
+  return left > 0 ? t("card.crashed.in", { s: (left / 1000).toFixed(1) }) : t("card.crashed.now");
+}
+
+function renderParts(view, m, snap) {
+  const parts = (m.partitions || []).map((p) => (Array.isArray(p) ? p : [p.topic, p.partition]));
+  const multiTopic = (snap.topics || []).length > 1;
+  const key = parts.map((p) => p.join("-")).join(",");
+  if (key !== view.partsKey) {
+    view.partsKey = key;
+    if (!parts.length) {
+      view.parts.replaceChildren(el("span", { class: "chip none" }, t("card.partitions.none")));
+    } else {
+      view.parts.replaceChildren(...parts.map(([topic, p]) =>
+        el("span", { class: "chip", "data-partition": p, "data-topic": topic }, multiTopic ? `${topic}-${p}` : `P${p}`)));
+    }
+  } else if (!parts.length) {
+    setText(view.parts.firstElementChild, t("card.partitions.none"));
+  }
+}
+
+function renderStats(view, m, group) {
+  setText(view.tp, fmtRate(m.throughput));
+  setText(view.lag, m.lag === null || m.lag === undefined ? "-" : fmtInt(m.lag));
+  setText(view.processed, fmtInt(m.processed));
+  const isShare = group.type === "share";
+  setHidden(view.share, !isShare);
+  // In a share group the card's "lag" is the records this member holds under an acquisition lock.
+  const lagKey = isShare ? "card.locked" : "card.lag";
+  if (view.lagKey.dataset.i18n !== lagKey) {
+    view.lagKey.dataset.i18n = lagKey;
+    setText(view.lagKey, t(lagKey));
+    view.lagKey.title = isShare ? t("card.locked.title") : "";
+  }
+  if (isShare) {
+    setText(view.wins, fmtInt(m.wins));
+    setText(view.redelivered, fmtInt(m.redelivered));
+  }
+  if (m.rate !== undefined && m.rate !== null) syncValue(view.rate, String(Math.round(Number(m.rate) * 10) / 10));
+}
+
+function renderActions(view, m, snap, group) {
+  let note = "";
+  if (m.state === "crashed") note = crashNote(m, snap, group);
+  else if (m.state === "leaving") note = t("card.leaving");
+  setText(view.note, note);
+  view.pill.title = m.state === "paused" ? t("card.paused") : note;
+  setHidden(view.note, !note);
+  const gone = m.state === "crashed" || m.state === "leaving";
+  const paused = m.state === "paused";
+  setText(view.pauseBtn, t(paused ? "card.resume" : "card.pause"));
+  view.pauseBtn.title = t(paused ? "card.resume.title" : "card.pause.title");
+  setAttr(view.pauseBtn, "data-testid", paused ? "resume-consumer" : "pause-consumer");
+  for (const b of [view.pauseBtn, view.stopBtn, view.killBtn, view.rate]) setDisabled(b, gone);
+}
+
+function updateCard(view, m, snap, group) {
+  view.member = m;
+  const color = colorFor(m.color);
+  if (view.root.style.getPropertyValue("--c") !== color) view.root.style.setProperty("--c", color);
+  setAttr(view.root, "data-state", m.state);
+  setText(view.pill, t(`ms.${m.state}`) === `ms.${m.state}` ? m.state : t(`ms.${m.state}`));
+  setHidden(view.leader, group.leader !== m.member_id);
+  const ph = m.phase && m.state !== "crashed" && m.state !== "leaving" ? t(`phase.${m.phase}`) : "";
+  setText(view.phase, ph === `phase.${m.phase}` ? m.phase : ph);
+  renderParts(view, m, snap);
+  renderStats(view, m, group);
+  renderActions(view, m, snap, group);
+}
+
+// ---------------------------------------------------------------- the panel
+
+function memberSort(a, b) {
+  const ca = Number.isInteger(a.color) ? a.color : 1e9;
+  const cb = Number.isInteger(b.color) ? b.color : 1e9;
+  if (ca !== cb) return ca - cb;
+  return String(a.member_id).localeCompare(String(b.member_id));
+}
+
+function renderHeading(group, members) {
+  setText(ui.groupName, group ? group.group_id : "");
+  if (group && group.assignor) {
+    // A share group's assignor (KIP-932's, not a client choice) joins the hidden list when it is shown.
+    if (![...ui.assignor.options].some((o) => o.value === group.assignor)) {
+      ui.assignor.append(el("option", { value: group.assignor }, group.assignor));
+    }
+    syncValue(ui.assignor, group.assignor);
+  }
+  const isShare = !!group && group.type === "share";
+  const coop = group && (group.protocol === "cooperative" || group.assignor === "cooperative-sticky");
+  setHidden(ui.assignor.closest("label"), isShare);
+  setHidden(ui.competition, !isShare);
+  if (isShare) setText(ui.competition, t("group.competition", { c: t(`comp.${group.competition}`) }));
+  ui.competition.title = isShare ? t(`group.competition.${group.competition}.title`) : "";
+  setText(ui.protocol, !group ? "" : t(isShare ? "group.protocol.share"
+    : coop ? "group.protocol.cooperative" : "group.protocol.eager"));
+  const active = members.filter((m) => m.state === "active" || m.state === "paused").length;
+  const firstFree = isShare && group.competition === "first-free";
+  setText(ui.pwin, t(firstFree ? "group.pwin.firstfree" : isShare ? "group.pwin.random" : "group.pwin", { n: active }));
+  ui.pwin.dataset.i18nTitle = isShare ? `group.pwin.${firstFree ? "firstfree" : "random"}.title` : "group.pwin.title";
+  ui.pwin.title = t(ui.pwin.dataset.i18nTitle);
+}
+
+export function render(snap, group) {
+  const members = group ? [...(group.members || [])].sort(memberSort) : [];
+  renderHeading(group, members);
+  toggleClass(ui.cards, "compact", members.length > COMPACT_MEMBERS);
+  reconcile(ui.cards, members, (m) => m.member_id, createCard, (view, m) => updateCard(view, m, snap, group));
+  setHidden(ui.empty, members.length > 0);
+  setDisabled(ui.add, !group);
+}
+
+export function init() {
+  ui = {
+    groupName: document.querySelector(".group-name"), assignor: q("assignor"), competition: q("competition"),
+    add: q("add-consumer"), protocol: document.querySelector(".protocol"), pwin: document.querySelector(".pwin"),
+    cards: q("consumers"), empty: document.querySelector(".group .empty"),
+  };
+  ui.assignor.addEventListener("change", () => {
+    hold(ui.assignor);
+    send({ op: "set_assignor", group_id: select((s) => s.groupId), assignor: ui.assignor.value });
+  });
+  ui.add.addEventListener("click", () => send({ op: "add_consumer", group_id: select((s) => s.groupId) ?? undefined }));
+}

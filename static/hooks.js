@@ -1,0 +1,11 @@
+// Extension hooks: lists that one part of the page runs and other parts add to, so that a panel can
+// change what another one shows without reaching into its DOM. The partition cells' hook,
+// decorateCell, belongs to the topic view (topic.js).
+
+/** fn() after the board's layout changed without the window being resized (projector mode, the
+ * board shown again after the Kafka details view): the charts measure again, popovers move. */
+export const layoutChanged = [];
+
+export function relayout() {
+  for (const fn of layoutChanged) fn();
+}

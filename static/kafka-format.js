@@ -1,0 +1,24 @@
+// Small helpers the Kafka details share (kafka*.js): times, Burrow's rules, a group's protocol.
+import { t } from "./i18n.js";
+
+export function fmtMs(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return "-";
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function statusRule(status) {
+  return status ? t(`kz.rule.${status}`) : t("kz.status.none");
+}
+
+export function protoLabel(g) {
+  if (g.type === "share") return "share";
+  const coop = g.protocol === "cooperative" || g.assignor === "cooperative-sticky";
+  return t(coop ? "kz.proto.cooperative" : "kz.proto.eager");
+}
+
+/** A classic consumer group (not a share group). */
+export function isClassic(g) {
+  return !!g && g.type === "consumer";
+}

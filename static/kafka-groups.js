@@ -1,0 +1,143 @@
+// Every group on the topic: the overview table (click a row to show that group in the panels, change
+// a classic group's assignor in place), adding a group or a partition, and the hot key's share.
+import { t, getLang } from "./i18n.js";
+import { el, q, reconcile, setText, setAttr, toggleClass, setHidden, fmtInt, fmtRate } from "./dom.js";
+import { hold, release, busy, syncValue, setDisabled } from "./controls.js";
+import { CONSTANTS } from "./constants.js";
+import { select, selectGroup } from "./store.js";
+import { send } from "./commands.js";
+import { fmtMs, statusRule, protoLabel, isClassic } from "./kafka-format.js";
+
+const OVERVIEW_COLS = ["kz.col.type", "kz.col.state", "kz.col.gen", "kz.col.assignor", "kz.col.members", "kz.col.lag",
+  "kz.col.lagms", "kz.col.status", "kz.col.dups", "kz.col.tp"];
+
+// ---------------------------------------------------------------- overview rows
+
+function rowNodes(gid) {
+  return {
+    type: el("td", { class: "kz-type" }),
+    state: el("span", { class: "badge gs sm" }),
+    gen: el("td", { class: "r num" }),
+    assignor: el("select", { "data-testid": "overview-assignor", "data-control": true, "aria-label": `${gid} assignor` },
+      CONSTANTS.assignors.map((a) => el("option", { value: a }, a))),
+    assignorText: el("span", { class: "kz-assignor-text" }),
+    proto: el("span", { class: "kz-proto" }),
+    members: el("td", { class: "r num" }),
+    lag: el("td", { class: "r num" }),
+    lagms: el("td", { class: "r num" }),
+    status: el("span", { class: "lagstat" }),
+    dups: el("td", { class: "r num kz-dupcell" }),
+    tp: el("td", { class: "r num" }),
+  };
+}
+
+function createRow(g) {
+  const gid = g.group_id;
+  const v = { ...rowNodes(gid), group: g, labelLang: null };
+  v.cells = [v.type, el("td", {}, [v.state]), v.gen,
+    el("td", { class: "kz-assigncell" }, [el("div", { class: "kz-assign" }, [v.assignor, v.assignorText, v.proto])]),
+    v.members, v.lag, v.lagms, el("td", {}, [v.status]), v.dups, v.tp];
+  v.root = el("tr", { "data-testid": "group-row", "data-group-id": gid, tabindex: "0" },
+    [el("th", { scope: "row", class: "kz-gid" }, gid), ...v.cells]);
+  v.root.addEventListener("click", (e) => { if (!e.target.closest("select")) selectGroup(gid); });
+  v.root.addEventListener("keydown", (e) => {
+    if ((e.key === "Enter" || e.key === " ") && e.target === v.root) { e.preventDefault(); selectGroup(gid); }
+  });
+  v.assignor.addEventListener("click", (e) => e.stopPropagation());
+  v.assignor.addEventListener("change", async () => {
+    hold(v.assignor);
+    const res = await send({ op: "set_assignor", group_id: gid, assignor: v.assignor.value });
+    if (!res || res.ok !== true) { release(v.assignor); v.assignor.value = v.group.assignor; }
+  });
+  return v;
+}
+
+function renderAssignor(v, g, classic) {
+  // Share groups have no client-side assignor to pick: show their assignor as text.
+  setHidden(v.assignor, !classic);
+  setHidden(v.assignorText, classic);
+  if (classic) {
+    syncValue(v.assignor, g.assignor);
+    setDisabled(v.assignor, false);
+  } else {
+    setText(v.assignorText, g.assignor || "-");
+  }
+  setText(v.proto, protoLabel(g));
+  setAttr(v.proto, "data-protocol", classic ? (g.protocol || "") : "share");
+}
+
+function updateRow(v, g) {
+  v.group = g;
+  const classic = isClassic(g);
+  const selected = g.group_id === select((s) => s.groupId);
+  toggleClass(v.root, "selected", selected);
+  setAttr(v.root, "aria-selected", selected ? "true" : "false");
+  v.root.title = t("kz.row.title", { g: g.group_id });
+  setAttr(v.root, "data-type", g.type);
+  setText(v.type, t(`kz.type.${g.type}`));
+  setText(v.state, g.state);
+  setAttr(v.state, "data-state", g.state);
+  v.state.title = t(`gs.${g.state}`) === `gs.${g.state}` ? g.state : t(`gs.${g.state}`);
+  setText(v.gen, String(g.generation ?? "-"));
+  renderAssignor(v, g, classic);
+  setText(v.members, String((g.members || []).filter((m) => m.state === "active" || m.state === "paused").length));
+  setText(v.lag, g.lag === null || g.lag === undefined ? "-" : fmtInt(g.lag));
+  setText(v.lagms, classic ? fmtMs(g.lag_ms) : "-");
+  const s = classic ? g.status ?? null : null;
+  setText(v.status, s || "-");
+  setAttr(v.status, "data-status", s || "");
+  v.status.title = classic ? statusRule(s) : "";
+  setText(v.dups, fmtInt(g.duplicates ?? 0));
+  toggleClass(v.dups, "some", (g.duplicates ?? 0) > 0);
+  setText(v.tp, fmtRate(g.throughput));
+  if (v.labelLang !== getLang()) {   // each cell's column name, shown above it where the table becomes cards (phones)
+    v.labelLang = getLang();
+    v.cells.forEach((cell, i) => setAttr(cell, "data-label", t(OVERVIEW_COLS[i])));
+  }
+}
+
+export function overview() {
+  const body = q("groups-overview").querySelector("tbody");
+  return { render: (snap) => reconcile(body, snap.groups || [], (g) => g.group_id, createRow, updateRow) };
+}
+
+// ---------------------------------------------------------------- adding groups and partitions, the hot key's share
+
+export function topicControls() {
+  const form = q("add-group-form");
+  const id = q("add-group-id");
+  const hotRow = document.querySelector(".kz-hot");
+  const hot = q("hot-share");
+  const hotValue = document.querySelector(".kz-hot-v");
+  let pending = null;   // a group just added: shown once a tick carries it
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const gid = id.value.trim();
+    const res = await send({ op: "add_group", group_id: gid, type: "consumer", assignor: q("add-group-assignor").value,
+      consumers: 3 });
+    if (res && res.ok) { id.value = ""; pending = gid; }
+  });
+  q("add-partition").addEventListener("click", () => send({ op: "add_partitions", count: 1 }));
+  hot.addEventListener("input", () => { hold(hot); setText(hotValue, `${hot.value}%`); });
+  hot.addEventListener("change", () => {
+    hold(hot);
+    send({ op: "set_keys", mode: "hot", hot_share: Number(hot.value) / 100 });
+  });
+  return {
+    render(snap) {
+      if (pending !== null && (snap.groups || []).some((g) => g.group_id === pending)) {
+        const gid = pending;
+        pending = null;
+        setTimeout(() => selectGroup(gid), 0);
+      }
+      const keys = snap.producer && snap.producer.keys;
+      const isHot = !!keys && keys.mode === "hot";
+      setHidden(hotRow, !isHot);
+      if (isHot && !busy(hot)) {
+        const v = String(Math.round((keys.hot_share || 0) * 100));
+        syncValue(hot, v);
+        setText(hotValue, `${v}%`);
+      }
+    },
+  };
+}

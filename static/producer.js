@@ -1,0 +1,82 @@
+// The producer panel: its rate (number and slider), how records get keys, sent and results back,
+// and the one-line explanation of where a record goes (it follows the group shown).
+import { t } from "./i18n.js";
+import { q, setText, fmtInt } from "./dom.js";
+import { hold, syncValue, justSent } from "./controls.js";
+import { select } from "./store.js";
+import { send, toast } from "./commands.js";
+
+let ui = null;
+
+function keysText(keys) {
+  if (!keys) return "–";
+  const count = fmtInt(keys.count ?? 0);
+  if (keys.mode === "uniform") return t("prod.keys.uniform", { count });
+  if (keys.mode === "null") return t("prod.keys.null");
+  if (keys.mode === "hot") return t("prod.keys.hot", { count, share: Math.round((keys.hot_share || 0) * 100) });
+  return t("prod.keys.other", { mode: keys.mode ?? "?", count });
+}
+
+function renderExplain(group) {
+  // Partitions (sharding) or records (a share group) go to a member: the whole text on hover where it is clamped.
+  const key = group && group.type === "share" ? "prod.explain.share" : "prod.explain";
+  if (ui.explain.dataset.i18n === key) return;
+  ui.explain.dataset.i18n = key;
+  ui.explain.dataset.i18nTitle = key;
+  setText(ui.explain, t(key));
+  ui.explain.title = t(key);
+}
+
+export function render(snap, group) {
+  const p = snap.producer || {};
+  const rate = Number(p.rate ?? 0);
+  syncValue(ui.rate, String(Math.round(rate * 10) / 10));
+  if (Number(ui.rateSlider.max) < rate) ui.rateSlider.max = String(Math.ceil(rate / 50) * 50);
+  syncValue(ui.rateSlider, String(Math.round(rate)));
+  setText(ui.keys, keysText(p.keys));
+  if (p.keys && p.keys.mode) syncValue(ui.keyMode, String(p.keys.mode));
+  setText(ui.sent, fmtInt(p.produced));
+  setText(ui.results, fmtInt(p.results));
+  setText(ui.outstanding, fmtInt(p.outstanding ?? ((p.produced ?? 0) - (p.results ?? 0))));
+  const lat = p.latency_ms;
+  setText(ui.latency, lat ? `${fmtInt(lat.p50)} / ${fmtInt(lat.p95)} ms` : "-");
+  renderExplain(group);
+}
+
+function commitRate() {
+  const v = Number(ui.rate.value);
+  if (ui.rate.value === "" || !Number.isFinite(v)) {
+    toast(t("toast.failed", { op: "set_producer_rate", error: ui.rate.value || "''" }), "error");
+    return;
+  }
+  const snap = select((s) => s.snap);
+  const current = snap && snap.producer ? Number(snap.producer.rate) : null;
+  if (current !== null && Math.abs(current - v) < 1e-9) return;
+  if (justSent(ui.rate, v)) return;
+  hold(ui.rate);
+  hold(ui.rateSlider);
+  send({ op: "set_producer_rate", rate: v });
+}
+
+export function init() {
+  ui = {
+    rate: q("producer-rate"), rateSlider: q("producer-rate-slider"), keyMode: q("key-mode"), keys: q("producer-keys"),
+    sent: q("producer-sent"), results: q("producer-results"), outstanding: q("producer-outstanding"),
+    latency: q("producer-latency"), explain: document.querySelector(".producer .explain"),
+  };
+  ui.rate.addEventListener("change", commitRate);
+  ui.rate.addEventListener("keydown", (e) => { if (e.key === "Enter") commitRate(); });
+  ui.rateSlider.addEventListener("input", () => {
+    hold(ui.rateSlider);
+    hold(ui.rate);
+    ui.rate.value = ui.rateSlider.value;
+  });
+  ui.rateSlider.addEventListener("change", () => {
+    ui.rate.value = ui.rateSlider.value;
+    commitRate();
+  });
+  ui.keyMode.addEventListener("change", () => {
+    hold(ui.keyMode);
+    send({ op: "set_keys", mode: ui.keyMode.value });
+  });
+}

@@ -1,0 +1,147 @@
+// The topic panel: one cell per partition with its log end offset, the group's committed offset and
+// lag, coloured by its owner; a cell glows where a rebalance moves it. Other panels add to the cells
+// through decorateCell.
+import { t, applyStatic } from "./i18n.js";
+import { el, q, reconcile, setText, setAttr, toggleClass, fmtInt } from "./dom.js";
+import { colors, colorFor } from "./palette.js";
+
+const COMPACT_PARTITIONS = 36; // more partitions than this: small coloured squares
+
+/**
+ * Extension hook for the partition cells: an entry {create(cell), update(made, row, group)}.
+ * create runs once per cell, where cell.addToHead(node) puts node in the cell's heading and
+ * cell.addRow(node) adds a row below the lag; what it returns comes back to update, which runs on
+ * every render with the partition's row ({topic, partition, end, committed, lag, owner, entry: the group's
+ * own entry for the partition or null}) and the group.
+ */
+export const decorateCell = [];
+
+let ui = null;
+
+function partitionRows(snap, group) {
+  const rows = [];
+  const byKey = new Map();
+  if (group) for (const gp of group.partitions || []) byKey.set(`${gp.topic}:${gp.partition}`, gp);
+  for (const tp of snap.topics || []) {
+    for (const p of tp.partitions || []) {
+      const key = `${tp.name}:${p.partition}`;
+      const gp = byKey.get(key);
+      byKey.delete(key);
+      rows.push({
+        key, topic: tp.name, partition: p.partition,
+        end: gp && gp.log_end_offset !== undefined ? gp.log_end_offset : p.log_end_offset,
+        committed: gp ? gp.committed : null,
+        lag: gp ? gp.lag : null,
+        owner: gp ? gp.owner : null,
+        entry: gp || null,
+      });
+    }
+  }
+  for (const gp of byKey.values()) {  // group partitions of a topic not listed in `topics`
+    rows.push({ key: `${gp.topic}:${gp.partition}`, topic: gp.topic, partition: gp.partition,
+      end: gp.log_end_offset, committed: gp.committed, lag: gp.lag, owner: gp.owner, entry: gp });
+  }
+  return rows;
+}
+
+function createCell(row, multiTopic) {
+  const label = el("span", { class: "p-label" });
+  const owner = el("span", { class: "p-owner" });
+  const end = el("span", { class: "num" });
+  const committed = el("span", { class: "num" });
+  const lag = el("span", { class: "num" });
+  const bar = el("i");
+  const key = (name) => el("span", { class: "k", "data-i18n": `topic.${name}`, "data-i18n-title": `topic.${name}.title` });
+  const head = el("div", { class: "p-head" }, [label, owner]);
+  const lagbar = el("div", { class: "lagbar" }, [bar]);
+  const root = el("div", {
+    class: "pcell", "data-testid": "partition", "data-partition": row.partition, "data-topic": row.topic,
+    "data-owner": "",
+  }, [
+    head,
+    el("div", { class: "p-row" }, [key("end"), end]),
+    el("div", { class: "p-row" }, [key("committed"), committed]),
+    el("div", { class: "p-row lag" }, [key("lag"), lag]),
+    lagbar,
+  ]);
+  applyStatic(root);
+  setText(label, multiTopic ? `${row.topic}-${row.partition}` : `P${row.partition}`);
+  const slots = { addToHead: (node) => head.append(node), addRow: (node) => root.insertBefore(node, lagbar) };
+  const decorations = decorateCell.map((d) => d.create(slots));
+  return { root, owner, end, committed, lag, bar, decorations, ownerId: undefined, row };
+}
+
+/** A short glow where a partition changed owner (a rebalance drawn where it happens). */
+function flash(node, color) {
+  node.animate([
+    { boxShadow: `0 0 0 7px ${color}`, transform: "scale(1.05)" },
+    { boxShadow: "0 0 0 0 transparent", transform: "scale(1)" },
+  ], { duration: 1200, easing: "ease-out" });
+}
+
+function paintOwner(c, ownerId, members, compact) {
+  if (c.ownerId === ownerId) return;
+  const moved = c.ownerId !== undefined;
+  c.ownerId = ownerId;
+  setAttr(c.root, "data-owner", ownerId);
+  const m = members.get(ownerId);
+  const color = ownerId ? (m ? colorFor(m.color) : colors.get(ownerId)) : null;
+  if (color) c.root.style.setProperty("--c", color);
+  else c.root.style.removeProperty("--c");
+  if (moved && !compact && c.root.animate) flash(c.root, color || "#9ca3af");
+}
+
+function updateCell(c, row, view) {
+  const ownerId = row.owner || "";
+  paintOwner(c, ownerId, view.members, view.compact);
+  toggleClass(c.root, "unassigned", !ownerId && !view.shared);
+  const om = view.members.get(ownerId);
+  setAttr(c.root, "data-owner-state", om ? om.state : "");
+  c.row = row;
+  decorateCell.forEach((d, i) => d.update(c.decorations[i], row, view.group));
+  if (view.compact) return;
+  setText(c.owner, ownerId || t(view.shared ? "topic.shared" : "topic.unassigned"));
+  setText(c.end, fmtInt(row.end));
+  setText(c.committed, row.committed === null || row.committed === undefined ? "-" : fmtInt(row.committed));
+  setText(c.lag, row.lag === null || row.lag === undefined ? "-" : fmtInt(row.lag));
+  const w = row.lag ? Math.min(100, Math.round((row.lag / view.maxLag) * 100)) : 0;
+  const ws = `${w}%`;
+  if (c.bar.style.width !== ws) c.bar.style.width = ws;
+}
+
+export function render(snap, group) {
+  const topics = snap.topics || [];
+  const multiTopic = topics.length > 1;
+  setText(ui.topicName, topics.map((x) => x.name).join(", "));
+  const rows = partitionRows(snap, group);
+  setText(ui.topicCount, rows.length ? t("topic.partitions", { n: rows.length }) : t("topic.none"));
+  let maxLag = 1;
+  for (const r of rows) if (r.lag > maxLag) maxLag = r.lag;
+  const view = {
+    group, maxLag,
+    members: new Map((group ? group.members || [] : []).map((m) => [m.member_id, m])),
+    compact: rows.length > COMPACT_PARTITIONS,
+    // A share group (KIP-932) has no partition owner: every member reads every partition.
+    shared: !!group && group.type === "share",
+  };
+  toggleClass(ui.grid, "compact", view.compact);
+  toggleClass(ui.grid, "shared", view.shared);
+  ui.cells = reconcile(ui.grid, rows, (r) => r.key, (r) => createCell(r, multiTopic), (c, r) => updateCell(c, r, view));
+}
+
+/** Compact cells carry no text: their numbers go in the tooltip, written when the pointer arrives. */
+function compactTitle(e) {
+  const cell = e.target.closest && e.target.closest(".pcell");
+  if (!cell || !ui.grid.classList.contains("compact")) return;
+  const c = ui.cells.get(`${cell.dataset.topic}:${cell.dataset.partition}`);
+  if (!c) return;
+  const r = c.row;
+  cell.title = `${r.topic}-${r.partition} · ${r.owner || t("topic.unassigned")} · ${t("topic.end")} ${fmtInt(r.end)} · `
+    + `${t("topic.committed")} ${r.committed ?? "-"} · ${t("topic.lag")} ${r.lag ?? "-"}`;
+}
+
+export function init() {
+  ui = { topicName: q("topic-name"), topicCount: document.querySelector(".topic-count"), grid: q("assignment-view"),
+    cells: new Map() };
+  ui.grid.addEventListener("mouseover", compactTitle);
+}
