@@ -16,7 +16,6 @@ const MESSAGES = {
     "conn.offline": "offline",
     "conn.noclient": "The Socket.IO client did not load (/vendor/socket.io.min.js): the page cannot connect.",
 
-    "hdr.group": "Group",
     "hdr.generation": "generation",
     "hdr.generation.title": "Generation: goes up by one each time a rebalance completes its join phase.",
     "hdr.time": "sim time",
@@ -64,7 +63,6 @@ const MESSAGES = {
 
     "flow.records": "records",
     "flow.poll": "poll",
-    "flow.results": "results",
 
     "topic.title": "Topic",
     "topic.partitions": "{n} partitions",
@@ -125,8 +123,6 @@ const MESSAGES = {
     "chart.throughput": "Throughput per consumer (records/s)",
     "chart.x": "simulated time (s)",
     "chart.total": "group total",
-    "chart.rebalance": "rebalance",
-    "chart.waiting": "waiting for data…",
 
     "tl.title": "Rebalances",
     "tl.gen": "gen {g}",
@@ -138,7 +134,6 @@ const MESSAGES = {
     "narr.label": "Now",
     "narr.waiting": "Waiting for the first event…",
     "log.title": "Event log",
-    "log.none": "No events yet.",
 
     "toast.failed": "{op} failed: {error}",
     "toast.noanswer": "{op}: no answer from the server",
@@ -157,7 +152,6 @@ const MESSAGES = {
     "conn.offline": "离线",
     "conn.noclient": "Socket.IO 客户端没有加载（/vendor/socket.io.min.js）：页面无法连接。",
 
-    "hdr.group": "消费者组",
     "hdr.generation": "代",
     "hdr.generation.title": "代（generation）：每次再均衡完成加入阶段时加一。",
     "hdr.time": "模拟时间",
@@ -205,7 +199,6 @@ const MESSAGES = {
 
     "flow.records": "消息",
     "flow.poll": "拉取",
-    "flow.results": "结果",
 
     "topic.title": "主题",
     "topic.partitions": "{n} 个分区",
@@ -266,8 +259,6 @@ const MESSAGES = {
     "chart.throughput": "每个消费者的吞吐（条/秒）",
     "chart.x": "模拟时间（秒）",
     "chart.total": "组合计",
-    "chart.rebalance": "再均衡",
-    "chart.waiting": "等待数据…",
 
     "tl.title": "再均衡",
     "tl.gen": "第 {g} 代",
@@ -279,7 +270,6 @@ const MESSAGES = {
     "narr.label": "现在",
     "narr.waiting": "等待第一个事件…",
     "log.title": "事件日志",
-    "log.none": "还没有事件。",
 
     "toast.failed": "{op} 失败：{error}",
     "toast.noanswer": "{op}：服务器没有应答",

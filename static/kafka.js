@@ -72,7 +72,6 @@ addMessages({
 
     "kz.tl.title": "Rebalance phases, every group on one time axis",
     "kz.tl.none": "no rebalance yet",
-    "kz.tl.seg": "{g}, generation {gen}: {phase} {d}",
     "kz.tl.detail": "generation {gen} ({proto}): PreparingRebalance {p} · CompletingRebalance {c} · {moved} moved · paused {paused} ({n} partitions) · {reason}",
     "kz.tl.running": "running",
     "kz.tl.share": "share group: no rebalances (KIP-932 assigns on heartbeat)",
@@ -82,7 +81,6 @@ addMessages({
     "chart.reb.hover": "generation {g} ({proto}): {reason}<br>PreparingRebalance {p}, CompletingRebalance {c}<br>{moved} partitions moved · processing paused {paused} on {n} partitions",
 
     "kz.tools": "kafka-consumer-groups.sh / kafka-share-groups.sh and configs",
-    "kz.describe.loading": "…",
     "kz.describe.failed": "could not read the describe output: {error}",
     "kz.config.tab": "configs",
     "kz.config.hint": "Each group's configs under Kafka's own names. Classroom defaults make things happen in seconds; Kafka's defaults are beside them. A change applies at once.",
@@ -94,8 +92,6 @@ addMessages({
     "kz.config.usekafka": "Kafka's defaults",
     "kz.config.share": "{g} is a share group: its configs (group.share.*) are not edited here.",
     "kz.config.differs": "differs from Kafka's default",
-    "kz.config.true": "true",
-    "kz.config.false": "false",
     "kz.config.help.session.timeout.ms": "A member without a heartbeat for this long is expelled (then a rebalance)",
     "kz.config.help.heartbeat.interval.ms": "How often a member heartbeats; the answer carries REBALANCE_IN_PROGRESS",
     "kz.config.help.auto.commit.interval.ms": "How often the consumer commits its position",
@@ -160,7 +156,6 @@ addMessages({
 
     "kz.tl.title": "再均衡阶段：所有组共用一条时间轴",
     "kz.tl.none": "尚无再均衡",
-    "kz.tl.seg": "{g}，第 {gen} 代：{phase} {d}",
     "kz.tl.detail": "第 {gen} 代（{proto}）：PreparingRebalance {p} · CompletingRebalance {c} · 迁移 {moved} 个 · 暂停 {paused}（{n} 个分区）· {reason}",
     "kz.tl.running": "进行中",
     "kz.tl.share": "共享组：没有再均衡（KIP-932 在心跳中分配）",
@@ -170,7 +165,6 @@ addMessages({
     "chart.reb.hover": "第 {g} 代（{proto}）：{reason}<br>PreparingRebalance {p}，CompletingRebalance {c}<br>迁移 {moved} 个分区 · {n} 个分区暂停处理 {paused}",
 
     "kz.tools": "kafka-consumer-groups.sh / kafka-share-groups.sh 与配置",
-    "kz.describe.loading": "…",
     "kz.describe.failed": "无法读取 describe 输出：{error}",
     "kz.config.tab": "配置",
     "kz.config.hint": "每个组的配置，使用 Kafka 自己的名字。课堂默认值让现象在几秒内出现；旁边是 Kafka 的默认值。修改立即生效。",
@@ -182,8 +176,6 @@ addMessages({
     "kz.config.usekafka": "Kafka 默认值",
     "kz.config.share": "{g} 是共享组：它的配置（group.share.*）不在这里修改。",
     "kz.config.differs": "与 Kafka 默认值不同",
-    "kz.config.true": "true",
-    "kz.config.false": "false",
     "kz.config.help.session.timeout.ms": "成员超过这么久没有心跳就会被逐出（随后再均衡）",
     "kz.config.help.heartbeat.interval.ms": "成员发送心跳的间隔；应答中带有 REBALANCE_IN_PROGRESS",
     "kz.config.help.auto.commit.interval.ms": "消费者提交位移的间隔",
