@@ -174,6 +174,34 @@ def test_page_sources_put_text_in_with_textcontent_only():
         assert len(text.encode()) < 150_000, f"{path.name} is over 150 KB"
 
 
+def test_page_sources_keep_one_way_of_doing_each_thing():
+    """Issue 14's front-end core: holds run on one clock (static/controls.js, performance.now), no panel fires
+    a fake event or writes another's state (static/store.js), the server's choices are not repeated in JS,
+    and each module stays readable."""
+    static = Path(__file__).resolve().parent.parent / "static"
+    for path in sorted(static.glob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        assert "Date.now(" not in text, f"{path.name}: hold and throttle with performance.now (static/controls.js)"
+        assert "dispatchEvent(" not in text, f"{path.name}: tell the store (select/subscribe) or a hook, not a fake event"
+        assert "ctx.state" not in text and "_holdUntil" not in text, path.name
+        assert not re.search(r'\[\s*"range",\s*"roundrobin"', text), f"{path.name}: the assignors come from #gv-constants"
+        assert len(text.splitlines()) <= 450, f"{path.name} is over 450 lines"
+
+
+def test_choices_come_from_the_servers_constants(page):
+    """The assignor and key-mode options are rendered from the server's lists (PAGE_CONSTANTS), the same
+    lists the page's JS reads from #gv-constants."""
+    constants = page.evaluate("JSON.parse(document.getElementById('gv-constants').textContent)")
+    assert "cooperative-sticky" in constants["assignors"] and "hot" in constants["key_modes"]
+    assert set(constants) == {"assignors", "key_modes", "group_types", "competitions"}
+    values = "sel => [...sel.options].map(o => o.value)"
+    assert page.get_by_test_id("assignor").evaluate(values) == constants["assignors"]
+    assert page.get_by_test_id("add-group-assignor").evaluate(values) == constants["assignors"]
+    assert page.get_by_test_id("overview-assignor").first.evaluate(values) == constants["assignors"]
+    assert page.get_by_test_id("key-mode").evaluate(values) == constants["key_modes"]
+    expect(page.get_by_test_id("key-mode").locator("option[value='hot']")).to_have_text("hot key")
+
+
 def test_viewer_role_disables_every_control(page):
     expect(cards(page)).to_have_count(3, timeout=WAIT_MS)
     page.evaluate("window.groupviz.setRole('viewer')")
