@@ -17,7 +17,9 @@ import os
 import socket
 import sys
 
-ASYNC_MODES = ("eventlet", "threading", "gevent")
+from groupviz.serve import security
+from groupviz.serve.run import patch_for, serve        # no Flask or eventlet at import (run.py)
+from groupviz.serve.settings import ASYNC_MODES
 
 
 def parse_args(argv=None, environ=None) -> argparse.Namespace:
@@ -47,8 +49,6 @@ def parse_args(argv=None, environ=None) -> argparse.Namespace:
 
 def presenter_token(args: argparse.Namespace) -> str | None:
     """None (everyone presents) for --open or a loopback bind without --token; else the token to require."""
-    from groupviz.serve import security
-
     if args.open:
         return None
     if args.token:
@@ -68,8 +68,6 @@ def lan_ip() -> str | None:
 
 def banner(args: argparse.Namespace, token: str | None) -> tuple[str, str, str]:
     """(presenter URL, viewer URL, text to print)."""
-    from groupviz.serve import security
-
     presenter, viewer = security.server_urls(args.host, args.port, token, lan_ip())
     if token is None:
         who = "every browser can present" if not security.is_loopback(args.host) else "local browsers present"
@@ -83,28 +81,20 @@ def banner(args: argparse.Namespace, token: str | None) -> tuple[str, str, str]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    if args.async_mode == "eventlet":
-        import eventlet  # monkey-patch only when eventlet is actually used, before the web layer is imported
-
-        eventlet.monkey_patch()
-    elif args.async_mode == "gevent":
-        try:
-            from gevent import monkey
-        except ImportError:
-            print("--async-mode gevent needs the gevent package, which requirements.txt does not install: "
-                  "`.venv/bin/pip install gevent`, or use --async-mode eventlet (default) or threading",
-                  file=sys.stderr)
-            return 2
-        monkey.patch_all()
+    try:
+        patch_for(args.async_mode)      # eventlet or gevent patch the standard library before the web layer loads
+    except RuntimeError as e:
+        print(e, file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from groupviz.serve.web import create_app, serve
+    from groupviz.serve.app import create_app      # Flask, Socket.IO: only now that the library is patched
 
     token = presenter_token(args)
     _, viewer, text = banner(args, token)
     app = create_app({"ASYNC_MODE": args.async_mode, "SEED": args.seed, "SCENARIO": args.scenario,
                       "SPEED": args.speed, "PRESENTER_TOKEN": token, "VIEWER_URL": viewer})
     print(text, flush=True)
-    serve(app, args.host, args.port)    # eventlet: max_size raised past 1024, GC tuned (groupviz.serve.web.serve)
+    serve(app, args.host, args.port)    # eventlet: max_size raised past 1024, GC tuned (groupviz.serve.run.serve)
     return 0
 
 

@@ -143,8 +143,8 @@ def disk_size(url: str) -> int | None:
     if path.startswith("/static/"):
         f = ROOT / "static" / path[len("/static/"):]
     elif path == "/vendor/plotly.min.js":
-        from groupviz.serve.web import _plotly_js
-        f = _plotly_js()
+        from groupviz.serve.routes import plotly_js
+        f = plotly_js()
     elif path == "/vendor/socket.io.min.js":
         f = ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
     else:

@@ -30,7 +30,8 @@ from flask import Flask, jsonify  # noqa: E402
 from flask_socketio import SocketIO, emit  # noqa: E402
 
 from groupviz.serve.realtime import tune_gc  # noqa: E402
-from groupviz.serve.web import EVENTLET_MAX_CONNECTIONS, WS_DEFLATE_POLICIES, apply_ws_deflate_policy  # noqa: E402
+from groupviz.serve.compression import WS_DEFLATE_POLICIES, apply_ws_deflate_policy  # noqa: E402
+from groupviz.serve.run import EVENTLET_MAX_CONNECTIONS  # noqa: E402
 
 
 def main() -> int:

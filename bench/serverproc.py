@@ -29,11 +29,10 @@ HOST = "127.0.0.1"
 LAUNCHER = r"""
 import json, logging, sys
 mode, port, cfg = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
-if mode == "eventlet":
-    import eventlet
-    eventlet.monkey_patch()
+from groupviz.serve.run import patch_for, serve
+patch_for(mode)                             # as app.py: eventlet patches before the web layer loads
 logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-from groupviz.serve.web import create_app, serve
+from groupviz.serve.app import create_app
 cfg["ASYNC_MODE"] = mode
 gc_tuning = cfg.pop("GC_TUNING", True)      # bench/viewers.py measures with and without
 app = create_app(cfg)

@@ -7,7 +7,7 @@
 For each N, the same load generator (bench/viewers_load.mjs: one Node process, raw WebSockets
 speaking Engine.IO 4 / Socket.IO 5, `ws` pinned in package.json) drives, one after the other:
 
-- groupviz: `create_app` + `groupviz.serve.web.serve`, the same path as app.py (bench/serverproc.py),
+- groupviz: `create_app` + `groupviz.serve.run.serve`, the same path as app.py (bench/serverproc.py),
   default scenario at 1x, 10 ticks/s; viewers ask for delta ticks as the page does
   (`--ticks full` for full ones);
 - reference: bench/refserver.py, a minimal Flask-SocketIO eventlet server that only broadcasts
@@ -53,7 +53,7 @@ sys.path.insert(0, str(HERE))
 
 from serverproc import HOST, ServerProcess, cpu_seconds, rss_kb  # noqa: E402
 
-from groupviz.serve.web import WS_DEFLATE_POLICIES  # noqa: E402
+from groupviz.serve.compression import WS_DEFLATE_POLICIES  # noqa: E402
 
 FULL_N = (100, 500, 1000, 2000, 3000)
 QUICK_N = (100, 500)
@@ -209,7 +209,7 @@ def main(argv=None) -> int:
     p.add_argument("--json", default=None, help="write all results here")
     args = p.parse_args(argv)
 
-    from groupviz.serve.web import DEFAULTS
+    from groupviz.serve.settings import DEFAULTS
 
     ns = [int(x) for x in args.n.split(",")] if args.n else list(QUICK_N if args.quick else FULL_N)
     if max(ns) > 5000 or min(ns) < 1:
@@ -222,7 +222,7 @@ def main(argv=None) -> int:
     offers = {"on": [True], "off": [False], "both": [True, False]}[args.deflate]
     cap = int(DEFAULTS["MAX_CONNECTIONS"])
 
-    from groupviz.serve.web import raise_open_files_limit
+    from groupviz.serve.run import raise_open_files_limit
 
     raise_open_files_limit(2 * max(ns) + 512)      # the Node generator (a child) holds one socket per viewer
     tick = sample_tick(args.scenario, args.ticks)

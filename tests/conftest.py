@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -35,15 +36,52 @@ def stable(engine: Engine, group_id: str = "g1") -> bool:
     return g.coordinator.state == "Stable" and all(c.phase == "stable" for c in g.consumers.values() if c.alive)
 
 
+# -- the serving layer (tests/serve) ------------------------------------------------------------
+
+TOKEN = "s3cret-Token_for-tests"     # a presenter token for tests that need one
+
+
+def make_app(**config):
+    """create_app in threading mode with no ticker running (tests call live.tick() themselves)."""
+    from groupviz.serve.app import create_app
+
+    return create_app({"ASYNC_MODE": "threading", "START_TICKER": False, **config})
+
+
+def received(client, name):
+    """The payloads of the `name` events a Socket.IO test client has received."""
+    return [m["args"][0] for m in client.get_received() if m["name"] == name]
+
+
+def role_of(client):
+    return received(client, "role")[0]["role"]
+
+
+class FakeClock:
+    def __init__(self, t: float = 1000.0):
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
 @pytest.fixture
 def app_and_client():
-    from groupviz.serve.web import create_app, socketio_of
+    from groupviz.serve.app import socketio_of
 
-    app = create_app({"ASYNC_MODE": "threading", "START_TICKER": False})
+    app = make_app()
     client = socketio_of(app).test_client(app)
     yield app, client
     if client.is_connected():
         client.disconnect()
+
+
+@pytest.fixture
+def token_app():
+    """An app that requires TOKEN to present, with the viewer URL a classroom would print."""
+    app = make_app(PRESENTER_TOKEN=TOKEN, VIEWER_URL="http://192.168.1.7:5000/")
+    yield app
+    app.extensions["groupviz"].stop()
 
 
 def free_port() -> int:
@@ -68,7 +106,7 @@ def start_live_server(speed: float = 4.0, **config) -> tuple[LiveServer, callabl
 
     from werkzeug.serving import make_server
 
-    from groupviz.serve.web import create_app
+    from groupviz.serve.app import create_app
 
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
@@ -94,6 +132,42 @@ def live_server():
     server, stop = start_live_server()
     yield server
     stop()
+
+
+@pytest.fixture
+def token_server():
+    """A real server that requires TOKEN to present."""
+    server, stop = start_live_server(PRESENTER_TOKEN=TOKEN)
+    yield server
+    stop()
+
+
+class Peer:
+    """A python-socketio client of a live server that records what it receives."""
+
+    def __init__(self, url, transports=("websocket",), **connect_kwargs):
+        import socketio
+
+        self.sio = socketio.Client(reconnection=False)
+        self.got: dict[str, list] = {"role": [], "snapshot": [], "tick": []}
+        self.disconnected = threading.Event()
+        self.connect_errors: list = []
+        self.sio.on("connect_error", lambda data: self.connect_errors.append(data))
+        for name in self.got:
+            self.sio.on(name, lambda data, name=name: self.got[name].append(data))
+        self.sio.on("disconnect", lambda *a: self.disconnected.set())
+        self.sio.connect(url, transports=list(transports), wait_timeout=5, **connect_kwargs)
+
+    def wait_for(self, name, n=1, timeout=5.0):
+        end = time.monotonic() + timeout
+        while len(self.got[name]) < n:
+            assert time.monotonic() < end, f"no {name} within {timeout}s"
+            time.sleep(0.01)
+        return self.got[name][-1]
+
+    def close(self):
+        if self.sio.connected:
+            self.sio.disconnect()
 
 
 # Browser fixtures (`browser` per module, `probe`, `page`) for every tests/test_browser*.py.

@@ -1,9 +1,9 @@
 """LiveEngine: steps the engine in wall time and broadcasts ticks.
 
-The only module that knows wall time and background tasks (like SimPy's
-`rt.py` beside `core.py`). The async primitives (`sleep`, `spawn`) and the
-broadcast function are handed in by the web layer, so the same loop runs on
-eventlet, gevent or plain threads, and in tests with a fake clock.
+The one module that paces the sans-IO engine in wall time (like SimPy's `rt.py`
+beside `core.py`). The clock, `sleep` and the broadcast functions are handed in
+by create_app (app.py), so the same loop runs on eventlet, gevent or plain
+threads, and in tests with a fake clock.
 
 All broadcasting goes through `emit(...)` (Flask-SocketIO's `socketio.emit`),
 so a message queue can later fan ticks out through several processes.
@@ -38,12 +38,12 @@ NUDGE_POLL_S = 0.01     # run_forever sleeps in slices this long, to tick at onc
 # greenlets, timers), and sessions long enough to be promoted to the oldest generation stayed
 # there as garbage: RSS grew ~80 MiB/h in a 1-hour soak with 500 churning clients although the
 # live Python heap was flat (tracemalloc: 39-43 MiB after each full collection, 3-9 MiB of
-# cycles freed per minute). run_forever therefore collects everything every FULL_GC_EVERY_S,
-# right after a tick has gone out, and reports how long it took (/healthz). The pause grows with
-# what is alive (~270 ms with 3,000 steady viewers on a slow day), so when a collection finds
-# little garbage (steady viewers, no churn) the next one waits twice as long, up to
-# FULL_GC_MAX_FACTOR periods; a collection that frees much brings the period back.
-FULL_GC_EVERY_S = 120.0
+# cycles freed per minute). run_forever therefore collects everything every full_gc_every_s
+# (the FULL_GC_EVERY_S setting, settings.py), right after a tick has gone out, and reports how
+# long it took (/healthz). The pause grows with what is alive (~270 ms with 3,000 steady viewers
+# on a slow day), so when a collection finds little garbage (steady viewers, no churn) the next
+# one waits twice as long, up to FULL_GC_MAX_FACTOR periods; a collection that frees much brings
+# the period back.
 FULL_GC_MAX_FACTOR = 8
 FULL_GC_WORTH = 10_000          # objects freed by a full collection that make the next one come soon
 
@@ -63,8 +63,8 @@ class LiveEngine:
                  full_gc_every_s: float | None = None):
         self.engine = engine
         self.emit = emit
-        # emit_ticks(full, make_delta) broadcasts a tick both ways (web.py: full ticks to the clients
-        # that want them, make_delta() to the pages that merge deltas); None: emit("tick", full)
+        # emit_ticks(full, make_delta) broadcasts a tick both ways (sockets.emit_ticks: full ticks to the
+        # clients that want them, make_delta() to the pages that merge deltas); None: emit("tick", full)
         self.emit_ticks = emit_ticks
         self._prev_tick: dict | None = None
         self._full_next = True          # after a command, the next delta tick carries everything
@@ -93,7 +93,7 @@ class LiveEngine:
         self.last_tick_delay_ms = 0.0
         self.max_tick_delay_ms = 0.0
         self.last_tick_ms = 0.0
-        # periodic full garbage collection (FULL_GC_EVERY_S; None or 0: never, as in most tests)
+        # periodic full garbage collection (every full_gc_every_s; None or 0: never, as in most tests)
         self.full_gc_every_s = full_gc_every_s or None
         self.full_gcs = 0
         self.last_full_gc_ms = 0.0
@@ -115,7 +115,6 @@ class LiveEngine:
                 if self._stopped_by_fault:        # the fault paused the run; reset is the way out: run again
                     self.engine.running = True
                     self._stopped_by_fault = False
-                self._last_seq = 0
                 snap = self.engine.snapshot()
                 self._last_seq = self.engine.events[-1]["seq"] if self.engine.events else 0
                 self._send_lock.acquire()

@@ -1,8 +1,7 @@
 """Who may change the demo, how often, and how many may watch: pure helpers.
 
-No Flask and no clock of its own (tests/test_layers.py: only realtime.py and
-web.py know wall time), so the web layer hands in `time.monotonic` and tests
-hand in a fake clock.
+No Flask and no clock of its own: create_app hands in `time.monotonic` (the
+CLOCK setting) and tests hand in a fake clock.
 
 - Presenter token: bound to a loopback address, every local browser is the
   presenter (no token). Bound to anything else, a random token is printed at

@@ -109,7 +109,7 @@ def test_engine_describe_refuses_bad_input_with_a_clear_message(group_id, view, 
 # -- HTTP ---------------------------------------------------------------------------------------
 
 def test_api_describe_answers_each_view_and_viewers_may_read_it():
-    from groupviz.serve.web import create_app
+    from groupviz.serve.app import create_app
 
     app = create_app({"ASYNC_MODE": "threading", "START_TICKER": False, "PRESENTER_TOKEN": "secret"})
     app.extensions["groupviz"].engine.step(10_000)
@@ -128,7 +128,7 @@ def test_api_describe_answers_each_view_and_viewers_may_read_it():
 
 
 def test_api_group_configs_lists_kafka_names_with_both_defaults():
-    from groupviz.serve.web import create_app
+    from groupviz.serve.app import create_app
 
     app = create_app({"ASYNC_MODE": "threading", "START_TICKER": False})
     rows = app.test_client().get("/api/group-configs").get_json()["configs"]

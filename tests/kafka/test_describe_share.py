@@ -262,7 +262,7 @@ def test_engine_refuses_bad_input_for_share_groups_with_a_message(competition, g
 # -- HTTP: viewers read it too ---------------------------------------------------------------------------
 
 def test_api_describe_answers_share_groups_for_viewers():
-    from groupviz.serve.web import create_app
+    from groupviz.serve.app import create_app
 
     app = create_app({"ASYNC_MODE": "threading", "START_TICKER": False, "PRESENTER_TOKEN": "secret",
                       "SCENARIO": "competition"})

@@ -1,0 +1,178 @@
+"""The HTTP views (a Blueprint): the page, the read-only JSON API, downloads, the QR code, and the
+page's own and vendored scripts served compressed. No view changes the demo: that takes a socket
+`command` (sockets.py).
+
+The page (`GET /`) decides the browser's role from `?token=` or the cookie it set before, and a
+page opened with the right token sets that cookie (HttpOnly, SameSite=Strict), so the page's
+socket then connects as the presenter.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, jsonify, make_response, render_template, request
+from werkzeug.security import safe_join
+
+from groupviz.classroom import lessons, report
+from groupviz.engine import commands
+from groupviz.kafka.config import config_reference
+from groupviz.serve import security
+from groupviz.serve.compression import JS_MIME
+from groupviz.serve.settings import ROOT
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("routes", __name__)
+
+#: The choices the page offers, from the one place the server validates them (index.html renders them).
+PAGE_CONSTANTS = {"assignors": list(commands.ASSIGNORS), "key_modes": list(commands.KEY_MODES),
+                  "group_types": list(commands.GROUP_TYPES), "competitions": list(commands.COMPETITIONS)}
+VENDOR_MAX_AGE = 3600
+
+
+def _live():
+    return current_app.extensions["groupviz"]
+
+
+def _viewer_url() -> str:
+    return current_app.config["VIEWER_URL"] or request.url_root
+
+
+@bp.get("/")
+def index():
+    token = current_app.config["PRESENTER_TOKEN"] or None
+    role = security.role_for(token, request.args.get("token"), request.cookies.get(security.COOKIE_NAME))
+    resp = make_response(render_template("index.html", role=role, viewer_url=_viewer_url(),
+                                         max_message=current_app.config["MAX_HTTP_BUFFER_SIZE"],
+                                         constants=PAGE_CONSTANTS))
+    if token is not None and security.token_matches(token, request.args.get("token")):
+        resp.set_cookie(security.COOKIE_NAME, token, httponly=True, samesite="Strict", path="/")
+    resp.headers["Referrer-Policy"] = "no-referrer"     # the address may still carry ?token=
+    resp.headers["Cache-Control"] = "no-store"          # the page differs by role
+    return resp
+
+
+@bp.get("/qr.svg")
+def qr_svg():
+    import segno
+
+    buf = io.BytesIO()
+    segno.make(_viewer_url(), error="m").save(buf, kind="svg", scale=8, border=4, light="#fff",
+                                              xmldecl=False, omitsize=True, title="groupviz viewer link")
+    svg = buf.getvalue().decode("utf-8")
+    side = svg.split('viewBox="0 0 ', 1)[1].split(" ", 1)[0]
+    svg = svg.replace("<svg ", f'<svg width="{side}" height="{side}" ', 1)   # intrinsic size + viewBox
+    return Response(svg, mimetype="image/svg+xml", headers={"Cache-Control": "no-cache"})
+
+
+@bp.get("/healthz")
+def healthz():
+    live = _live()
+    return jsonify({"ok": True, "ticks": live.ticks, "time_ms": live.engine.time_ms, "error": live.error,
+                    "running": live.engine.running, "clients": len(current_app.extensions["groupviz.clients"]),
+                    **live.timing()})
+
+
+@bp.get("/api/state")
+def api_state():
+    return jsonify(_live().full_snapshot())
+
+
+@bp.get("/api/describe")
+def api_describe():
+    # Read-only, so viewers may use it too: what kafka-consumer-groups.sh --describe would print.
+    live = _live()
+    with live.lock:
+        result = live.engine.describe(request.args.get("group", ""), request.args.get("view", "offsets"))
+    resp = jsonify(result)
+    resp.headers["Cache-Control"] = "no-store"
+    if not result["ok"]:
+        resp.status_code = 400
+    return resp
+
+
+@bp.get("/api/group-configs")
+def api_group_configs():
+    return jsonify({"configs": config_reference()})
+
+
+@bp.get("/api/lessons")
+def api_lessons():
+    return jsonify({"lessons": lessons.listing()})
+
+
+def _attachment(body: str, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
+def _snapshot_and_log() -> tuple[dict, dict]:
+    live = _live()
+    with live.lock:
+        return live.full_snapshot(), live.engine.export_log()
+
+
+@bp.get("/api/log")
+def api_log():
+    _, run_log = _snapshot_and_log()
+    return _attachment(json.dumps(run_log, indent=1), "application/json",
+                       f"groupviz-log-seed{run_log['seed']}-{run_log['time_ms']}ms.json")
+
+
+@bp.get("/report")
+def report_html():
+    snap, run_log = _snapshot_and_log()
+    lang = request.args.get("lang", "en")
+    lang = lang if lang in report.LANGS else "en"
+    return _attachment(report.build_html(snap, run_log, lang=lang), "text/html",
+                       f"groupviz-report-{snap['time_ms']}ms{'' if lang == 'en' else '-' + lang}.html")
+
+
+@bp.get("/report/metrics.csv")
+def report_csv():
+    snap, _ = _snapshot_and_log()
+    return _attachment(report.metrics_csv(snap), "text/csv", "groupviz-metrics.csv")
+
+
+@bp.get("/report/events.json")
+def report_events():
+    snap, run_log = _snapshot_and_log()
+    return _attachment(report.events_json(snap, run_log), "application/json", "groupviz-events.json")
+
+
+def static_file(filename: str):
+    """Flask's own `static` endpoint (create_app points it here): the page's files, compressed."""
+    path = safe_join(str(ROOT / "static"), filename)
+    if path is None or not os.path.isfile(path):
+        abort(404)
+    return _files().response(Path(path), JS_MIME if filename.endswith(".js") else None)
+
+
+@bp.get("/vendor/plotly.min.js")
+def vendor_plotly():
+    return _files().response(plotly_js(), JS_MIME, VENDOR_MAX_AGE)
+
+
+@bp.get("/vendor/socket.io.min.js")
+def vendor_socketio():
+    path = current_app.config["SOCKETIO_CLIENT_JS"]
+    if not os.path.exists(path):
+        log.error("socket.io client missing at %s: run `make setup` (npm ci)", path)
+        abort(404)
+    return _files().response(Path(path), JS_MIME, VENDOR_MAX_AGE)
+
+
+def _files():
+    return current_app.extensions["groupviz.files"]
+
+
+def plotly_js() -> Path:
+    """plotly.min.js as the plotly package ships it (served offline, like everything the page needs)."""
+    import plotly
+
+    return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
