@@ -27,7 +27,6 @@ class Field:
     choices: tuple = ()
 
 
-
 def describe_value(v) -> str:
     if isinstance(v, bool):
         return "a boolean"
@@ -141,7 +140,6 @@ def config_reference() -> list[dict]:
     return out
 
 
-
 # Share-group configs that can be set, by Kafka name: (kind, lo, hi), Kafka's ConfigDef ranges where it has them.
 # Broker configs (ShareGroupConfig, GroupCoordinatorConfig) applied to the one group; docs/kafka-fidelity.md.
 SHARE_LOCK_MS = "group.share.record.lock.duration.ms"
@@ -159,8 +157,8 @@ SHARE_CONFIG_SCHEMA = {
     SHARE_REJECT_P: ("number", 0.0, 1.0),
 }
 
-
-#: Share groups: the names, then the classroom's and Kafka's defaults.
+#: Chosen when the share group is made (share/group.py checks it), not by set_config: no entry in
+#: SHARE_CONFIG_SCHEMA.
 SHARE_OFFSET_RESET = "share.auto.offset.reset"
 
 #: Classroom defaults (short enough to watch); Kafka's own are in SHARE_KAFKA_DEFAULTS.

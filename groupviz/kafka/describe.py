@@ -40,18 +40,19 @@ def _dead(group: dict) -> str:
     return f"\nError: Consumer group '{group['group_id']}' does not exist.\n"
 
 
-def _members_in_group(group: dict) -> list[dict]:
-    # DescribeGroups answers from the coordinator's view: every member it knows (a crashed
-    # member stays until its session times out), with its assignment only while the group
-    # is Stable (GroupMetadata.summary vs summaryNoMetadata).
+def _coordinator_members(group: dict) -> list[dict]:
+    """The members as the group coordinator answers DescribeGroups / ShareGroupDescribe: every member
+    it knows (a crashed member stays until its session times out). A classic group's row carries them
+    with their assignment only while the group is Stable (GroupMetadata.summary vs summaryNoMetadata),
+    a share group's with its target assignment; a bare snapshot's `members` is the fallback."""
     members = group.get("coordinator_members")
-    return members if members is not None else group["members"]
+    return members if members is not None else group.get("members", [])
 
 
 def offsets_rows(group: dict) -> list[tuple]:
     gid = group["group_id"]
     by_tp = {(p["topic"], p["partition"]): p for p in group["partitions"]}
-    members = sorted((m for m in _members_in_group(group) if m["partitions"]),
+    members = sorted((m for m in _coordinator_members(group) if m["partitions"]),
                      key=lambda m: -len(m["partitions"]))          # stable: ties keep member order
     rows, owned = [], set()
     for m in members:
@@ -99,7 +100,7 @@ def describe_members(group: dict) -> str:
     out = _warning(group)
     if group["state"] == "Dead":
         return _dead(group)
-    members = _members_in_group(group)
+    members = _coordinator_members(group)
     rows = [(group["group_id"], m["member_id"], m.get("host") or MISSING, m.get("client_id") or MISSING,
              str(len(m["partitions"]))) for m in members]
     g = max([15] + [len(r[0]) for r in rows])
@@ -124,7 +125,7 @@ def describe_state(group: dict) -> str:
     gl = max(15, len(group["group_id"]))
     cl = max(25, len(COORDINATOR))
     strategy = group["assignor"] if group["state"] == "Stable" else MISSING
-    members = len(_members_in_group(group))
+    members = len(_coordinator_members(group))
 
     def line(a, b, c, d, e):
         return f"\n{a:<{gl}} {b:<{cl}} {c:<20} {d:<20} {e}"
@@ -136,8 +137,9 @@ def describe_state(group: dict) -> str:
 
 VIEWS = {"offsets": describe_offsets, "members": describe_members, "state": describe_state}
 
-#: The command line each view stands for (the page prints it above the output, as a terminal would).
+
 def _command_lines(tool: str) -> dict[str, str]:
+    """The command line each view stands for (the page prints it above the output, as a terminal would)."""
     line = f"{tool} --bootstrap-server localhost:9092 --describe --group {{group}}"
     return {"offsets": line, "members": line + " --members", "state": line + " --state"}
 
@@ -161,21 +163,13 @@ def _share_empty_or_dead(group: dict) -> tuple[str, bool]:
     return "", False
 
 
-def _share_members(group: dict) -> list[dict]:
-    # ShareGroupDescribe answers from the coordinator: every member it knows (a crashed member stays
-    # until its session times out) with its target assignment. Engine.describe puts that view in
-    # `coordinator_members`; a bare snapshot's `members` is the fallback.
-    members = group.get("coordinator_members")
-    return members if members is not None else group.get("members", [])
-
-
 def share_offsets_rows(group: dict) -> list[tuple[str, str, str, str, str, str]]:
     """(group, topic, partition, leader epoch, start offset, lag) per share-partition, by topic then partition.
 
     Kafka lists the partitions whose share-group state the group coordinator has initialized
     (`describeShareGroupAllOffsets`: the group's initialized topics). The coordinator initializes them,
     with no start offset, when a member heartbeats; a share-partition gets its start offset at its first
-    fetch (share.py `_load_share_partitions`). So a group no member ever joined prints "has no offset
+    fetch (share/group.py `_load_share_partitions`). So a group no member ever joined prints "has no offset
     information", and a partition not fetched yet prints "-" (its row has `initialized` true and
     `committed` null). A Dead group's state is gone with it: no rows.
     """
@@ -185,9 +179,9 @@ def share_offsets_rows(group: dict) -> list[tuple[str, str, str, str, str, str]]
     for p in sorted(group["partitions"], key=lambda p: (p["topic"], p["partition"])):
         if p.get("initialized") is False:    # the coordinator holds no state for it: Kafka lists no row
             continue
-        spso = p.get("committed")            # share.py puts the SPSO in `committed`
+        spso = p.get("committed")            # share/group.py puts the SPSO in `committed`
         # Kafka's lag is LEO - SPSO - deliveryCompleteCount (terminal records above the SPSO), the
-        # simulation's `lag` (share.py `_SharePartition.lag`). No SPSO: the admin client maps the
+        # simulation's `lag` (share/group.py `_SharePartition.lag`). No SPSO: the admin client maps the
         # partition to null and the tool prints "-" for both.
         lag = p.get("lag") if spso is not None else None
         # LEADER-EPOCH (verbose only): the simulation has no partition leaders, so no leader epoch to
@@ -230,7 +224,7 @@ def share_describe_members(group: dict, verbose: bool = False) -> str:
     """`kafka-share-groups.sh --describe --group G --members [--verbose]` (`printMembers`)."""
     gid = group["group_id"]
     out, dead = _share_empty_or_dead(group)
-    members = [] if dead else sorted(_share_members(group), key=lambda m: m["member_id"])
+    members = [] if dead else sorted(_coordinator_members(group), key=lambda m: m["member_id"])
     if dead or not members:        # maybePrintEmptyGroupState(..., members.size()) is false: nothing more
         return out
     g = max(15, len(gid))
@@ -246,7 +240,7 @@ def share_describe_members(group: dict, verbose: bool = False) -> str:
     out += line("GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "MEMBER-EPOCH", "ASSIGNMENT")
     for m in members:
         parts = m["partitions"]
-        # MEMBER-EPOCH: the member's epoch as the coordinator holds it (share.py keeps it in `generation`).
+        # MEMBER-EPOCH: the member's epoch as the coordinator holds it (share/group.py keeps it in `generation`).
         out += line(gid, m["member_id"], m.get("host") or "", m.get("client_id") or "", str(len(parts)),
                     str(m.get("generation", MISSING)), share_assignment(parts))
     return out + "\n"
@@ -262,9 +256,9 @@ def share_describe_state(group: dict, verbose: bool = False) -> str:
     out, _ = _share_empty_or_dead(group)
     gl = max(15, len(gid))
     cl = max(25, len(COORDINATOR))
-    n = str(len(_share_members(group)))
+    n = str(len(_coordinator_members(group)))
     if verbose:
-        # GROUP-EPOCH and ASSIGNMENT-EPOCH: share.py recomputes the target assignment on every epoch bump,
+        # GROUP-EPOCH and ASSIGNMENT-EPOCH: share/group.py recomputes the target assignment on every epoch bump,
         # so both are the group epoch (`generation`).
         epoch = str(group.get("generation", MISSING))
 
@@ -294,7 +288,3 @@ def describe(group: dict, view: str = "offsets") -> dict:
     if group.get("type") == "share":
         return {"command": SHARE_COMMANDS[view].format(group=group["group_id"]), "output": SHARE_VIEWS[view](group)}
     return {"command": COMMANDS[view].format(group=group["group_id"]), "output": VIEWS[view](group)}
-
-
-def describe_all(group: dict) -> dict:
-    return {view: fn(group) for view, fn in VIEWS.items()}

@@ -18,7 +18,6 @@ class OffsetStore:
     def __init__(self):
         self.committed: dict[tuple[str, int], int] = {}
         self.window: dict[tuple[str, int], deque] = {}
-        self.commits = 0
 
     def get(self, tp) -> int | None:
         return self.committed.get(tp)
@@ -29,4 +28,3 @@ class OffsetStore:
         if w is None:
             w = self.window[tp] = deque(maxlen=BURROW_INTERVALS)
         w.append((offset, time_ms, max(0, log_end_offset - offset)))
-        self.commits += 1

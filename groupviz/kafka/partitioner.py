@@ -67,8 +67,10 @@ class StickyPartitioner:
         if num_partitions == 1:
             self.current = 0
         else:
-            choice = self._rng.randrange(num_partitions - 1 if self.current is not None and self.current < num_partitions else num_partitions)
-            if self.current is not None and self.current < num_partitions and choice >= self.current:
+            # the current partition (if it still exists) is left out of the draw
+            avoid = self.current is not None and self.current < num_partitions
+            choice = self._rng.randrange(num_partitions - 1 if avoid else num_partitions)
+            if avoid and choice >= self.current:
                 choice += 1
             self.current = choice
         return self.current

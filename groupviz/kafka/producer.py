@@ -52,7 +52,6 @@ class Producer:
         self.hot_share = 0.0
         self.produced = 0
         self.results = 0
-        self.unique_results = 0
         self.by_group: dict[str, dict] = {}
         self._credit = 0.0
         self._rng = random.Random(f"{seed}:producer")
@@ -125,7 +124,6 @@ class Producer:
         st["unique"] += unique
         st["latency"].extend(latencies)
         self.results += count
-        self.unique_results += unique
 
     def on_no_result(self, group_id: str, count: int) -> None:
         """`count` records of `group_id` ended without a result (rejected, or archived at the delivery limit)."""
