@@ -174,8 +174,65 @@ def expected_shares(members: list[dict], competition: str) -> dict[str, float]:
 
 
 # -- the panel ----------------------------------------------------------------
+#: The formulas the panel shows: (key, formula, its value for N and M, label in English and Chinese).
+FORMULAS = (
+    ("p_record", "1/N", lambda n, m: p_member_wins_record(n),
+     {"en": "P(a member wins a given record)", "zh": "某个消费者赢得某条数据的概率"}),
+    ("p_pair", "1/N × 1/M", p_pair,
+     {"en": "the seed's P_win(i): member i and one particular record of the batch",
+      "zh": "种子文档的 P_win(i)：消费者 i 赢得批次中某一条特定数据"}),
+    ("expected_wins", "M/N", expected_wins_per_batch,
+     {"en": "records a member wins per batch, on average", "zh": "每批数据中一个消费者平均赢得的条数"}),
+    ("sd_wins", "√(M·(1/N)·(1−1/N))", sd_wins_per_batch,
+     {"en": "standard deviation of a member's wins per batch", "zh": "每批中一个消费者赢得条数的标准差"}),
+    ("p_at_least_one", "1 − (1 − 1/N)^M", p_member_wins_at_least_one,
+     {"en": "P(a member wins at least one record of the batch)", "zh": "某个消费者在一批中至少赢得一条的概率"}),
+)
+FORMULA_LABELS = {key: label for key, _, _, label in FORMULAS}
+
+#: The panel's own words (static/share-model.js shows them).
+LABELS = {
+    "title": {"en": "Who wins a record? The seed's probability model",
+              "zh": "谁赢得一条数据？种子文档的概率模型"},
+    "n": {"en": "N: live members competing", "zh": "N：参与竞争的消费者数"},
+    "m": {"en": "M: records per batch", "zh": "M：每批数据条数"},
+    "share": {"en": "share of wins", "zh": "获胜份额"},
+    "expected_share": {"en": "model", "zh": "模型"},
+    "ci95": {"en": "95% interval (Wilson)", "zh": "95% 区间（Wilson）"},
+    "note": {"en": "Wins count first deliveries only; redeliveries after a lock expiry are counted apart.",
+             "zh": "获胜只计首次投递；锁超时后的重新投递另行计数。"},
+}
+
+
 def _fmt(x: float) -> str:
     return f"{x:.4g}"
+
+
+def _member_rows(members: list[dict], counts: list[int], expected: dict[str, float]) -> list[dict]:
+    """Each member's wins, share, the model's share and the 95% Wilson interval around the share."""
+    total = sum(counts)
+    rows = []
+    for mm, k in zip(members, counts):
+        lo, hi = wilson_interval(k, total)
+        exp = expected.get(mm["member_id"])
+        rows.append({"member_id": mm["member_id"], "color": mm.get("color"), "rate": mm.get("rate"),
+                     "wins": k, "share": k / total if total else None, "expected_share": exp, "ci95": [lo, hi],
+                     "within_ci": (lo <= exp <= hi) if (total and exp is not None) else None})
+    return rows
+
+
+def _verdict(enough: bool, p: float, against: str) -> dict:
+    """The test's outcome in words, English and Chinese."""
+    model_en = "uniform shares (1/N each)" if against == "uniform" else "shares proportional to each member's rate"
+    model_zh = "均匀份额（每人 1/N）" if against == "uniform" else "与各消费者处理速率成正比的份额"
+    if not enough:
+        return {"en": f"not enough wins yet to test against {model_en} (need ≥ {MIN_EXPECTED:g} expected per member)",
+                "zh": f"获胜次数还不够，暂不能检验是否符合{model_zh}（每人期望值需 ≥ {MIN_EXPECTED:g}）"}
+    if p >= ALPHA:
+        return {"en": f"consistent with {model_en} (p = {_fmt(p)} ≥ {ALPHA:g})",
+                "zh": f"与{model_zh}一致（p = {_fmt(p)} ≥ {ALPHA:g}）"}
+    return {"en": f"differs from {model_en} (p = {_fmt(p)} < {ALPHA:g})",
+            "zh": f"与{model_zh}不符（p = {_fmt(p)} < {ALPHA:g}）"}
 
 
 def model_panel(group_snapshot: dict, batch_size: int) -> dict:
@@ -191,66 +248,24 @@ def model_panel(group_snapshot: dict, batch_size: int) -> dict:
     members = [m for m in group_snapshot.get("members", []) if m.get("state") == "active"]
     n = len(members)
     m = max(1, int(batch_size))
-    formulas = [
-        {"key": "p_record", "formula": "1/N", "value": p_member_wins_record(n),
-         "label": {"en": "P(a member wins a given record)", "zh": "某个消费者赢得某条数据的概率"}},
-        {"key": "p_pair", "formula": "1/N × 1/M", "value": p_pair(n, m),
-         "label": {"en": "the seed's P_win(i): member i and one particular record of the batch",
-                   "zh": "种子文档的 P_win(i)：消费者 i 赢得批次中某一条特定数据"}},
-        {"key": "expected_wins", "formula": "M/N", "value": expected_wins_per_batch(n, m),
-         "label": {"en": "records a member wins per batch, on average", "zh": "每批数据中一个消费者平均赢得的条数"}},
-        {"key": "sd_wins", "formula": "√(M·(1/N)·(1−1/N))", "value": sd_wins_per_batch(n, m),
-         "label": {"en": "standard deviation of a member's wins per batch", "zh": "每批中一个消费者赢得条数的标准差"}},
-        {"key": "p_at_least_one", "formula": "1 − (1 − 1/N)^M", "value": p_member_wins_at_least_one(n, m),
-         "label": {"en": "P(a member wins at least one record of the batch)", "zh": "某个消费者在一批中至少赢得一条的概率"}},
-    ]
     expected = expected_shares(members, competition)
     counts = [int(wins.get(mm["member_id"], 0)) for mm in members]
-    total = sum(counts)
-    rows = []
-    for mm, k in zip(members, counts):
-        lo, hi = wilson_interval(k, total)
-        share = k / total if total else None
-        exp = expected.get(mm["member_id"])
-        rows.append({"member_id": mm["member_id"], "color": mm.get("color"), "rate": mm.get("rate"),
-                     "wins": k, "share": share, "expected_share": exp, "ci95": [lo, hi],
-                     "within_ci": (lo <= exp <= hi) if (total and exp is not None) else None})
     against = "capacity" if competition == "first-free" else "uniform"
     gof = chi_square_gof(counts, [expected[mm["member_id"]] for mm in members]) if n >= 2 else \
         {"statistic": 0.0, "df": 0, "p_value": 1.0, "min_expected": 0.0}
     enough = n >= 2 and gof["min_expected"] >= MIN_EXPECTED
-    model_en = "uniform shares (1/N each)" if against == "uniform" else "shares proportional to each member's rate"
-    model_zh = "均匀份额（每人 1/N）" if against == "uniform" else "与各消费者处理速率成正比的份额"
     p = gof["p_value"]
-    if not enough:
-        verdict = {"en": f"not enough wins yet to test against {model_en} (need ≥ {MIN_EXPECTED:g} expected per member)",
-                   "zh": f"获胜次数还不够，暂不能检验是否符合{model_zh}（每人期望值需 ≥ {MIN_EXPECTED:g}）"}
-    elif p >= ALPHA:
-        verdict = {"en": f"consistent with {model_en} (p = {_fmt(p)} ≥ {ALPHA:g})",
-                   "zh": f"与{model_zh}一致（p = {_fmt(p)} ≥ {ALPHA:g}）"}
-    else:
-        verdict = {"en": f"differs from {model_en} (p = {_fmt(p)} < {ALPHA:g})",
-                   "zh": f"与{model_zh}不符（p = {_fmt(p)} < {ALPHA:g}）"}
     return {
         "group_id": group_snapshot.get("group_id"),
         "competition": competition,
         "n": n, "m": m,
-        "formulas": formulas,
-        "members": rows,
-        "total_wins": total,
+        "formulas": [{"key": key, "formula": formula, "value": value(n, m), "label": label}
+                     for key, formula, value, label in FORMULAS],
+        "members": _member_rows(members, counts, expected),
+        "total_wins": sum(counts),
         "test": {"kind": "chi-square goodness of fit", "against": against,
                  "statistic": gof["statistic"] if math.isfinite(gof["statistic"]) else None,
                  "df": gof["df"], "p_value": p,
-                 "alpha": ALPHA, "enough_data": enough, "verdict": verdict},
-        "labels": {
-            "title": {"en": "Who wins a record? The seed's probability model",
-                      "zh": "谁赢得一条数据？种子文档的概率模型"},
-            "n": {"en": "N: live members competing", "zh": "N：参与竞争的消费者数"},
-            "m": {"en": "M: records per batch", "zh": "M：每批数据条数"},
-            "share": {"en": "share of wins", "zh": "获胜份额"},
-            "expected_share": {"en": "model", "zh": "模型"},
-            "ci95": {"en": "95% interval (Wilson)", "zh": "95% 区间（Wilson）"},
-            "note": {"en": "Wins count first deliveries only; redeliveries after a lock expiry are counted apart.",
-                     "zh": "获胜只计首次投递；锁超时后的重新投递另行计数。"},
-        },
+                 "alpha": ALPHA, "enough_data": enough, "verdict": _verdict(enough, p, against)},
+        "labels": LABELS,
     }

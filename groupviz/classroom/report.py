@@ -11,6 +11,8 @@ import html
 import io
 import json
 
+from groupviz.classroom.probability import FORMULA_LABELS
+
 # The page's consumer colours (static/palette.js): Okabe & Ito, then two of Paul Tol's muted colours.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#882255", "#44AA99"]
 
@@ -142,11 +144,8 @@ def _pct(x) -> str:
 
 def _probability_sections(snapshot: dict, lang: str = "en") -> list[str]:
     """The seed's probability model beside what each group measured (the snapshot's `model`,
-    from groupviz.probability.model_panel): the formulas for N and M, then each member's wins."""
-    from groupviz.classroom.probability import model_panel
-
-    labels = {f["key"]: f["label"].get(lang, f["label"]["en"])
-              for f in model_panel({"members": [], "wins": {}}, 1)["formulas"]}
+    from probability.model_panel): the formulas for N and M, then each member's wins."""
+    labels = {key: label.get(lang, label["en"]) for key, label in FORMULA_LABELS.items()}
     yes_no = {True: _tr(lang, "yes"), False: _tr(lang, "no"), None: ""}
     out = []
     for g in snapshot["groups"]:
@@ -174,15 +173,9 @@ def _probability_sections(snapshot: dict, lang: str = "en") -> list[str]:
     return out
 
 
-def build_html(snapshot: dict, log: dict | None = None, probability: list | None = None, lang: str = "en") -> str:
-    """A standalone report in `lang` ("en" or "zh"). The probability-model tables come from each
-    group's `model` in the snapshot; `probability`: optional extra rows for one more table."""
-    import plotly.offline
-
-    lang = lang if lang in TEXT else "en"
+def _group_sections(snapshot: dict, lang: str) -> list[str]:
+    """Per group: its rebalances, then its members now."""
     h = html.escape
-    parts = ["<div>" + f.to_html(full_html=False, include_plotlyjs=False, default_width="100%",
-                                 config={"responsive": True}) + "</div>" for f in _figures(snapshot, lang)]
     sections = []
     for g in snapshot["groups"]:
         rows = [(r["generation"], f"{r['start_ms'] / 1000:.1f}", "" if r.get("end_ms") is None else
@@ -195,16 +188,27 @@ def build_html(snapshot: dict, log: dict | None = None, probability: list | None
                         m["processed"], m.get("lag")) for m in g["members"]]
         sections.append(f"<h3>{h(_tr(lang, 'members', g=g['group_id']))}</h3>"
                         + _table(_tr(lang, "mem.cols"), assign_rows))
+    return sections
+
+
+def build_html(snapshot: dict, log: dict | None = None, lang: str = "en") -> str:
+    """A standalone report in `lang` ("en" or "zh"); the probability-model tables come from each
+    group's `model` in the snapshot."""
+    import plotly.offline
+
+    lang = lang if lang in TEXT else "en"
+    h = html.escape
+    parts = ["<div>" + f.to_html(full_html=False, include_plotlyjs=False, default_width="100%",
+                                 config={"responsive": True}) + "</div>" for f in _figures(snapshot, lang)]
+    sections = _group_sections(snapshot, lang)
     assigned = [e for e in snapshot.get("events", []) if e["type"] in ("assigned", "revoked")]
     sections.append(f"<h2>{h(_tr(lang, 'history'))}</h2>" + _table(
         _tr(lang, "hist.cols"),
         [(f"{e['time_ms'] / 1000:.2f}", e.get("group_id"), e.get("member_id"), e["type"],
           ", ".join(f"{t}-{p}" for t, p in e.get("partitions", []))) for e in assigned]))
     model_sections = _probability_sections(snapshot, lang)
-    if model_sections or probability:
+    if model_sections:
         sections.append(f"<h2>{h(_tr(lang, 'model'))}</h2>" + "".join(model_sections))
-    if probability:
-        sections.append(_table(list(probability[0].keys()), [list(r.values()) for r in probability]))
     text_key = "text" if lang == "en" else f"text_{lang}"
     sections.append(f"<h2>{h(_tr(lang, 'events'))}</h2>" + _table(
         _tr(lang, "ev.cols"),
