@@ -14,7 +14,7 @@ STATE_ZH = {"Empty": "空组", "PreparingRebalance": "准备再均衡", "Complet
             "Stable": "稳定", "Dead": "已删除"}
 
 
-def describe(ev: dict) -> tuple[str, str] | None:
+def narrate(ev: dict) -> tuple[str, str] | None:
     """(en, zh) text for an event, or None for events too fine-grained to narrate."""
     t = ev["type"]
     g = ev.get("group_id", "")

@@ -14,34 +14,36 @@ from __future__ import annotations
 import logging
 from collections import deque
 
-from groupviz.engine import commands
-from groupviz.kafka import describe as describe_view
 from groupviz.classroom import lessons
-from groupviz.kafka.assignors import PROTOCOLS
-from groupviz.errors import CommandError, UserError
-from groupviz.kafka.config import SHARE_SESSION_MS
-from groupviz.kafka.classic.consumer import ACTIVE, PAUSED
-from groupviz.kafka.classic.group import ConsumerGroup
-from groupviz.kafka.log import Topic
+from groupviz.classroom.narration import narrate
+from groupviz.engine import commands, replay
+from groupviz.engine.kinds import GROUP_KINDS
 from groupviz.engine.metrics import SAMPLE_MS, History
-from groupviz.classroom.narration import describe
-from groupviz.classroom.probability import model_panel
-from groupviz.kafka.producer import Producer
+from groupviz.engine.model import model_view
 from groupviz.engine.scenarios import SCENARIOS
-from groupviz.kafka.share.group import ShareGroup
 from groupviz.engine.sim import LATE, NORMAL, Environment
+from groupviz.errors import CommandError, UserError
+from groupviz.kafka import describe as kafka_tools
+from groupviz.kafka.assignors import PROTOCOLS
+from groupviz.kafka.group import Group, GroupContext
+from groupviz.kafka.log import Topic
+from groupviz.kafka.producer import Producer
 
 log = logging.getLogger(__name__)
 
 BROKER_OFFSETS_MS = 1000  # how often log end offsets are sampled for Burrow's STOP rule
 #: Ops that change only the pacing (or start a new run), not the simulated world: not logged for replay.
 UNLOGGED_OPS = frozenset({"pause", "resume", "step", "set_speed", "reset", "replay", "lesson"})
-MAX_LOGGED_COMMANDS = 10_000
+MAX_LOGGED_COMMANDS = replay.MAX_COMMANDS
 QUANTUM_MS = 50          # producer and consumer work happens in 50 ms slices
 MAX_EVENTS = 300
 DEFAULT_SEED = 7
 MODEL_BATCH_SIZE = 10    # M of the seed's model when a scenario does not say
-MODEL_ROWS_SHOWN = 32    # per-member rows of the probability model in a snapshot (the test uses every member)
+
+
+#: What `_build` makes anew: a replay that fails puts these back.
+_RUN_STATE = ("seed", "scenario", "env", "events", "_members_created", "topic", "producer", "model_batch_size",
+              "groups", "group_context", "history", "command_log", "log_truncated", "lesson", "_model_regimes")
 
 
 def _jsonable(v):
@@ -58,6 +60,7 @@ class Engine:
     def __init__(self, seed: int = DEFAULT_SEED, scenario: str = "default"):
         self.running = True
         self.speed = 1.0
+        self._seq = 0          # event numbers: they keep increasing across reset, lesson and replay
         self._build(seed, scenario)
 
     # -- building ---------------------------------------------------------
@@ -69,14 +72,14 @@ class Engine:
         self.scenario = scenario
         self.env = Environment()
         self.events: deque[dict] = deque(maxlen=MAX_EVENTS)
-        self._seq = 0
         self._members_created = 0
         self.topic = Topic(spec["topic"], spec["partitions"])
         self.producer = Producer(self.topic, seed, spec["producer_rate"], limit=spec.get("producer_limit"))
         self.model_batch_size = int(spec.get("model_batch_size", MODEL_BATCH_SIZE))
         keys = spec.get("keys", {})
         self.producer.set_keys(keys.get("mode", "uniform"), keys.get("count"), keys.get("hot_share"))
-        self.groups: dict[str, ConsumerGroup] = {}
+        self.groups: dict[str, Group] = {}
+        self.group_context = GroupContext(clock=self.env, topic=self.topic, emit=self.event, results=self.producer, seed=seed)
         self.history = History()
         self.command_log: list[dict] = []
         self.log_truncated = False
@@ -87,33 +90,23 @@ class Engine:
         self._model_regimes: dict[str, dict] = {}
         self.env.every(BROKER_OFFSETS_MS, self._sample_broker_offsets, priority=LATE)
         for g in spec["groups"]:
-            if g.get("type") == "share":
-                group = self._add_share_group(g["group_id"], g.get("competition", "random"), g.get("config"),
-                                              g.get("journeys", 0))
-            else:
-                group = self._add_group(g["group_id"], g.get("assignor", "range"), g.get("config"))
+            group = self._new_group(g["group_id"], g.get("type", "consumer"), g)
             rates = g.get("consumer_rates") or [g.get("consumer_rate", 20.0)] * g.get("consumers", 0)
             for rate in rates:
                 self._add_consumer(group, rate)
         self.event("reset", scenario=scenario, seed=seed)
 
-    def _add_group(self, group_id: str, assignor: str, config: dict | None = None) -> ConsumerGroup:
-        g = ConsumerGroup(self, group_id, assignor, config)
+    def _new_group(self, group_id: str, kind: str, spec: dict) -> Group:
+        g = GROUP_KINDS[kind].create(self.group_context, group_id, spec)
         self.groups[group_id] = g
         return g
 
-    def _add_share_group(self, group_id: str, competition: str, config: dict | None = None,
-                         journeys: int = 0) -> ShareGroup:
-        g = ShareGroup(self, group_id, competition, config)
-        g.journey_limit = journeys
-        self.groups[group_id] = g
-        return g
-
-    def _add_consumer(self, group: ConsumerGroup, rate: float) -> str:
+    def _add_consumer(self, group: Group, rate: float) -> str:
         self._members_created += 1
         n = self._members_created
         member_id = f"consumer-{n}"
-        self.event("consumer_added", group_id=group.group_id, member_id=member_id, protocol=self._protocol(group))
+        self.event("consumer_added", group_id=group.group_id, member_id=member_id,
+                   protocol=group.narration_protocol)
         group.add_consumer(member_id, color=n - 1, rate=rate, host=f"/10.0.0.{10 + n}")
         return member_id
 
@@ -125,26 +118,16 @@ class Engine:
 
     def _sample_broker_offsets(self) -> None:
         for g in self.groups.values():
-            sample = getattr(g, "sample_broker_offsets", None)
-            if sample is not None:
-                sample()
-
-    @staticmethod
-    def _model_counts(g) -> dict[str, int]:
-        """What the probability model counts per member: first deliveries (share) or records processed (classic)."""
-        if g.type == "share":
-            return dict(g.wins)
-        return {mid: c.processed for mid, c in g.consumers.items()}
+            g.sample_broker_offsets()
 
     def _sample_model_regimes(self) -> None:
         """Restart a group's model counts when its competition changes: membership (generation), a member's
         state or rate. Mixing regimes would make the chi-square test compare against the wrong shares."""
         for gid, g in self.groups.items():
-            generation = g.generation if g.type == "share" else g.coordinator.generation
-            sig = (generation, tuple((mid, c.state, c.rate) for mid, c in g.consumers.items()))
+            sig = (g.epoch, tuple((mid, c.state, c.rate) for mid, c in g.consumers.items()))
             entry = self._model_regimes.get(gid)
             if entry is None or entry["sig"] != sig:
-                self._model_regimes[gid] = {"sig": sig, "since_ms": self.env.now, "base": self._model_counts(g)}
+                self._model_regimes[gid] = {"sig": sig, "since_ms": self.env.now, "base": g.model_counts()}
 
     def _sample(self) -> None:
         self.history.sample(self.env.now, self.groups.values())
@@ -169,7 +152,7 @@ class Engine:
         self._seq += 1
         ev = {"seq": self._seq, "time_ms": self.env.now, "type": type_}
         ev.update(_jsonable(fields))
-        text = describe(ev)
+        text = narrate(ev)
         if text is not None:
             ev["text"], ev["text_zh"] = text
         self.events.append(ev)
@@ -197,7 +180,7 @@ class Engine:
             out.update(result)
         return out
 
-    def _group(self, group_id: str | None) -> ConsumerGroup:
+    def _group(self, group_id: str | None) -> Group:
         if group_id is None:
             if not self.groups:
                 raise CommandError("there is no group; add one with add_group")
@@ -215,11 +198,6 @@ class Engine:
         known = [m for g in self.groups.values() for m in g.consumers]
         raise CommandError(f"no consumer '{member_id}'; consumers: {', '.join(known) or 'none'}")
 
-    @staticmethod
-    def _protocol(group) -> str:
-        """"share" for a share group (KIP-932), "classic" for a consumer group: the narration differs."""
-        return "share" if group.type == "share" else "classic"
-
     def _live_consumer(self, member_id: str):
         g, c = self._consumer(member_id)
         if not c.alive:
@@ -234,35 +212,31 @@ class Engine:
 
     def _op_kill_consumer(self, member_id):
         g, c = self._live_consumer(member_id)
-        self.event("consumer_killed", group_id=g.group_id, member_id=member_id, protocol=self._protocol(g))
+        self.event("consumer_killed", group_id=g.group_id, member_id=member_id, protocol=g.narration_protocol)
         g.kill(c)
         return {"member_id": member_id}
 
     def _op_stop_consumer(self, member_id):
         g, c = self._live_consumer(member_id)
-        self.event("consumer_stopping", group_id=g.group_id, member_id=member_id, protocol=self._protocol(g))
-        c.close()
+        self.event("consumer_stopping", group_id=g.group_id, member_id=member_id, protocol=g.narration_protocol)
+        g.stop(c)
         return {"member_id": member_id}
 
     def _op_pause_consumer(self, member_id):
         g, c = self._live_consumer(member_id)
-        if c.state == PAUSED:
-            raise CommandError(f"{member_id} is already paused")
-        c.state = PAUSED
+        g.pause(c)
         self.event("consumer_paused", group_id=g.group_id, member_id=member_id)
         return {"member_id": member_id}
 
     def _op_resume_consumer(self, member_id):
         g, c = self._live_consumer(member_id)
-        if c.state != PAUSED:
-            raise CommandError(f"{member_id} is not paused")
-        c.state = ACTIVE
+        g.resume(c)
         self.event("consumer_resumed", group_id=g.group_id, member_id=member_id)
         return {"member_id": member_id}
 
     def _op_set_consumer_rate(self, member_id, rate):
         g, c = self._live_consumer(member_id)
-        c.rate = rate
+        g.set_rate(c, rate)
         return {"member_id": member_id, "rate": rate}
 
     def _op_set_producer_rate(self, rate):
@@ -296,25 +270,14 @@ class Engine:
             raise CommandError(f"group '{group_id}' already exists")
         if len(self.groups) >= commands.MAX_GROUPS:
             raise CommandError(f"at most {commands.MAX_GROUPS} groups are allowed")
-        if type == "share":
-            g = self._add_share_group(group_id, competition)
-            self.event("group_added", group_id=group_id, group_type="share", competition=competition)
-        else:
-            g = self._add_group(group_id, assignor)
-            self.event("group_added", group_id=group_id, group_type="consumer", assignor=assignor)
+        g = self._new_group(group_id, type, {"assignor": assignor, "competition": competition})
+        self.event("group_added", group_id=group_id, group_type=type, **g.identity())
         for _ in range(consumers):
             self._add_consumer(g, 20.0)
-        out = {"group_id": group_id, "type": type}
-        if type == "share":
-            out["competition"] = competition
-        return out
+        return {"group_id": group_id, "type": type, **g.identity()}
 
     def _op_set_assignor(self, assignor, group_id=None):
         g = self._group(group_id)
-        if g.type == "share":
-            raise CommandError(f"{g.group_id} is a share group: the broker hands records to its members one by one "
-                               f"('{g.competition}' competition), so there is no partition assignor to set; "
-                               "set_assignor applies to consumer groups")
         if g.assignor == assignor:
             raise CommandError(f"{g.group_id} already uses {assignor}")
         g.set_assignor(assignor)
@@ -323,17 +286,9 @@ class Engine:
 
     def _op_set_config(self, config, group_id=None):
         g = self._group(group_id)
-        if g.type == "share":
-            merged = commands.check_share_config(config, g.config)
-        else:
-            merged = commands.check_config(config, g.config)
+        merged = g.check_config(config)
         changes = {k: v for k, v in merged.items() if g.config.get(k) != v}
-        g.config.update(merged)
-        if g.type == "share":
-            if SHARE_SESSION_MS in changes:
-                g.update_session_timeouts(merged[SHARE_SESSION_MS])
-        elif "session.timeout.ms" in changes:
-            g.coordinator.update_session_timeouts(merged["session.timeout.ms"])
+        g.apply_config(merged, changes)
         self.event("config_changed", group_id=g.group_id, changes=changes)
         return {"group_id": g.group_id, "config": dict(g.config)}
 
@@ -400,98 +355,47 @@ class Engine:
     # -- replay -----------------------------------------------------------
     def export_log(self) -> dict:
         """The run as data: seed, scenario and every state-changing command at its simulated time."""
-        return {"format": "groupviz-log/1", "seed": self.seed, "scenario": self.scenario,
-                "time_ms": self.env.now, "complete": not self.log_truncated, "commands": list(self.command_log)}
+        return replay.export(self.seed, self.scenario, self.env.now, not self.log_truncated, self.command_log)
 
     def _op_replay(self, log):
-        """Rebuild the run described by `log` (from export_log): same seed, scenario, commands, times."""
-        if log.get("format") != "groupviz-log/1":
-            raise CommandError("replay: 'log' must be a groupviz command log (format groupviz-log/1)")
-        seed, scenario, end, cmds = log.get("seed"), log.get("scenario"), log.get("time_ms"), log.get("commands")
-        seed = commands.check_value("replay", commands.Field("seed", "int", True, 0, commands.MAX_SEED), seed)
-        if not isinstance(scenario, str) or scenario not in SCENARIOS:
-            raise CommandError(f"replay: unknown scenario; known: {', '.join(SCENARIOS)}")
-        end = commands.check_value("replay", commands.Field("time_ms", "int", True, 0, 7 * 24 * 3600 * 1000), end)
-        if not isinstance(cmds, list) or len(cmds) > MAX_LOGGED_COMMANDS:
-            raise CommandError(f"replay: 'commands' must be a list of at most {MAX_LOGGED_COMMANDS} entries")
-        last = 0
-        for i, entry in enumerate(cmds):
-            if not isinstance(entry, dict) or not isinstance(entry.get("cmd"), dict):
-                raise CommandError(f"replay: command {i} must be an object with 'time_ms' and 'cmd'")
-            t = commands.check_value("replay", commands.Field("time_ms", "int", True, last, end), entry.get("time_ms"))
-            if isinstance(entry["cmd"].get("op"), str) and entry["cmd"]["op"] in UNLOGGED_OPS:
-                raise CommandError(f"replay: command {i} ({entry['cmd'].get('op')}) cannot be replayed")
-            commands.parse(entry["cmd"])
-            last = t
-        fresh = Engine(seed=seed, scenario=scenario)
-        for i, entry in enumerate(cmds):
-            fresh.step(entry["time_ms"] - fresh.env.now)
-            r = fresh.apply(entry["cmd"])
-            if not r["ok"]:
-                raise CommandError(f"replay: command {i} failed when replayed: {r['error']}")
-        fresh.step(end - fresh.env.now)
-        fresh.running, fresh.speed = self.running, self.speed
-        self.__dict__.update(fresh.__dict__)
+        """Rebuild, in place, the run that `log` (from export_log) describes: same seed, scenario, commands
+        and times. If a command fails when replayed, the run on screen stays as it was."""
+        seed, scenario, end, cmds = replay.check(log, UNLOGGED_OPS)
+        before = {name: getattr(self, name) for name in _RUN_STATE}
+        self._build(seed, scenario)
+        try:
+            replay.run(self, cmds, end)
+        except CommandError:
+            for name, value in before.items():
+                setattr(self, name, value)
+            raise
         return {"reset": True, "time_ms": self.env.now, "replayed": len(cmds)}
 
     # -- the view ---------------------------------------------------------
-    def _model(self, gs: dict) -> dict:
-        """The seed's probability model beside what this group measured (probability.model_panel).
+    def describe(self, group_id, view="offsets") -> dict:     # the old name, until serve/ moves to describe_group
+        return self.describe_group(group_id, view)
 
-        A share group's "wins" are first deliveries; a consumer group's are the records each member
-        processed, its shares set by partition ownership ("sharding"). Both are counted since
-        `since_ms`, the first sample after the competition last changed (members, states, rates).
-        Labels live in the page's catalogues, so the wire carries numbers and the verdict only.
-        """
-        g = self.groups[gs["group_id"]]
-        regime = self._model_regimes.get(gs["group_id"])
-        base = regime["base"] if regime else {}
-        counts = {mid: max(0, n - base.get(mid, 0)) for mid, n in self._model_counts(g).items()}
-        view = {"group_id": gs["group_id"], "competition": gs.get("competition", "sharding"),
-                "members": gs["members"], "wins": counts}
-        panel = model_panel(view, self.model_batch_size)
-        panel["since_ms"] = regime["since_ms"] if regime else 0
-        panel.pop("labels", None)
-        for f in panel["formulas"]:
-            f.pop("label", None)
-        panel["competition"] = gs.get("competition", "sharding")
-        rows = panel["members"]
-        panel["members_total"] = len(rows)
-        panel["members"] = rows[:MODEL_ROWS_SHOWN]
-        return panel
-
-    def _results_sent(self) -> dict[str, int]:
-        """Results each group has put on the reply path (some may still be travelling to the producer)."""
-        return {gid: (g.results if g.type == "share" else g.processed) for gid, g in self.groups.items()}
-
-    def describe(self, group_id, view="offsets") -> dict:
+    def describe_group(self, group_id, view="offsets") -> dict:
         """What Kafka's tool prints for one group: {"ok", "command", "output"} or an error.
 
         A classic group gets `kafka-consumer-groups.sh --describe`, a share group `kafka-share-groups.sh
         --describe`; `view` is offsets, members or state.
         """
-        if not isinstance(view, str) or view not in describe_view.VIEWS:
-            return {"ok": False, "error": f"view must be one of {', '.join(describe_view.VIEWS)}"}
+        if not isinstance(view, str) or view not in kafka_tools.VIEWS:
+            return {"ok": False, "error": f"view must be one of {', '.join(kafka_tools.VIEWS)}"}
         if not isinstance(group_id, str) or not commands.ID_RE.match(group_id):
             return {"ok": False, "error": "group must be 1-64 characters of letters, digits, '.', '_' or '-'"}
         g = self.groups.get(group_id)
-        if g is None:
-            # What the tool prints for a group the cluster does not know (DescribeGroups answers Dead).
-            return {"ok": True, "group_id": group_id, "view": view,
-                    **describe_view.describe({"group_id": group_id, "state": "Dead"}, view)}
-        snap = g.snapshot()
-        if g.type == "share":
-            # The coordinator's view (ShareGroupDescribe): every member it still knows, a crashed one
-            # until its session times out, with the target assignment of the group's assignor. The
-            # snapshot empties a crashed member's partitions because it no longer fetches.
-            assignment = [list(tp) for tp in g.assigned_partitions()]
-            snap["coordinator_members"] = [dict(m, partitions=assignment) for m in snap["members"]]
-        return {"ok": True, "group_id": group_id, "view": view, **describe_view.describe(snap, view)}
+        # A group the cluster does not know: DescribeGroups answers Dead, and the tool prints that.
+        row = {"group_id": group_id, "state": "Dead"} if g is None else g.describe_view()
+        return {"ok": True, "group_id": group_id, "view": view, **kafka_tools.describe(row, view)}
 
     def snapshot(self, history: bool = True, max_events: int | None = None) -> dict:
         groups = [g.snapshot() for g in self.groups.values()]
         for gs in groups:
-            gs["model"] = self._model(gs)
+            g = self.groups[gs["group_id"]]
+            gs["model"] = model_view(gs, g.model_counts(), self._model_regimes.get(gs["group_id"]),
+                                     self.model_batch_size)
         if max_events is None:
             events = list(self.events)
         else:           # not events[-0:], which is all of them
@@ -501,7 +405,8 @@ class Engine:
             "scenario": self.scenario, "scenarios": {k: v["title"] for k, v in SCENARIOS.items()},
             "lesson": dict(self.lesson) if self.lesson else None,
             "topics": [self.topic.snapshot()],
-            "producer": self.producer.snapshot(list(self.groups), self._results_sent()),
+            "producer": self.producer.snapshot(list(self.groups),
+                                               {gid: g.results_sent() for gid, g in self.groups.items()}),
             "groups": groups,
             "events": events,
         }

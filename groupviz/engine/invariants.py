@@ -45,10 +45,8 @@ def check_engine(engine, committed_before: dict, owners_seen: dict | None = None
             _fail(f"{gid}: {res['unique']} records with a result + {res['no_result']} without exceed "
                   f"the {s['producer']['produced']} produced")
     for gid, g in engine.groups.items():
-        if getattr(g, "type", "consumer") == "share":
+        if g.kind == "share":
             _check_share(gid, g, leo, committed_before)
-            continue
-        if getattr(g, "type", "consumer") != "consumer":
             continue
         cooperative = PROTOCOLS[g.assignor] == "cooperative"
         owners: dict = {}

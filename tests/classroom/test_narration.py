@@ -8,7 +8,7 @@ import pytest
 
 from groupviz.engine.core import Engine
 from groupviz.classroom.lessons import LESSONS
-from groupviz.classroom.narration import describe
+from groupviz.classroom.narration import narrate
 from groupviz.engine.scenarios import SCENARIOS
 
 from conftest import run_until, stable
@@ -79,7 +79,7 @@ def test_expulsion_after_the_session_timeout_says_why_and_which_generation_comes
      "g1: rebalance protocol eager → cooperative; every member rejoins"),
 ])
 def test_narration_lines(ev, en):
-    text, zh = describe(ev)
+    text, zh = narrate(ev)
     assert text == en
     assert CJK.search(zh)
 
@@ -107,7 +107,7 @@ def test_every_rebalance_reason_has_chinese_text_with_no_english_sentence_in_it(
     for ev in started:
         assert ev["reason"] and CJK.search(ev["reason_zh"]), ev
         assert not re.search(r"\b(joined|left|missed|now has|rejoined)\b", ev["reason_zh"]), ev
-        zh = describe(ev)[1]
+        zh = narrate(ev)[1]
         assert ev["reason_zh"] in zh and ev["reason"] not in zh, zh
         kinds.add(ev["reason"].split(" ")[-1])
     assert {"joined", "(LeaveGroup)", "(session.timeout.ms)"} <= kinds, kinds

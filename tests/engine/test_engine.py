@@ -232,7 +232,56 @@ def test_exported_command_log_replays_to_the_identical_snapshot():
     assert r["ok"] and r["replayed"] == 5
     a, b = e.snapshot(), other.snapshot()
     a.pop("speed"); b.pop("speed"); a.pop("running"); b.pop("running")
+    # the same run, but `other`'s event numbers go on from its own earlier events
+    shift = b["events"][0]["seq"] - a["events"][0]["seq"]
+    assert shift > 0 and [ev["seq"] - shift for ev in b["events"]] == [ev["seq"] for ev in a["events"]]
+    for ev in a["events"] + b["events"]:
+        ev.pop("seq")
     assert json.dumps(a) == json.dumps(b)
+
+
+def test_event_seq_keeps_increasing_across_reset_lesson_and_replay():
+    e = Engine(seed=7)
+    e.step(8000)
+    seen = [ev["seq"] for ev in e.events]
+    for cmd in ({"op": "reset"}, {"op": "lesson", "lesson": "crash-vs-leave"},
+                {"op": "replay", "log": e.export_log()}, {"op": "reset", "scenario": "cooperative"}):
+        assert e.apply(cmd)["ok"], cmd
+        e.step(3000)
+        new = [ev["seq"] for ev in e.events]
+        assert new == sorted(set(new)) and new[0] > seen[-1], cmd
+        seen = new
+
+
+def test_replay_then_kill_numbers_every_event_once_and_keeps_the_groups_on_this_engine():
+    """Issue 14's reproduction: seed 7, step 8 s, add a consumer, step 5 s, replay its own exported log,
+    kill a consumer, step 10 s. Groups used to point at the engine the replay discarded, so two events
+    carried seq 32 and the page skipped one."""
+    e = Engine(seed=7)
+    e.step(8000)
+    e.apply({"op": "add_consumer"})
+    e.step(5000)
+    assert e.apply({"op": "replay", "log": e.export_log()})["ok"]
+    assert e.apply({"op": "kill_consumer", "member_id": "consumer-1"})["ok"]
+    e.step(10_000)
+    seqs = [ev["seq"] for ev in e.events]
+    assert len(seqs) == len(set(seqs)) and seqs == sorted(seqs)
+    assert any(ev["type"] == "member_expired" or ev["type"] == "rebalance" for ev in e.events if ev["time_ms"] > 13_000)
+    for g in e.groups.values():
+        assert g.ctx.emit.__self__ is e and g.ctx.clock is e.env and g.ctx.topic is e.topic
+
+
+def test_a_replay_that_fails_leaves_the_run_on_screen_as_it_was():
+    e = Engine(seed=7)
+    e.step(5000)
+    before = json.dumps(e.snapshot())
+    bad = {"format": "groupviz-log/1", "seed": 7, "scenario": "default", "time_ms": 3000,
+           "commands": [{"time_ms": 1000, "cmd": {"op": "kill_consumer", "member_id": "consumer-99"}}]}
+    r = e.apply({"op": "replay", "log": bad})
+    assert not r["ok"] and "failed when replayed" in r["error"]
+    assert json.dumps(e.snapshot()) == before
+    e.step(1000)           # and it still runs, on the same objects
+    assert e.time_ms == 6000
 
 
 @pytest.mark.parametrize("log,message", [

@@ -60,7 +60,7 @@ class Watch:
     def track(self, engine: Engine) -> None:
         """Record every processed offset range (wrapping each group's on_processed once)."""
         for gid, g in engine.groups.items():
-            if g.type != "consumer" or getattr(g, "_watched", None) is self:
+            if g.kind != "consumer" or getattr(g, "_watched", None) is self:
                 continue
             inner = g.on_processed
 
@@ -92,7 +92,7 @@ class EngineMachine(RuleBasedStateMachine):
         self.watch.track(self.engine)
 
     def classic(self):
-        return [gid for gid, g in self.engine.groups.items() if g.type == "consumer"]
+        return [gid for gid, g in self.engine.groups.items() if g.kind == "consumer"]
 
     def consumers(self):
         return [m for g in self.engine.groups.values() for m, c in g.consumers.items() if c.alive]
@@ -121,7 +121,7 @@ class EngineMachine(RuleBasedStateMachine):
     @rule(assignor=st.sampled_from(["range", "roundrobin", "sticky", "cooperative-sticky"]),
           share=st.booleans(), i=st.integers(0, 3))
     def set_assignor(self, assignor, share, i):
-        shares = [gid for gid, g in self.engine.groups.items() if g.type == "share"]
+        shares = [gid for gid, g in self.engine.groups.items() if g.kind == "share"]
         if share and shares:
             assert self.engine.apply({"op": "set_assignor", "group_id": shares[0], "assignor": assignor})["ok"] is False
         else:
@@ -130,7 +130,7 @@ class EngineMachine(RuleBasedStateMachine):
 
     @rule(competition=st.sampled_from(["random", "first-free"]), consumers=st.integers(0, 3))
     def add_share_group(self, competition, consumers):
-        n = sum(1 for g in self.engine.groups.values() if g.type == "share")
+        n = sum(1 for g in self.engine.groups.values() if g.kind == "share")
         if n < 2:
             r = self.engine.apply({"op": "add_group", "group_id": f"share-{n}", "type": "share",
                                    "competition": competition, "consumers": consumers})
@@ -138,7 +138,7 @@ class EngineMachine(RuleBasedStateMachine):
 
     @rule(i=st.integers(0, 5), rate=st.sampled_from([0.0, 5.0, 20.0, 60.0]))
     def add_share_consumer(self, i, rate):
-        shares = [gid for gid, g in self.engine.groups.items() if g.type == "share"]
+        shares = [gid for gid, g in self.engine.groups.items() if g.kind == "share"]
         if shares and len(self.consumers()) < 12:
             assert self.engine.apply({"op": "add_consumer", "group_id": shares[i % len(shares)], "rate": rate})["ok"]
 
@@ -149,7 +149,7 @@ class EngineMachine(RuleBasedStateMachine):
                                {"groupviz.reject.probability": 0.1},
                                {"group.share.record.lock.duration.ms": 10}]))
     def set_share_config(self, cfg):
-        shares = [gid for gid, g in self.engine.groups.items() if g.type == "share"]
+        shares = [gid for gid, g in self.engine.groups.items() if g.kind == "share"]
         if shares:
             self.engine.apply({"op": "set_config", "group_id": shares[-1], "config": cfg})
 
@@ -233,7 +233,7 @@ class EngineMachine(RuleBasedStateMachine):
         check_watched(e, self.watch)
         res = e.snapshot(history=False)["producer"]["groups"]
         for gid, g in e.groups.items():
-            if g.type == "share":
+            if g.kind == "share":
                 for sp in g.partitions:
                     end = e.topic.partitions[sp.partition].log_end_offset
                     assert sp.spso == end and not sp.acquired and not sp.released, f"{gid}: records left in flight"

@@ -57,7 +57,7 @@ def script(eng) -> list:
 
 
 def describes(eng) -> dict:
-    return {f"{g['group_id']}/{view}": eng.describe(g["group_id"], view)
+    return {f"{g['group_id']}/{view}": eng.describe_group(g["group_id"], view)
             for g in eng.snapshot(history=False)["groups"] for view in ("offsets", "members", "state")}
 
 

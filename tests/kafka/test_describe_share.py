@@ -191,7 +191,7 @@ def competition() -> Engine:
 
 def test_engine_offsets_rows_are_each_share_partitions_spso_and_kip_1226_lag(competition):
     e = competition
-    d = e.describe("queue", "offsets")
+    d = e.describe_group("queue", "offsets")
     assert d["ok"] and d["command"] == "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group queue"
     lines = d["output"].split("\n")
     assert lines[0] == "" and lines[-1] == ""
@@ -209,7 +209,7 @@ def test_engine_offsets_rows_are_each_share_partitions_spso_and_kip_1226_lag(com
 
 def test_engine_members_view_lists_the_coordinators_members_with_the_simple_assignors_assignment(competition):
     e = competition
-    out = e.describe("queue", "members")["output"]
+    out = e.describe_group("queue", "members")["output"]
     rows = [ln.split() for ln in out.split("\n")[2:-1]]
     ids = sorted(e.groups["queue"].consumers)
     assert [r[1] for r in rows] == ids
@@ -221,11 +221,11 @@ def test_engine_members_view_lists_the_coordinators_members_with_the_simple_assi
     victim = ids[0]
     assert e.apply({"op": "kill_consumer", "member_id": victim})["ok"]
     e.step(100)
-    rows = [ln.split() for ln in e.describe("queue", "members")["output"].split("\n")[2:-1]]
+    rows = [ln.split() for ln in e.describe_group("queue", "members")["output"].split("\n")[2:-1]]
     assert [r[1] for r in rows] == ids and rows[0][4:] == ["6", "orders:0,1,2,3,4,5"]
-    assert e.describe("queue", "state")["output"].split("\n")[2].split()[-1] == "3"
+    assert e.describe_group("queue", "state")["output"].split("\n")[2].split()[-1] == "3"
     run_until(e, lambda e: victim not in e.groups["queue"].consumers)
-    rows = [ln.split() for ln in e.describe("queue", "members")["output"].split("\n")[2:-1]]
+    rows = [ln.split() for ln in e.describe_group("queue", "members")["output"].split("\n")[2:-1]]
     assert [r[1] for r in rows] == ids[1:]
 
 
@@ -240,10 +240,10 @@ def test_engine_share_group_without_members_is_empty():
     e = Engine(seed=7, scenario="competition")
     assert e.apply({"op": "add_group", "group_id": "idle", "type": "share"})["ok"]
     e.step(1000)
-    assert e.describe("idle", "members")["output"] == "\nShare group 'idle' has no active members.\n"
-    assert e.describe("idle", "state")["output"].startswith("\nShare group 'idle' has no active members.\n\nGROUP")
+    assert e.describe_group("idle", "members")["output"] == "\nShare group 'idle' has no active members.\n"
+    assert e.describe_group("idle", "state")["output"].startswith("\nShare group 'idle' has no active members.\n\nGROUP")
     # No member ever heartbeated: the coordinator initialized no share-group state (Kafka prints no table).
-    assert e.describe("idle", "offsets")["output"] == "\nShare group 'idle' has no offset information.\n"
+    assert e.describe_group("idle", "offsets")["output"] == "\nShare group 'idle' has no offset information.\n"
 
 
 def test_engine_keeps_kafka_consumer_groups_sh_for_the_classic_group(competition):

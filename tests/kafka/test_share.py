@@ -46,7 +46,7 @@ def make(monkeypatch):
                 if classic else []}
         monkeypatch.setitem(scenarios.SCENARIOS, "share-test", spec)
         eng = Engine(seed=seed, scenario="share-test")
-        g = ShareGroup(eng, GID, competition, config)
+        g = ShareGroup(eng.group_context, GID, competition, config)
         eng.groups[GID] = g
         for r in rates:
             eng._add_consumer(g, r)
@@ -115,9 +115,9 @@ def test_config_uses_kafkas_names_with_classroom_defaults(make):
 def test_unknown_competition_and_bad_config_are_refused_with_a_readable_error(make):
     eng, _ = make(rates=())
     with pytest.raises(DomainError, match="competition"):
-        ShareGroup(eng, "x", "fastest")
+        ShareGroup(eng.group_context, "x", "fastest")
     with pytest.raises(DomainError, match="between 2 and 10"):
-        ShareGroup(eng, "x", "random", {DELIVERY_LIMIT: 1})
+        ShareGroup(eng.group_context, "x", "random", {DELIVERY_LIMIT: 1})
     with pytest.raises(DomainError, match="not settable"):
         check_share_config({"auto.commit.interval.ms": 1000}, CLASSROOM_CONFIG)
     with pytest.raises(DomainError, match="lower than group.share.session"):
@@ -160,8 +160,8 @@ def test_changing_the_session_timeout_re_arms_a_crashed_members_expiry(make):
     eng.step(3000)
     c = g.consumers["consumer-1"]
     eng.apply({"op": "kill_consumer", "member_id": "consumer-1"})
-    g.config.update(check_share_config({SESSION_MS: 10_000}, g.config))
-    g.coordinator.update_session_timeouts(10_000)
+    merged = g.check_config({SESSION_MS: 10_000})
+    g.apply_config(merged, {SESSION_MS: 10_000})
     run_until(eng, lambda e: "consumer-1" not in g.consumers, step_ms=1)
     assert eng.time_ms == c.last_heartbeat_ms + 10_000
     assert g.snapshot()["state"] == "Empty"

@@ -85,8 +85,8 @@ def test_a_group_without_members_has_no_share_partitions_and_no_offset_informati
     assert [(p["committed"], p["lag"], p["position"], p["initialized"]) for p in s["partitions"]] == [
         (None, None, None, False)] * 3
     assert all(p["log_end_offset"] > 0 for p in s["partitions"])      # the producer ran all along
-    assert eng.describe(GID, "offsets")["output"] == NO_OFFSETS
-    assert eng.describe(GID, "offsets")["ok"]
+    assert eng.describe_group(GID, "offsets")["output"] == NO_OFFSETS
+    assert eng.describe_group(GID, "offsets")["ok"]
 
 
 def test_latest_skips_everything_produced_before_the_first_fetch_spso_is_the_log_end_then(make):
@@ -130,13 +130,13 @@ def test_describe_shows_dashes_for_partitions_the_coordinator_initialized_but_no
     eng.step(3_000)
     g = eng.groups[GID]
     assert g.partitions == [] and g.state_partitions == 3
-    out = eng.describe(GID, "offsets")["output"]
+    out = eng.describe_group(GID, "offsets")["output"]
     rows = [line.split() for line in out.strip().splitlines()]
     assert rows[0] == ["GROUP", "TOPIC", "PARTITION", "START-OFFSET", "LAG"]
     assert rows[1:] == [[GID, "orders", str(p), "-", "-"] for p in range(3)]
     assert eng.apply({"op": "resume_consumer", "member_id": member})["ok"]
     eng.step(100)
-    rows = [line.split() for line in eng.describe(GID, "offsets")["output"].strip().splitlines()]
+    rows = [line.split() for line in eng.describe_group(GID, "offsets")["output"].strip().splitlines()]
     assert all(r[3] != "-" and r[4] != "-" for r in rows[1:])
 
 
@@ -173,7 +173,7 @@ def test_partitions_added_to_a_group_without_live_members_wait_for_the_next_memb
     p3 = next(p for p in s["partitions"] if p["partition"] == 3)
     assert (p3["committed"], p3["lag"], p3["initialized"]) == (None, None, False)
     assert [sp.partition for sp in g.partitions] == [0, 1, 2]
-    rows = eng.describe(GID, "offsets")["output"].strip().splitlines()
+    rows = eng.describe_group(GID, "offsets")["output"].strip().splitlines()
     assert len(rows) == 4                          # the header and partitions 0-2 only
     assert eng.apply({"op": "add_consumer", "group_id": GID})["ok"]
     eng.step(50)

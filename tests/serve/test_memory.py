@@ -55,7 +55,7 @@ def sizes(e: Engine) -> dict[str, tuple[int, int]]:
         out[f"{gid}.consumers"] = (n, commands.MAX_MEMBERS_PER_GROUP)
         out[f"{gid}: largest throughput window"] = (max((len(c._window) for c in g.consumers.values()), default=0),
                                                     QUANTA_PER_WINDOW)
-        if g.type == "share":
+        if g.kind == "share":
             out[f"{gid}.wins"] = (len(g.wins), n)
             out[f"{gid}.journeys"] = (len(g.journeys), g.journey_limit)
             locks = int(g.config[SHARE_MAX_LOCKS])

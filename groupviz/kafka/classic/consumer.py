@@ -11,15 +11,15 @@ second over the owned partitions, taken in offset ranges.
 
 from __future__ import annotations
 
-import random
 from collections import deque
 from operator import itemgetter
 
 from groupviz.kafka.classic import coordinator as C
 from groupviz.kafka.assignors import PROTOCOLS, assign
 from groupviz.kafka.classic.coordinator import JoinGroup
+from groupviz.kafka.group import ACTIVE, CRASHED, LEAVING, PAUSED
 
-ACTIVE, PAUSED, CRASHED, LEAVING = "active", "paused", "crashed", "leaving"
+__all__ = ["ACTIVE", "CRASHED", "LEAVING", "PAUSED", "Consumer", "fair_share", "windowed_rate"]
 THROUGHPUT_WINDOW_MS = 1000
 RETRY_BACKOFF_MS = 100  # retry.backoff.ms
 _count = itemgetter(1)
@@ -84,7 +84,7 @@ class Consumer:
         self._timers: list = []
         # Real consumers are not in lock-step: each starts its heartbeat and
         # auto-commit clocks at its own phase (deterministic per seed and id).
-        self._rng = random.Random(f"{group.engine.seed}:{member_id}")
+        self._rng = group.ctx.rng(member_id)
 
     # -- lifecycle --------------------------------------------------------
     def start(self) -> None:

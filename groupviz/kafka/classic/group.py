@@ -14,19 +14,21 @@ from groupviz.kafka.assignors import PROTOCOLS
 from groupviz.kafka import lagstatus
 from groupviz.kafka.classic.consumer import CRASHED, LEAVING, Consumer
 from groupviz.kafka.classic.coordinator import Coordinator, reason
-from groupviz.kafka.config import CLASSROOM_CONFIG
+from groupviz.kafka.config import CLASSROOM_CONFIG, check_config
+from groupviz.kafka.group import Group, GroupContext
 from groupviz.kafka.offsets import BURROW_INTERVALS, OffsetStore
 
 NET_DELAY_MS = 5      # one way, client <-> broker
 REPLY_DELAY_MS = 20   # consumer -> producer result path
 
-class ConsumerGroup:
-    type = "consumer"
+class ConsumerGroup(Group):
+    kind = "consumer"
+    narration_protocol = "classic"
 
-    def __init__(self, engine, group_id: str, assignor: str = "range", config: dict | None = None):
-        self.engine = engine
-        self.env = engine.env
-        self.topic = engine.topic
+    def __init__(self, ctx: GroupContext, group_id: str, assignor: str = "range", config: dict | None = None):
+        self.ctx = ctx
+        self.env = ctx.clock
+        self.topic = ctx.topic
         self.group_id = group_id
         self.assignor = assignor
         self.config = dict(CLASSROOM_CONFIG)
@@ -55,7 +57,7 @@ class ConsumerGroup:
             self._stopped(fields["partitions"])
         elif type_ == "assigned":
             self._resumed(fields["added"], fields["generation"])
-        self.engine.event(type_, group_id=self.group_id, **fields)
+        self.ctx.emit(type_, group_id=self.group_id, **fields)
 
     def _stopped(self, tps, since: int | None = None) -> None:
         since = self.env.now if since is None else since
@@ -166,7 +168,7 @@ class ConsumerGroup:
             self._reply = None
         n, unique, lat = reply
         if n:
-            self.env.schedule(REPLY_DELAY_MS, self.engine.producer.on_results, self.group_id, n, unique, lat)
+            self.env.schedule(REPLY_DELAY_MS, self.ctx.results.on_results, self.group_id, n, unique, lat)
 
     def on_processed(self, c: Consumer, tp, a: int, b: int) -> None:
         """`c` processed the records [a, b) of `tp`: count duplicates, queue their results."""
@@ -183,11 +185,38 @@ class ConsumerGroup:
         if reply is None:           # outside poll(): reply at once
             lat = []
             self.topic.partitions[tp[1]].add_latencies(a, b, self.env.now + REPLY_DELAY_MS, lat)
-            self.env.schedule(REPLY_DELAY_MS, self.engine.producer.on_results, self.group_id, n, n - dup, lat)
+            self.env.schedule(REPLY_DELAY_MS, self.ctx.results.on_results, self.group_id, n, n - dup, lat)
             return
         reply[0] += n
         reply[1] += n - dup
         self.topic.partitions[tp[1]].add_latencies(a, b, self.env.now + REPLY_DELAY_MS, reply[2])
+
+    # -- the Group interface ----------------------------------------------
+    @classmethod
+    def create(cls, ctx: GroupContext, group_id: str, spec: dict) -> "ConsumerGroup":
+        return cls(ctx, group_id, spec.get("assignor") or "range", spec.get("config"))
+
+    def identity(self) -> dict:
+        return {"assignor": self.assignor}
+
+    def check_config(self, config: dict) -> dict:
+        return check_config(config, self.config)
+
+    def apply_config(self, merged: dict, changes: dict) -> None:
+        self.config.update(merged)
+        if "session.timeout.ms" in changes:
+            self.coordinator.update_session_timeouts(merged["session.timeout.ms"])
+
+    @property
+    def epoch(self) -> int:
+        return self.coordinator.generation
+
+    def model_counts(self) -> dict[str, int]:
+        """A consumer group's "wins" are the records each member processed: shares set by ownership."""
+        return {mid: c.processed for mid, c in self.consumers.items()}
+
+    def results_sent(self) -> int:
+        return self.processed
 
     # -- views ------------------------------------------------------------
     def owners(self) -> dict:
@@ -295,7 +324,7 @@ class ConsumerGroup:
                 "leader": coord.leader == c.member_id,
             })
         return {
-            "group_id": self.group_id, "type": self.type, "state": coord.state, "generation": coord.generation,
+            "group_id": self.group_id, "type": self.kind, "state": coord.state, "generation": coord.generation,
             "assignor": self.assignor, "protocol": PROTOCOLS[self.assignor], "leader": coord.leader,
             "config": dict(self.config), "members": members, "partitions": parts, "lag": total,
             "processed": self.processed, "duplicates": self.duplicates, "throughput": round(thr_total, 2),

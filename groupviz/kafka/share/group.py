@@ -62,10 +62,10 @@ Determinism: integer ms, `env.schedule` for lock and session timers, and
 from __future__ import annotations
 
 import heapq
-import random
 from collections import deque
 
-from groupviz.kafka.classic.consumer import ACTIVE, CRASHED, LEAVING, PAUSED, windowed_rate
+from groupviz.kafka.classic.consumer import windowed_rate
+from groupviz.kafka.group import ACTIVE, CRASHED, LEAVING, PAUSED, Group, GroupContext
 from groupviz.kafka.config import (
     SHARE_CLASSROOM_CONFIG as CLASSROOM_CONFIG,
     SHARE_CONFIG_SCHEMA as CONFIG_SCHEMA,
@@ -217,7 +217,7 @@ class ShareConsumer:
         self._was_active = False
         self._hb_timer = None
         self._expiry_timer = None
-        self._rng = random.Random(f"{group.engine.seed}:{group.group_id}:{member_id}")
+        self._rng = group.ctx.rng(f"{group.group_id}:{member_id}")
 
     # -- lifecycle --------------------------------------------------------
     @property
@@ -262,17 +262,18 @@ class ShareConsumer:
         return windowed_rate(self._window, self.env.now)
 
 
-class ShareGroup:
-    """A share group: a duck-type sibling of `ConsumerGroup` that the engine holds in `engine.groups`."""
+class ShareGroup(Group):
+    """A share group (KIP-932): records handed to members one at a time under acquisition locks."""
 
-    type = "share"
+    kind = "share"
+    narration_protocol = "share"
 
-    def __init__(self, engine, group_id: str, competition: str = "random", config: dict | None = None):
+    def __init__(self, ctx: GroupContext, group_id: str, competition: str = "random", config: dict | None = None):
         if competition not in COMPETITIONS:
             raise DomainError(f"competition must be one of {', '.join(COMPETITIONS)}, not {competition!r}")
-        self.engine = engine
-        self.env = engine.env
-        self.topic = engine.topic
+        self.ctx = ctx
+        self.env = ctx.clock
+        self.topic = ctx.topic
         self.group_id = group_id
         self.competition = competition
         self.assignor = ASSIGNOR
@@ -293,8 +294,8 @@ class ShareGroup:
         #: Partitions 0..state_partitions-1 have share-group state in the coordinator (start offset -1
         #: until their share-partition exists): kafka-share-groups.sh lists them.
         self.state_partitions = 0
-        self._rng = random.Random(f"{engine.seed}:{group_id}:competition")
-        self._reject_rng = random.Random(f"{engine.seed}:{group_id}:reject")
+        self._rng = ctx.rng(f"{group_id}:competition")
+        self._reject_rng = ctx.rng(f"{group_id}:reject")
         self.acks = {ACCEPT: 0, RELEASE: 0, REJECT: 0}   # acknowledgements the broker applied
         self.archived = 0
         self.redeliveries = 0          # acquisitions with delivery count >= 2
@@ -319,7 +320,7 @@ class ShareGroup:
 
     # -- events -----------------------------------------------------------
     def event(self, type_: str, **fields) -> None:
-        self.engine.event(type_, group_id=self.group_id, **fields)
+        self.ctx.emit(type_, group_id=self.group_id, **fields)
 
     def _update_state(self) -> None:
         new = STABLE if self.consumers else EMPTY
@@ -332,11 +333,6 @@ class ShareGroup:
         for c in self.consumers.values():
             if c.alive:
                 c.generation = self.generation
-
-    @property
-    def coordinator(self) -> "ShareGroup":
-        """A share group is its own coordinator view (state, generation, update_session_timeouts)."""
-        return self
 
     # -- partitions -------------------------------------------------------
     def _initialize_state(self) -> None:
@@ -371,8 +367,47 @@ class ShareGroup:
         self._bump_epoch()
 
     def set_assignor(self, assignor: str) -> None:
-        raise DomainError(f"{self.group_id} is a share group: the broker assigns its partitions with the "
-                           f"'{ASSIGNOR}' share assignor, so a client assignor like {assignor} does not apply")
+        raise DomainError(f"{self.group_id} is a share group: the broker hands records to its members one by one "
+                          f"('{self.competition}' competition), so there is no partition assignor to set; "
+                          "set_assignor applies to consumer groups")
+
+    # -- the Group interface ----------------------------------------------
+    @classmethod
+    def create(cls, ctx: GroupContext, group_id: str, spec: dict) -> "ShareGroup":
+        g = cls(ctx, group_id, spec.get("competition") or "random", spec.get("config"))
+        g.journey_limit = spec.get("journeys", 0)
+        return g
+
+    def identity(self) -> dict:
+        return {"competition": self.competition}
+
+    def check_config(self, config: dict) -> dict:
+        return check_share_config(config, self.config)
+
+    def apply_config(self, merged: dict, changes: dict) -> None:
+        self.config.update(merged)
+        if SESSION_MS in changes:
+            self.update_session_timeouts(merged[SESSION_MS])
+
+    @property
+    def epoch(self) -> int:
+        return self.generation
+
+    def model_counts(self) -> dict[str, int]:
+        """A share group's "wins" are first deliveries: who won each record."""
+        return dict(self.wins)
+
+    def results_sent(self) -> int:
+        return self.results
+
+    def describe_view(self) -> dict:
+        """The coordinator's view (ShareGroupDescribe): every member it still knows, a crashed one until its
+        session times out, with the target assignment. The snapshot empties a crashed member's partitions
+        because it no longer fetches."""
+        snap = self.snapshot()
+        assignment = [list(tp) for tp in self.assigned_partitions()]
+        snap["coordinator_members"] = [dict(m, partitions=assignment) for m in snap["members"]]
+        return snap
 
     # -- membership -------------------------------------------------------
     def add_consumer(self, member_id: str, color: int, rate: float, host: str) -> ShareConsumer:
@@ -532,7 +567,7 @@ class ShareGroup:
         self._sp[rec.p].finish(rec.offset)
         if not rec.processed:              # no result ever left for it: the producer counts it as "no result"
             self.no_result += 1
-            self.engine.producer.on_no_result(self.group_id, 1)
+            self.ctx.results.on_no_result(self.group_id, 1)
 
     def _locks_expire(self, acq: int, batch: list[_Rec]) -> None:
         per_member: dict[str, list[int]] = {}
@@ -614,7 +649,7 @@ class ShareGroup:
         if results:
             arrive = now + REPLY_DELAY_MS
             lat = [(arrive - t, n) for t, n in sorted(produced_at.items())]
-            self.env.schedule(REPLY_DELAY_MS, self.engine.producer.on_results, self.group_id, results, unique, lat)
+            self.env.schedule(REPLY_DELAY_MS, self.ctx.results.on_results, self.group_id, results, unique, lat)
 
     def _deliver(self, members: list[ShareConsumer], quantum_ms: int) -> None:
         cands = []
@@ -797,7 +832,7 @@ class ShareGroup:
                 view["result_in_transit"] = True
             journeys.append(view)
         return {
-            "group_id": self.group_id, "type": self.type, "state": self.state, "generation": self.generation,
+            "group_id": self.group_id, "type": self.kind, "state": self.state, "generation": self.generation,
             "assignor": self.assignor, "protocol": PROTOCOL, "leader": None,
             "config": dict(self.config), "members": members, "partitions": parts, "lag": total,
             "processed": self.processed, "duplicates": self.duplicates, "throughput": round(thr_total, 2),

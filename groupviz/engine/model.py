@@ -1,0 +1,32 @@
+"""The seed's probability model beside what one group measured (classroom.probability.model_panel).
+
+A share group's "wins" are first deliveries; a consumer group's are the records each member processed,
+its shares set by partition ownership ("sharding"). Both are counted since `since_ms`, the first sample
+after the competition last changed (members, states, rates): the engine keeps that regime per group.
+Labels live in the page's catalogues, so the wire carries numbers and the verdict only.
+"""
+
+from __future__ import annotations
+
+from groupviz.classroom.probability import model_panel
+
+MODEL_ROWS_SHOWN = 32    # per-member rows of the probability model in a snapshot (the test uses every member)
+
+
+def model_view(row: dict, counts: dict[str, int], regime: dict | None, batch_size: int) -> dict:
+    """The `model` entry of a group's snapshot row; `counts` are the group's model counts now, `regime`
+    {"base": counts when the regime began, "since_ms": ...} or None before the first sample."""
+    base = regime["base"] if regime else {}
+    wins = {mid: max(0, n - base.get(mid, 0)) for mid, n in counts.items()}
+    competition = row.get("competition", "sharding")
+    panel = model_panel({"group_id": row["group_id"], "competition": competition,
+                         "members": row["members"], "wins": wins}, batch_size)
+    panel["since_ms"] = regime["since_ms"] if regime else 0
+    panel.pop("labels", None)
+    for f in panel["formulas"]:
+        f.pop("label", None)
+    panel["competition"] = competition
+    rows = panel["members"]
+    panel["members_total"] = len(rows)
+    panel["members"] = rows[:MODEL_ROWS_SHOWN]
+    return panel

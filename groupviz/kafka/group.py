@@ -1,0 +1,157 @@
+"""What the engine asks of any group, and the small world a group is given.
+
+Every kind of group (a classic consumer group, a share group, and those later issues add) is a
+`Group`: the engine adds and controls members, steps the group, changes its config and reads its
+snapshot row, its describe view and its counts through this interface only, and never asks which kind
+it holds. A kind is one class registered in one table (groupviz.engine.kinds).
+
+A group does not see the engine. It gets a `GroupContext`: the simulated clock (now, schedule, every),
+the event sink, the topic log, where results go back (the producer), and random streams derived from
+the seed, one per component name (`ctx.rng("g1:consumer-3")` is `random.Random("7:g1:consumer-3")`).
+"""
+
+from __future__ import annotations
+
+import random
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Protocol
+
+from groupviz.errors import DomainError
+from groupviz.kafka.log import Topic
+
+#: Member states every kind shares (DESIGN.md): processing, paused by the teacher, killed and not yet
+#: expelled, leaving gracefully.
+ACTIVE, PAUSED, CRASHED, LEAVING = "active", "paused", "crashed", "leaving"
+
+
+class Clock(Protocol):
+    """The simulated clock (groupviz.engine.sim.Environment): integer milliseconds, a deterministic order."""
+
+    now: int
+
+    def schedule(self, delay: int, fn: Callable, *args, priority: int = ...) -> Any: ...
+
+    def every(self, period: int, fn: Callable, *args, priority: int = ..., start: int | None = ...) -> Any: ...
+
+
+class ResultSink(Protocol):
+    """Where results go back: the seed's "the winner sends the result back to the producer"."""
+
+    def on_results(self, group_id: str, n: int, unique: int, latencies: list) -> None: ...
+
+    def on_no_result(self, group_id: str, n: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class GroupContext:
+    clock: Clock
+    topic: Topic
+    emit: Callable[..., None]        # emit(type_, **fields): one event, numbered and narrated by the engine
+    results: ResultSink
+    seed: int
+
+    def rng(self, name: str) -> random.Random:
+        """The random stream of one component: the same seed and name give the same draws, in any process."""
+        return random.Random(f"{self.seed}:{name}")
+
+
+class Group(ABC):
+    """One group as the engine sees it. `consumers` maps member id to a member with `state`, `rate`,
+    `alive`; a kind keeps whatever else it needs to itself."""
+
+    #: The snapshot's `type` and the `add_group` command's `type` for this kind.
+    kind: ClassVar[str]
+    #: How the narration tells this kind's events apart (the events' `protocol` field).
+    narration_protocol: ClassVar[str]
+
+    group_id: str
+    consumers: dict
+    config: dict
+    assignor: str
+
+    # -- building ---------------------------------------------------------
+    @classmethod
+    @abstractmethod
+    def create(cls, ctx: GroupContext, group_id: str, spec: dict) -> "Group":
+        """A new group from a scenario's or an add_group command's fields (assignor, competition, config...)."""
+
+    @abstractmethod
+    def identity(self) -> dict:
+        """What names this group's way of sharing work, for its `group_added` event: {"assignor": ...} or ..."""
+
+    # -- members ----------------------------------------------------------
+    @abstractmethod
+    def add_consumer(self, member_id: str, color: int, rate: float, host: str):
+        """A new member starts (and joins the way its kind joins)."""
+
+    @abstractmethod
+    def kill(self, member) -> None:
+        """A crash: no leave request; the coordinator notices when the member's session times out."""
+
+    def stop(self, member) -> None:
+        """A graceful stop: commit or acknowledge what it can, then leave."""
+        member.close()
+
+    def pause(self, member) -> None:
+        if member.state == PAUSED:
+            raise DomainError(f"{member.member_id} is already paused")
+        member.state = PAUSED
+
+    def resume(self, member) -> None:
+        if member.state != PAUSED:
+            raise DomainError(f"{member.member_id} is not paused")
+        member.state = ACTIVE
+
+    def set_rate(self, member, rate: float) -> None:
+        member.rate = rate
+
+    # -- the group --------------------------------------------------------
+    @abstractmethod
+    def poll(self, quantum_ms: int) -> None:
+        """One quantum of work: every member fetches and processes what its capacity allows."""
+
+    @abstractmethod
+    def set_assignor(self, assignor: str) -> None:
+        """Switch the partition assignor (or refuse with a DomainError where the kind has none to set)."""
+
+    @abstractmethod
+    def check_config(self, config: dict) -> dict:
+        """The group's config with `config` applied, checked against Kafka's names and ranges (DomainError)."""
+
+    @abstractmethod
+    def apply_config(self, merged: dict, changes: dict) -> None:
+        """Take the checked config; `changes` holds the keys whose values changed."""
+
+    @abstractmethod
+    def partitions_added(self) -> None:
+        """The topic grew: react the way this kind notices new partitions."""
+
+    def sample_broker_offsets(self) -> None:
+        """Remember recent log end offsets (Burrow's STOP rule); kinds without a lag status skip it."""
+
+    # -- what the engine reads ---------------------------------------------
+    @property
+    @abstractmethod
+    def epoch(self) -> int:
+        """The generation (classic) or group epoch (share): it changes whenever membership changes."""
+
+    @abstractmethod
+    def snapshot(self) -> dict:
+        """The group's row of the snapshot (docs/wire.md)."""
+
+    def describe_view(self) -> dict:
+        """What Kafka's describe tool sees of the group (by default the snapshot row)."""
+        return self.snapshot()
+
+    @abstractmethod
+    def model_counts(self) -> dict[str, int]:
+        """Per member, what the seed's probability model counts as a win."""
+
+    @abstractmethod
+    def results_sent(self) -> int:
+        """Results this group has put on the reply path to the producer."""
+
+    @abstractmethod
+    def sample_metrics(self) -> dict:
+        """Per-member lag and throughput, per-partition lag: one point of the charts' history."""
