@@ -19,31 +19,22 @@ def narrate(ev: dict) -> tuple[str, str] | None:
     t = ev["type"]
     g = ev.get("group_id", "")
     m = ev.get("member_id", "")
-    if ev.get("protocol") == "share" or t == "locks_expired" or (t == "group_added" and ev.get("group_type") == "share"):
-        text = _describe_share(ev, t, g, m)
+    share = ev.get("protocol") == "share" or t == "locks_expired" or (t == "group_added" and ev.get("group_type") == "share")
+    for part in ((_share,) if share else ()) + (_members, _rebalances, _changes):
+        text = part(ev, t, g, m)
         if text is not None:
             return text
-    if t == "lesson_step":
-        return (f"lesson: {ev['title']['en']}, step {ev['step'] + 1}", f"课程：{ev['title']['zh']}，第 {ev['step'] + 1} 步")
-    if t == "state":
-        gloss = STATE_ZH.get(ev["state"], "")
-        return (f"{g}: state {ev['previous']} → {ev['state']}",
-                f"{g}：状态 {ev['previous']} → {ev['state']}" + (f"（{gloss}）" if gloss else ""))
+    return None
+
+
+def _members(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
+    """Members come, go, crash and pause; groups are added."""
     if t == "consumer_added":
         return (f"{m} started and sent JoinGroup to {g}'s coordinator",
                 f"{m} 启动，向 {g} 的协调者发送 JoinGroup")
     if t == "member_joined":
         return (f"{g}: the coordinator added {m} to the group",
                 f"{g}：协调者把 {m} 加入了组")
-    if t == "rebalance_started":
-        return (f"{g}: rebalance started ({ev.get('reason', '')}); every member must rejoin",
-                f"{g}：开始再均衡（{ev.get('reason_zh') or ev.get('reason', '')}），所有成员都要重新加入")
-    if t == "join_completed":
-        return (f"{g}: everyone rejoined; generation {ev['generation']}, leader {ev['leader']} runs the {ev['protocol']} assignor",
-                f"{g}：全部成员已重新加入；第 {ev['generation']} 代，领导者 {ev['leader']} 运行 {ev['protocol']} 分配器")
-    if t == "rebalance_completed":
-        return (f"{g}: generation {ev['generation']} is Stable",
-                f"{g}：第 {ev['generation']} 代进入 Stable（稳定）")
     if t == "member_expired":
         secs = ev.get("session_timeout_ms", 0) / 1000
         gen = ev.get("generation")
@@ -67,6 +58,32 @@ def narrate(ev: dict) -> tuple[str, str] | None:
     if t == "consumer_stopping":
         return (f"{m} is shutting down: commits its offsets, then sends LeaveGroup",
                 f"{m} 正在关闭：先提交位移，再发送 LeaveGroup")
+    if t == "consumer_paused":
+        return (f"{m} paused its partitions: still heartbeating, so no rebalance; its lag grows",
+                f"{m} 暂停了分区：仍在发送心跳，所以不会再均衡；它的积压在增长")
+    if t == "consumer_resumed":
+        return (f"{m} resumed fetching", f"{m} 恢复拉取")
+    if t == "group_added":
+        return (f"group {g} added ({ev.get('assignor', '')}): it reads every record too",
+                f"新增组 {g}（{ev.get('assignor', '')}）：它也会读取每一条记录")
+    return None
+
+
+def _rebalances(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
+    """The group's state machine: rebalances, assignments, commits."""
+    if t == "state":
+        gloss = STATE_ZH.get(ev["state"], "")
+        return (f"{g}: state {ev['previous']} → {ev['state']}",
+                f"{g}：状态 {ev['previous']} → {ev['state']}" + (f"（{gloss}）" if gloss else ""))
+    if t == "rebalance_started":
+        return (f"{g}: rebalance started ({ev.get('reason', '')}); every member must rejoin",
+                f"{g}：开始再均衡（{ev.get('reason_zh') or ev.get('reason', '')}），所有成员都要重新加入")
+    if t == "join_completed":
+        return (f"{g}: everyone rejoined; generation {ev['generation']}, leader {ev['leader']} runs the {ev['protocol']} assignor",
+                f"{g}：全部成员已重新加入；第 {ev['generation']} 代，领导者 {ev['leader']} 运行 {ev['protocol']} 分配器")
+    if t == "rebalance_completed":
+        return (f"{g}: generation {ev['generation']} is Stable",
+                f"{g}：第 {ev['generation']} 代进入 Stable（稳定）")
     if t == "revoked":
         if ev.get("eager"):
             return (f"{m} revoked all its partitions ({_tps(ev['partitions'])}) before rejoining (eager)",
@@ -82,11 +99,19 @@ def narrate(ev: dict) -> tuple[str, str] | None:
     if t == "commit_rejected":
         return (f"{g}: offset commit from {m} rejected with {ev['error']}",
                 f"{g}：{m} 的位移提交被拒绝（{ev['error']}）")
-    if t == "consumer_paused":
-        return (f"{m} paused its partitions: still heartbeating, so no rebalance; its lag grows",
-                f"{m} 暂停了分区：仍在发送心跳，所以不会再均衡；它的积压在增长")
-    if t == "consumer_resumed":
-        return (f"{m} resumed fetching", f"{m} 恢复拉取")
+    if t == "lost":
+        return (f"{m} lost {_tps(ev.get('partitions', []))}: it was no longer in the group, so it may not commit them",
+                f"{m} 失去了 {_tps(ev.get('partitions', []))}：它已不在组内，不能再提交这些分区的位移")
+    if t == "protocol_changed":
+        return (f"{g}: rebalance protocol {ev.get('old')} → {ev.get('new')}; every member rejoins",
+                f"{g}：再均衡协议 {ev.get('old')} → {ev.get('new')}；所有成员重新加入")
+    return None
+
+
+def _changes(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
+    """What the presenter changed: lessons, topics, assignors, configs, the producer, a reset."""
+    if t == "lesson_step":
+        return (f"lesson: {ev['title']['en']}, step {ev['step'] + 1}", f"课程：{ev['title']['zh']}，第 {ev['step'] + 1} 步")
     if t == "partitions_added":
         return (f"topic {ev['topic']} grew to {ev['partitions']} partitions: groups rebalance on the metadata change",
                 f"主题 {ev['topic']} 扩展到 {ev['partitions']} 个分区：各组因元数据变化而再均衡")
@@ -112,19 +137,9 @@ def narrate(ev: dict) -> tuple[str, str] | None:
                     "生产者的键：记录现在没有键；分区器把它们分散到各个分区")
         return (f"producer keys: uniform over {ev.get('count')} keys, so partitions fill evenly",
                 f"生产者的键：在 {ev.get('count')} 个键上均匀分布，各分区增长均衡")
-    if t == "lost":
-        return (f"{m} lost {_tps(ev.get('partitions', []))}: it was no longer in the group, so it may not commit them",
-                f"{m} 失去了 {_tps(ev.get('partitions', []))}：它已不在组内，不能再提交这些分区的位移")
-    if t == "protocol_changed":
-        return (f"{g}: rebalance protocol {ev.get('old')} → {ev.get('new')}; every member rejoins",
-                f"{g}：再均衡协议 {ev.get('old')} → {ev.get('new')}；所有成员重新加入")
-    if t == "group_added":
-        return (f"group {g} added ({ev.get('assignor', '')}): it reads every record too",
-                f"新增组 {g}（{ev.get('assignor', '')}）：它也会读取每一条记录")
     return None
 
-
-def _describe_share(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
+def _share(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
     """Share groups (KIP-932): members join with ShareGroupHeartbeat and compete for each record."""
     if t == "consumer_added":
         return (f"{m} started and sent ShareGroupHeartbeat to {g}: it may take records of every partition",
