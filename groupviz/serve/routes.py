@@ -88,7 +88,7 @@ def api_describe():
     # Read-only, so viewers may use it too: what kafka-consumer-groups.sh --describe would print.
     live = _live()
     with live.lock:
-        result = live.engine.describe(request.args.get("group", ""), request.args.get("view", "offsets"))
+        result = live.engine.describe_group(request.args.get("group", ""), request.args.get("view", "offsets"))
     resp = jsonify(result)
     resp.headers["Cache-Control"] = "no-store"
     if not result["ok"]:
