@@ -1,4 +1,4 @@
-"""groupviz/describe.py against Kafka's ConsumerGroupCommand format strings, Engine.describe, GET /api/describe."""
+"""groupviz/kafka/describe.py against Kafka's ConsumerGroupCommand format strings, Engine.describe, GET /api/describe."""
 
 import pytest
 from conftest import run_until, stable

@@ -1,9 +1,7 @@
 """Kafka behaviours made visible: eager vs cooperative, offsets, lag status, describe, keys, groups."""
 
-import pytest
 from conftest import group, run_until, stable
 
-from groupviz.kafka import lagstatus
 from groupviz.kafka.describe import describe_members, describe_offsets, describe_state
 from groupviz.engine.core import Engine
 
@@ -132,31 +130,7 @@ def test_rebalance_timeline_records_phases_and_moved_partitions(engine):
     assert r["moved"] >= 1 and "consumer-4 joined" in r["reason"]
 
 
-# -- Burrow's rules (caching.go calculatePartitionStatus) --------------------------------------
-
-W = [(10, 1000, 5), (20, 2000, 6), (30, 3000, 7)]
-
-
-@pytest.mark.parametrize("window,lag,now,broker,expected", [
-    (W, 0, 3500, (), "OK"),                                          # no lag now
-    ([(10, 1000, 5), (20, 2000, 0), (30, 3000, 7)], 7, 3500, (), "OK"),  # lag was 0 in the window
-    (W, 7, 3500, (), "WARN"),                                        # offsets move, lag never drops
-    ([(10, 1000, 9), (20, 2000, 6), (30, 3000, 7)], 7, 3500, (), "OK"),  # lag decreased once
-    ([(30, 1000, 5), (20, 2000, 6), (30, 3000, 7)], 7, 3500, (), "REWIND"),
-    ([(30, 1000, 5), (30, 2000, 6), (30, 3000, 7)], 7, 3500, (), "STALL"),
-    (W, 7, 5001, (), "STOP"),                                        # silent longer than the window spans
-    (W, 7, 5001, (25, 40), "WARN"),                                  # ... but recently caught up: not STOP
-    ([(10, 1000, 5)], 7, 9000, (), "OK"),                           # one commit: not evaluated (documented)
-])
-def test_burrow_partition_status(window, lag, now, broker, expected):
-    assert lagstatus.partition_status(window, lag, now, broker) == expected
-
-
-def test_burrow_group_status_is_the_worst_partition():
-    assert lagstatus.group_status(["OK", "WARN"]) == "WARN"
-    assert lagstatus.group_status(["OK", "STALL", "WARN"]) == "ERR"
-    assert lagstatus.group_status(["OK"]) == "OK"
-
+# -- Burrow's status through the engine (the rules themselves: test_lagstatus.py) ------------------
 
 def test_crashed_group_goes_to_err_with_stopped_partitions(engine):
     run_until(engine, stable)
