@@ -72,6 +72,11 @@ def _opt(v) -> str:
     return MISSING if v is None else str(v)
 
 
+def _widths(rows, *columns) -> list[int]:
+    """The tools' column widths: at least 15, widened to the longest value in the column."""
+    return [max([15] + [len(r[i]) for r in rows]) for i in columns]
+
+
 def describe_offsets(group: dict) -> str:
     """`kafka-consumer-groups.sh --describe --group G` (the default --offsets view)."""
     out = _warning(group)
@@ -80,10 +85,7 @@ def describe_offsets(group: dict) -> str:
     rows = offsets_rows(group)
     if not rows:
         return out
-    g = max([15] + [len(r[0]) for r in rows])
-    t = max([15] + [len(r[1]) for r in rows])
-    c = max([15] + [len(r[6]) for r in rows])
-    h = max([15] + [len(r[7]) for r in rows])
+    g, t, c, h = _widths(rows, 0, 1, 6, 7)
 
     def line(r):
         return f"\n{r[0]:<{g}} {r[1]:<{t}} {r[2]:<10} {r[3]:<15} {r[4]:<15} {r[5]:<15} {r[6]:<{c}} {r[7]:<{h}} {r[8]}"
@@ -103,10 +105,7 @@ def describe_members(group: dict) -> str:
     members = _coordinator_members(group)
     rows = [(group["group_id"], m["member_id"], m.get("host") or MISSING, m.get("client_id") or MISSING,
              str(len(m["partitions"]))) for m in members]
-    g = max([15] + [len(r[0]) for r in rows])
-    c = max([15] + [len(r[1]) for r in rows])
-    h = max([15] + [len(r[2]) for r in rows])
-    k = max([15] + [len(r[3]) for r in rows])
+    g, c, h, k = _widths(rows, 0, 1, 2, 3)
 
     def line(r):
         return f"{r[0]:<{g}} {r[1]:<{c}} {r[2]:<{h}} {r[3]:<{k}} {r[4]:<15} "
@@ -200,7 +199,7 @@ def share_describe_offsets(group: dict, verbose: bool = False) -> str:
     if not rows:
         return f"\nShare group '{gid}' has no offset information.\n"
     g = max(15, len(gid))
-    t = max([15] + [len(r[1]) for r in rows])
+    (t,) = _widths(rows, 1)
     if verbose:
         def line(r):   # "\n%-Gs %-Ts %-10s %-13s %-13s %s"
             return f"\n{r[0]:<{g}} {r[1]:<{t}} {r[2]:<10} {r[3]:<13} {r[4]:<13} {r[5]}"
