@@ -1,4 +1,4 @@
-"""`groupviz.assignors.assign`, the path DESIGN.md names, kept importable: the assignors live in
+"""`groupviz.assignors.assign`, the documented path (README "Layout"), kept importable: the assignors live in
 groupviz.kafka.assignors."""
 
 from groupviz.kafka.assignors import PROTOCOLS, STRATEGIES, AssignorError, assign

@@ -1,4 +1,4 @@
-"""The import direction, by package (README "Layout"; DESIGN.md "Layers").
+"""The import direction, by package (README "Layout").
 
     groupviz.kafka      the Kafka port          imports nothing above it
     groupviz.classroom  lessons, narration ...  may import kafka
@@ -54,7 +54,7 @@ IN_LAYERS = [p for p in MODULES if layer_of(p)]
 
 def test_every_module_sits_in_a_layer_or_is_a_named_top_level_module():
     top = {p.stem for p in MODULES if not layer_of(p)}
-    # __init__ re-exports the public API; assignors.py keeps DESIGN.md's `groupviz.assignors.assign`
+    # __init__ re-exports the public API; assignors.py keeps the documented `groupviz.assignors.assign`
     assert top <= {"__init__", "errors", "assignors"}, top
     assert {layer_of(p) for p in IN_LAYERS} <= set(LAYERS)
 

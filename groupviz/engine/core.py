@@ -18,7 +18,7 @@ from groupviz.classroom import lessons
 from groupviz.classroom.narration import narrate
 from groupviz.engine import commands, replay
 from groupviz.engine.kinds import GROUP_KINDS
-from groupviz.engine.metrics import SAMPLE_MS, History
+from groupviz.engine.metrics import SAMPLE_MS, ChartSamples
 from groupviz.engine.model import model_view
 from groupviz.engine.scenarios import SCENARIOS
 from groupviz.engine.sim import LATE, NORMAL, Environment
@@ -43,7 +43,7 @@ MODEL_BATCH_SIZE = 10    # M of the seed's model when a scenario does not say
 
 #: What `_build` makes anew: a replay that fails puts these back.
 _RUN_STATE = ("seed", "scenario", "env", "events", "_members_created", "topic", "producer", "model_batch_size",
-              "groups", "group_context", "history", "command_log", "log_truncated", "lesson", "_model_regimes")
+              "groups", "group_context", "charts", "command_log", "log_truncated", "lesson", "_model_regimes")
 
 
 def _jsonable(v):
@@ -80,7 +80,7 @@ class Engine:
         self.producer.set_keys(keys.get("mode", "uniform"), keys.get("count"), keys.get("hot_share"))
         self.groups: dict[str, Group] = {}
         self.group_context = GroupContext(clock=self.env, topic=self.topic, emit=self.event, results=self.producer, seed=seed)
-        self.history = History()
+        self.charts = ChartSamples()
         self.command_log: list[dict] = []
         self.log_truncated = False
         self.lesson: dict | None = None
@@ -130,7 +130,7 @@ class Engine:
                 self._model_regimes[gid] = {"sig": sig, "since_ms": self.env.now, "base": g.model_counts()}
 
     def _sample(self) -> None:
-        self.history.sample(self.env.now, self.groups.values())
+        self.charts.sample(self.env.now, self.groups.values())
 
     @property
     def time_ms(self) -> int:
@@ -411,5 +411,5 @@ class Engine:
             "events": events,
         }
         if history:
-            snap["history"] = self.history.snapshot()
+            snap["history"] = self.charts.snapshot()
         return snap

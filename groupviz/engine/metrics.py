@@ -15,7 +15,9 @@ SAMPLE_MS = 500
 MAX_SAMPLES = 240   # 2 minutes
 
 
-class History:
+class ChartSamples:
+    """The charts' series (the snapshot's `history`): not to be confused with a coordinator's rebalance records."""
+
     def __init__(self):
         self.samples: deque[tuple[int, dict]] = deque(maxlen=MAX_SAMPLES)
         self._view: dict | None = None

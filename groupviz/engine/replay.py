@@ -4,7 +4,7 @@ checked before anything is rebuilt, and replayed into an engine.
     log = eng.export_log()
     eng.apply({"op": "replay", "log": log})     # the same run again: the same snapshot
 
-Same seed + same commands at the same simulated times -> identical snapshots (DESIGN.md).
+Same seed + same commands at the same simulated times -> identical snapshots.
 """
 
 from __future__ import annotations

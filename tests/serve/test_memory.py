@@ -40,7 +40,7 @@ def sizes(e: Engine) -> dict[str, tuple[int, int]]:
     out = {
         "engine.events": (len(e.events), engine_mod.MAX_EVENTS),
         "engine.command_log": (len(e.command_log), engine_mod.MAX_LOGGED_COMMANDS),
-        "metrics.History.samples": (len(e.history.samples), metrics.MAX_SAMPLES),
+        "metrics.ChartSamples.samples": (len(e.charts.samples), metrics.MAX_SAMPLES),
         # live timers: a few per member and per group, a few engine-wide; cancelled ones are compacted away
         "sim.Environment heap": (len(e.env), max(2 * sim.COMPACT_MIN, 4 * (8 * members + 8 * len(e.groups) + 16))),
         "producer.by_group": (len(e.producer.by_group), commands.MAX_GROUPS),
@@ -78,7 +78,7 @@ def sizes(e: Engine) -> dict[str, tuple[int, int]]:
                                                   offsets.BURROW_INTERVALS)
         out[f"{gid}: largest timer list"] = (max((len(c._timers) for c in g.consumers.values()), default=0), 8)
         out[f"{gid}: largest positions"] = (max((len(c.positions) for c in g.consumers.values()), default=0), parts)
-    hist = e.history.snapshot()
+    hist = e.charts.snapshot()
     for gid, hg in hist["groups"].items():
         # chart series: one per member that appears in the last MAX_SAMPLES samples, each MAX_SAMPLES long
         out[f"history series {gid}"] = (len(hg["lag"]) + len(hg["throughput"]),
@@ -135,4 +135,4 @@ def test_two_simulated_hours_of_classroom_churn_stay_within_every_bound():
                 worst[name] = max(worst.get(name, 0), n)
     assert e.time_ms >= 120 * MINUTE
     assert e._members_created > 60                  # there really was churn
-    assert worst["engine.events"] == engine_mod.MAX_EVENTS and worst["metrics.History.samples"] == metrics.MAX_SAMPLES
+    assert worst["engine.events"] == engine_mod.MAX_EVENTS and worst["metrics.ChartSamples.samples"] == metrics.MAX_SAMPLES
