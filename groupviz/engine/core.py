@@ -372,9 +372,6 @@ class Engine:
         return {"reset": True, "time_ms": self.env.now, "replayed": len(cmds)}
 
     # -- the view ---------------------------------------------------------
-    def describe(self, group_id, view="offsets") -> dict:     # the old name, until serve/ moves to describe_group
-        return self.describe_group(group_id, view)
-
     def describe_group(self, group_id, view="offsets") -> dict:
         """What Kafka's tool prints for one group: {"ok", "command", "output"} or an error.
 

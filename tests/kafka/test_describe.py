@@ -83,7 +83,7 @@ def test_engine_describe_renders_a_live_group():
     e = Engine(seed=7)
     run_until(e, stable)
     e.step(2000)
-    d = e.describe("g1", "offsets")
+    d = e.describe_group("g1", "offsets")
     assert d["ok"] and d["view"] == "offsets"
     lines = d["output"].split("\n")
     assert lines[1].split() == ["GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG",
@@ -92,7 +92,7 @@ def test_engine_describe_renders_a_live_group():
 
 
 def test_engine_describe_of_an_unknown_group_prints_kafkas_does_not_exist_error():
-    d = Engine(seed=7).describe("nope", "members")
+    d = Engine(seed=7).describe_group("nope", "members")
     assert d["ok"] and d["output"] == "\nError: Consumer group 'nope' does not exist.\n"
 
 
@@ -102,7 +102,7 @@ def test_engine_describe_of_an_unknown_group_prints_kafkas_does_not_exist_error(
     (None, "offsets", "group must be 1-64 characters"),
 ])
 def test_engine_describe_refuses_bad_input_with_a_clear_message(group_id, view, error):
-    d = Engine(seed=7).describe(group_id, view)
+    d = Engine(seed=7).describe_group(group_id, view)
     assert d["ok"] is False and d["error"].startswith(error)
 
 

@@ -230,7 +230,7 @@ def test_engine_members_view_lists_the_coordinators_members_with_the_simple_assi
 
 
 def test_engine_state_view(competition):
-    out = competition.describe("work", "state")["output"]
+    out = competition.describe_group("work", "state")["output"]
     fmt = "\n%-15s %-25s %-15s %s"
     assert out == (printf(fmt, "GROUP", "COORDINATOR (ID)", "STATE", "#MEMBERS")
                    + printf(fmt, "work", COORD, "Stable", 3) + "\n")
@@ -247,7 +247,7 @@ def test_engine_share_group_without_members_is_empty():
 
 
 def test_engine_keeps_kafka_consumer_groups_sh_for_the_classic_group(competition):
-    d = competition.describe("g1", "offsets")
+    d = competition.describe_group("g1", "offsets")
     assert d["ok"] and d["command"].startswith("kafka-consumer-groups.sh ")
     assert "CURRENT-OFFSET" in d["output"]
 
@@ -255,7 +255,7 @@ def test_engine_keeps_kafka_consumer_groups_sh_for_the_classic_group(competition
 @pytest.mark.parametrize("group_id, view", [("queue", "verbose"), ("queue", ["offsets"]), ("queue", None),
                                             ("que ue", "offsets"), (7, "state")])
 def test_engine_refuses_bad_input_for_share_groups_with_a_message(competition, group_id, view):
-    d = competition.describe(group_id, view)
+    d = competition.describe_group(group_id, view)
     assert d["ok"] is False and isinstance(d["error"], str) and d["error"]
 
 
