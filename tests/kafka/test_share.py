@@ -14,22 +14,19 @@ from groupviz.kafka.classic.consumer import CRASHED, PAUSED
 from groupviz.engine.core import Engine
 from groupviz.errors import CommandError, DomainError, ProtocolError
 from groupviz.classroom.probability import chi_square_gof, model_panel
-from groupviz.kafka.share.group import (
-    ACQUIRED,
-    AVAILABLE,
-    CLASSROOM_CONFIG,
-    COMPETITIONS,
-    DELIVERY_LIMIT,
-    HEARTBEAT_MS,
-    KAFKA_DEFAULTS,
-    LOCK_MS,
-    MAX_LOCKS,
-    REJECT_P,
-    SESSION_MS,
-    ShareGroup,
-    _Rec,
+from groupviz.kafka.config import (
+    SHARE_CLASSROOM_CONFIG as CLASSROOM_CONFIG,
+    SHARE_DELIVERY_LIMIT as DELIVERY_LIMIT,
+    SHARE_HEARTBEAT_MS as HEARTBEAT_MS,
+    SHARE_KAFKA_DEFAULTS as KAFKA_DEFAULTS,
+    SHARE_LOCK_MS as LOCK_MS,
+    SHARE_MAX_LOCKS as MAX_LOCKS,
+    SHARE_REJECT_P as REJECT_P,
+    SHARE_SESSION_MS as SESSION_MS,
     check_share_config,
 )
+from groupviz.kafka.share.group import COMPETITIONS, ShareGroup
+from groupviz.kafka.share.records import ACQUIRED, AVAILABLE, Record
 
 GID = "s1"
 
@@ -128,7 +125,7 @@ def test_unknown_competition_and_bad_config_are_refused_with_a_readable_error(ma
 
 
 def test_record_states_follow_kafkas_transition_table():
-    r = _Rec(0, 0)
+    r = Record(0, 0)
     r.move("acquire")
     assert r.state == ACQUIRED
     r.move("lock_timeout")
@@ -138,7 +135,7 @@ def test_record_states_follow_kafkas_transition_table():
     with pytest.raises(ProtocolError):
         r.move("release")          # Acknowledged is terminal
     with pytest.raises(ProtocolError):
-        _Rec(0, 1).move("accept")  # only an Acquired record can be acknowledged
+        Record(0, 1).move("accept")  # only an Acquired record can be acknowledged
 
 
 # -- membership -----------------------------------------------------------------------------
