@@ -13,7 +13,7 @@ scenarios, replay, metrics, invariants), `serve` (Flask, Socket.IO, the real-tim
 """
 
 from groupviz.engine import Engine
-from groupviz.kafka.assignors import assign
+from groupviz.kafka.assignors import assign, assign_server
 
-__all__ = ["Engine", "assign"]
+__all__ = ["Engine", "assign", "assign_server"]
 __version__ = "0.1.0"

@@ -9,7 +9,7 @@ awareness is left out: our members have no ``client.rack``, and with no consumer
 Java code takes the non-rack paths ported here.  The group coordinator's own assignors
 (KIP-848's ``uniform`` and ``range``, ``org.apache.kafka.coordinator.group.assignor``)
 take other inputs and give other answers (a server-side ``range`` is not the client's), so
-they get a ``server/`` package of their own beside ``client/``.
+they get a ``server/`` package of their own beside ``client/``: ``assign_server``.
 
 Modules: ``common`` (AssignorError, the (topic, partition) pair), ``java`` (String order,
 String.hashCode, HashMap/HashSet iteration order), ``client/normalize``, ``client/range``,
@@ -33,5 +33,6 @@ from __future__ import annotations
 from groupviz.kafka.assignors.client import PROTOCOLS, STRATEGIES, assign
 from groupviz.kafka.assignors.client import assign_detailed as _assign_detailed  # noqa: F401 (tests)
 from groupviz.kafka.assignors.common import AssignorError
+from groupviz.kafka.assignors.server import SERVER_ASSIGNORS, assign_server
 
-__all__ = ["STRATEGIES", "PROTOCOLS", "AssignorError", "assign"]
+__all__ = ["STRATEGIES", "PROTOCOLS", "SERVER_ASSIGNORS", "AssignorError", "assign", "assign_server"]

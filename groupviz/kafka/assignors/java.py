@@ -67,8 +67,25 @@ def hashmap_order(keys: list[str]) -> list[str]:
     turn into red-black trees (9+ keys with one bucket index), which never happens
     for realistic member ids (e.g. at most 4 per bucket for consumer-1..consumer-5000).
     """
-    mask = hashmap_capacity(len(keys)) - 1
-    decorated = sorted((spread(string_hash(k)) & mask, i) for i, k in enumerate(keys))
+    return hash_order(keys, [string_hash(k) for k in keys], hashmap_capacity(len(keys)))
+
+
+def copy_capacity(n: int) -> int:
+    """Table size of ``new HashSet<>(collection)`` / ``new HashMap<>(map)`` of n elements:
+    ``Math.max((int) (n / .75f) + 1, 16)`` rounded up to a power of two."""
+    want = max(int(n / 0.75) + 1, 16)
+    cap = 16
+    while cap < want:
+        cap *= 2
+    return cap
+
+
+def hash_order(keys: list, hashes: list[int], capacity: int) -> list:
+    """Iteration order of a HashMap/HashSet of ``capacity`` buckets holding ``keys`` (inserted in
+    this order) whose ``hashCode()``s are ``hashes`` (as unsigned 32-bit values): bucket by bucket,
+    insertion order within a bucket."""
+    mask = capacity - 1
+    decorated = sorted((spread(h & MASK32) & mask, i) for i, h in enumerate(hashes))
     return [keys[i] for _, i in decorated]
 
 
