@@ -19,7 +19,7 @@ from groupviz.kafka.assignors import PROTOCOLS, assign
 from groupviz.kafka.classic.coordinator import JoinGroup
 from groupviz.kafka.group import ACTIVE, CRASHED, LEAVING, PAUSED
 
-__all__ = ["ACTIVE", "CRASHED", "LEAVING", "PAUSED", "Consumer", "fair_share", "windowed_rate"]
+__all__ = ["ACTIVE", "CRASHED", "LEAVING", "PAUSED", "Consumer", "Member", "fair_share", "windowed_rate"]
 THROUGHPUT_WINDOW_MS = 1000
 RETRY_BACKOFF_MS = 100  # retry.backoff.ms
 _count = itemgetter(1)
@@ -61,7 +61,10 @@ def fair_share(left: list[int], budget: int) -> list[int]:
     return take
 
 
-class Consumer:
+class Member:
+    """What a member of any kind of group is: who it is (client id = member id), its colour on the page,
+    the records/s it can process, its state, and its throughput over the last second."""
+
     def __init__(self, group, member_id: str, color: int, rate: float, host: str):
         self.group = group
         self.env = group.env
@@ -71,6 +74,21 @@ class Consumer:
         self.color = color
         self.rate = float(rate)
         self.state = ACTIVE
+        self._window: deque[tuple[int, int]] = deque()   # (time_ms, records processed)
+
+    @property
+    def alive(self) -> bool:
+        return self.state in (ACTIVE, PAUSED)
+
+    def throughput(self) -> float:
+        return windowed_rate(self._window, self.env.now)
+
+
+class Consumer(Member):
+    """A member of a classic group: joins through the coordinator, owns the partitions its leader assigned."""
+
+    def __init__(self, group, member_id: str, color: int, rate: float, host: str):
+        super().__init__(group, member_id, color, rate, host)
         self.phase = "unjoined"      # unjoined | joining | syncing | stable
         self.generation = -1
         self.assigned: list[tuple[str, int]] = []
@@ -79,7 +97,6 @@ class Consumer:
         self.prev_generation = -1
         self.processed = 0
         self._credit = 0.0
-        self._window: deque[tuple[int, int]] = deque()
         self._rr = 0
         self._timers: list = []
         # Real consumers are not in lock-step: each starts its heartbeat and
@@ -101,15 +118,11 @@ class Consumer:
 
     def close(self) -> None:
         """Graceful: revoke (commit) and send LeaveGroup."""
-        self._commit(self.assigned, sync_reason="close")
+        self._commit(self.assigned)
         self.state = LEAVING
         for t in self._timers:
             t.cancel()
         self.group.to_coordinator(self.group.leave_arrived, self.member_id)
-
-    @property
-    def alive(self) -> bool:
-        return self.state in (ACTIVE, PAUSED)
 
     @property
     def cooperative(self) -> bool:
@@ -134,7 +147,7 @@ class Consumer:
             self._commit(self.assigned)
         self._after(self.group.config["auto.commit.interval.ms"], self._auto_commit_tick)
 
-    def _commit(self, tps, sync_reason: str | None = None) -> None:
+    def _commit(self, tps) -> None:
         offsets = {tp: self.positions[tp] for tp in tps if tp in self.positions}
         if offsets and self.group.config["enable.auto.commit"]:
             self.group.to_coordinator(self.group.commit_arrived, self.member_id, self.generation, offsets)
@@ -155,12 +168,10 @@ class Consumer:
                         int(cfg["session.timeout.ms"]), int(cfg["max.poll.interval.ms"]))
         self.group.to_coordinator(self.group.coordinator.handle_join, req)
 
-    def _rejoin(self, reason: str) -> None:
-        """ConsumerCoordinator.onJoinPrepare, then JoinGroup."""
-        if self.cooperative:
-            self._commit(self.assigned)
-        else:
-            self._commit(self.assigned)
+    def rejoin(self) -> None:
+        """ConsumerCoordinator.onJoinPrepare (commit; eager protocols revoke everything), then JoinGroup."""
+        self._commit(self.assigned)
+        if not self.cooperative:
             if self.assigned:
                 self.group.event("revoked", member_id=self.member_id, partitions=list(self.assigned), eager=True)
             self.assigned = []
@@ -205,7 +216,7 @@ class Consumer:
             return
         err = resp["error"]
         if err == C.REBALANCE_IN_PROGRESS:
-            self._rejoin("sync answered REBALANCE_IN_PROGRESS")
+            self.rejoin()
             return
         if err != C.NONE:
             self._lose_all()
@@ -238,7 +249,7 @@ class Consumer:
         err = resp["error"]
         if err == C.REBALANCE_IN_PROGRESS:
             if self.phase == "stable":
-                self._rejoin("heartbeat answered REBALANCE_IN_PROGRESS")
+                self.rejoin()
         elif err in (C.ILLEGAL_GENERATION, C.UNKNOWN_MEMBER_ID):
             if self.phase in ("stable", "syncing"):
                 self._lose_all()
@@ -300,6 +311,3 @@ class Consumer:
         self._credit = credit
         self.processed += done
         self._window.append((self.env.now, done))
-
-    def throughput(self) -> float:
-        return windowed_rate(self._window, self.env.now)

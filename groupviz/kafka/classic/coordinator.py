@@ -25,17 +25,6 @@ COMPLETING_REBALANCE = "CompletingRebalance"
 STABLE = "Stable"
 DEAD = "Dead"
 
-STATES = (EMPTY, PREPARING_REBALANCE, COMPLETING_REBALANCE, STABLE, DEAD)
-
-# What each state means, for tooltips and narration.
-STATE_HELP = {
-    EMPTY: "No members, but the group keeps its committed offsets.",
-    PREPARING_REBALANCE: "Waiting for every member to (re)send JoinGroup, up to the rebalance timeout.",
-    COMPLETING_REBALANCE: "Join done, generation bumped; waiting for the leader's SyncGroup with the assignment.",
-    STABLE: "Every member has its assignment and heartbeats.",
-    DEAD: "No members and no metadata: the group is being removed.",
-}
-
 # The classic protocol's legal moves (GroupMetadata.validPreviousStates, read forwards).
 TRANSITIONS: dict[str, dict[str, str]] = {
     EMPTY: {
@@ -115,8 +104,6 @@ class MemberMeta:
     rebalance_timeout_ms: int
     awaiting_join: bool = False
     awaiting_sync: bool = False
-    is_new: bool = True
-    heartbeat_satisfied: bool = False
     last_heartbeat_ms: int = 0
     assignment: list[tuple[str, int]] = field(default_factory=list)
 
@@ -143,7 +130,6 @@ class Coordinator:
         self._join_timer = None
         self._join_is_initial = False
         self._expiry: dict[str, object] = {}
-        self.rebalance_reason = ""
         self.history: list[dict] = []               # per-rebalance phases, for the timeline
         self.on_stable: Callable[[dict], None] | None = None
 
@@ -160,17 +146,15 @@ class Coordinator:
         return max((m.rebalance_timeout_ms for m in self.members.values()), default=0)
 
     # -- timers ---------------------------------------------------------
-    def _schedule_expiry(self, m: MemberMeta, timeout_ms: int | None = None) -> None:
+    def _schedule_expiry(self, m: MemberMeta) -> None:
         """completeAndScheduleNextHeartbeatExpiration."""
         old = self._expiry.pop(m.member_id, None)
         if old is not None:
             old.cancel()
-        m.heartbeat_satisfied = False
         m.last_heartbeat_ms = self.env.now
-        timeout = m.session_timeout_ms if timeout_ms is None else timeout_ms
-        self._expiry[m.member_id] = self.env.schedule(timeout, self._on_expire_heartbeat, m.member_id, self.env.now)
+        self._expiry[m.member_id] = self.env.schedule(m.session_timeout_ms, self._on_expire_heartbeat, m.member_id)
 
-    def _on_expire_heartbeat(self, member_id: str, scheduled_at: int) -> None:
+    def _on_expire_heartbeat(self, member_id: str) -> None:
         m = self.members.get(member_id)
         if m is None:
             return
@@ -184,13 +168,6 @@ class Coordinator:
                                        reason("expired", member=member_id, ms=m.session_timeout_ms))
 
     # -- rebalance ------------------------------------------------------
-    def _can_rebalance(self) -> bool:
-        return self.state in (STABLE, COMPLETING_REBALANCE, EMPTY)
-
-    def _maybe_prepare_rebalance(self, event: str, why: tuple[str, str]) -> None:
-        if self._can_rebalance():
-            self._prepare_rebalance(event, why)
-
     def _prepare_rebalance(self, event: str, why: tuple[str, str]) -> None:
         """`why`: the reason in English (as Kafka's log prints it) and in Chinese, from reason()."""
         if self.state == COMPLETING_REBALANCE:
@@ -202,7 +179,6 @@ class Coordinator:
                     self.send(m.member_id, "sync", {"error": REBALANCE_IN_PROGRESS})
         was_empty = self.state == EMPTY
         en, zh = why
-        self.rebalance_reason = en
         if self._join_timer is not None:
             self._join_timer.cancel()
         self._join_is_initial = was_empty
@@ -282,7 +258,6 @@ class Coordinator:
         ]
         for m in self.members.values():
             m.awaiting_join = False
-            m.is_new = False
             self.send(m.member_id, "join", {
                 "error": NONE, "generation": self.generation, "leader": self.leader,
                 "protocol": self.protocol, "member_id": m.member_id,
@@ -395,7 +370,6 @@ class Coordinator:
             err = ILLEGAL_GENERATION
         else:
             self._schedule_expiry(m)
-            m.heartbeat_satisfied = True
             err = REBALANCE_IN_PROGRESS if self.state == PREPARING_REBALANCE else NONE
         self.send(member_id, "heartbeat", {"error": err})
 

@@ -76,11 +76,9 @@ class ConsumerGroup(Group):
     def _coordinator_event(self, type_: str, **fields) -> None:
         if type_ in ("member_expired", "member_removed", "member_left"):
             c = self.consumers.get(fields["member_id"])
+            # a live member the coordinator dropped stays: it finds out on its next heartbeat and rejoins
             if c is not None and c.state in (CRASHED, LEAVING):
                 del self.consumers[c.member_id]
-            elif c is not None and type_ != "member_left":
-                # a live member the coordinator dropped: it will find out on its next heartbeat and rejoin
-                pass
         if type_ == "rebalance_started" and self.coordinator.history:
             self.coordinator.history[-1].update(protocol=PROTOCOLS[self.assignor], paused_ms=0, paused_partitions=0)
         self.event(type_, **fields)
@@ -150,7 +148,7 @@ class ConsumerGroup(Group):
             self.event("protocol_changed", old=PROTOCOLS[old], new=PROTOCOLS[assignor])
         for c in list(self.consumers.values()):
             if c.alive and c.phase == "stable":
-                c._rejoin("assignor changed")
+                c.rejoin()
 
     def partitions_added(self) -> None:
         self.coordinator.metadata_changed(

@@ -10,28 +10,23 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
-from groupviz.kafka.classic.consumer import windowed_rate
+from groupviz.kafka.classic.consumer import Member
 from groupviz.kafka.classic.group import REPLY_DELAY_MS
 from groupviz.kafka.config import SHARE_HEARTBEAT_MS as HEARTBEAT_MS, SHARE_REJECT_P as REJECT_P
-from groupviz.kafka.group import ACTIVE, CRASHED, PAUSED
+from groupviz.kafka.group import CRASHED
 from groupviz.kafka.share.records import ACCEPT, ACQUIRED, REJECT, Record
 
 if TYPE_CHECKING:
     from groupviz.kafka.share.group import ShareGroup
 
 
-class ShareConsumer:
+class ShareConsumer(Member):
     """A member of a share group (the `KafkaShareConsumer` side, implicit acknowledgement)."""
 
+    group: "ShareGroup"
+
     def __init__(self, group: "ShareGroup", member_id: str, color: int, rate: float, host: str):
-        self.group = group
-        self.env = group.env
-        self.member_id = member_id
-        self.client_id = member_id
-        self.host = host
-        self.color = color
-        self.rate = float(rate)
-        self.state = ACTIVE
+        super().__init__(group, member_id, color, rate, host)
         self.phase = "stable"          # share members need no join/sync dance: the broker assigns
         self.generation = -1           # member epoch
         self.last_heartbeat_ms = group.env.now
@@ -46,7 +41,6 @@ class ShareConsumer:
         self._buffer: deque[tuple[Record, int]] = deque()
         self._pending_acks: list[tuple[Record, int, str]] = []
         self._credit = 0.0
-        self._window: deque[tuple[int, int]] = deque()
         self._pass = 0.0               # first-free: virtual time at which it is free again
         self._was_active = False
         self._hb_timer = None
@@ -54,10 +48,6 @@ class ShareConsumer:
         self._rng = group.ctx.rng(f"{group.group_id}:{member_id}")
 
     # -- lifecycle --------------------------------------------------------
-    @property
-    def alive(self) -> bool:
-        return self.state in (ACTIVE, PAUSED)
-
     @property
     def assigned(self) -> list[tuple[str, int]]:
         """What it fetches from: every partition (the share group's SimpleAssignor, see docs/share-groups.md)."""
@@ -91,9 +81,6 @@ class ShareConsumer:
     def capacity(self, quantum_ms: int) -> int:
         """Fetch buffer size: what it can process in one quantum, plus one."""
         return int(self.rate * quantum_ms / 1000.0) + 1
-
-    def throughput(self) -> float:
-        return windowed_rate(self._window, self.env.now)
 
     # -- processing -------------------------------------------------------
     def take_acks(self) -> list[tuple[Record, int, str]]:
