@@ -44,7 +44,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "kafka")]
 
 from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment  # noqa: E402
 
-from groupviz.kafka.assignors import STRATEGIES, assign  # noqa: E402
+from groupviz.kafka.assignors import STRATEGIES, assign, assign_server  # noqa: E402
 from test_assignors_kafka_python import kafka_python_input, kafka_python_result  # noqa: E402
 
 #: partitions x members above which kafka-python's sticky runs once (full mode; quick: above 1,000), and
@@ -190,6 +190,31 @@ def before_after(rev: str, sizes, rounds: int) -> int:
     return 0
 
 
+def server_section(sizes, min_runs, budget) -> None:
+    """KIP-848's server-side assignors (assign_server): there is no Python peer, so each is shown beside
+    our client cooperative-sticky on the same input, from scratch and after one member leaves."""
+    print()
+    print("server-side assignors (assign_server) beside client cooperative-sticky, ms (min / median)")
+    print(f"{'input':<32} {'uniform':>19} {'server range':>19} {'coop-sticky':>19}")
+    for p, m, t in sizes:
+        subs, counts = case(p, m, t)
+        firsts = {"uniform": assign_server("uniform", subs, counts), "range": assign_server("range", subs, counts),
+                  "coop": assign("cooperative-sticky", subs, counts)}
+        gone = sorted(subs)[0]
+        left = {mm: tt for mm, tt in subs.items() if mm != gone}
+        for label, group, after in (("", subs, False), ("1 left, ", left, True)):
+            cells = []
+            for name in ("uniform", "range", "coop"):
+                prev = {mm: v for mm, v in firsts[name].items() if mm in group} if after else None
+                if name == "coop":
+                    fn = (lambda: assign("cooperative-sticky", group, counts, owned=prev))
+                else:
+                    fn = (lambda n=name: assign_server(n, group, counts, current=prev))
+                times, _ = timed(fn, min_runs, budget)
+                cells.append(f"{min(times) * 1e3:9.2f} {statistics.median(times) * 1e3:9.2f}")
+            print(f"{label + label_of(p, m, t):<32} {cells[0]:>19} {cells[1]:>19} {cells[2]:>19}", flush=True)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small inputs only (CI-sized)")
@@ -260,6 +285,7 @@ def main(argv=None) -> int:
             print(f"{label_of(p, m, t):<27} {min(ours_f) * 1e3:12.3f} {ours_a * 1e3:8.3f} {min(theirs_f) * 1e3:11.3f} "
                   f"{theirs_a * 1e3:8.3f} {theirs_a / min(ours_f):10.1f}x {theirs_a / ours_a:8.1f}x")
         print("(best ratio: kafka-python's range over the time to merely build our output)")
+    server_section([s for s in sizes if s[2] == 1 and s[0] >= (100 if args.quick else 2000)], min_runs, budget)
     if wrong:
         print(f"FAIL: {wrong} outputs differ where groupviz and kafka-python must agree")
         return 1
