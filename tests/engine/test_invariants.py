@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from groupviz.engine.core import Engine
-from groupviz.engine.invariants import check_engine as check_invariants
+from groupviz.engine.invariants import check_engine as check_invariants, check_snapshot
 
 JUNK = st.one_of(
     st.none(), st.integers(), st.text(max_size=20), st.lists(st.integers(), max_size=3),
@@ -246,3 +246,15 @@ class EngineMachine(RuleBasedStateMachine):
 EngineMachine.TestCase.settings = settings(max_examples=80, stateful_step_count=40, deadline=None,
                                            suppress_health_check=[HealthCheck.too_slow])
 test_engine_invariants = EngineMachine.TestCase
+
+
+def test_invariant_checker_catches_a_double_owner():
+    snap = {"topics": [], "groups": [{"group_id": "g", "type": "consumer", "lag": 0, "partitions": [],
+                                      "members": [{"member_id": "a", "lag": 0, "partitions": [["t", 0]]},
+                                                  {"member_id": "b", "lag": 0, "partitions": [["t", 0]]}]}]}
+    try:
+        check_snapshot(snap)
+    except AssertionError as e:
+        assert "two owners" in str(e)
+    else:
+        raise AssertionError("a double owner went unnoticed")
