@@ -19,10 +19,7 @@ from typing import Any, Callable, ClassVar, Protocol
 
 from groupviz.errors import DomainError
 from groupviz.kafka.log import Topic
-
-#: Member states every kind shares (docs/wire.md): processing, paused by the teacher, killed and not yet
-#: expelled, leaving gracefully.
-ACTIVE, PAUSED, CRASHED, LEAVING = "active", "paused", "crashed", "leaving"
+from groupviz.kafka.member import ACTIVE, PAUSED
 
 
 class Clock(Protocol):

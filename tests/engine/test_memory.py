@@ -17,7 +17,7 @@ import pytest
 
 from groupviz.engine import commands
 from groupviz.kafka.config import SHARE_MAX_LOCKS
-from groupviz.kafka.classic import consumer
+from groupviz.kafka import member
 from groupviz.engine import core as engine_mod
 from groupviz.kafka import log
 from groupviz.engine import metrics
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow
 
 MINUTE = 60_000
 # a throughput window is pruned when read (every metrics sample): one second of quanta plus one sample period
-QUANTA_PER_WINDOW = (consumer.THROUGHPUT_WINDOW_MS + metrics.SAMPLE_MS) // engine_mod.QUANTUM_MS + 2
+QUANTA_PER_WINDOW = (member.THROUGHPUT_WINDOW_MS + metrics.SAMPLE_MS) // engine_mod.QUANTUM_MS + 2
 
 
 def sizes(e: Engine) -> dict[str, tuple[int, int]]:

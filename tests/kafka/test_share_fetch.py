@@ -2,7 +2,7 @@
 
 import pytest
 
-from groupviz.kafka.classic.consumer import PAUSED
+from groupviz.kafka.member import PAUSED
 from groupviz.classroom.probability import chi_square_gof, model_panel
 from groupviz.kafka.config import SHARE_LOCK_MS as LOCK_MS, SHARE_MAX_LOCKS as MAX_LOCKS
 

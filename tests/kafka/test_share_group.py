@@ -8,7 +8,7 @@ from conftest import run_until
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from groupviz.kafka.classic.consumer import CRASHED, PAUSED
+from groupviz.kafka.member import CRASHED, PAUSED
 from groupviz.errors import DomainError
 from groupviz.kafka.config import (
     SHARE_CLASSROOM_CONFIG as CLASSROOM_CONFIG,

@@ -12,7 +12,8 @@ from collections import deque
 from groupviz.kafka.classic import coordinator as C
 from groupviz.kafka.assignors import PROTOCOLS
 from groupviz.kafka import lagstatus
-from groupviz.kafka.classic.consumer import CRASHED, LEAVING, Consumer
+from groupviz.kafka.classic.consumer import Consumer
+from groupviz.kafka.member import CRASHED, LEAVING
 from groupviz.kafka.classic.coordinator import Coordinator, reason
 from groupviz.kafka.config import CLASSROOM_CONFIG, check_config
 from groupviz.kafka.group import Group, GroupContext

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
-from groupviz.kafka.classic.consumer import Member
+from groupviz.kafka.member import CRASHED, Member
 from groupviz.kafka.classic.group import REPLY_DELAY_MS
 from groupviz.kafka.config import SHARE_HEARTBEAT_MS as HEARTBEAT_MS, SHARE_REJECT_P as REJECT_P
-from groupviz.kafka.group import CRASHED
 from groupviz.kafka.share.records import ACCEPT, ACQUIRED, REJECT, Record
 
 if TYPE_CHECKING:

@@ -23,13 +23,12 @@ import heapq
 from typing import TYPE_CHECKING, Iterator
 
 from groupviz.errors import ProtocolError
-from groupviz.kafka.classic.consumer import fair_share
+from groupviz.kafka.member import ACTIVE, fair_share
 from groupviz.kafka.config import (
     SHARE_LOCK_MS as LOCK_MS,
     SHARE_MAX_LOCKS as MAX_LOCKS,
     SHARE_OFFSET_RESET as OFFSET_RESET,
 )
-from groupviz.kafka.group import ACTIVE
 from groupviz.kafka.share.records import Record, SharePartition
 
 if TYPE_CHECKING:

@@ -38,7 +38,8 @@ from groupviz.kafka.config import (
     SHARE_SESSION_MS as SESSION_MS,
     check_share_config,
 )
-from groupviz.kafka.group import ACTIVE, CRASHED, LEAVING, Group, GroupContext
+from groupviz.kafka.group import Group, GroupContext
+from groupviz.kafka.member import ACTIVE, CRASHED, LEAVING
 from groupviz.kafka.share.acknowledge import ShareAcknowledge
 from groupviz.kafka.share.consumer import ShareConsumer
 from groupviz.kafka.share.fetch import ShareFetch

@@ -1,11 +1,12 @@
-"""How a consumer spreads its per-poll budget over the partitions that have records (consumer.fair_share)."""
+"""What every kind of member shares (kafka/member.py): its states, throughput over the last second, and how
+a consumer spreads its per-poll budget over the partitions that have records (fair_share)."""
 
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from groupviz.kafka.classic.consumer import fair_share
+from groupviz.kafka.member import fair_share
 
 lefts = st.lists(st.integers(1, 40), min_size=1, max_size=12)
 
@@ -41,3 +42,28 @@ def test_a_budget_no_larger_than_the_partitions_takes_one_from_each_of_the_first
 def test_rounds_example():
     assert fair_share([10, 1, 10], 9) == [4, 1, 4]
     assert fair_share([10, 10, 10], 7) == [3, 2, 2]
+
+
+def test_throughput_counts_the_last_second_only_and_forgets_older_entries():
+    from collections import deque
+
+    from groupviz.kafka.member import THROUGHPUT_WINDOW_MS, windowed_rate
+
+    window = deque([(100, 5), (600, 10), (1100, 20)])
+    assert windowed_rate(window, 1099) == 35.0          # (99, 1099] holds all three
+    assert windowed_rate(window, 1100) == 30.0          # (100, 1100]: the entry at 100 has left the window ...
+    assert list(window) == [(600, 10), (1100, 20)]      # ... and the deque
+    assert windowed_rate(window, 1100 + THROUGHPUT_WINDOW_MS) == 0.0 and not window
+
+
+def test_a_member_is_alive_while_active_or_paused_only():
+    from types import SimpleNamespace
+
+    from groupviz.kafka.member import ACTIVE, CRASHED, LEAVING, PAUSED, Member
+
+    m = Member(SimpleNamespace(env=SimpleNamespace(now=0)), "consumer-1", color=0, rate=20, host="/10.0.0.11")
+    assert (m.member_id, m.client_id, m.rate, m.state) == ("consumer-1", "consumer-1", 20.0, ACTIVE)
+    for state, alive in ((ACTIVE, True), (PAUSED, True), (CRASHED, False), (LEAVING, False)):
+        m.state = state
+        assert m.alive is alive
+    assert m.throughput() == 0.0
