@@ -30,3 +30,11 @@ class CommandError(UserError):
 
 class ProtocolError(GroupvizError):
     """An internal protocol invariant was broken (a bug, not bad input)."""
+
+
+class InvariantViolation(AssertionError):
+    """A state that Kafka's protocol does not allow (groupviz.engine.invariants, Group.check_invariants)."""
+
+
+def fail(message: str) -> None:
+    raise InvariantViolation(message)

@@ -12,7 +12,7 @@
   lock count is exactly the Acquired records that name it; per group, records with a result plus
   records that ended without one never exceed what was produced
 
-`check_engine` looks inside an `Engine`; `check_snapshot` checks what a browser
+`check_engine` looks inside an `Engine` (each group checks its own kind's rules: `Group.check_invariants`); `check_snapshot` checks what a browser
 receives (a snapshot or a tick), so a fuzzer on the far side of a socket can
 use it too. Both raise `InvariantViolation` (an AssertionError) with a message
 that names the group, the partition and the numbers.
@@ -20,15 +20,9 @@ that names the group, the partition and the numbers.
 
 from __future__ import annotations
 
-from groupviz.kafka.assignors import PROTOCOLS
+from groupviz.errors import InvariantViolation, fail as _fail
 
-
-class InvariantViolation(AssertionError):
-    """An engine state that Kafka's protocol does not allow."""
-
-
-def _fail(message: str) -> None:
-    raise InvariantViolation(message)
+__all__ = ["InvariantViolation", "check_engine", "check_snapshot"]
 
 
 def check_engine(engine, committed_before: dict, owners_seen: dict | None = None) -> None:
@@ -44,55 +38,9 @@ def check_engine(engine, committed_before: dict, owners_seen: dict | None = None
         if res.get("unique", 0) + res.get("no_result", 0) > s["producer"]["produced"]:
             _fail(f"{gid}: {res['unique']} records with a result + {res['no_result']} without exceed "
                   f"the {s['producer']['produced']} produced")
-    for gid, g in engine.groups.items():
-        if g.kind == "share":
-            _check_share(gid, g, leo, committed_before)
-            continue
-        cooperative = PROTOCOLS[g.assignor] == "cooperative"
-        owners: dict = {}
-        per_generation: dict = {}
-        for c in g.consumers.values():
-            gen = per_generation.setdefault(c.generation, {})
-            for tp in c.assigned:
-                if tp in gen:
-                    _fail(f"{gid}: {tp} owned by {gen[tp]} and {c.member_id} in generation {c.generation}")
-                gen[tp] = c.member_id
-                if owners_seen is not None:
-                    first = owners_seen.setdefault((gid, c.generation, tp), c.member_id)
-                    if first != c.member_id:
-                        _fail(f"{gid}: {tp} owned by {first} and later by {c.member_id} in generation {c.generation}")
-                if cooperative and tp in owners:
-                    _fail(f"{gid}: {tp} owned by {owners[tp]} and {c.member_id} at once (cooperative)")
-                owners[tp] = c.member_id
-        for tp, off in g.offsets.committed.items():
-            before = committed_before.get((gid, tp), 0)
-            if off < before:
-                _fail(f"{gid}: committed offset of {tp} went backwards from {before} to {off}")
-            if not 0 <= off <= leo[tp]:
-                _fail(f"{gid}: committed offset {off} of {tp} is outside 0..{leo[tp]} (log end offset)")
-            committed_before[(gid, tp)] = off
+    for g in engine.groups.values():
+        g.check_invariants(leo, committed_before, owners_seen)
     _check_lag(s, leo)
-
-
-def _check_share(gid, g, leo: dict, spso_before: dict) -> None:
-    """A share group (KIP-932) from the inside: share-partition offsets and acquisition locks."""
-    held: dict = {}
-    for sp in g.partitions:
-        end = leo[(g.topic.name, sp.partition)]
-        before = spso_before.get((gid, "spso", sp.partition), 0)
-        if not before <= sp.spso <= sp.next_offset <= end:
-            _fail(f"{gid}: share-partition {sp.partition} offsets out of order: previous start {before}, "
-                  f"start {sp.spso}, next to deliver {sp.next_offset}, log end {end}")
-        spso_before[(gid, "spso", sp.partition)] = sp.spso
-        if sp.lag(end) != end - sp.spso - len(sp.done) or sp.lag(end) < 0:
-            _fail(f"{gid}: share lag of partition {sp.partition} is {sp.lag(end)}")
-        for rec in sp.acquired.values():
-            if rec.state != "Acquired" or rec.member is None:
-                _fail(f"{gid}: record {sp.partition}:{rec.offset} is in flight as {rec.state} held by {rec.member}")
-            held[rec.member] = held.get(rec.member, 0) + 1
-    for mid, c in g.consumers.items():
-        if c.locks != held.get(mid, 0) or not 0 <= c.held <= c.locks:
-            _fail(f"{gid}: {mid} counts {c.locks} locks ({c.held} unprocessed) but holds {held.get(mid, 0)}")
 
 
 def _check_lag(s: dict, leo: dict) -> None:

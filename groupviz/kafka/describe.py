@@ -168,7 +168,7 @@ def share_offsets_rows(group: dict) -> list[tuple[str, str, str, str, str, str]]
     Kafka lists the partitions whose share-group state the group coordinator has initialized
     (`describeShareGroupAllOffsets`: the group's initialized topics). The coordinator initializes them,
     with no start offset, when a member heartbeats; a share-partition gets its start offset at its first
-    fetch (share/group.py `_load_share_partitions`). So a group no member ever joined prints "has no offset
+    fetch (share/fetch.py `_load_share_partitions`). So a group no member ever joined prints "has no offset
     information", and a partition not fetched yet prints "-" (its row has `initialized` true and
     `committed` null). A Dead group's state is gone with it: no rows.
     """
@@ -180,7 +180,7 @@ def share_offsets_rows(group: dict) -> list[tuple[str, str, str, str, str, str]]
             continue
         spso = p.get("committed")            # share/group.py puts the SPSO in `committed`
         # Kafka's lag is LEO - SPSO - deliveryCompleteCount (terminal records above the SPSO), the
-        # simulation's `lag` (share/group.py `_SharePartition.lag`). No SPSO: the admin client maps the
+        # simulation's `lag` (share/group.py share/records.py `SharePartition.lag`). No SPSO: the admin client maps the
         # partition to null and the tool prints "-" for both.
         lag = p.get("lag") if spso is not None else None
         # LEADER-EPOCH (verbose only): the simulation has no partition leaders, so no leader epoch to

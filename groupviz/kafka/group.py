@@ -150,5 +150,10 @@ class Group(ABC):
         """Results this group has put on the reply path to the producer."""
 
     @abstractmethod
+    def check_invariants(self, log_end_offsets: dict, seen: dict, owners_seen: dict | None = None) -> None:
+        """Raise InvariantViolation (groupviz.errors) if this group is in a state its protocol does not allow.
+        `seen` carries what earlier checks saw (offsets that must not go backwards), updated in place."""
+
+    @abstractmethod
     def sample_metrics(self) -> dict:
         """Per-member lag and throughput, per-partition lag: one point of the charts' history."""

@@ -13,6 +13,7 @@ from groupviz.kafka.classic import coordinator as C
 from groupviz.kafka.assignors import PROTOCOLS
 from groupviz.kafka import lagstatus
 from groupviz.kafka.classic.consumer import Consumer
+from groupviz.kafka.classic.invariants import check_classic
 from groupviz.kafka.member import CRASHED, LEAVING
 from groupviz.kafka.classic.coordinator import Coordinator, reason
 from groupviz.kafka.config import CLASSROOM_CONFIG, check_config
@@ -209,6 +210,9 @@ class ConsumerGroup(Group):
     @property
     def epoch(self) -> int:
         return self.coordinator.generation
+
+    def check_invariants(self, log_end_offsets: dict, seen: dict, owners_seen: dict | None = None) -> None:
+        check_classic(self, log_end_offsets, seen, owners_seen)
 
     def model_counts(self) -> dict[str, int]:
         """A consumer group's "wins" are the records each member processed: shares set by ownership."""

@@ -43,6 +43,7 @@ from groupviz.kafka.member import ACTIVE, CRASHED, LEAVING
 from groupviz.kafka.share.acknowledge import ShareAcknowledge
 from groupviz.kafka.share.consumer import ShareConsumer
 from groupviz.kafka.share.fetch import ShareFetch
+from groupviz.kafka.share.invariants import check_share
 from groupviz.kafka.share.journeys import Journeys
 from groupviz.kafka.share.records import ACCEPT, ACQUIRED, REJECT, RELEASE, SharePartition
 from groupviz.kafka.share.view import ShareView
@@ -165,6 +166,9 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
     @property
     def epoch(self) -> int:
         return self.generation
+
+    def check_invariants(self, log_end_offsets: dict, seen: dict, owners_seen: dict | None = None) -> None:
+        check_share(self, log_end_offsets, seen)
 
     def model_counts(self) -> dict[str, int]:
         """A share group's "wins" are first deliveries: who won each record."""
