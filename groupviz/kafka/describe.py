@@ -180,7 +180,7 @@ def share_offsets_rows(group: dict) -> list[tuple[str, str, str, str, str, str]]
             continue
         spso = p.get("committed")            # share/group.py puts the SPSO in `committed`
         # Kafka's lag is LEO - SPSO - deliveryCompleteCount (terminal records above the SPSO), the
-        # simulation's `lag` (share/group.py share/records.py `SharePartition.lag`). No SPSO: the admin client maps the
+        # simulation's `lag` (share/records.py `SharePartition.lag`). No SPSO: the admin client maps the
         # partition to null and the tool prints "-" for both.
         lag = p.get("lag") if spso is not None else None
         # LEADER-EPOCH (verbose only): the simulation has no partition leaders, so no leader epoch to
