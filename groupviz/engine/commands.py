@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from groupviz.engine.kinds import GROUP_KINDS
 from groupviz.errors import CommandError, DomainError
 from groupviz.kafka import config as kafka_config
 from groupviz.kafka.assignors import STRATEGIES as ASSIGNORS
@@ -28,7 +29,7 @@ MAX_KEYS = 100_000
 MAX_STEP_MS = 600_000
 MIN_SPEED, MAX_SPEED = 0.1, 10.0
 MAX_SEED = 2**31 - 1
-GROUP_TYPES = ("consumer", "share")
+GROUP_TYPES = tuple(GROUP_KINDS)
 
 
 def _F(name, kind, required=True, lo=None, hi=None, choices=()):
@@ -67,13 +68,10 @@ class Command:
 
 
 def _check_add_group(args: dict) -> None:
-    kind = args.get("type", "consumer")
-    if kind == "share" and "assignor" in args:
-        raise CommandError("add_group: a share group takes no 'assignor' (the broker assigns every partition to "
-                           "every member); choose its 'competition': " + ", ".join(COMPETITIONS))
-    if kind != "share" and "competition" in args:
-        raise CommandError("add_group: 'competition' is only for share groups (type \"share\"); a consumer group "
-                           "shards its partitions with an 'assignor': " + ", ".join(ASSIGNORS))
+    """Each kind names the fields it does not take (Group.foreign_fields)."""
+    for name, why in GROUP_KINDS[args.get("type", "consumer")].foreign_fields.items():
+        if name in args:
+            raise CommandError(f"add_group: {why}")
 
 
 #: Rules across the fields of one op, after each field passed its own check.

@@ -62,6 +62,9 @@ class Group(ABC):
     #: How the narration tells this kind's events apart (the events' `protocol` field).
     narration_protocol: ClassVar[str]
 
+    #: Fields of a group spec (add_group, scenarios) this kind does not take, with the reason a student reads.
+    foreign_fields: ClassVar[dict[str, str]] = {}
+
     group_id: str
     consumers: dict
     config: dict

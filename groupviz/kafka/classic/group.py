@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 
 from groupviz.kafka.classic import coordinator as C
-from groupviz.kafka.assignors import PROTOCOLS
+from groupviz.kafka.assignors import PROTOCOLS, STRATEGIES
 from groupviz.kafka import lagstatus
 from groupviz.kafka.classic.consumer import Consumer
 from groupviz.kafka.classic.invariants import check_classic
@@ -26,6 +26,8 @@ REPLY_DELAY_MS = 20   # consumer -> producer result path
 class ConsumerGroup(Group):
     kind = "consumer"
     narration_protocol = "classic"
+    foreign_fields = {"competition": "'competition' is only for share groups (type \"share\"); a consumer group "
+                                     "shards its partitions with an 'assignor': " + ", ".join(STRATEGIES)}
 
     def __init__(self, ctx: GroupContext, group_id: str, assignor: str = "range", config: dict | None = None):
         self.ctx = ctx

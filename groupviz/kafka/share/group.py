@@ -63,6 +63,8 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
 
     kind = "share"
     narration_protocol = "share"
+    foreign_fields = {"assignor": "a share group takes no 'assignor' (the broker assigns every partition to every "
+                                  "member); choose its 'competition': " + ", ".join(COMPETITIONS)}
 
     def __init__(self, ctx: GroupContext, group_id: str, competition: str = "random", config: dict | None = None):
         if competition not in COMPETITIONS:
