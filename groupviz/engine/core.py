@@ -24,7 +24,7 @@ from groupviz.engine.scenarios import SCENARIOS
 from groupviz.engine.sim import LATE, NORMAL, Environment
 from groupviz.errors import CommandError, UserError
 from groupviz.kafka import describe as kafka_tools
-from groupviz.kafka.assignors import PROTOCOLS
+from groupviz.kafka.assignors import REBALANCE_PROTOCOLS
 from groupviz.kafka.group import Group, GroupContext
 from groupviz.kafka.log import Topic
 from groupviz.kafka.producer import Producer
@@ -281,7 +281,7 @@ class Engine:
         if g.assignor == assignor:
             raise CommandError(f"{g.group_id} already uses {assignor}")
         g.set_assignor(assignor)
-        self.event("assignor_changed", group_id=g.group_id, assignor=assignor, protocol=PROTOCOLS[assignor])
+        self.event("assignor_changed", group_id=g.group_id, assignor=assignor, protocol=REBALANCE_PROTOCOLS[assignor])
         return {"group_id": g.group_id, "assignor": assignor}
 
     def _op_set_config(self, config, group_id=None):

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from groupviz.kafka.assignors import PROTOCOLS, STRATEGIES, AssignorError, _assign_detailed, assign  # noqa: E402
+from groupviz.kafka.assignors import REBALANCE_PROTOCOLS, STRATEGIES, AssignorError, _assign_detailed, assign  # noqa: E402
 
 STICKY = ("sticky", "cooperative-sticky")
 GEN = 1                      # AbstractStickyAssignorTest.generationId
@@ -124,7 +124,7 @@ def canonical(name: str, i: int, max_num: int) -> str:
 
 def test_strategies_and_protocols_are_the_documented_constants():
     assert STRATEGIES == ("range", "roundrobin", "sticky", "cooperative-sticky")
-    assert PROTOCOLS == {"range": "eager", "roundrobin": "eager", "sticky": "eager",
+    assert REBALANCE_PROTOCOLS == {"range": "eager", "roundrobin": "eager", "sticky": "eager",
                          "cooperative-sticky": "cooperative"}
 
 

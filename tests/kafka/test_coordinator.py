@@ -39,8 +39,8 @@ def coord():
     return c
 
 
-def join(c, mid, protocol="range", owned=(), gen=-1, session=6000, rebalance=300000):
-    c.handle_join(JoinGroup(mid, mid, "/h", protocol, ["t"], list(owned), gen, session, rebalance))
+def join(c, mid, assignor="range", owned=(), gen=-1, session=6000, rebalance=300000):
+    c.handle_join(JoinGroup(mid, mid, "/h", assignor, ["t"], list(owned), gen, session, rebalance))
 
 
 def test_transition_table_matches_kafkas_valid_previous_states():
@@ -197,7 +197,7 @@ def test_stable_follower_rejoining_with_same_metadata_gets_the_current_generatio
 def test_member_rejoining_with_changed_owned_partitions_triggers_a_rebalance(coord):
     # the cooperative follow-up: a member that revoked partitions rejoins with new ownedPartitions
     stable_group(coord)
-    join(coord, "b", protocol="range", owned=[("t", 1)], gen=1)
+    join(coord, "b", assignor="range", owned=[("t", 1)], gen=1)
     assert coord.state == C.PREPARING_REBALANCE
 
 

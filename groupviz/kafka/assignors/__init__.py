@@ -30,9 +30,9 @@ tests/kafka/test_assignors_kafka_python.py lists the places where kafka-python d
 
 from __future__ import annotations
 
-from groupviz.kafka.assignors.client import PROTOCOLS, STRATEGIES, assign
+from groupviz.kafka.assignors.client import REBALANCE_PROTOCOLS, STRATEGIES, assign
 from groupviz.kafka.assignors.client import assign_detailed as _assign_detailed  # noqa: F401 (tests)
 from groupviz.kafka.assignors.common import AssignorError
 from groupviz.kafka.assignors.server import SERVER_ASSIGNORS, assign_server
 
-__all__ = ["STRATEGIES", "PROTOCOLS", "SERVER_ASSIGNORS", "AssignorError", "assign", "assign_server"]
+__all__ = ["STRATEGIES", "REBALANCE_PROTOCOLS", "SERVER_ASSIGNORS", "AssignorError", "assign", "assign_server"]

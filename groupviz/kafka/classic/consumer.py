@@ -12,7 +12,7 @@ second over the owned partitions, taken in offset ranges.
 from __future__ import annotations
 
 from groupviz.kafka.classic import coordinator as C
-from groupviz.kafka.assignors import PROTOCOLS, assign
+from groupviz.kafka.assignors import REBALANCE_PROTOCOLS, assign
 from groupviz.kafka.classic.coordinator import JoinGroup
 from groupviz.kafka.member import ACTIVE, CRASHED, LEAVING, Member, fair_share
 
@@ -61,7 +61,7 @@ class Consumer(Member):
 
     @property
     def cooperative(self) -> bool:
-        return PROTOCOLS[self.group.assignor] == "cooperative"
+        return REBALANCE_PROTOCOLS[self.group.assignor] == "cooperative"
 
     # -- timers -----------------------------------------------------------
     def _after(self, delay: int, fn) -> None:
@@ -90,16 +90,16 @@ class Consumer(Member):
     # -- the rebalance protocol (client side) -----------------------------
     def _send_join(self) -> None:
         self.phase = "joining"
-        protocol = self.group.assignor
+        assignor = self.group.assignor
         if self.cooperative:
             owned, owned_gen = list(self.assigned), self.generation
-        elif protocol == "sticky":
+        elif assignor == "sticky":
             # StickyAssignor encodes the previous assignment + generation in userData.
             owned, owned_gen = list(self.prev_assignment), self.prev_generation
         else:
             owned, owned_gen = [], -1
         cfg = self.group.config
-        req = JoinGroup(self.member_id, self.client_id, self.host, protocol, [self.group.topic.name], owned, owned_gen,
+        req = JoinGroup(self.member_id, self.client_id, self.host, assignor, [self.group.topic.name], owned, owned_gen,
                         int(cfg["session.timeout.ms"]), int(cfg["max.poll.interval.ms"]))
         self.group.to_coordinator(self.group.coordinator.handle_join, req)
 
@@ -134,17 +134,17 @@ class Consumer(Member):
         self.phase = "syncing"
         assignments = None
         if resp["members"]:
-            assignments = self._run_assignor(resp["members"], resp["protocol"])
+            assignments = self._run_assignor(resp["members"], resp["protocol_name"])
         self.group.to_coordinator(self.group.coordinator.handle_sync, self.member_id, self.generation, assignments)
 
-    def _run_assignor(self, members: list[dict], protocol: str) -> dict:
+    def _run_assignor(self, members: list[dict], assignor: str) -> dict:
         subscriptions = {m["member_id"]: m["topics"] for m in members}
         partitions = {self.group.topic.name: len(self.group.topic.partitions)}
         owned = {m["member_id"]: [tuple(tp) for tp in m["owned"]] for m in members}
         generations = {m["member_id"]: m["owned_generation"] for m in members}
-        if protocol in ("range", "roundrobin"):
-            return assign(protocol, subscriptions, partitions)
-        return assign(protocol, subscriptions, partitions, owned, generations)
+        if assignor in ("range", "roundrobin"):
+            return assign(assignor, subscriptions, partitions)
+        return assign(assignor, subscriptions, partitions, owned, generations)
 
     def on_sync(self, resp: dict) -> None:
         if not self.alive:

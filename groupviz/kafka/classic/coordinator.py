@@ -83,7 +83,7 @@ class JoinGroup:
     member_id: str
     client_id: str
     host: str
-    protocol: str                   # assignor name, e.g. "range"
+    protocol_name: str              # the assignor it joined with, e.g. "range" (JoinGroup protocol name)
     topics: list[str]
     owned: list[tuple[str, int]]    # ownedPartitions (cooperative) / userData (sticky)
     owned_generation: int
@@ -96,7 +96,7 @@ class MemberMeta:
     member_id: str
     client_id: str
     host: str
-    protocol: str
+    protocol_name: str
     topics: list[str]
     owned: list[tuple[str, int]]
     owned_generation: int
@@ -124,7 +124,7 @@ class Coordinator:
         self.state = EMPTY
         self.generation = 0
         self.leader: str | None = None
-        self.protocol: str | None = None
+        self.protocol_name: str | None = None
         self.members: dict[str, MemberMeta] = {}   # insertion order = join order
         self.new_member_added = False
         self._join_timer = None
@@ -236,7 +236,7 @@ class Coordinator:
         self.generation += 1
         rec = self.history[-1] if self.history else None
         if not self.members:
-            self.protocol = None
+            self.protocol_name = None
             self.leader = None
             self._transition("join_completed_without_members")
             if rec is not None:
@@ -245,12 +245,12 @@ class Coordinator:
             return
         if self.leader not in self.members:
             self.leader = next(iter(self.members))
-        self.protocol = self.members[self.leader].protocol
+        self.protocol_name = self.members[self.leader].protocol_name
         self._transition("join_completed")
         if rec is not None:
             rec.update(join_ms=self.env.now, generation=self.generation, members=len(self.members))
         self.emit("join_completed", generation=self.generation, leader=self.leader,
-                  members=list(self.members), protocol=self.protocol)
+                  members=list(self.members), protocol=self.protocol_name)
         everyone = [
             {"member_id": m.member_id, "topics": list(m.topics), "owned": list(m.owned),
              "owned_generation": m.owned_generation}
@@ -260,7 +260,7 @@ class Coordinator:
             m.awaiting_join = False
             self.send(m.member_id, "join", {
                 "error": NONE, "generation": self.generation, "leader": self.leader,
-                "protocol": self.protocol, "member_id": m.member_id,
+                "protocol_name": self.protocol_name, "member_id": m.member_id,
                 "members": everyone if m.member_id == self.leader else [],
             })
             self._schedule_expiry(m)
@@ -289,7 +289,7 @@ class Coordinator:
         if m is None:
             self._add_member_and_rebalance(req)
             return
-        changed = (m.protocol != req.protocol or m.topics != req.topics or m.owned != req.owned)
+        changed = (m.protocol_name != req.protocol_name or m.topics != req.topics or m.owned != req.owned)
         self._update_meta(m, req)
         if self.state == PREPARING_REBALANCE:
             m.awaiting_join = True
@@ -304,15 +304,15 @@ class Coordinator:
 
     def _reply_current(self, m: MemberMeta) -> None:
         self.send(m.member_id, "join", {"error": NONE, "generation": self.generation, "leader": self.leader,
-                                        "protocol": self.protocol, "member_id": m.member_id, "members": []})
+                                        "protocol_name": self.protocol_name, "member_id": m.member_id, "members": []})
 
     def _update_meta(self, m: MemberMeta, req: JoinGroup) -> None:
-        m.protocol, m.topics, m.owned = req.protocol, list(req.topics), list(req.owned)
+        m.protocol_name, m.topics, m.owned = req.protocol_name, list(req.topics), list(req.owned)
         m.owned_generation = req.owned_generation
         m.session_timeout_ms, m.rebalance_timeout_ms = req.session_timeout_ms, req.rebalance_timeout_ms
 
     def _add_member_and_rebalance(self, req: JoinGroup) -> None:
-        m = MemberMeta(req.member_id, req.client_id, req.host, req.protocol, list(req.topics), list(req.owned),
+        m = MemberMeta(req.member_id, req.client_id, req.host, req.protocol_name, list(req.topics), list(req.owned),
                        req.owned_generation, req.session_timeout_ms, req.rebalance_timeout_ms, awaiting_join=True)
         self.members[m.member_id] = m
         if self.leader is None:

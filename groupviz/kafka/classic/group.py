@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import deque
 
 from groupviz.kafka.classic import coordinator as C
-from groupviz.kafka.assignors import PROTOCOLS, STRATEGIES
+from groupviz.kafka.assignors import REBALANCE_PROTOCOLS, STRATEGIES
 from groupviz.kafka import lagstatus
 from groupviz.kafka.classic.consumer import Consumer
 from groupviz.kafka.classic.invariants import check_classic
@@ -84,7 +84,7 @@ class ConsumerGroup(Group):
             if c is not None and c.state in (CRASHED, LEAVING):
                 del self.consumers[c.member_id]
         if type_ == "rebalance_started" and self.coordinator.history:
-            self.coordinator.history[-1].update(protocol=PROTOCOLS[self.assignor], paused_ms=0, paused_partitions=0)
+            self.coordinator.history[-1].update(protocol=REBALANCE_PROTOCOLS[self.assignor], paused_ms=0, paused_partitions=0)
         self.event(type_, **fields)
 
     def _on_stable(self, rec: dict | None) -> None:
@@ -148,8 +148,8 @@ class ConsumerGroup(Group):
         """Every member switches assignor and rejoins (a rolling restart, compressed)."""
         old = self.assignor
         self.assignor = assignor
-        if PROTOCOLS[old] != PROTOCOLS[assignor]:
-            self.event("protocol_changed", old=PROTOCOLS[old], new=PROTOCOLS[assignor])
+        if REBALANCE_PROTOCOLS[old] != REBALANCE_PROTOCOLS[assignor]:
+            self.event("protocol_changed", old=REBALANCE_PROTOCOLS[old], new=REBALANCE_PROTOCOLS[assignor])
         for c in list(self.consumers.values()):
             if c.alive and c.phase == "stable":
                 c.rejoin()
@@ -330,7 +330,7 @@ class ConsumerGroup(Group):
             })
         return {
             "group_id": self.group_id, "type": self.kind, "state": coord.state, "generation": coord.generation,
-            "assignor": self.assignor, "protocol": PROTOCOLS[self.assignor], "leader": coord.leader,
+            "assignor": self.assignor, "protocol": REBALANCE_PROTOCOLS[self.assignor], "leader": coord.leader,
             "config": dict(self.config), "members": members, "partitions": parts, "lag": total,
             "processed": self.processed, "duplicates": self.duplicates, "throughput": round(thr_total, 2),
             "status": status, "lag_ms": max_lag_ms,

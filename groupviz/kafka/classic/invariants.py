@@ -9,14 +9,14 @@
 from __future__ import annotations
 
 from groupviz.errors import fail as _fail
-from groupviz.kafka.assignors import PROTOCOLS
+from groupviz.kafka.assignors import REBALANCE_PROTOCOLS
 
 
 def check_classic(g, leo: dict, committed_before: dict, owners_seen: dict | None = None) -> None:
     """`leo` maps (topic, partition) -> log end offset; `committed_before` (group_id, tp) -> the last
     committed offset seen (updated in place); `owners_seen` (group_id, generation, tp) -> first owner."""
     gid = g.group_id
-    cooperative = PROTOCOLS[g.assignor] == "cooperative"
+    cooperative = REBALANCE_PROTOCOLS[g.assignor] == "cooperative"
     owners: dict = {}
     per_generation: dict = {}
     for c in g.consumers.values():

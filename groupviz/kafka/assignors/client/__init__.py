@@ -21,8 +21,9 @@ from groupviz.kafka.assignors.client.sticky import sticky_assign
 from groupviz.kafka.assignors.java import same, string_key
 
 STRATEGIES = ("range", "roundrobin", "sticky", "cooperative-sticky")
-PROTOCOLS = {"range": "eager", "roundrobin": "eager", "sticky": "eager",
-             "cooperative-sticky": "cooperative"}
+#: The rebalance protocol each client assignor speaks: eager (revoke everything) or cooperative (KIP-429).
+REBALANCE_PROTOCOLS = {"range": "eager", "roundrobin": "eager", "sticky": "eager",
+                       "cooperative-sticky": "cooperative"}
 
 
 def assign(strategy, subscriptions, partitions, owned=None, generations=None):
@@ -44,7 +45,7 @@ def assign(strategy, subscriptions, partitions, owned=None, generations=None):
 
 def assign_detailed(strategy, subscriptions, partitions, owned=None, generations=None):
     """assign() plus, for the sticky assignors, the sticky.StickyResult (used by the tests)."""
-    if strategy not in PROTOCOLS:
+    if strategy not in REBALANCE_PROTOCOLS:
         raise ValueError(f"unknown assignor {strategy!r}; expected one of {', '.join(STRATEGIES)}")
     members, topics_of, alike = normalize_subscriptions(subscriptions)
     counts = normalize_partitions(partitions)
