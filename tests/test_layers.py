@@ -1,6 +1,7 @@
 """The import direction, by package (README "Layout").
 
     groupviz.kafka      the Kafka port          imports nothing above it
+    groupviz.flink      a Flink job on Kafka    may import kafka
     groupviz.classroom  lessons, narration ...  may import kafka
     groupviz.engine     the simulation          may import kafka and classroom
     groupviz.serve      Flask, sockets, time    may import everything
@@ -17,7 +18,7 @@ import pytest
 
 PKG = Path(__file__).resolve().parent.parent / "groupviz"
 
-LAYERS = ("kafka", "classroom", "engine", "serve")       # bottom to top
+LAYERS = ("kafka", "flink", "classroom", "engine", "serve")       # bottom to top
 LEAF = {"errors"}
 WEB = {"flask", "flask_socketio", "socketio", "engineio", "werkzeug", "eventlet", "gevent"}
 WALL_TIME = {"time", "threading", "asyncio", "datetime", "eventlet", "gevent"}

@@ -18,6 +18,11 @@ def step(narration, notice, actions=(), wait_ms=0):
     return {"narration": narration, "notice": notice, "actions": list(actions), "wait_ms": wait_ms}
 
 
+#: The two Flink jobs of the "Kafka group versus Flink job" lesson, beside the default scenario's group g1:
+#: the same KafkaSource, one with a plain sink and one with a two-phase-commit sink.
+FLINK_JOBS = [{"op": "add_group", "group_id": "job", "type": "flink", "parallelism": 3},
+              {"op": "add_group", "group_id": "job-2pc", "type": "flink", "parallelism": 3, "sink": "two-phase-commit"}]
+
 LESSONS: list[dict] = [
     {
         "id": "competing",
@@ -199,6 +204,49 @@ LESSONS: list[dict] = [
             step(T("Count the wins per consumer: with N = 5 and M = 10, each expects M/N = 2, with binomial spread.",
                    "数一数每个消费者赢了几条：N = 5、M = 10 时，每个消费者的期望是 M/N = 2 条，并有二项分布的波动。"),
                  T("'results back' equals 'sent' once every record is processed.", "当所有记录处理完，“返回结果”等于“已发送”。")),
+        ],
+    },
+    {
+        "id": "kafka-vs-flink",
+        "title": T("9. Kafka group versus Flink job", "9. Kafka 消费者组与 Flink 作业"),
+        "scenario": "default", "seed": 7,
+        "steps": [
+            step(T("One topic, read three times: 'g1' is a Kafka consumer group; 'job' and 'job-2pc' are Flink jobs "
+                   "whose KafkaSource reads the same records with 3 source subtasks. Flink uses no group protocol: "
+                   "its enumerator gives each partition to one subtask by a fixed rule (getSplitOwner).",
+                   "一个主题被读三遍：'g1' 是 Kafka 消费者组；'job' 和 'job-2pc' 是 Flink 作业，它们的 KafkaSource "
+                   "用 3 个源子任务读取同样的记录。Flink 不使用消费者组协议：分片枚举器按固定规则（getSplitOwner）"
+                   "把每个分区交给一个子任务。"),
+                 T("g1 commits its offsets every second. A Flink job commits only when a checkpoint completes "
+                   "(every 5 s): its committed offsets and lag move in steps.",
+                   "g1 每秒提交一次位移。Flink 作业只在检查点完成时提交（每 5 秒）：它的已提交位移和积压呈阶梯状变化。"),
+                 actions=FLINK_JOBS, wait_ms=8000),
+            step(T("The same crash everywhere: kill consumer-1 of g1, and subtask 0 of each job.",
+                   "同样的崩溃：杀掉 g1 的 consumer-1，以及每个作业的子任务 0。"),
+                 T("g1: only consumer-1's partitions stop; after the session timeout the group rebalances and the "
+                   "others continue from the committed offsets. The jobs: the whole job fails at once, waits the "
+                   "restart delay (3 s) and restarts every subtask from its last completed checkpoint.",
+                   "g1：只有 consumer-1 的分区停下；会话超时后组再均衡，其他成员从已提交位移继续。作业：整个作业立即"
+                   "失败，等待重启延迟（3 秒），然后所有子任务从最近完成的检查点重启。"),
+                 actions=[{"op": "kill_consumer", "member_id": "consumer-1"},
+                          {"op": "kill_consumer", "member_id": "job-subtask-0"},
+                          {"op": "kill_consumer", "member_id": "job-2pc-subtask-0"}], wait_ms=15_000),
+            step(T("Count what each one lost and duplicated. g1 re-processes what consumer-1 did after its last commit "
+                   "(at most a second). Each job re-reads everything every subtask read after the checkpoint: "
+                   "with a plain sink those results reach the producer twice; with a two-phase-commit sink the "
+                   "unfinished transactions were aborted, so no result arrives twice.",
+                   "数一数各自丢失和重复了什么。g1 只重新处理 consumer-1 在最后一次提交之后处理过的记录（最多一秒）。"
+                   "每个作业会重新读取所有子任务在检查点之后读过的记录：plain sink 会把这些结果再次发给生产者；"
+                   "两阶段提交 sink 中止了未完成的事务，所以没有结果会到达两次。"),
+                 T("Nothing is lost by any of them; time is: g1 paused one member's partitions for the session "
+                   "timeout, the jobs stopped everything for the restart delay.",
+                   "它们都没有丢失记录；丢失的是时间：g1 暂停了一个成员的分区直到会话超时，作业则在重启延迟期间全部停下。")),
+            step(T("Rescale 'job' to 4 subtasks: Flink stops it with a savepoint and restarts it with the new "
+                   "parallelism; getSplitOwner assigns the splits again.",
+                   "把 'job' 扩展到 4 个子任务：Flink 以保存点停止作业，再用新的并行度重启；getSplitOwner 重新分配分片。"),
+                 T("A savepoint is taken on purpose, so nothing is read twice: the duplicates counter does not move.",
+                   "保存点是有意创建的，所以没有记录被读两次：重复计数器不再变化。"),
+                 actions=[{"op": "set_parallelism", "group_id": "job", "parallelism": 4}], wait_ms=5000),
         ],
     },
 ]

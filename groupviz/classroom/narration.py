@@ -20,6 +20,8 @@ def narrate(ev: dict) -> tuple[str, str] | None:
     g = ev.get("group_id", "")
     m = ev.get("member_id", "")
     share = ev.get("protocol") == "share" or t == "locks_expired" or (t == "group_added" and ev.get("group_type") == "share")
+    if ev.get("protocol") == "flink" or (t == "group_added" and ev.get("group_type") == "flink"):
+        return _flink(ev, t, g, m)
     for part in ((_share,) if share else ()) + (_members, _rebalances, _changes):
         text = part(ev, t, g, m)
         if text is not None:
@@ -164,3 +166,46 @@ def _share(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
         return (f"share group {g} added ({ev.get('competition', '')} competition): it reads every record too",
                 f"新增共享组 {g}（{ev.get('competition', '')} 竞争）：它也会读取每一条记录")
     return None
+
+
+def _cp(ev: dict) -> tuple[str, str]:
+    cp = ev.get("checkpoint")
+    return (("its last completed checkpoint " + str(cp)) if cp is not None else "the start (no checkpoint yet)",
+            (f"最近完成的检查点 {cp}") if cp is not None else "起点（还没有检查点）")
+
+
+def _flink(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
+    """A Flink job (groupviz.flink): no group protocol; checkpoints, failures, restarts, savepoints."""
+    en, zh = _cp(ev)
+    if t == "group_added":
+        return (f"Flink job {g} added: {ev.get('parallelism')} source subtasks read every record too, "
+                f"{ev.get('sink')} sink", f"新增 Flink 作业 {g}：{ev.get('parallelism')} 个源子任务也读取每一条记录，"
+                f"{ev.get('sink')} sink")
+    if t == "consumer_killed":
+        return (f"{m} crashed with its TaskManager: Flink job {g} fails as a whole, no rebalance",
+                f"{m} 随其 TaskManager 崩溃：Flink 作业 {g} 整体失败，不会再均衡")
+    if t == "job_failed":
+        return (f"{g} failed: every subtask is cancelled; it restarts in {ev.get('delay_ms', 0) / 1000:g} s "
+                f"from {en}", f"{g} 失败：所有子任务被取消；{ev.get('delay_ms', 0) / 1000:g} 秒后从{zh}重启")
+    if t == "job_restarted" and ev.get("rescale"):
+        return (f"{g} runs again with parallelism {ev.get('parallelism')} from savepoint {ev.get('checkpoint')}: "
+                f"splits reassigned by getSplitOwner, nothing read twice",
+                f"{g} 以并行度 {ev.get('parallelism')} 从保存点 {ev.get('checkpoint')} 重新运行：分片按 getSplitOwner "
+                f"重新分配，没有重复读取")
+    if t == "job_restarted":
+        return (f"{g} restarted from {en}: every reader rewinds, {ev.get('rewound', 0)} records are read again",
+                f"{g} 从{zh}重启：每个读取器回退，{ev.get('rewound', 0)} 条记录被再次读取")
+    if t == "checkpoint_completed":
+        what = "savepoint" if ev.get("savepoint") else "checkpoint"
+        return (f"{g}: {what} {ev.get('checkpoint')} completed; its offsets are committed to Kafka",
+                f"{g}：{'保存点' if ev.get('savepoint') else '检查点'} {ev.get('checkpoint')} 完成；其位移提交到 Kafka")
+    if t == "checkpoint_failed":
+        return (f"{g}: checkpoint {ev.get('checkpoint')} failed ({ev.get('reason')})",
+                f"{g}：检查点 {ev.get('checkpoint')} 失败（{ev.get('reason')}）")
+    if t == "savepoint_started":
+        return (f"{g}: stop-with-savepoint to change parallelism {ev.get('old')} → {ev.get('new')}",
+                f"{g}：停止作业并创建保存点，把并行度 {ev.get('old')} 改为 {ev.get('new')}")
+    if t == "splits_discovered":
+        return (f"{g}: the enumerator discovered partitions {ev.get('partitions')} and assigned them by getSplitOwner",
+                f"{g}：分片枚举器发现了分区 {ev.get('partitions')}，按 getSplitOwner 分配")
+    return _changes(ev, t, g, m)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from groupviz.engine.kinds import GROUP_KINDS
 from groupviz.errors import CommandError, DomainError
+from groupviz.flink.config import MAX_PARALLELISM, SINKS
 from groupviz.kafka import config as kafka_config
 from groupviz.kafka.assignors import STRATEGIES as ASSIGNORS
 from groupviz.kafka.config import ID_RE, Field, describe_value
@@ -49,7 +50,9 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     "add_partitions": (_F("topic", "id", False), _F("count", "int", True, 1, MAX_PARTITIONS)),
     "add_group": (_F("group_id", "id"), _F("type", "enum", False, choices=GROUP_TYPES),
                   _F("assignor", "enum", False, choices=ASSIGNORS), _F("consumers", "int", False, 0, 16),
-                  _F("competition", "enum", False, choices=COMPETITIONS)),
+                  _F("competition", "enum", False, choices=COMPETITIONS),
+                  _F("parallelism", "int", False, 1, MAX_PARALLELISM), _F("sink", "enum", False, choices=SINKS)),
+    "set_parallelism": (_F("group_id", "id"), _F("parallelism", "int", True, 1, MAX_PARALLELISM)),
     "set_assignor": (_F("group_id", "id", False), _F("assignor", "enum", True, choices=ASSIGNORS)),
     "set_config": (_F("group_id", "id", False), _F("config", "dict")),
     "pause": (),

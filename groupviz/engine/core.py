@@ -206,18 +206,21 @@ class Engine:
 
     def _op_add_consumer(self, group_id=None, rate=20.0):
         g = self._group(group_id)
+        g.check_member_op("add_consumer")
         if len(g.consumers) >= commands.MAX_MEMBERS_PER_GROUP:
             raise CommandError(f"{g.group_id} already has {commands.MAX_MEMBERS_PER_GROUP} consumers, the limit")
         return {"member_id": self._add_consumer(g, rate)}
 
     def _op_kill_consumer(self, member_id):
         g, c = self._live_consumer(member_id)
+        g.check_member_op("kill_consumer", c)
         self.event("consumer_killed", group_id=g.group_id, member_id=member_id, protocol=g.narration_protocol)
         g.kill(c)
         return {"member_id": member_id}
 
     def _op_stop_consumer(self, member_id):
         g, c = self._live_consumer(member_id)
+        g.check_member_op("stop_consumer", c)
         self.event("consumer_stopping", group_id=g.group_id, member_id=member_id, protocol=g.narration_protocol)
         g.stop(c)
         return {"member_id": member_id}
@@ -265,12 +268,12 @@ class Engine:
             g.partitions_added()
         return {"partitions": total}
 
-    def _op_add_group(self, group_id, type="consumer", assignor="range", consumers=0, competition="random"):
+    def _op_add_group(self, group_id, type="consumer", assignor="range", consumers=0, competition="random", **more):
         if group_id in self.groups:
             raise CommandError(f"group '{group_id}' already exists")
         if len(self.groups) >= commands.MAX_GROUPS:
             raise CommandError(f"at most {commands.MAX_GROUPS} groups are allowed")
-        g = self._new_group(group_id, type, {"assignor": assignor, "competition": competition})
+        g = self._new_group(group_id, type, {"assignor": assignor, "competition": competition, **more})
         self.event("group_added", group_id=group_id, group_type=type, **g.identity())
         for _ in range(consumers):
             self._add_consumer(g, 20.0)
@@ -283,6 +286,11 @@ class Engine:
         g.set_assignor(assignor)
         self.event("assignor_changed", group_id=g.group_id, assignor=assignor, protocol=REBALANCE_PROTOCOLS[assignor])
         return {"group_id": g.group_id, "assignor": assignor}
+
+    def _op_set_parallelism(self, group_id, parallelism):
+        g = self._group(group_id)
+        g.rescale(parallelism)
+        return {"group_id": g.group_id, "parallelism": parallelism}
 
     def _op_set_config(self, config, group_id=None):
         g = self._group(group_id)

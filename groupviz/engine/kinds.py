@@ -6,8 +6,9 @@ asks which kind a group is.
 
 from __future__ import annotations
 
+from groupviz.flink.job import FlinkJob
 from groupviz.kafka.classic.group import ConsumerGroup
 from groupviz.kafka.group import Group
 from groupviz.kafka.share.group import ShareGroup
 
-GROUP_KINDS: dict[str, type[Group]] = {cls.kind: cls for cls in (ConsumerGroup, ShareGroup)}
+GROUP_KINDS: dict[str, type[Group]] = {cls.kind: cls for cls in (ConsumerGroup, ShareGroup, FlinkJob)}

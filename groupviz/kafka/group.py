@@ -53,6 +53,10 @@ class GroupContext:
         return random.Random(f"{self.seed}:{name}")
 
 
+#: The add_group fields only a Flink job takes, refused with this reason by the Kafka kinds.
+FLINK_FIELDS = {name: f"'{name}' is only for a Flink job (type \"flink\")" for name in ("parallelism", "sink")}
+
+
 class Group(ABC):
     """One group as the engine sees it. `consumers` maps member id to a member with `state`, `rate`,
     `alive`; a kind keeps whatever else it needs to itself."""
@@ -88,6 +92,15 @@ class Group(ABC):
     @abstractmethod
     def kill(self, member) -> None:
         """A crash: no leave request; the coordinator notices when the member's session times out."""
+
+    def check_member_op(self, op: str, member=None) -> None:
+        """Raise DomainError if this kind does not take `op` (add_consumer, kill_consumer, stop_consumer) on
+        `member`: asked before the engine records anything, so a refusal changes nothing."""
+
+    def rescale(self, parallelism: int) -> None:
+        """Change the group's parallelism (set_parallelism): only a kind with a parallelism has one to change."""
+        raise DomainError(f"{self.group_id} is a {self.kind} group: only a Flink job (type \"flink\") has a "
+                          f"parallelism to change; a group grows with add_consumer")
 
     def stop(self, member) -> None:
         """A graceful stop: commit or acknowledge what it can, then leave."""

@@ -129,6 +129,7 @@ VALID = {
     "reset": {"op": "reset", "seed": 3, "scenario": "default"},
     "replay": None,                                 # needs a log: see the test
     "lesson": {"op": "lesson", "lesson": "competing", "step": 0},
+    "set_parallelism": {"op": "set_parallelism", "group_id": "job", "parallelism": 3},   # on a Flink job: the test adds it
 }
 
 
@@ -146,6 +147,8 @@ def test_a_valid_command_of_every_op_is_accepted(op):
         cmd = {"op": "resume_consumer", "member_id": "consumer-1"}
     elif op == "replay":
         cmd = {"op": "replay", "log": e.export_log()}
+    elif op == "set_parallelism":
+        assert e.apply({"op": "add_group", "group_id": "job", "type": "flink", "parallelism": 2})["ok"]
     r = e.apply(cmd)
     assert r["ok"] is True, r
 

@@ -17,7 +17,7 @@ from groupviz.kafka.classic.invariants import check_classic
 from groupviz.kafka.member import CRASHED, LEAVING
 from groupviz.kafka.classic.coordinator import Coordinator, reason
 from groupviz.kafka.config import CLASSROOM_CONFIG, check_config
-from groupviz.kafka.group import Group, GroupContext
+from groupviz.kafka.group import FLINK_FIELDS, Group, GroupContext
 from groupviz.kafka.offsets import BURROW_INTERVALS, OffsetStore
 
 NET_DELAY_MS = 5      # one way, client <-> broker
@@ -27,7 +27,8 @@ class ConsumerGroup(Group):
     kind = "consumer"
     narration_protocol = "classic"
     foreign_fields = {"competition": "'competition' is only for share groups (type \"share\"); a consumer group "
-                                     "shards its partitions with an 'assignor': " + ", ".join(STRATEGIES)}
+                                     "shards its partitions with an 'assignor': " + ", ".join(STRATEGIES),
+                      **FLINK_FIELDS}
 
     def __init__(self, ctx: GroupContext, group_id: str, assignor: str = "range", config: dict | None = None):
         self.ctx = ctx

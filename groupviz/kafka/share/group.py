@@ -38,7 +38,7 @@ from groupviz.kafka.config import (
     SHARE_SESSION_MS as SESSION_MS,
     check_share_config,
 )
-from groupviz.kafka.group import Group, GroupContext
+from groupviz.kafka.group import FLINK_FIELDS, Group, GroupContext
 from groupviz.kafka.member import ACTIVE, CRASHED, LEAVING
 from groupviz.kafka.share.acknowledge import ShareAcknowledge
 from groupviz.kafka.share.consumer import ShareConsumer
@@ -64,7 +64,8 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
     kind = "share"
     narration_protocol = "share"
     foreign_fields = {"assignor": "a share group takes no 'assignor' (the broker assigns every partition to every "
-                                  "member); choose its 'competition': " + ", ".join(COMPETITIONS)}
+                                  "member); choose its 'competition': " + ", ".join(COMPETITIONS),
+                      **FLINK_FIELDS}
 
     def __init__(self, ctx: GroupContext, group_id: str, competition: str = "random", config: dict | None = None):
         if competition not in COMPETITIONS:
