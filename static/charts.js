@@ -3,6 +3,7 @@
 // sample every SAMPLE_MS simulated ms, and at most MAX_POINTS are kept. Drawing is
 // throttled to a few frames a second; rebalances are shaded bands on both charts.
 import { t, localized } from "./i18n.js";
+import { chartMarks } from "./hooks.js";
 
 const MAX_POINTS = 240;
 const SAMPLE_MS = 500;
@@ -132,9 +133,14 @@ export class Charts {
     }
     this.now = now;
     const groups = snap.groups || [];
-    for (const g of groups) this.record(g.group_id).rebalances = g.rebalances || [];
+    for (const g of groups) {
+      const rec = this.record(g.group_id);
+      rec.rebalances = g.rebalances || [];
+      rec.row = g;
+    }
     const shown = this.groups.get(this.groupId);
-    const bandKey = shown ? shown.rebalances.map((r) => `${r.generation}:${r.start_ms}:${r.end_ms}:${r.moved}:${r.paused_ms}`).join(",") : "";
+    const bandKey = shown ? shown.rebalances.map((r) => `${r.generation}:${r.start_ms}:${r.end_ms}:${r.moved}:${r.paused_ms}`).join(",")
+      + chartMarks.map((h) => h.key(shown.row)).join("|") : "";
     if (bandKey !== this.bandKey) {
       this.bandKey = bandKey;
       this.dirty = true;
@@ -253,6 +259,11 @@ export class Charts {
         bgcolor: "rgba(255,255,255,0.8)",
         hoverlabel: { bgcolor: "#1f2937", font: { color: "#fff", size: 12, family: FONT } },
       });
+    }
+    for (const h of chartMarks) {
+      const extra = h.marks(rec ? rec.row : null, range, this.now);
+      shapes.push(...extra.shapes);
+      annotations.push(...extra.annotations);
     }
     return { shapes, annotations };
   }

@@ -164,6 +164,7 @@ function updateCard(view, m, snap, group) {
   renderParts(view, m, snap);
   renderStats(view, m, group);
   renderActions(view, m, snap, group);
+  setHidden(view.stopBtn, group.type === "flink");     // a subtask is not stopped alone (wire.md)
 }
 
 // ---------------------------------------------------------------- the panel
@@ -185,12 +186,15 @@ function renderHeading(group, members) {
     syncValue(ui.assignor, group.assignor);
   }
   const isShare = !!group && group.type === "share";
+  const isFlink = !!group && group.type === "flink";      // a Flink job: no assignor to pick, no members to add
   const coop = group && (group.protocol === "cooperative" || group.assignor === "cooperative-sticky");
-  setHidden(ui.assignor.closest("label"), isShare);
-  setHidden(ui.competition, !isShare);
+  setHidden(ui.assignor.closest("label"), isShare || isFlink);
+  setHidden(ui.add, isFlink);
+  setHidden(ui.competition, !isShare && !isFlink);
   if (isShare) setText(ui.competition, t("group.competition", { c: t(`comp.${group.competition}`) }));
-  ui.competition.title = isShare ? t(`group.competition.${group.competition}.title`) : "";
-  setText(ui.protocol, !group ? "" : t(isShare ? "group.protocol.share"
+  if (isFlink) setText(ui.competition, t("group.flink.split"));
+  ui.competition.title = isShare ? t(`group.competition.${group.competition}.title`) : isFlink ? t("fl.explain") : "";
+  setText(ui.protocol, !group ? "" : t(isFlink ? "group.protocol.flink" : isShare ? "group.protocol.share"
     : coop ? "group.protocol.cooperative" : "group.protocol.eager"));
   const active = members.filter((m) => m.state === "active" || m.state === "paused").length;
   const firstFree = isShare && group.competition === "first-free";

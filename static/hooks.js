@@ -9,3 +9,7 @@ export const layoutChanged = [];
 export function relayout() {
   for (const fn of layoutChanged) fn();
 }
+
+/** Marks a panel adds to the charts for the group shown: {key(group) -> string that changes whenever
+ * the marks would, marks(group, range, now_s) -> {shapes, annotations}} (Plotly shapes in seconds). */
+export const chartMarks = [];

@@ -14,6 +14,7 @@ export function statusRule(status) {
 
 export function protoLabel(g) {
   if (g.type === "share") return "share";
+  if (g.type === "flink") return t("fl.proto");
   const coop = g.protocol === "cooperative" || g.assignor === "cooperative-sticky";
   return t(coop ? "kz.proto.cooperative" : "kz.proto.eager");
 }

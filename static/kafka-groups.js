@@ -63,7 +63,7 @@ function renderAssignor(v, g, classic) {
     setText(v.assignorText, g.assignor || "-");
   }
   setText(v.proto, protoLabel(g));
-  setAttr(v.proto, "data-protocol", classic ? (g.protocol || "") : "share");
+  setAttr(v.proto, "data-protocol", classic ? (g.protocol || "") : g.type);
 }
 
 function updateRow(v, g) {

@@ -30,7 +30,7 @@ async function refresh(force = false) {
   const gid = group.group_id;
   // The server answers with the exact line (body.command); until then show the tool this group type uses:
   // kafka-consumer-groups.sh for a classic group, kafka-share-groups.sh for a share group (KIP-932).
-  const tool = isClassic(group) ? "kafka-consumer-groups.sh" : "kafka-share-groups.sh";
+  const tool = group.type === "share" ? "kafka-share-groups.sh" : "kafka-consumer-groups.sh";
   setText(ui.cmd, `${tool} --bootstrap-server localhost:9092 --describe --group ${gid}${view === "offsets" ? "" : ` --${view}`}`);
   fetching = true;
   lastFetch = performance.now();
@@ -139,7 +139,7 @@ function renderConfig() {
   setHidden(ui.configTable, !classic);
   setHidden(ui.configNone, classic);
   for (const b of [ui.useClass, ui.useKafka]) setHidden(b, !classic);
-  if (!classic) { setText(ui.configNone, t("kz.config.share", { g: group.group_id })); return; }
+  if (!classic) { setText(ui.configNone, t(`kz.config.${group.type}`, { g: group.group_id })); return; }
   for (const [name, it] of inputs) {
     setDisabled(it.input, false);
     writeValue(name, currentValue(name));

@@ -9,5 +9,6 @@ import * as lessons from "./lessons.js";
 import * as classroom from "./classroom.js";
 import * as share from "./share.js";
 import * as kafka from "./kafka.js";
+import * as flink from "./flink.js";
 
-export const PANELS = [lessons, classroom, share, kafka];
+export const PANELS = [lessons, classroom, share, flink, kafka];
