@@ -73,3 +73,84 @@ class Member:
         return windowed_rate(self._window, self.env.now)
 
 
+class PartitionReader(Member):
+    """A member that owns partitions and reads them (a classic consumer, a KIP-848 consumer): its
+    positions, its timers, its commits (`generation` is the classic generation or the KIP-848 member
+    epoch the commit carries), and processing as a budget of `rate` records per second over the owned
+    partitions, taken in offset ranges."""
+
+    def __init__(self, group, member_id: str, color: int, rate: float, host: str):
+        super().__init__(group, member_id, color, rate, host)
+        self.generation = -1
+        self.assigned: list[tuple[str, int]] = []
+        self.positions: dict[tuple[str, int], int] = {}
+        self.processed = 0
+        self._credit = 0.0
+        self._rr = 0
+        self._timers: list = []
+        # Real consumers are not in lock-step: each starts its heartbeat and
+        # auto-commit clocks at its own phase (deterministic per seed and id).
+        self._rng = group.ctx.rng(member_id)
+
+    def _after(self, delay: int, fn) -> None:
+        self._timers = [t for t in self._timers if not t.cancelled and t.time > self.env.now]
+        self._timers.append(self.env.schedule(delay, fn))
+
+    def _commit(self, tps) -> None:
+        offsets = {tp: self.positions[tp] for tp in tps if tp in self.positions}
+        if offsets and self.group.config["enable.auto.commit"]:
+            self.group.to_coordinator(self.group.commit_arrived, self.member_id, self.generation, offsets)
+
+    # -- processing -------------------------------------------------------
+    def poll(self, quantum_ms: int) -> None:
+        if self.state != ACTIVE or not self.assigned:
+            self._credit = 0.0
+            return
+        credit = self._credit + self.rate * quantum_ms / 1000.0
+        budget = int(credit)
+        if budget <= 0:
+            self._credit = credit
+            return
+        parts = self.group.topic.partitions
+        positions = self.positions
+        tps, left = [], []        # partitions with records to read, and how many each has
+        for tp in self.assigned:
+            pos = positions.get(tp)
+            if pos is not None:
+                a = parts[tp[1]].log_end_offset - pos
+                if a > 0:
+                    tps.append(tp)
+                    left.append(a)
+        if not tps:
+            self._credit = min(credit, 1.0)
+            return
+        # fair share across partitions with data (a fetch returns from several partitions)
+        k = len(tps)
+        start = self._rr % k          # start one partition further each poll
+        self._rr += 1
+        on_processed = self.group.on_processed
+        if budget <= k:
+            # fair_share() is [1] * budget here: one record from each of the first partitions
+            for j in range(start, start + budget):
+                tp = tps[j % k]
+                a = positions[tp]
+                positions[tp] = a + 1
+                on_processed(self, tp, a, a + 1)
+            done = budget
+        else:
+            take = fair_share([left[(start + j) % k] for j in range(k)], budget)
+            done = 0
+            for j, n in enumerate(take):
+                if n:
+                    tp = tps[(start + j) % k]
+                    a = positions[tp]
+                    positions[tp] = a + n
+                    on_processed(self, tp, a, a + n)
+                    done += n
+        remaining = budget - done
+        credit -= done
+        if remaining > 0:
+            credit = min(credit, 1.0)
+        self._credit = credit
+        self.processed += done
+        self._window.append((self.env.now, done))

@@ -14,29 +14,19 @@ from __future__ import annotations
 from groupviz.kafka.classic import coordinator as C
 from groupviz.kafka.assignors import REBALANCE_PROTOCOLS, assign
 from groupviz.kafka.classic.coordinator import JoinGroup
-from groupviz.kafka.member import ACTIVE, CRASHED, LEAVING, Member, fair_share
+from groupviz.kafka.member import CRASHED, LEAVING, PartitionReader
 
 RETRY_BACKOFF_MS = 100  # retry.backoff.ms
 
 
-class Consumer(Member):
+class Consumer(PartitionReader):
     """A member of a classic group: joins through the coordinator, owns the partitions its leader assigned."""
 
     def __init__(self, group, member_id: str, color: int, rate: float, host: str):
         super().__init__(group, member_id, color, rate, host)
         self.phase = "unjoined"      # unjoined | joining | syncing | stable
-        self.generation = -1
-        self.assigned: list[tuple[str, int]] = []
-        self.positions: dict[tuple[str, int], int] = {}
         self.prev_assignment: list[tuple[str, int]] = []
         self.prev_generation = -1
-        self.processed = 0
-        self._credit = 0.0
-        self._rr = 0
-        self._timers: list = []
-        # Real consumers are not in lock-step: each starts its heartbeat and
-        # auto-commit clocks at its own phase (deterministic per seed and id).
-        self._rng = group.ctx.rng(member_id)
 
     # -- lifecycle --------------------------------------------------------
     def start(self) -> None:
@@ -64,10 +54,6 @@ class Consumer(Member):
         return REBALANCE_PROTOCOLS[self.group.assignor] == "cooperative"
 
     # -- timers -----------------------------------------------------------
-    def _after(self, delay: int, fn) -> None:
-        self._timers = [t for t in self._timers if not t.cancelled and t.time > self.env.now]
-        self._timers.append(self.env.schedule(delay, fn))
-
     def _heartbeat_tick(self) -> None:
         if not self.alive:
             return
@@ -81,11 +67,6 @@ class Consumer(Member):
         if self.group.config["enable.auto.commit"] and self.phase == "stable":
             self._commit(self.assigned)
         self._after(self.group.config["auto.commit.interval.ms"], self._auto_commit_tick)
-
-    def _commit(self, tps) -> None:
-        offsets = {tp: self.positions[tp] for tp in tps if tp in self.positions}
-        if offsets and self.group.config["enable.auto.commit"]:
-            self.group.to_coordinator(self.group.commit_arrived, self.member_id, self.generation, offsets)
 
     # -- the rebalance protocol (client side) -----------------------------
     def _send_join(self) -> None:
@@ -192,57 +173,3 @@ class Consumer(Member):
 
     def on_commit(self, resp: dict) -> None:
         pass  # failures are visible as events; auto-commit retries on the next interval
-
-    # -- processing -------------------------------------------------------
-    def poll(self, quantum_ms: int) -> None:
-        if self.state != ACTIVE or not self.assigned:
-            self._credit = 0.0
-            return
-        credit = self._credit + self.rate * quantum_ms / 1000.0
-        budget = int(credit)
-        if budget <= 0:
-            self._credit = credit
-            return
-        parts = self.group.topic.partitions
-        positions = self.positions
-        tps, left = [], []        # partitions with records to read, and how many each has
-        for tp in self.assigned:
-            pos = positions.get(tp)
-            if pos is not None:
-                a = parts[tp[1]].log_end_offset - pos
-                if a > 0:
-                    tps.append(tp)
-                    left.append(a)
-        if not tps:
-            self._credit = min(credit, 1.0)
-            return
-        # fair share across partitions with data (a fetch returns from several partitions)
-        k = len(tps)
-        start = self._rr % k          # start one partition further each poll
-        self._rr += 1
-        on_processed = self.group.on_processed
-        if budget <= k:
-            # fair_share() is [1] * budget here: one record from each of the first partitions
-            for j in range(start, start + budget):
-                tp = tps[j % k]
-                a = positions[tp]
-                positions[tp] = a + 1
-                on_processed(self, tp, a, a + 1)
-            done = budget
-        else:
-            take = fair_share([left[(start + j) % k] for j in range(k)], budget)
-            done = 0
-            for j, n in enumerate(take):
-                if n:
-                    tp = tps[(start + j) % k]
-                    a = positions[tp]
-                    positions[tp] = a + n
-                    on_processed(self, tp, a, a + n)
-                    done += n
-        remaining = budget - done
-        credit -= done
-        if remaining > 0:
-            credit = min(credit, 1.0)
-        self._credit = credit
-        self.processed += done
-        self._window.append((self.env.now, done))
