@@ -11,7 +11,7 @@ def _tps(parts) -> str:
 
 #: Kafka's group state names stay as Kafka prints them; Chinese readers get a gloss beside them.
 STATE_ZH = {"Empty": "空组", "PreparingRebalance": "准备再均衡", "CompletingRebalance": "完成再均衡",
-            "Stable": "稳定", "Dead": "已删除"}
+            "Stable": "稳定", "Dead": "已删除", "Assigning": "计算目标分配", "Reconciling": "逐个协调成员"}
 
 
 def narrate(ev: dict) -> tuple[str, str] | None:
@@ -22,7 +22,8 @@ def narrate(ev: dict) -> tuple[str, str] | None:
     share = ev.get("protocol") == "share" or t == "locks_expired" or (t == "group_added" and ev.get("group_type") == "share")
     if ev.get("protocol") == "flink" or (t == "group_added" and ev.get("group_type") == "flink"):
         return _flink(ev, t, g, m)
-    for part in ((_share,) if share else ()) + (_members, _rebalances, _changes):
+    kip848 = (_consumer_protocol,) if ev.get("protocol") == "consumer" else ()
+    for part in ((_share,) if share else ()) + kip848 + (_members, _rebalances, _changes):
         text = part(ev, t, g, m)
         if text is not None:
             return text
@@ -209,3 +210,42 @@ def _flink(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
         return (f"{g}: the enumerator discovered partitions {ev.get('partitions')} and assigned them by getSplitOwner",
                 f"{g}：分片枚举器发现了分区 {ev.get('partitions')}，按 getSplitOwner 分配")
     return _changes(ev, t, g, m)
+
+
+def _consumer_protocol(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
+    """KIP-848 (group.protocol=consumer): one heartbeat request, epochs, no barrier."""
+    if t == "consumer_added":
+        return (f"{m} started and sent ConsumerGroupHeartbeat (member epoch 0) to {g}'s coordinator",
+                f"{m} 启动，向 {g} 的协调者发送 ConsumerGroupHeartbeat（成员纪元 0）")
+    if t == "rebalance_started":
+        return (f"{g}: group epoch {ev['generation']} ({ev.get('reason', '')}); members not affected keep processing",
+                f"{g}：组纪元 {ev['generation']}（{ev.get('reason_zh') or ev.get('reason', '')}）；不受影响的成员继续处理")
+    if t == "target_assignment":
+        return (f"{g}: the coordinator's {ev['assignor']} assignor computed target assignment epoch {ev['generation']}",
+                f"{g}：协调者的 {ev['assignor']} 分配器算出了目标分配（纪元 {ev['generation']}）")
+    if t == "revoked":
+        return (f"{m} committed and revoked {_tps(ev['partitions'])}; its next heartbeat tells the coordinator",
+                f"{m} 提交并撤销了 {_tps(ev['partitions'])}；下一次心跳会告诉协调者")
+    if t == "assigned":
+        return (f"{m} now owns {_tps(ev['partitions'])} (member epoch {ev['generation']})",
+                f"{m} 现在拥有 {_tps(ev['partitions'])}（成员纪元 {ev['generation']}）")
+    if t == "rebalance_completed":
+        return (f"{g}: every member reached epoch {ev['generation']}: Stable",
+                f"{g}：所有成员都到达纪元 {ev['generation']}：Stable（稳定）")
+    if t == "member_left":
+        return (f"{m} left {g} (heartbeat with member epoch -1)", f"{m} 离开了 {g}（成员纪元为 -1 的心跳）")
+    if t == "consumer_killed":
+        return (f"{m} crashed: no heartbeat with epoch -1, so the coordinator notices after "
+                f"group.consumer.session.timeout.ms", f"{m} 崩溃了：没有发送纪元 -1 的心跳，协调者要等 "
+                f"group.consumer.session.timeout.ms 之后才会发现")
+    if t == "consumer_stopping":
+        return (f"{m} is shutting down: commits, revokes, then sends a heartbeat with member epoch -1",
+                f"{m} 正在关闭：提交、撤销，再发送成员纪元为 -1 的心跳")
+    if t == "member_expired":
+        return (f"{m} sent no heartbeat in time: the coordinator fenced it and bumped {g}'s group epoch",
+                f"{m} 没有按时心跳：协调者将其隔离，并提升了 {g} 的组纪元")
+    if t == "lost":
+        return (f"{m} was fenced ({ev.get('error', '')}): it drops {_tps(ev.get('partitions', []))} and rejoins "
+                f"with epoch 0", f"{m} 被隔离（{ev.get('error', '')}）：放弃 {_tps(ev.get('partitions', []))}，"
+                f"以纪元 0 重新加入")
+    return None

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from groupviz.engine.kinds import GROUP_KINDS
+from groupviz.engine.kinds import GROUP_PROTOCOLS, GROUP_TYPES, kind_for
 from groupviz.errors import CommandError, DomainError
 from groupviz.flink.config import MAX_PARALLELISM, SINKS
 from groupviz.kafka import config as kafka_config
-from groupviz.kafka.assignors import STRATEGIES as ASSIGNORS
+from groupviz.kafka.assignors import SERVER_ASSIGNORS, STRATEGIES
 from groupviz.kafka.config import ID_RE, Field, describe_value
 from groupviz.kafka.producer import KEY_MODES
 from groupviz.kafka.share.group import COMPETITIONS
@@ -30,7 +30,8 @@ MAX_KEYS = 100_000
 MAX_STEP_MS = 600_000
 MIN_SPEED, MAX_SPEED = 0.1, 10.0
 MAX_SEED = 2**31 - 1
-GROUP_TYPES = tuple(GROUP_KINDS)
+#: Client assignors (classic groups) and the consumer protocol's server assignors; each kind checks its own.
+ASSIGNORS = tuple(dict.fromkeys(STRATEGIES + tuple(a for a in SERVER_ASSIGNORS if a != "simple")))
 
 
 def _F(name, kind, required=True, lo=None, hi=None, choices=()):
@@ -49,6 +50,7 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
                  _F("hot_share", "number", False, 0, 1)),
     "add_partitions": (_F("topic", "id", False), _F("count", "int", True, 1, MAX_PARTITIONS)),
     "add_group": (_F("group_id", "id"), _F("type", "enum", False, choices=GROUP_TYPES),
+                  _F("group_protocol", "enum", False, choices=GROUP_PROTOCOLS),
                   _F("assignor", "enum", False, choices=ASSIGNORS), _F("consumers", "int", False, 0, 16),
                   _F("competition", "enum", False, choices=COMPETITIONS),
                   _F("parallelism", "int", False, 1, MAX_PARALLELISM), _F("sink", "enum", False, choices=SINKS)),
@@ -72,7 +74,8 @@ class Command:
 
 def _check_add_group(args: dict) -> None:
     """Each kind names the fields it does not take (Group.foreign_fields)."""
-    for name, why in GROUP_KINDS[args.get("type", "consumer")].foreign_fields.items():
+    cls = kind_for(args.get("type", "consumer"), args.get("group_protocol"))
+    for name, why in cls.foreign_fields.items():
         if name in args:
             raise CommandError(f"add_group: {why}")
 

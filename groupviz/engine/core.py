@@ -17,14 +17,13 @@ from collections import deque
 from groupviz.classroom import lessons
 from groupviz.classroom.narration import narrate
 from groupviz.engine import commands, replay
-from groupviz.engine.kinds import GROUP_KINDS
+from groupviz.engine.kinds import kind_for
 from groupviz.engine.metrics import SAMPLE_MS, ChartSamples
 from groupviz.engine.model import model_view
 from groupviz.engine.scenarios import SCENARIOS
 from groupviz.engine.sim import LATE, NORMAL, Environment
 from groupviz.errors import CommandError, UserError
 from groupviz.kafka import describe as kafka_tools
-from groupviz.kafka.assignors import REBALANCE_PROTOCOLS
 from groupviz.kafka.group import Group, GroupContext
 from groupviz.kafka.log import Topic
 from groupviz.kafka.producer import Producer
@@ -97,7 +96,7 @@ class Engine:
         self.event("reset", scenario=scenario, seed=seed)
 
     def _new_group(self, group_id: str, kind: str, spec: dict) -> Group:
-        g = GROUP_KINDS[kind].create(self.group_context, group_id, spec)
+        g = kind_for(kind, spec.get("group_protocol")).create(self.group_context, group_id, spec)
         self.groups[group_id] = g
         return g
 
@@ -268,7 +267,7 @@ class Engine:
             g.partitions_added()
         return {"partitions": total}
 
-    def _op_add_group(self, group_id, type="consumer", assignor="range", consumers=0, competition="random", **more):
+    def _op_add_group(self, group_id, type="consumer", assignor=None, consumers=0, competition="random", **more):
         if group_id in self.groups:
             raise CommandError(f"group '{group_id}' already exists")
         if len(self.groups) >= commands.MAX_GROUPS:
@@ -284,7 +283,7 @@ class Engine:
         if g.assignor == assignor:
             raise CommandError(f"{g.group_id} already uses {assignor}")
         g.set_assignor(assignor)
-        self.event("assignor_changed", group_id=g.group_id, assignor=assignor, protocol=REBALANCE_PROTOCOLS[assignor])
+        self.event("assignor_changed", group_id=g.group_id, assignor=assignor, protocol=g.rebalance_protocol())
         return {"group_id": g.group_id, "assignor": assignor}
 
     def _op_set_parallelism(self, group_id, parallelism):

@@ -14,6 +14,15 @@ SCENARIOS: dict[str, dict] = {
         "groups": [{"group_id": "eager", "assignor": "range", "consumers": 3, "consumer_rate": 20.0},
                    {"group_id": "coop", "assignor": "cooperative-sticky", "consumers": 3, "consumer_rate": 20.0}],
     },
+    # Issue 15: the three rebalance protocols on one topic, 12 partitions, three fast consumers each.
+    "three-protocols": {
+        "title": {"en": "Three protocols: eager, cooperative, KIP-848", "zh": "三种协议：eager、cooperative、KIP-848"},
+        "topic": "orders", "partitions": 12, "producer_rate": 60.0, "keys": {"mode": "uniform", "count": 1000},
+        "groups": [{"group_id": "eager", "assignor": "range", "consumers": 3, "consumer_rate": 40.0},
+                   {"group_id": "coop", "assignor": "cooperative-sticky", "consumers": 3, "consumer_rate": 40.0},
+                   {"group_id": "kip848", "group_protocol": "consumer", "assignor": "uniform", "consumers": 3,
+                    "consumer_rate": 40.0}],
+    },
     "hot-key": {
         "title": {"en": "A hot key skews one partition", "zh": "热点键让一个分区倾斜"},
         "topic": "orders", "partitions": 6, "producer_rate": 40.0,

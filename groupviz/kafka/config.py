@@ -190,6 +190,9 @@ def _merge_settings(config, current: dict, schema: dict, settable: str, unknown)
         raise DomainError(f"set_config: 'config' is empty; settable{settable}: " + ", ".join(schema))
     if len(config) > len(schema):
         raise DomainError(f"set_config: too many keys; settable{settable}: " + ", ".join(schema))
+    if "group.protocol" in config:
+        raise DomainError("set_config: a live group's group.protocol cannot change; add a group with add_group "
+                          "{\"group_protocol\": \"classic\" | \"consumer\"} to compare protocols")
     merged = dict(current)
     for key, v in config.items():
         if not isinstance(key, str) or key not in schema:
@@ -227,4 +230,55 @@ def check_share_config(config: dict, current: dict) -> dict:
         # GroupConfig.validateValues: "share.session.timeout.ms must be greater than share.heartbeat.interval.ms"
         raise DomainError(f"set_config: {SHARE_HEARTBEAT_MS} ({merged[SHARE_HEARTBEAT_MS]}) must be lower than "
                            f"{SHARE_SESSION_MS} ({merged[SHARE_SESSION_MS]}), as Kafka requires")
+    return merged
+
+
+# KIP-848 consumer groups (group.protocol=consumer): the broker's group.consumer.* settings applied to the
+# one group (GroupCoordinatorConfig; per-group overrides in GroupConfig), and the client settings that remain.
+CONSUMER_SESSION_MS = "group.consumer.session.timeout.ms"
+CONSUMER_HEARTBEAT_MS = "group.consumer.heartbeat.interval.ms"
+CONSUMER_CONFIG_SCHEMA = {
+    # Kafka: group.consumer.min/max.session.timeout.ms 45000..60000; the classroom floor is 6000 (as for share groups)
+    CONSUMER_SESSION_MS: ("int", 6000, 60_000),
+    # Kafka: group.consumer.min/max.heartbeat.interval.ms 5000..15000; the classroom floor is 1000
+    CONSUMER_HEARTBEAT_MS: ("int", 1000, 15_000),
+    "max.poll.interval.ms": ("int", 1000, 3_600_000),        # the rebalance timeout the member sends
+    "auto.commit.interval.ms": ("int", 100, 600_000),
+    "enable.auto.commit": ("bool", None, None),
+    "auto.offset.reset": ("enum", ("earliest", "latest"), None),
+}
+CONSUMER_CLASSROOM_CONFIG = {
+    CONSUMER_SESSION_MS: 6000,
+    CONSUMER_HEARTBEAT_MS: 2000,
+    "max.poll.interval.ms": 300000,
+    "auto.commit.interval.ms": 1000,
+    "enable.auto.commit": True,
+    "auto.offset.reset": "earliest",
+}
+CONSUMER_KAFKA_DEFAULTS = {
+    CONSUMER_SESSION_MS: 45000,
+    CONSUMER_HEARTBEAT_MS: 5000,
+    "max.poll.interval.ms": 300000,
+    "auto.commit.interval.ms": 5000,
+    "enable.auto.commit": True,
+    "auto.offset.reset": "latest",
+}
+
+
+def _not_for_consumer_protocol(shown: str, key) -> str:
+    hint = ""
+    if key in ("session.timeout.ms", "heartbeat.interval.ms"):
+        hint = f" (a classic-protocol client setting; the consumer protocol's is group.consumer.{key} on the broker)"
+    return (f"set_config: '{shown}'{hint} is not settable on a consumer-protocol group; settable: "
+            f"{', '.join(CONSUMER_CONFIG_SCHEMA)}")
+
+
+def check_consumer_protocol_config(config: dict, current: dict) -> dict:
+    """A set_config payload for a KIP-848 group, checked against Kafka's names and bounds."""
+    merged = _merge_settings(config, current, CONSUMER_CONFIG_SCHEMA, " for a consumer-protocol group",
+                             _not_for_consumer_protocol)
+    if merged[CONSUMER_HEARTBEAT_MS] >= merged[CONSUMER_SESSION_MS]:
+        # GroupConfig.validateValues: "consumer.session.timeout.ms must be greater than consumer.heartbeat.interval.ms"
+        raise DomainError(f"set_config: {CONSUMER_HEARTBEAT_MS} ({merged[CONSUMER_HEARTBEAT_MS]}) must be lower than "
+                          f"{CONSUMER_SESSION_MS} ({merged[CONSUMER_SESSION_MS]}), as Kafka requires")
     return merged

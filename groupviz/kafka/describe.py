@@ -30,7 +30,7 @@ def _warning(group: dict) -> str:
     state = group["state"]
     if state == "Empty":
         return f"\nConsumer group '{group['group_id']}' has no active members.\n"
-    if state in ("PreparingRebalance", "CompletingRebalance"):
+    if state in ("PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling"):
         return f"\nWarning: Consumer group '{group['group_id']}' is rebalancing.\n"
     return ""
 
@@ -278,12 +278,65 @@ SHARE_VIEWS = {"offsets": share_describe_offsets, "members": share_describe_memb
 SHARE_COMMANDS = _command_lines("kafka-share-groups.sh")
 
 
+# ---------------------------------------------------------------- KIP-848 consumer groups (--verbose)
+
+def consumer_describe_members(group: dict) -> str:
+    """`kafka-consumer-groups.sh --describe --group G --members --verbose` for a consumer-protocol group:
+    the member epoch and assignment beside the target epoch and assignment (ConsumerGroupCommand
+    `printMembers`; headers as DescribeConsumerGroupTest `checkMembersArgsHeaderOutput` expects)."""
+    out = _warning(group)
+    if group["state"] == "Dead":
+        return _dead(group)
+    target_epoch = str(group.get("target_assignment_epoch", MISSING))
+    rows = [(group["group_id"], m["member_id"], m.get("host") or MISSING, m.get("client_id") or MISSING,
+             str(len(m["partitions"])), str(m.get("member_epoch", MISSING)),
+             share_assignment(m["partitions"]) or MISSING, target_epoch,
+             share_assignment(m.get("target", [])) or MISSING) for m in _coordinator_members(group)]
+    g, c, h, k, a = _widths(rows, 0, 1, 2, 3, 6)
+
+    def line(r):
+        return f"{r[0]:<{g}} {r[1]:<{c}} {r[2]:<{h}} {r[3]:<{k}} {r[4]:<15} {r[5]:<15} {r[6]:<{a}} {r[7]:<15} {r[8]}"
+
+    out += "\n" + line(("GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "CURRENT-EPOCH",
+                        "CURRENT-ASSIGNMENT", "TARGET-EPOCH", "TARGET-ASSIGNMENT")) + "\n"
+    for r in rows:
+        out += line(r) + "\n"
+    return out
+
+
+def consumer_describe_state(group: dict) -> str:
+    """`kafka-consumer-groups.sh --describe --group G --state --verbose` for a consumer-protocol group:
+    GROUP-EPOCH and TARGET-ASSIGNMENT-EPOCH beside the state (DescribeConsumerGroupTest
+    `checkStateArgsHeaderOutput`)."""
+    out = _warning(group)
+    if group["state"] == "Dead":
+        return _dead(group)
+    gl = max(15, len(group["group_id"]))
+    cl = max(25, len(COORDINATOR))
+
+    def line(*r):
+        return f"\n{r[0]:<{gl}} {r[1]:<{cl}} {r[2]:<20} {r[3]:<20} {r[4]:<15} {r[5]:<25} {r[6]}"
+
+    out += line("GROUP", "COORDINATOR (ID)", "ASSIGNMENT-STRATEGY", "STATE", "GROUP-EPOCH", "TARGET-ASSIGNMENT-EPOCH",
+                "#MEMBERS")
+    out += line(group["group_id"], COORDINATOR, group["assignor"], group["state"], str(group.get("group_epoch")),
+                str(group.get("target_assignment_epoch")), str(len(_coordinator_members(group))))
+    return out + "\n"
+
+
+CONSUMER_VIEWS = {"offsets": describe_offsets, "members": consumer_describe_members, "state": consumer_describe_state}
+CONSUMER_COMMANDS = {view: line + (" --verbose" if view != "offsets" else "") for view, line in COMMANDS.items()}
+
+
 def describe(group: dict, view: str = "offsets") -> dict:
     """One view of a group: {"command": the shell line, "output": what it prints}.
 
     A share group (`type == "share"`) is described by kafka-share-groups.sh, any other by
-    kafka-consumer-groups.sh.
+    kafka-consumer-groups.sh; a consumer-protocol group's members and state with --verbose (its epochs).
     """
     if group.get("type") == "share":
         return {"command": SHARE_COMMANDS[view].format(group=group["group_id"]), "output": SHARE_VIEWS[view](group)}
+    if group.get("group_protocol") == "consumer":
+        return {"command": CONSUMER_COMMANDS[view].format(group=group["group_id"]),
+                "output": CONSUMER_VIEWS[view](group)}
     return {"command": COMMANDS[view].format(group=group["group_id"]), "output": VIEWS[view](group)}

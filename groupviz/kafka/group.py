@@ -66,6 +66,10 @@ class Group(ABC):
     #: How the narration tells this kind's events apart (the events' `protocol` field).
     narration_protocol: ClassVar[str]
 
+    #: Kafka's client setting `group.protocol` for this kind ("classic" or "consumer"); None for kinds
+    #: that have no such choice. The kinds table is keyed by (kind, group_protocol).
+    group_protocol: ClassVar[str | None] = None
+
     #: Fields of a group spec (add_group, scenarios) this kind does not take, with the reason a student reads.
     foreign_fields: ClassVar[dict[str, str]] = {}
 
@@ -139,6 +143,10 @@ class Group(ABC):
     @abstractmethod
     def partitions_added(self) -> None:
         """The topic grew: react the way this kind notices new partitions."""
+
+    def rebalance_protocol(self) -> str | None:
+        """How the group rebalances (eager, cooperative, consumer), or None for a kind without rebalances."""
+        return None
 
     def sample_broker_offsets(self) -> None:
         """Remember recent log end offsets (Burrow's STOP rule); kinds without a lag status skip it."""

@@ -16,15 +16,24 @@ from groupviz.kafka.classic.consumer import Consumer
 from groupviz.kafka.classic.invariants import check_classic
 from groupviz.kafka.member import CRASHED, LEAVING
 from groupviz.kafka.classic.coordinator import Coordinator, reason
+from groupviz.errors import DomainError
 from groupviz.kafka.config import CLASSROOM_CONFIG, check_config
 from groupviz.kafka.group import FLINK_FIELDS, Group, GroupContext
 from groupviz.kafka.offsets import BURROW_INTERVALS, OffsetStore
+from groupviz.kafka.wire import CLASSIC_REQUESTS, CLASSIC_RESPONSES, WireLog
 
 NET_DELAY_MS = 5      # one way, client <-> broker
 REPLY_DELAY_MS = 20   # consumer -> producer result path
 
+def _check_classic_assignor(assignor: str) -> None:
+    if assignor not in STRATEGIES:
+        raise DomainError(f"{assignor} is a server-side assignor of the consumer protocol (group_protocol "
+                          f"\"consumer\"); a classic group takes: {', '.join(STRATEGIES)}")
+
+
 class ConsumerGroup(Group):
     kind = "consumer"
+    group_protocol = "classic"
     narration_protocol = "classic"
     foreign_fields = {"competition": "'competition' is only for share groups (type \"share\"); a consumer group "
                                      "shards its partitions with an 'assignor': " + ", ".join(STRATEGIES),
@@ -41,7 +50,8 @@ class ConsumerGroup(Group):
             self.config.update(config)
         self.offsets = OffsetStore()
         self.consumers: dict[str, Consumer] = {}
-        self.coordinator = Coordinator(group_id, self.env, self._deliver, self._coordinator_event, self.config)
+        self.wire = WireLog(NET_DELAY_MS)
+        self.coordinator = self._make_coordinator()
         self.coordinator.on_stable = self._on_stable
         self.high_processed: dict[tuple[str, int], int] = {}
         self.processed = 0
@@ -56,6 +66,13 @@ class ConsumerGroup(Group):
         self._window_status: dict = {}    # tp -> (newest commit in its window, lagstatus.window_status)
         self._reply: list | None = None   # [records, unique, latencies] gathered during poll()
 
+    def _make_coordinator(self):
+        return Coordinator(self.group_id, self.env, self._deliver, self._coordinator_event, self.config)
+
+    def rebalance_protocol(self) -> str:
+        """How this group rebalances: eager or cooperative (the assignor's), or consumer (KIP-848)."""
+        return REBALANCE_PROTOCOLS[self.assignor]
+
     # -- events -----------------------------------------------------------
     def event(self, type_: str, **fields) -> None:
         if type_ in ("revoked", "lost"):
@@ -66,17 +83,26 @@ class ConsumerGroup(Group):
 
     def _stopped(self, tps, since: int | None = None) -> None:
         since = self.env.now if since is None else since
+        parts = self.topic.partitions
         for tp in tps:
-            self.stopped_since.setdefault(tuple(tp), since)
+            tp = tuple(tp)
+            if tp not in self.stopped_since:
+                self.stopped_since[tp] = (since, parts[tp[1]].log_end_offset)
 
     def _resumed(self, tps, generation: int) -> None:
+        """The rebalance's cost: partitions that waited, the longest wait, the partition-ms without a
+        reader (partition_ms_lost) and the records that arrived meanwhile (records_delayed)."""
         rec = next((r for r in reversed(self.coordinator.history) if r["generation"] == generation), None)
         now = self.env.now
+        parts = self.topic.partitions
         for tp in tps:
-            since = self.stopped_since.pop(tuple(tp), None)
-            if since is not None and rec is not None:
+            stopped = self.stopped_since.pop(tuple(tp), None)
+            if stopped is not None and rec is not None:
+                since, leo = stopped
                 rec["paused_partitions"] += 1
                 rec["paused_ms"] = max(rec["paused_ms"], now - since)
+                rec["partition_ms_lost"] += now - since
+                rec["records_delayed"] += parts[tp[1]].log_end_offset - leo
 
     def _coordinator_event(self, type_: str, **fields) -> None:
         if type_ in ("member_expired", "member_removed", "member_left"):
@@ -85,7 +111,8 @@ class ConsumerGroup(Group):
             if c is not None and c.state in (CRASHED, LEAVING):
                 del self.consumers[c.member_id]
         if type_ == "rebalance_started" and self.coordinator.history:
-            self.coordinator.history[-1].update(protocol=REBALANCE_PROTOCOLS[self.assignor], paused_ms=0, paused_partitions=0)
+            self.coordinator.history[-1].update(protocol=self.rebalance_protocol(), paused_ms=0, paused_partitions=0,
+                                                partition_ms_lost=0, records_delayed=0)
         self.event(type_, **fields)
 
     def _on_stable(self, rec: dict | None) -> None:
@@ -96,9 +123,19 @@ class ConsumerGroup(Group):
 
     # -- network ----------------------------------------------------------
     def to_coordinator(self, fn, *args) -> None:
+        api = CLASSIC_REQUESTS.get(fn.__name__)
+        if api is not None:
+            member_id = args[0] if isinstance(args[0], str) else args[0].member_id
+            epoch = args[1] if api in ("SyncGroup", "Heartbeat", "OffsetCommit") else None
+            self.wire.record(self.env.now, member_id, "request", api, epoch=epoch)
         self.env.schedule(NET_DELAY_MS, fn, *args)
 
+    def _wire_response(self, member_id: str, kind: str, payload: dict) -> None:
+        self.wire.record(self.env.now, member_id, "response", CLASSIC_RESPONSES[kind], error=payload.get("error"),
+                         epoch=payload.get("generation"), assignment=payload.get("assignment"))
+
     def _deliver(self, member_id: str, kind: str, payload: dict) -> None:
+        self._wire_response(member_id, kind, payload)
         def arrive():
             c = self.consumers.get(member_id)
             if c is not None and c.alive:
@@ -147,6 +184,7 @@ class ConsumerGroup(Group):
 
     def set_assignor(self, assignor: str) -> None:
         """Every member switches assignor and rejoins (a rolling restart, compressed)."""
+        _check_classic_assignor(assignor)
         old = self.assignor
         self.assignor = assignor
         if REBALANCE_PROTOCOLS[old] != REBALANCE_PROTOCOLS[assignor]:
@@ -197,7 +235,9 @@ class ConsumerGroup(Group):
     # -- the Group interface ----------------------------------------------
     @classmethod
     def create(cls, ctx: GroupContext, group_id: str, spec: dict) -> "ConsumerGroup":
-        return cls(ctx, group_id, spec.get("assignor") or "range", spec.get("config"))
+        assignor = spec.get("assignor") or "range"
+        _check_classic_assignor(assignor)
+        return cls(ctx, group_id, assignor, spec.get("config"))
 
     def identity(self) -> dict:
         return {"assignor": self.assignor}
@@ -331,11 +371,13 @@ class ConsumerGroup(Group):
             })
         return {
             "group_id": self.group_id, "type": self.kind, "state": coord.state, "generation": coord.generation,
-            "assignor": self.assignor, "protocol": REBALANCE_PROTOCOLS[self.assignor], "leader": coord.leader,
+            "group_protocol": self.group_protocol,
+            "assignor": self.assignor, "protocol": self.rebalance_protocol(), "leader": coord.leader,
             "config": dict(self.config), "members": members, "partitions": parts, "lag": total,
             "processed": self.processed, "duplicates": self.duplicates, "throughput": round(thr_total, 2),
             "status": status, "lag_ms": max_lag_ms,
             "rebalances": [dict(r) for r in coord.history[-20:]],
+            "wire": self.wire.snapshot(),
             "coordinator_members": [
                 {"member_id": m.member_id, "client_id": m.client_id, "host": m.host,
                  "partitions": list(map(list, m.assignment)) if coord.state == C.STABLE else []}

@@ -32,6 +32,12 @@ def check_classic(g, leo: dict, committed_before: dict, owners_seen: dict | None
             if cooperative and tp in owners:
                 _fail(f"{gid}: {tp} owned by {owners[tp]} and {c.member_id} at once (cooperative)")
             owners[tp] = c.member_id
+    check_committed_offsets(g, leo, committed_before)
+
+
+def check_committed_offsets(g, leo: dict, committed_before: dict) -> None:
+    """Committed offsets never go backwards and stay within 0..log end offset (any group with offsets)."""
+    gid = g.group_id
     for tp, off in g.offsets.committed.items():
         before = committed_before.get((gid, tp), 0)
         if off < before:

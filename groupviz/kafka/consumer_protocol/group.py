@@ -1,0 +1,144 @@
+"""A KIP-848 consumer group (`group.protocol=consumer`): the classic group's offsets, processing and
+views, with the consumer protocol's coordinator (coordinator.py) and members (consumer.py).
+
+What stays the classic group's (groupviz.kafka.classic.group.ConsumerGroup): committed offsets, Burrow's
+status, duplicates, results back to the producer, the per-partition rows and the rebalance cost. What
+changes: one request (ConsumerGroupHeartbeat), the assignment computed by the coordinator with a
+server-side assignor (uniform or range), group epoch / target assignment epoch / member epoch instead of a
+generation, and no barrier: each member is reconciled on its own heartbeats.
+"""
+
+from __future__ import annotations
+
+from groupviz.errors import DomainError, fail
+from groupviz.kafka.classic.invariants import check_committed_offsets
+from groupviz.kafka.assignors import SERVER_ASSIGNORS
+from groupviz.kafka.classic.group import NET_DELAY_MS, ConsumerGroup
+from groupviz.kafka.config import CONSUMER_CLASSROOM_CONFIG, check_consumer_protocol_config
+from groupviz.kafka.consumer_protocol import coordinator as K
+from groupviz.kafka.consumer_protocol.consumer import JOINING, ModernConsumer
+
+#: The server assignors a consumer group may name (`group.consumer.assignors`); `simple` is the share groups'.
+CONSUMER_ASSIGNORS = tuple(a for a in ("uniform", "range") if a in SERVER_ASSIGNORS)
+DEFAULT_ASSIGNOR = "uniform"
+
+
+def _check_assignor(assignor: str) -> None:
+    if assignor not in CONSUMER_ASSIGNORS:
+        raise DomainError(f"'{assignor}' is not a server-side assignor: a consumer-protocol group (group_protocol "
+                          f"\"consumer\") takes {' or '.join(CONSUMER_ASSIGNORS)} (group.consumer.assignors)")
+
+
+class ModernConsumerGroup(ConsumerGroup):
+    kind = "consumer"
+    group_protocol = "consumer"
+    narration_protocol = "consumer"
+
+    def __init__(self, ctx, group_id: str, assignor: str = DEFAULT_ASSIGNOR, config: dict | None = None):
+        self._assignor_at_start = assignor
+        super().__init__(ctx, group_id, assignor, None)
+        self.config = dict(CONSUMER_CLASSROOM_CONFIG)
+        if config:
+            self.config.update(config)
+        self.coordinator.config = self.config
+
+    def _make_coordinator(self):
+        topic = self.topic
+        return K.Coordinator(self.group_id, self.env, self._deliver, self._coordinator_event, self.config,
+                             self._assignor_at_start, lambda: {topic.name: len(topic.partitions)})
+
+    def rebalance_protocol(self) -> str:
+        return "consumer"
+
+    def event(self, type_: str, **fields) -> None:
+        fields.setdefault("protocol", "consumer")      # the narration tells KIP-848 events apart by it
+        super().event(type_, **fields)
+
+    # -- network ----------------------------------------------------------
+    def send_heartbeat(self, c: ModernConsumer, member_epoch: int, owned: list) -> None:
+        if member_epoch == K.LEAVE_GROUP_MEMBER_EPOCH:
+            self._stopped(c.assigned)
+        req = K.Heartbeat(c.member_id, member_epoch, [self.topic.name], list(owned),
+                          int(self.config["max.poll.interval.ms"]), c.client_id, c.host)
+        self.wire.record(self.env.now, c.member_id, "request", "ConsumerGroupHeartbeat", epoch=member_epoch,
+                         owned=len(owned))
+        self.env.schedule(NET_DELAY_MS, self.coordinator.handle_heartbeat, req)
+
+    def _wire_response(self, member_id: str, kind: str, payload: dict) -> None:
+        api = "ConsumerGroupHeartbeat" if kind == "heartbeat" else "OffsetCommit"
+        self.wire.record(self.env.now, member_id, "response", api, error=payload["error"],
+                         epoch=payload.get("member_epoch"), assignment=payload.get("assignment"))
+
+    # -- membership -------------------------------------------------------
+    def add_consumer(self, member_id: str, color: int, rate: float, host: str) -> ModernConsumer:
+        c = ModernConsumer(self, member_id, color, rate, host)
+        self.consumers[member_id] = c
+        c.start()
+        return c
+
+    def kill(self, c: ModernConsumer) -> None:
+        self._stopped(c.assigned)
+        c.crash()
+        if c.member_id not in self.coordinator.members and c.phase != JOINING:
+            del self.consumers[c.member_id]
+
+    def set_assignor(self, assignor: str) -> None:
+        _check_assignor(assignor)
+        self.assignor = assignor
+        self.coordinator.set_assignor(assignor)
+
+    # -- the Group interface ----------------------------------------------
+    @classmethod
+    def create(cls, ctx, group_id: str, spec: dict) -> "ModernConsumerGroup":
+        assignor = spec.get("assignor") or DEFAULT_ASSIGNOR
+        _check_assignor(assignor)
+        return cls(ctx, group_id, assignor, spec.get("config"))
+
+    def identity(self) -> dict:
+        return {"assignor": self.assignor, "group_protocol": self.group_protocol}
+
+    def check_config(self, config: dict) -> dict:
+        return check_consumer_protocol_config(config, self.config)
+
+    def apply_config(self, merged: dict, changes: dict) -> None:
+        self.config.update(merged)
+
+    @property
+    def epoch(self) -> int:
+        return self.coordinator.group_epoch
+
+    def check_invariants(self, log_end_offsets: dict, seen: dict, owners_seen: dict | None = None) -> None:
+        """No partition has two owners at any moment, on the clients or in the coordinator; a client owns
+        only what the coordinator has it holding (assigned or pending revocation); offsets as classic."""
+        owners: dict = {}
+        for c in self.consumers.values():
+            for tp in c.assigned:
+                if tp in owners:
+                    fail(f"{self.group_id}: {tp} owned by {owners[tp]} and {c.member_id} at once")
+                owners[tp] = c.member_id
+        held: dict = {}
+        for m in self.coordinator.members.values():
+            for tp in m.assigned + m.pending_revocation:
+                if tp in held:
+                    fail(f"{self.group_id}: the coordinator gives {tp} to {held[tp]} and {m.member_id}")
+                held[tp] = m.member_id
+        check_committed_offsets(self, log_end_offsets, seen)
+
+    # -- views ------------------------------------------------------------
+    def snapshot(self) -> dict:
+        row = super().snapshot()
+        coord = self.coordinator
+        row.update(generation=coord.group_epoch, group_epoch=coord.group_epoch,
+                   target_assignment_epoch=coord.target_epoch, leader=None)
+        for m in row["members"]:
+            rec = coord.members.get(m["member_id"])
+            m.update(member_epoch=m.pop("generation"), client_state=m["phase"],
+                     member_state=rec.state if rec else None,
+                     target=[list(tp) for tp in coord.target.get(m["member_id"], [])],
+                     pending_revocation=[list(tp) for tp in rec.pending_revocation] if rec else [])
+        row["coordinator_members"] = [
+            {"member_id": r.member_id, "client_id": r.client_id, "host": r.host, "member_epoch": r.member_epoch,
+             "state": r.state, "partitions": [list(tp) for tp in r.assigned],
+             "target": [list(tp) for tp in coord.target.get(r.member_id, [])]}
+            for r in coord.members.values()]
+        return row
