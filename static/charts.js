@@ -14,6 +14,11 @@ const BAND_LINE = "rgba(100, 116, 139, 0.55)";
 const TOTAL_COLOR = "#374151";
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", sans-serif';
 
+/** partition-ms as partition-seconds with one decimal: what a rebalance cost (docs/wire.md). */
+export function partitionSeconds(ms) {
+  return ms === null || ms === undefined ? "-" : (ms / 1000).toFixed(1);
+}
+
 function secs(ms) {
   return ms === null || ms === undefined ? "-" : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
@@ -23,7 +28,7 @@ function bandLabel(r) {
   const parts = [t("tl.gen", { g: r.generation })];
   if (r.end_ms !== null && r.end_ms !== undefined) {
     if (r.moved) parts.push(t("chart.reb.moved", { n: r.moved }));
-    if (r.paused_ms) parts.push(t("chart.reb.paused", { s: secs(r.paused_ms) }));
+    if (r.partition_ms_lost) parts.push(t("chart.reb.lost", { s: partitionSeconds(r.partition_ms_lost) }));
   }
   return parts.join(" · ");
 }
@@ -35,6 +40,8 @@ function bandHover(r) {
     p: secs(join === null ? null : join - r.start_ms),
     c: secs(join === null || r.end_ms === null || r.end_ms === undefined ? null : r.end_ms - join),
     moved: r.moved ?? 0, paused: secs(r.paused_ms ?? 0), n: r.paused_partitions ?? 0,
+    lost: partitionSeconds(r.partition_ms_lost ?? 0), delayed: r.records_delayed ?? 0,
+    wall: secs(r.end_ms === null || r.end_ms === undefined ? null : r.end_ms - r.start_ms),
   });
 }
 
@@ -139,7 +146,7 @@ export class Charts {
       rec.row = g;
     }
     const shown = this.groups.get(this.groupId);
-    const bandKey = shown ? shown.rebalances.map((r) => `${r.generation}:${r.start_ms}:${r.end_ms}:${r.moved}:${r.paused_ms}`).join(",")
+    const bandKey = shown ? shown.rebalances.map((r) => `${r.generation}:${r.start_ms}:${r.end_ms}:${r.moved}:${r.paused_ms}:${r.partition_ms_lost}`).join(",")
       + chartMarks.map((h) => h.key(shown.row)).join("|") : "";
     if (bandKey !== this.bandKey) {
       this.bandKey = bandKey;

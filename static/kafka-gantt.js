@@ -4,6 +4,7 @@ import { t, getLang, localized } from "./i18n.js";
 import { el, q, reconcile, setText, toggleClass } from "./dom.js";
 import { select } from "./store.js";
 import { fmtMs, protoLabel, isClassic } from "./kafka-format.js";
+import { partitionSeconds } from "./charts.js";
 
 const GANTT_WINDOW_MS = 90_000;
 
@@ -30,6 +31,8 @@ function rebalanceSegments(g, r, next, range, now) {
     gen: r.generation, proto: r.protocol || (g.protocol ?? ""),
     p: fmtMs(join - r.start_ms), c: end === null ? t("kz.tl.running") : fmtMs(end - join),
     moved: r.moved ?? 0, paused: fmtMs(r.paused_ms ?? 0), n: r.paused_partitions ?? 0, reason: localized(r, "reason"),
+    lost: partitionSeconds(r.partition_ms_lost ?? 0), delayed: r.records_delayed ?? 0,
+    wall: r.end_ms === null || r.end_ms === undefined ? t("kz.tl.running") : fmtMs(r.end_ms - r.start_ms),
   });
   const segs = [segment("PreparingRebalance", Math.max(r.start_ms, range[0]), Math.min(join, range[1]), range,
     `g${r.generation}`, `${g.group_id} ${detail}`, r.generation)];
@@ -39,7 +42,7 @@ function rebalanceSegments(g, r, next, range, now) {
   }
   if (r.end_ms !== null && r.end_ms !== undefined && r.end_ms < stableTo) {
     const label = r.moved || r.paused_partitions
-      ? `${t("chart.reb.moved", { n: r.moved ?? 0 })} · ${t("chart.reb.paused", { s: fmtMs(r.paused_ms ?? 0) })}` : "";
+      ? `${t("chart.reb.moved", { n: r.moved ?? 0 })} · ${t("chart.reb.lost", { s: partitionSeconds(r.partition_ms_lost ?? 0) })}` : "";
     segs.push(segment("Stable", Math.max(r.end_ms, range[0]), stableTo, range, label,
       `${g.group_id}, generation ${r.generation}: Stable · ${detail}`, r.generation));
   }
@@ -57,7 +60,7 @@ function updateRow(row, g, range, now) {
   toggleClass(row.root, "selected", g.group_id === select((s) => s.groupId));
   const list = g.rebalances || [];
   // Redraw this row only when something on it moved by at least a pixel's worth of time.
-  const sig = `${Math.round(range[0] / 250)}|${getLang()}|${g.type}|${list.map((r) => `${r.generation}:${r.start_ms}:${r.join_ms}:${r.end_ms}:${r.moved}:${r.paused_ms}`).join(",")}`;
+  const sig = `${Math.round(range[0] / 250)}|${getLang()}|${g.type}|${list.map((r) => `${r.generation}:${r.start_ms}:${r.join_ms}:${r.end_ms}:${r.moved}:${r.paused_ms}:${r.partition_ms_lost}`).join(",")}`;
   if (sig === row.sig) return;
   row.sig = sig;
   const segs = isClassic(g) ? [] : [el("span", { class: "kz-track-note" }, t(`kz.tl.${g.type}`))];

@@ -74,7 +74,7 @@ function updateRow(v, g) {
   setAttr(v.root, "aria-selected", selected ? "true" : "false");
   v.root.title = t("kz.row.title", { g: g.group_id });
   setAttr(v.root, "data-type", g.type);
-  setText(v.type, t(`kz.type.${g.type}`));
+  setText(v.type, t(g.group_protocol === "consumer" ? "kz.type.kip848" : `kz.type.${g.type}`));
   setText(v.state, g.state);
   setAttr(v.state, "data-state", g.state);
   v.state.title = t(`gs.${g.state}`) === `gs.${g.state}` ? g.state : t(`gs.${g.state}`);

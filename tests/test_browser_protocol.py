@@ -1,0 +1,92 @@
+"""The protocol made visible and the rebalance cost (issue 15) in a real browser: a KIP-848 group's
+ConsumerGroupHeartbeats as arrows and lines, a classic group's JoinGroup/SyncGroup, the ownership timeline,
+the partition-seconds a rebalance lost on its Kafka-details bar; screenshots at three sizes, en and zh."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
+
+from playwright.sync_api import expect  # noqa: E402
+
+from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, _probe  # noqa: E402
+from conftest import start_live_server  # noqa: E402
+
+
+@pytest.fixture
+def three_server():
+    server, stop = start_live_server(SCENARIO="three-protocols")
+    yield server
+    stop()
+
+
+def _open(browser, server, viewport, query=""):
+    context, probe = _probe(browser, server, viewport)
+    page = probe.page
+    page.goto(server.url + "/" + query)
+    expect(page.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
+    return context, probe, page
+
+
+def _show(page, group_id):
+    page.get_by_test_id("kafka-view").click()
+    expect(page.get_by_test_id("protocol-view")).to_be_visible()
+    page.get_by_test_id("group-select").select_option(group_id)
+
+
+def test_a_kip848_groups_heartbeats_are_drawn_and_listed(browser, three_server):
+    context, probe, page = _open(browser, three_server, DESKTOP)
+    try:
+        _show(page, "kip848")
+        expect(page.get_by_test_id("protocol-messages")).to_contain_text("ConsumerGroupHeartbeat", timeout=WAIT_MS)
+        expect(page.locator('[data-testid="protocol-lanes"] line.pv-arrow[data-api="ConsumerGroupHeartbeat"]').first) \
+            .to_be_attached(timeout=WAIT_MS)
+        page.get_by_test_id("protocol-heartbeats").uncheck()      # only what changes something stays listed
+        page.evaluate('() => window.groupviz.send({op: "add_consumer", group_id: "kip848"})')
+        # the new member's first heartbeat carries epoch 0; a response brings it an assignment
+        expect(page.get_by_test_id("protocol-messages")).to_contain_text("epoch 0", timeout=WAIT_MS)
+        expect(page.get_by_test_id("ownership-row")).to_have_count(12)
+        # the rebalance's cost on its bar in the Kafka details: partition-seconds lost beside the wall time
+        bar = page.locator('.kz-grow[data-group-id="kip848"] .kz-seg[data-phase="Stable"]').last
+        expect(bar).to_have_attribute("title", re.compile(r"cost [\d.]+ partition-s, \d+ records delayed \(wall "),
+                                      timeout=WAIT_MS)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "protocol-view-desktop-1280x800.png"))
+        probe.check_clean()
+    finally:
+        context.close()
+
+
+def test_a_classic_group_shows_join_and_sync_and_heartbeats_can_be_hidden(browser, three_server):
+    context, probe, page = _open(browser, three_server, DESKTOP)
+    try:
+        _show(page, "eager")
+        page.evaluate('() => window.groupviz.send({op: "add_consumer", group_id: "eager"})')
+        expect(page.locator('line.pv-arrow[data-api="JoinGroup"]').first).to_be_attached(timeout=WAIT_MS)
+        page.get_by_test_id("protocol-heartbeats").uncheck()
+        expect(page.locator('[data-testid="protocol-message"][data-api="Heartbeat"][data-error="NONE"]')).to_have_count(0)
+        probe.check_clean()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name,viewport,query", [
+    ("projector-1920x1080-zh", {"width": 1920, "height": 1080}, "?projector=1&lang=zh"),
+    ("phone-390x844", PHONE, ""),
+])
+def test_protocol_view_screenshots(browser, three_server, name, viewport, query):
+    context, probe, page = _open(browser, three_server, viewport, query)
+    try:
+        _show(page, "kip848")
+        expect(page.get_by_test_id("protocol-message").first).to_be_attached(timeout=WAIT_MS)
+        if "zh" in name:
+            expect(page.get_by_test_id("protocol-view")).to_contain_text("协议")
+        page.get_by_test_id("protocol-view").scroll_into_view_if_needed()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"protocol-view-{name}.png"))
+        probe.check_clean()
+    finally:
+        context.close()
