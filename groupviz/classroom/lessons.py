@@ -115,17 +115,23 @@ LESSONS: list[dict] = [
                    "两个组读取同一个主题：'eager' 使用 range（eager 协议），'coop' 使用 cooperative-sticky（KIP-429）。"),
                  T("Both are Stable with three members each.", "两个组都处于 Stable，各有三个成员。"), wait_ms=8000),
             step(T("Slow down time, then add one consumer to each group.", "把时间放慢，然后给每个组各加一个消费者。"),
-                 T("Eager: every member revokes all its partitions before rejoining: throughput drops to zero "
-                   "(the band on the chart). Cooperative: members keep their partitions; only the one that moves is "
-                   "revoked, in a second rebalance.",
-                   "Eager：每个成员在重新加入前撤销全部分区，吞吐量降到零（图上的阴影带）。Cooperative：成员保留分区；"
-                   "只有需要移动的那个分区被撤销，并在第二次再均衡中交出。"),
+                 T("Eager: every member revokes all its partitions before rejoining. Cooperative: members keep their "
+                   "partitions; only the one that moves is revoked, and handed over in a second rebalance. Each band "
+                   "on the chart says how many partition-seconds of processing it cost.",
+                   "Eager：每个成员在重新加入前撤销全部分区。Cooperative：成员保留分区；只有要移动的分区被撤销，并在第二次"
+                   "再均衡中交出。图上每条阴影带都标出了它损失了多少“分区·秒”的处理。"),
                  actions=[{"op": "set_speed", "factor": 0.5}, {"op": "add_consumer", "group_id": "eager"},
                           {"op": "add_consumer", "group_id": "coop"}], wait_ms=6000),
-            step(T("Look at the rebalance timeline: 'coop' went through two generations, 'eager' through one.",
-                   "看再均衡时间线：'coop' 经历了两代，'eager' 只有一代。"),
-                 T("Cooperative costs an extra round but never stops the world.",
-                   "Cooperative 多一轮再均衡，但从不“全体停顿”。"),
+            step(T("Open Kafka details and read the cost beside each group's rebalance bar: 'coop' went through two "
+                   "generations, 'eager' through one.",
+                   "打开 Kafka 详情，读每个组再均衡条旁的代价：'coop' 经历了两代，'eager' 只有一代。"),
+                 T("The wall duration is not the cost. Eager stopped all six partitions, but only for a moment: members "
+                   "that joined together heartbeat in phase and rejoin together. Cooperative stopped only the moved "
+                   "partition, but for a second round. Here the two cost about the same; eager gets expensive when a "
+                   "member is slow to rejoin, because then every partition waits for it.",
+                   "墙钟时长不等于代价。Eager 停下了全部六个分区，但只停了一瞬间：一起加入的成员心跳同相，会一起重新加入。"
+                   "Cooperative 只停下被移动的分区，但要多等一轮。这里两者代价相近；当某个成员重新加入得慢时，eager 才会变贵，"
+                   "因为那时所有分区都要等它。"),
                  actions=[{"op": "set_speed", "factor": 1}]),
         ],
     },
@@ -250,6 +256,42 @@ LESSONS: list[dict] = [
         ],
     },
 ]
+
+#: "Three protocols, one event" (issue 15): eager, cooperative and KIP-848 groups on one topic get the same add
+#: and the same crash; the claims are what tests/classroom/test_lessons.py and the browser test read off.
+LESSONS.append({
+    "id": "three-protocols",
+    "title": T("10. Three protocols, one event", "10. 三种协议，同一事件"),
+    "scenario": "three-protocols", "seed": 7,
+    "steps": [
+        step(T("One topic, 12 partitions, three groups of three fast consumers: 'eager' (range, JoinGroup/SyncGroup), "
+               "'coop' (cooperative-sticky, KIP-429) and 'kip848' (group.protocol=consumer: the coordinator assigns, "
+               "members reconcile one by one).",
+               "一个主题、12 个分区、三个组，各有三个快速消费者：'eager'（range，JoinGroup/SyncGroup）、'coop'"
+               "（cooperative-sticky，KIP-429）和 'kip848'（group.protocol=consumer：协调者分配，成员逐个协调）。"),
+             T("Open Kafka details: the protocol view draws every request. kip848 sends only ConsumerGroupHeartbeat.",
+               "打开 Kafka 详情：协议视图画出每个请求。kip848 只发送 ConsumerGroupHeartbeat。"), wait_ms=10_000),
+        step(T("Add one consumer to each group.", "给每个组各加一个消费者。"),
+             T("Read the partition-seconds lost on each group's bar. Eager stops all 12 partitions, briefly; "
+               "cooperative and KIP-848 stop only the 3 that move. KIP-848's new member gets a released partition "
+               "on its next heartbeat, so each moved partition waits up to a heartbeat interval. In this run eager "
+               "loses the fewest partition-seconds: its members heartbeat in phase, so its stop is short.",
+               "读每个组条上损失的“分区·秒”。Eager 短暂停下全部 12 个分区；cooperative 和 KIP-848 只停下要移动的 3 个。"
+               "KIP-848 的新成员要等下一次心跳才拿到被释放的分区，所以每个被移动的分区最多等一个心跳间隔。本次运行中 eager "
+               "损失的分区·秒最少：它的成员心跳同相，停顿很短。"),
+             actions=[{"op": "add_consumer", "group_id": g} for g in ("eager", "coop", "kip848")], wait_ms=8000),
+        step(T("Now crash one member of each group (kill: no LeaveGroup, no epoch -1 heartbeat).",
+               "现在让每个组各崩溃一个成员（kill：没有 LeaveGroup，也没有纪元 -1 的心跳）。"),
+             T("Every protocol waits the session timeout (6 s) for the dead member's partitions, so all three lose "
+               "similar partition-seconds: the protocol cannot help before the coordinator knows. Eager's real cost "
+               "shows when a member is slow to rejoin (a long batch): then every partition waits for it; that slow "
+               "rejoin is not simulated here.",
+               "每种协议都要等会话超时（6 秒）才能处理死去成员的分区，所以三者损失的分区·秒相近：协调者知道之前，协议帮不上忙。"
+               "Eager 真正的代价出现在某个成员重新加入得慢时（正在处理一个长批次）：那时所有分区都要等它；这里没有模拟这种慢速重新加入。"),
+             actions=[{"op": "kill_consumer", "member_id": m} for m in ("consumer-1", "consumer-4", "consumer-7")],
+             wait_ms=12_000),
+    ],
+})
 
 BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 

@@ -83,3 +83,40 @@ def test_listing_carries_each_steps_script_for_the_lesson_player():
         for shown, s in zip(item["script"], lesson["steps"]):
             assert shown == {"narration": s["narration"], "notice": s["notice"], "actions": s["actions"],
                              "wait_ms": s["wait_ms"]}
+
+
+# -- issue 15: the claims of "eager versus cooperative" and "three protocols, one event" are what the engine shows
+
+def _lesson_costs(lesson_id, upto_step, since_ms):
+    from groupviz.engine.core import Engine
+    from groupviz.classroom.lessons import BY_ID
+    e = Engine(seed=7)
+    e.apply({"op": "lesson", "lesson": lesson_id, "step": 0})
+    for k in range(1, upto_step + 1):
+        e.step(max(BY_ID[lesson_id]["steps"][k - 1]["wait_ms"], 2000))
+        e.apply({"op": "lesson", "lesson": lesson_id, "step": k})
+    e.step(max(BY_ID[lesson_id]["steps"][upto_step]["wait_ms"], 2000))
+    out = {}
+    for g in e.snapshot(history=False)["groups"]:
+        recs = [r for r in g["rebalances"] if r["start_ms"] >= since_ms and r["end_ms"] is not None]
+        out[g["group_id"]] = (sum(r["partition_ms_lost"] for r in recs), sum(r["paused_partitions"] for r in recs))
+    return out
+
+
+def test_three_protocols_add_eager_stops_all_partitions_yet_loses_the_fewest_partition_seconds():
+    cost = _lesson_costs("three-protocols", 1, 10_000)
+    assert cost["eager"][1] == 12 and cost["coop"][1] == 3 and cost["kip848"][1] == 3
+    assert cost["eager"][0] < cost["coop"][0] and cost["eager"][0] < cost["kip848"][0]
+
+
+def test_three_protocols_crash_every_protocol_waits_the_session_timeout():
+    cost = _lesson_costs("three-protocols", 2, 18_000)
+    lost = [c[0] for c in cost.values()]
+    assert min(lost) >= 6000 * 3                # at least 3 partitions waited the 6 s session timeout
+    assert max(lost) <= 1.25 * min(lost)        # "similar"
+
+
+def test_eager_vs_coop_cost_about_the_same_in_the_lesson_run():
+    cost = _lesson_costs("eager-vs-coop", 1, 8_000)
+    assert cost["eager"][1] == 6 and cost["coop"][1] == 1
+    assert abs(cost["eager"][0] - cost["coop"][0]) <= 0.25 * max(cost["eager"][0], cost["coop"][0])
