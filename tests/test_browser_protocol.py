@@ -90,3 +90,32 @@ def test_protocol_view_screenshots(browser, three_server, name, viewport, query)
         probe.check_clean()
     finally:
         context.close()
+
+
+def _lost_on_bar(page, gid) -> float:
+    """The partition-seconds the group's last completed rebalance lost, read off its Kafka-details bar."""
+    bar = page.locator(f'.kz-grow[data-group-id="{gid}"] .kz-seg[data-phase="Stable"] .kz-seg-label').last
+    expect(bar).to_contain_text("partition-s lost", timeout=WAIT_MS)
+    return float(re.search(r"([\d.]+) partition-s lost", bar.text_content()).group(1))
+
+
+def test_three_protocols_lesson_claims_are_read_off_the_page(browser, three_server):
+    live = three_server.live
+    context, probe, page = _open(browser, three_server, DESKTOP)
+    try:
+        live.apply({"op": "pause"})
+        page.get_by_test_id("lesson-select").select_option("three-protocols")
+        expect(page.get_by_test_id("lesson-step")).to_have_text("step 1 / 3", timeout=WAIT_MS)
+        live.apply({"op": "step", "ms": 10_000})
+        page.get_by_test_id("lesson-next").click()
+        expect(page.get_by_test_id("lesson-step")).to_have_text("step 2 / 3", timeout=WAIT_MS)
+        live.apply({"op": "step", "ms": 8_000})
+        page.get_by_test_id("kafka-view").click()
+        expect(page.get_by_test_id("lesson-narration")).to_contain_text("Add one consumer to each group")
+        lost = {g: _lost_on_bar(page, g) for g in ("eager", "coop", "kip848")}
+        # the claim of the step: eager stops every partition yet loses the fewest partition-seconds here
+        assert lost["eager"] < lost["coop"] and lost["eager"] < lost["kip848"], lost
+        page.screenshot(path=str(SCREENSHOTS / "lesson-three-protocols-add.png"))
+        probe.check_clean()
+    finally:
+        context.close()
