@@ -92,6 +92,23 @@ class PartitionReader(Member):
         # auto-commit clocks at its own phase (deterministic per seed and id).
         self._rng = group.ctx.rng(member_id)
 
+    def crash(self) -> None:
+        """Killed: no commit, no leave request. The coordinator notices when the session times out."""
+        self.state = CRASHED
+        for t in self._timers:
+            t.cancel()
+
+    def close(self) -> None:
+        """Graceful: commit what it owns, then leave the way its protocol leaves (`_leave`)."""
+        self._commit(self.assigned)
+        self.state = LEAVING
+        for t in self._timers:
+            t.cancel()
+        self._leave()
+
+    def _leave(self) -> None:
+        raise NotImplementedError
+
     def _after(self, delay: int, fn) -> None:
         self._timers = [t for t in self._timers if not t.cancelled and t.time > self.env.now]
         self._timers.append(self.env.schedule(delay, fn))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from groupviz.kafka.classic import coordinator as C
 from groupviz.kafka.assignors import REBALANCE_PROTOCOLS, assign
 from groupviz.kafka.classic.coordinator import JoinGroup
-from groupviz.kafka.member import CRASHED, LEAVING, PartitionReader
+from groupviz.kafka.member import PartitionReader
 
 RETRY_BACKOFF_MS = 100  # retry.backoff.ms
 
@@ -35,18 +35,9 @@ class Consumer(PartitionReader):
         self._after(self._rng.randrange(1, cfg["heartbeat.interval.ms"] + 1), self._heartbeat_tick)
         self._after(self._rng.randrange(1, cfg["auto.commit.interval.ms"] + 1), self._auto_commit_tick)
 
-    def crash(self) -> None:
-        """Killed: no commit, no LeaveGroup. The coordinator notices after session.timeout.ms."""
-        self.state = CRASHED
-        for t in self._timers:
-            t.cancel()
-
-    def close(self) -> None:
-        """Graceful: revoke (commit) and send LeaveGroup."""
-        self._commit(self.assigned)
-        self.state = LEAVING
-        for t in self._timers:
-            t.cancel()
+    def _leave(self) -> None:
+        """LeaveGroup (after close() committed); a crash sends nothing: the coordinator notices after
+        session.timeout.ms."""
         self.group.to_coordinator(self.group.leave_arrived, self.member_id)
 
     @property

@@ -15,7 +15,7 @@ FENCED, LEAVING.
 from __future__ import annotations
 
 from groupviz.kafka.consumer_protocol import coordinator as K
-from groupviz.kafka.member import CRASHED, LEAVING, PartitionReader
+from groupviz.kafka.member import PartitionReader
 
 JOINING, RECONCILING, ACKNOWLEDGING, STABLE, FENCED, LEAVING_PHASE = (
     "JOINING", "RECONCILING", "ACKNOWLEDGING", "STABLE", "FENCED", "LEAVING")
@@ -40,19 +40,10 @@ class ModernConsumer(PartitionReader):
         cfg = self.group.config
         self._after(self._rng.randrange(1, cfg["auto.commit.interval.ms"] + 1), self._auto_commit_tick)
 
-    def crash(self) -> None:
-        """Killed: no commit, no leave. The coordinator notices after group.consumer.session.timeout.ms."""
-        self.state = CRASHED
-        for t in self._timers:
-            t.cancel()
-
-    def close(self) -> None:
-        """Graceful: commit, revoke, and a heartbeat with member epoch -1."""
-        self._commit(self.assigned)
-        self.state = LEAVING
+    def _leave(self) -> None:
+        """A heartbeat with member epoch -1 (after close() committed); a crash sends nothing: the coordinator
+        notices after group.consumer.session.timeout.ms."""
         self.phase = LEAVING_PHASE
-        for t in self._timers:
-            t.cancel()
         self.group.send_heartbeat(self, K.LEAVE_GROUP_MEMBER_EPOCH, [])
 
     def rejoin(self) -> None:
