@@ -174,14 +174,15 @@ function updateRow(v, p, i, samples) {
   const cells = v.track.children;
   const offset = SAMPLES - samples.length;
   for (let k = 0; k < SAMPLES; k++) {
-    const s = k >= offset ? samples[k - offset].cells[i] : null;
+    const s = k >= offset ? samples[k - offset].cells[i] ?? null : null;    // a partition added since: none
     const status = s ? s[1] : "";
     const cell = cells[k];
     if (cell.dataset.status !== status) cell.dataset.status = status;
     const bg = s && s[0] ? colors.get(s[0]) : "";
     if (cell.style.getPropertyValue("--owner") !== bg) cell.style.setProperty("--owner", bg);
   }
-  setAttr(v.root, "data-now", samples.length ? samples[samples.length - 1].cells[i][1] : "");
+  const last = samples.length ? samples[samples.length - 1].cells[i] : null;
+  setAttr(v.root, "data-now", last ? last[1] : "");
 }
 
 function drawOwnership(g, h) {
