@@ -166,8 +166,6 @@ class FlinkJob(JobView, Group):
         if attempt != self.attempt:
             return
         latest = self.checkpoints.latest
-        if latest is not None:
-            latest.restored += 1
         rewind = self._rewind(latest)
         self.attempt += 1
         self._deploy(parallelism or self.parallelism, self._starting_offsets(latest.offsets if latest else None))
