@@ -174,3 +174,40 @@ def test_current_assignment_builder_keeps_a_stable_member_at_the_target_epoch():
     assert next_assignment(m, 4, tps(0, 1), tps(0), lambda tp: None) == ("STABLE", 4, tps(0, 1), [])
     assert next_assignment(m, 4, tps(1), tps(0), lambda tp: None) == ("UNREVOKED_PARTITIONS", 3, [], tps(0))
     assert next_assignment(m, 4, tps(0, 1), tps(0), lambda tp: "b") == ("UNRELEASED_PARTITIONS", 4, tps(0), [])
+
+
+def partial(coord, member, epoch, owned=None):
+    """A heartbeat as the client sends it once joined: no topics, rebalance timeout -1, owned only if changed."""
+    coord.handle_heartbeat(Heartbeat(member, epoch, None, owned, -1))
+
+
+def test_a_known_member_rejoining_with_epoch_0_is_fenced_unless_its_previous_epoch_was_0(world):
+    """throwIfMemberEpochIsInvalid runs for a known member even with epoch 0 (Kafka keeps the member until
+    its session times out); only a member whose previous epoch was 0 and owns nothing else is accepted."""
+    env, coord, sent, _, _ = world
+    hb(coord, "a", 0)                       # a: epoch 1, previous 0
+    hb(coord, "a", 0, [])                   # previous epoch 0, owns a subset: accepted, gets its assignment
+    assert sent[-1][1]["error"] == "NONE" and sent[-1][1]["assignment"] == tps(0, 1, 2, 3)
+    hb(coord, "b", 0)
+    hb(coord, "a", 1, tps(0, 1))            # a -> epoch 2, previous 1
+    before = state(coord)
+    hb(coord, "a", 0, [])
+    assert sent[-1][1]["error"] == "FENCED_MEMBER_EPOCH"
+    assert state(coord) == before
+
+
+def test_the_assignment_goes_back_only_on_a_full_request_or_when_it_changed(world):
+    """consumerGroupHeartbeat: isFullRequest (epoch 0, or rebalance timeout, topics and owned all set) or
+    hasAssignedPartitionsChanged."""
+    env, coord, sent, _, _ = world
+    hb(coord, "a", 0)
+    partial(coord, "a", 1, tps(0, 1, 2, 3))
+    assert sent[-1][1]["assignment"] is None
+    partial(coord, "a", 1)
+    assert sent[-1][1]["assignment"] is None
+    hb(coord, "a", 1, tps(0, 1, 2, 3))      # full request
+    assert sent[-1][1]["assignment"] == tps(0, 1, 2, 3)
+    hb(coord, "b", 0)
+    partial(coord, "a", 1)                  # owned not sent: a still owns what it must revoke
+    assert sent[-1][1]["assignment"] == tps(0, 1)
+    assert state(coord)["members"]["a"] == (1, "UNREVOKED_PARTITIONS", tps(0, 1), tps(2, 3))

@@ -130,3 +130,19 @@ def test_a_kip848_group_in_a_scenario_replays_identically():
     b.apply({"op": "replay", "log": a.export_log()})
     assert a.snapshot(history=False)["groups"] == b.snapshot(history=False)["groups"]
     check_engine(a, {}, {})
+
+
+def test_a_stable_members_heartbeat_carries_no_owned_partitions_and_gets_no_assignment(eng):
+    """ConsumerHeartbeatRequestManager sends topicPartitions only when the local assignment changed; the
+    coordinator answers a partial request without an assignment unless it changed."""
+    eng.step(8000)
+    hbs = [w for w in _group(eng)["wire"] if w["api"] == "ConsumerGroupHeartbeat"]
+    assert hbs and all("owned" not in w for w in hbs if w["dir"] == "request")
+    assert all("assignment" not in w for w in hbs if w["dir"] == "response")
+    eng.apply({"op": "add_consumer", "group_id": "k"})
+    eng.step(300)
+    hbs = [w for w in _group(eng)["wire"] if w["api"] == "ConsumerGroupHeartbeat"]
+    joins = [w for w in hbs if w["dir"] == "request" and w["epoch"] == 0]
+    assert joins and all(w["owned"] == 0 for w in joins)
+    assert any(w["dir"] == "response" and "assignment" in w for w in hbs)
+    assert any(w["dir"] == "request" and w.get("owned", 0) > 0 for w in hbs)

@@ -32,6 +32,7 @@ class ModernConsumer(PartitionReader):
         self._interval = int(group.config["group.consumer.heartbeat.interval.ms"])
         self._hb_timer = None
         self._next_target: list | None = None
+        self._sent_owned: list | None = None     # sentFields.localAssignment
 
     # -- lifecycle -----------------------------------------------------------
     def start(self) -> None:
@@ -44,7 +45,7 @@ class ModernConsumer(PartitionReader):
         """A heartbeat with member epoch -1 (after close() committed); a crash sends nothing: the coordinator
         notices after group.consumer.session.timeout.ms."""
         self.phase = LEAVING_PHASE
-        self.group.send_heartbeat(self, K.LEAVE_GROUP_MEMBER_EPOCH, [])
+        self.group.send_heartbeat(self, K.LEAVE_GROUP_MEMBER_EPOCH, None, False)
 
     def rejoin(self) -> None:
         """Nothing to do: a KIP-848 member never rejoins to pick up a change; the coordinator reconciles it."""
@@ -53,7 +54,13 @@ class ModernConsumer(PartitionReader):
     def _send_heartbeat(self) -> None:
         if not self.alive:
             return
-        self.group.send_heartbeat(self, self.generation, list(self.assigned))
+        # ConsumerHeartbeatRequestManager.HeartbeatState: every field when JOINING; afterwards the owned
+        # partitions only when the local assignment changed since the last heartbeat (None: not sent)
+        full = self.phase == JOINING
+        owned = list(self.assigned) if full or self.assigned != self._sent_owned else None
+        if owned is not None:
+            self._sent_owned = list(owned)
+        self.group.send_heartbeat(self, self.generation, owned, full)
         if self._hb_timer is not None:
             self._hb_timer.cancel()
         self._hb_timer = self.env.schedule(self._interval, self._send_heartbeat)

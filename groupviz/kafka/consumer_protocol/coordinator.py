@@ -62,6 +62,7 @@ REASONS = {
                    "{member} 没有在 {ms} ms 内交出分区（max.poll.interval.ms）"),
     "partitions": ("topic {topic} now has {n} partitions", "主题 {topic} 现在有 {n} 个分区"),
     "assignor": ("the group's assignor is now {assignor}", "组的分配器改为 {assignor}"),
+    "subscription": ("{member} changed its subscription", "{member} 改变了订阅"),
 }
 
 
@@ -77,7 +78,7 @@ class Heartbeat:
     member_epoch: int
     topics: list[str] | None = None                  # subscribedTopicNames (None: unchanged)
     owned: list[tuple[str, int]] | None = None       # topicPartitions the member owns (None: not sent)
-    rebalance_timeout_ms: int = 300000
+    rebalance_timeout_ms: int = -1                   # -1: unchanged (sent only when joining)
     client_id: str = ""
     host: str = ""
 
@@ -273,43 +274,46 @@ class Coordinator:
             self._reply(req.member_id, NONE, epoch=LEAVE_GROUP_MEMBER_EPOCH)
             return
         m = self.members.get(req.member_id)
-        if req.member_epoch == JOIN_GROUP_MEMBER_EPOCH:
-            if m is not None:         # a member rejoining from scratch: it keeps its id and holds nothing
-                self._release(m)
-            else:
-                m = self._add_member(req)
-        elif m is None:
+        if m is None and req.member_epoch != JOIN_GROUP_MEMBER_EPOCH:
             self._reply(req.member_id, UNKNOWN_MEMBER_ID)
             return
-        else:
+        if m is not None:
+            # getOrMaybeSubscribeDynamicConsumerGroupMember: a known member is checked even with epoch 0
             err = self._check_epoch(m, req)
             if err != NONE:
                 self._reply(req.member_id, err)
                 return
+            self._update_member(m, req)
+        else:
+            m = self._add_member(req)
         self._arm_session(m)
         if self.group_epoch > self.target_epoch:
             self._compute_target()
         before = list(m.assigned)
         self._reconcile(m, req.owned)
-        send_assignment = req.owned is None or m.assigned != before or sorted(req.owned) != m.assigned
+        # the assignment goes back on a full request (epoch 0, or every optional field set) or when it changed
+        full = req.member_epoch == JOIN_GROUP_MEMBER_EPOCH or (
+            req.rebalance_timeout_ms != -1 and req.topics is not None and req.owned is not None)
+        send_assignment = full or m.assigned != before
         self._reply(m.member_id, NONE, epoch=m.member_epoch, assignment=list(m.assigned) if send_assignment else None)
         self._update_state("heartbeat")
 
     def _add_member(self, req: Heartbeat) -> MemberRecord:
-        m = MemberRecord(req.member_id, req.client_id or req.member_id, req.host, list(req.topics or []),
-                         req.rebalance_timeout_ms)
+        timeout = req.rebalance_timeout_ms if req.rebalance_timeout_ms != -1 else 300000
+        m = MemberRecord(req.member_id, req.client_id or req.member_id, req.host, list(req.topics or []), timeout)
         self.members[m.member_id] = m
         self.emit("member_joined", member_id=m.member_id)
         self._bump_group_epoch(reason("joined", member=m.member_id))
         return m
 
-    def _release(self, m: MemberRecord) -> None:
-        for tp in m.assigned + m.pending_revocation:
-            if self.owner_of.get(tp) == m.member_id:
-                del self.owner_of[tp]
-        m.assigned, m.pending_revocation = [], []
-        m.member_epoch, m.previous_member_epoch = 0, -1
-        self._set_member_state(m, M_STABLE)
+    def _update_member(self, m: MemberRecord, req: Heartbeat) -> None:
+        """ConsumerGroupMember.Builder.maybeUpdate*: a field sent replaces the one held (-1 / None: unchanged);
+        a subscription change bumps the group epoch (hasMemberSubscriptionChanged)."""
+        if req.rebalance_timeout_ms != -1:
+            m.rebalance_timeout_ms = req.rebalance_timeout_ms
+        if req.topics is not None and list(req.topics) != m.topics:
+            m.topics = list(req.topics)
+            self._bump_group_epoch(reason("subscription", member=m.member_id))
 
     def _check_epoch(self, m: MemberRecord, req: Heartbeat) -> str:
         """GroupMetadataManager.throwIfMemberEpochIsInvalid."""

@@ -55,13 +55,15 @@ class ModernConsumerGroup(ConsumerGroup):
         super().event(type_, **fields)
 
     # -- network ----------------------------------------------------------
-    def send_heartbeat(self, c: ModernConsumer, member_epoch: int, owned: list) -> None:
+    def send_heartbeat(self, c: ModernConsumer, member_epoch: int, owned: list | None, full: bool) -> None:
+        """`full`: a joining member's request (subscribed topics, rebalance timeout); `owned` None: not sent."""
         if member_epoch == K.LEAVE_GROUP_MEMBER_EPOCH:
             self._stopped(c.assigned)
-        req = K.Heartbeat(c.member_id, member_epoch, [self.topic.name], list(owned),
-                          int(self.config["max.poll.interval.ms"]), c.client_id, c.host)
+        req = K.Heartbeat(c.member_id, member_epoch, [self.topic.name] if full else None,
+                          None if owned is None else list(owned),
+                          int(self.config["max.poll.interval.ms"]) if full else -1, c.client_id, c.host)
         self.wire.record(self.env.now, c.member_id, "request", "ConsumerGroupHeartbeat", epoch=member_epoch,
-                         owned=len(owned))
+                         owned=None if owned is None else len(owned))
         self.env.schedule(NET_DELAY_MS, self.coordinator.handle_heartbeat, req)
 
     def _wire_response(self, member_id: str, kind: str, payload: dict) -> None:
