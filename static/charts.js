@@ -3,6 +3,7 @@
 // sample every SAMPLE_MS simulated ms, and at most MAX_POINTS are kept. Drawing is
 // throttled to a few frames a second; rebalances are shaded bands on both charts.
 import { t, localized } from "./i18n.js";
+import { genLabel, isKip848 } from "./kafka-format.js";
 import { chartMarks } from "./hooks.js";
 
 const MAX_POINTS = 240;
@@ -25,7 +26,7 @@ function secs(ms) {
 
 /** A rebalance band's label: the generation, then (once it ended) partitions moved and the processing pause. */
 function bandLabel(r) {
-  const parts = [t("tl.gen", { g: r.generation })];
+  const parts = [genLabel(r)];
   if (r.end_ms !== null && r.end_ms !== undefined) {
     if (r.moved) parts.push(t("chart.reb.moved", { n: r.moved }));
     if (r.partition_ms_lost) parts.push(t("chart.reb.lost", { s: partitionSeconds(r.partition_ms_lost) }));
@@ -35,7 +36,7 @@ function bandLabel(r) {
 
 function bandHover(r) {
   const join = r.join_ms ?? null;
-  return t("chart.reb.hover", {
+  return t(isKip848(r) ? "chart.reb.hover848" : "chart.reb.hover", {
     g: r.generation, proto: r.protocol || "", reason: localized(r, "reason").replace(/[<>&]/g, " "),
     p: secs(join === null ? null : join - r.start_ms),
     c: secs(join === null || r.end_ms === null || r.end_ms === undefined ? null : r.end_ms - join),

@@ -58,6 +58,13 @@ export function applyDisabled() {
 }
 
 /** Show `value` in a select of numbers, adding an option labelled `label` when the list lacks it. */
+/** A select's options become exactly `values` (in order), rebuilt only when they differ. */
+export function syncOptions(node, values) {
+  const have = [...node.options].map((o) => o.value);
+  if (have.length === values.length && have.every((v, i) => v === values[i])) return;
+  node.replaceChildren(...values.map((v) => el("option", { value: v }, v)));
+}
+
 export function syncOption(node, value, label) {
   if (busy(node)) return;
   const v = Number(value);

@@ -3,7 +3,8 @@
 // member's colour.
 import { t, applyStatic } from "./i18n.js";
 import { el, q, reconcile, setText, setAttr, toggleClass, setHidden, fmtInt, fmtRate } from "./dom.js";
-import { hold, syncValue, justSent, setDisabled } from "./controls.js";
+import { hold, syncValue, syncOptions, justSent, setDisabled } from "./controls.js";
+import { assignorsFor } from "./constants.js";
 import { colorFor } from "./palette.js";
 import { select } from "./store.js";
 import { send } from "./commands.js";
@@ -178,13 +179,10 @@ function memberSort(a, b) {
 
 function renderHeading(group, members) {
   setText(ui.groupName, group ? group.group_id : "");
-  if (group && group.assignor) {
-    // A share group's assignor (KIP-932's, not a client choice) joins the hidden list when it is shown.
-    if (![...ui.assignor.options].some((o) => o.value === group.assignor)) {
-      ui.assignor.append(el("option", { value: group.assignor }, group.assignor));
-    }
-    syncValue(ui.assignor, group.assignor);
-  }
+  // Only the assignors this group's protocol takes (none for a share group or a Flink job: hidden then).
+  const choices = assignorsFor(group);
+  syncOptions(ui.assignor, choices.length || !group?.assignor ? choices : [group.assignor]);
+  if (group && group.assignor) syncValue(ui.assignor, group.assignor);
   const isShare = !!group && group.type === "share";
   const isFlink = !!group && group.type === "flink";      // a Flink job: no assignor to pick, no members to add
   const coop = group && (group.protocol === "cooperative" || group.assignor === "cooperative-sticky");

@@ -5,6 +5,7 @@ import { el, q, setText, setAttr, toggleClass, setHidden, fmtSeconds } from "./d
 import { hold, syncValue, syncOption, setDisabled, applyDisabled } from "./controls.js";
 import { select, subscribe, selectGroup } from "./store.js";
 import { send } from "./commands.js";
+import { isKip848 } from "./kafka-format.js";
 
 const STEP_MS = 500;
 
@@ -77,6 +78,12 @@ function renderStatus(snap, group) {
   setAttr(ui.groupState, "data-state", gs);
   ui.groupState.title = t(`gs.${gs}`) === `gs.${gs}` ? t("gs.unknown") : t(`gs.${gs}`);
   setText(ui.generation, group ? String(group.generation) : "–");
+  // a KIP-848 group has a group epoch, not a generation
+  const word = isKip848(group) ? "hdr.epoch" : "hdr.generation";
+  ui.generationLabel.dataset.i18n = word;
+  setText(ui.generationLabel, t(word));
+  ui.generationKv.dataset.i18nTitle = `${word}.title`;
+  ui.generationKv.title = t(`${word}.title`);
   setText(ui.simTime, fmtSeconds(snap.time_ms));
 }
 
@@ -129,7 +136,8 @@ export function init() {
   ui = {
     banner: q("connection"), dot: q("conn-dot"), roleChip: q("role"), serverError: q("server-error"),
     groupPick: document.querySelector(".group-pick"), groupSelect: q("group-select"),
-    groupId: q("group-id"), groupState: q("group-state"), generation: q("generation"), simTime: q("sim-time"),
+    groupId: q("group-id"), groupState: q("group-state"), generation: q("generation"),
+    generationLabel: q("generation-label"), generationKv: q("generation-kv"), simTime: q("sim-time"),
     pause: q("pause"), resume: q("resume"), step: q("step"), stepMs: q("step-ms"), speed: q("speed"),
     seed: q("seed"), reset: q("reset"), scenario: q("scenario"), lang: q("lang"), scenarioSig: null,
   };

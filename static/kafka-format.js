@@ -20,6 +20,16 @@ export function protoLabel(g) {
   return t(coop ? "kz.proto.cooperative" : "kz.proto.eager");
 }
 
+/** A KIP-848 group row, or one of its rebalance records (their `protocol` is "consumer"). */
+export function isKip848(x) {
+  return !!x && (x.group_protocol === "consumer" || x.protocol === "consumer");
+}
+
+/** "gen 3" for a classic rebalance, "epoch 3" for a KIP-848 one. */
+export function genLabel(r) {
+  return t(isKip848(r) ? "tl.epoch" : "tl.gen", { g: r.generation });
+}
+
 /** A classic consumer group (not a share group). */
 export function isClassic(g) {
   return !!g && g.type === "consumer";

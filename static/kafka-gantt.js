@@ -3,7 +3,11 @@
 import { t, getLang, localized } from "./i18n.js";
 import { el, q, reconcile, setText, toggleClass } from "./dom.js";
 import { select } from "./store.js";
-import { fmtMs, protoLabel, isClassic } from "./kafka-format.js";
+import { fmtMs, protoLabel, isClassic, isKip848, genLabel } from "./kafka-format.js";
+
+// Classic: JoinGroup barrier then SyncGroup. KIP-848: the group epoch bumped until the target assignment
+// is computed (Assigning), then members reconciled one heartbeat at a time (Reconciling).
+const PHASES = { classic: ["PreparingRebalance", "CompletingRebalance"], kip848: ["Assigning", "Reconciling"] };
 import { partitionSeconds } from "./charts.js";
 
 const GANTT_WINDOW_MS = 90_000;
@@ -27,24 +31,26 @@ function rebalanceSegments(g, r, next, range, now) {
   const end = r.end_ms ?? (joined ? now : null);
   const stableTo = next ? next.start_ms : now;
   if (stableTo < range[0]) return [];
-  const detail = t("kz.tl.detail", {
+  const kip = isKip848(g);
+  const [first, second] = kip ? PHASES.kip848 : PHASES.classic;
+  const detail = t(kip ? "kz.tl.detail848" : "kz.tl.detail", {
     gen: r.generation, proto: r.protocol || (g.protocol ?? ""),
     p: fmtMs(join - r.start_ms), c: end === null ? t("kz.tl.running") : fmtMs(end - join),
     moved: r.moved ?? 0, paused: fmtMs(r.paused_ms ?? 0), n: r.paused_partitions ?? 0, reason: localized(r, "reason"),
     lost: partitionSeconds(r.partition_ms_lost ?? 0), delayed: r.records_delayed ?? 0,
     wall: r.end_ms === null || r.end_ms === undefined ? t("kz.tl.running") : fmtMs(r.end_ms - r.start_ms),
   });
-  const segs = [segment("PreparingRebalance", Math.max(r.start_ms, range[0]), Math.min(join, range[1]), range,
-    `g${r.generation}`, `${g.group_id} ${detail}`, r.generation)];
+  const segs = [segment(first, Math.max(r.start_ms, range[0]), Math.min(join, range[1]), range,
+    `${kip ? "e" : "g"}${r.generation}`, `${g.group_id} ${detail}`, r.generation)];
   if (end !== null && joined) {
-    segs.push(segment("CompletingRebalance", Math.max(join, range[0]), Math.min(end, range[1]), range, "",
+    segs.push(segment(second, Math.max(join, range[0]), Math.min(end, range[1]), range, "",
       `${g.group_id} ${detail}`, r.generation));
   }
   if (r.end_ms !== null && r.end_ms !== undefined && r.end_ms < stableTo) {
     const label = r.moved || r.paused_partitions
       ? `${t("chart.reb.moved", { n: r.moved ?? 0 })} · ${t("chart.reb.lost", { s: partitionSeconds(r.partition_ms_lost ?? 0) })}` : "";
     segs.push(segment("Stable", Math.max(r.end_ms, range[0]), stableTo, range, label,
-      `${g.group_id}, generation ${r.generation}: Stable · ${detail}`, r.generation));
+      `${g.group_id}, ${genLabel(r)}: Stable · ${detail}`, r.generation));
   }
   return segs;
 }

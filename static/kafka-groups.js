@@ -2,11 +2,11 @@
 // a classic group's assignor in place), adding a group or a partition, and the hot key's share.
 import { t, getLang } from "./i18n.js";
 import { el, q, reconcile, setText, setAttr, toggleClass, setHidden, fmtInt, fmtRate } from "./dom.js";
-import { hold, release, busy, syncValue, setDisabled } from "./controls.js";
-import { CONSTANTS } from "./constants.js";
+import { hold, release, busy, syncValue, syncOptions, setDisabled } from "./controls.js";
+import { assignorsFor } from "./constants.js";
 import { select, selectGroup } from "./store.js";
 import { send } from "./commands.js";
-import { fmtMs, statusRule, protoLabel, isClassic } from "./kafka-format.js";
+import { fmtMs, statusRule, protoLabel, isClassic, isKip848 } from "./kafka-format.js";
 
 const OVERVIEW_COLS = ["kz.col.type", "kz.col.state", "kz.col.gen", "kz.col.assignor", "kz.col.members", "kz.col.lag",
   "kz.col.lagms", "kz.col.status", "kz.col.dups", "kz.col.tp"];
@@ -19,7 +19,7 @@ function rowNodes(gid) {
     state: el("span", { class: "badge gs sm" }),
     gen: el("td", { class: "r num" }),
     assignor: el("select", { "data-testid": "overview-assignor", "data-control": true, "aria-label": `${gid} assignor` },
-      CONSTANTS.assignors.map((a) => el("option", { value: a }, a))),
+      []),
     assignorText: el("span", { class: "kz-assignor-text" }),
     proto: el("span", { class: "kz-proto" }),
     members: el("td", { class: "r num" }),
@@ -57,6 +57,7 @@ function renderAssignor(v, g, classic) {
   setHidden(v.assignor, !classic);
   setHidden(v.assignorText, classic);
   if (classic) {
+    syncOptions(v.assignor, assignorsFor(g));
     syncValue(v.assignor, g.assignor);
     setDisabled(v.assignor, false);
   } else {
@@ -78,7 +79,13 @@ function updateRow(v, g) {
   setText(v.state, g.state);
   setAttr(v.state, "data-state", g.state);
   v.state.title = t(`gs.${g.state}`) === `gs.${g.state}` ? g.state : t(`gs.${g.state}`);
-  setText(v.gen, String(g.generation ?? "-"));
+  if (isKip848(g)) {
+    setText(v.gen, t("kz.epoch.cell", { g: g.group_epoch ?? g.generation }));
+    v.gen.title = t("kz.epoch.cell.title", { g: g.group_epoch ?? g.generation, t: g.target_assignment_epoch ?? "-" });
+  } else {
+    setText(v.gen, String(g.generation ?? "-"));
+    v.gen.title = "";
+  }
   renderAssignor(v, g, classic);
   setText(v.members, String((g.members || []).filter((m) => m.state === "active" || m.state === "paused").length));
   setText(v.lag, g.lag === null || g.lag === undefined ? "-" : fmtInt(g.lag));
@@ -113,7 +120,9 @@ export function topicControls() {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const gid = id.value.trim();
-    const res = await send({ op: "add_group", group_id: gid, type: "consumer", assignor: q("add-group-assignor").value,
+    // the option's value is "protocol:assignor" (the form's optgroups come from assignors_by_protocol)
+    const [protocol, assignor] = q("add-group-assignor").value.split(":");
+    const res = await send({ op: "add_group", group_id: gid, type: "consumer", group_protocol: protocol, assignor,
       consumers: 3 });
     if (res && res.ok) { id.value = ""; pending = gid; }
   });

@@ -2,6 +2,7 @@
 // event) and the event log, newest first.
 import { t, getLang, localized } from "./i18n.js";
 import { el, q, reconcile, setText, toggleClass, setHidden, fmtSeconds } from "./dom.js";
+import { genLabel } from "./kafka-format.js";
 
 const LOG_MAX = 200;
 const TIMELINE_MAX = 30;
@@ -25,7 +26,7 @@ function createEntry(r) {
 function updateEntry(item, r, now) {
   const running = r.end_ms === null || r.end_ms === undefined;
   toggleClass(item.root, "running", running);
-  setText(item.gen, t("tl.gen", { g: r.generation }));
+  setText(item.gen, genLabel(r));
   setText(item.at, `t=${(r.start_ms / 1000).toFixed(1)}s`);
   setText(item.reason, localized(r, "reason"));
   setText(item.moved, running ? "" : t("tl.moved", { n: r.moved ?? 0 }));

@@ -193,11 +193,15 @@ def test_choices_come_from_the_servers_constants(page):
     lists the page's JS reads from #gv-constants."""
     constants = page.evaluate("JSON.parse(document.getElementById('gv-constants').textContent)")
     assert "cooperative-sticky" in constants["assignors"] and "hot" in constants["key_modes"]
-    assert set(constants) == {"assignors", "key_modes", "group_types", "competitions"}
+    assert set(constants) == {"assignors", "assignors_by_protocol", "key_modes", "group_types", "competitions"}
+    by_protocol = constants["assignors_by_protocol"]
+    assert by_protocol["consumer"] == ["uniform", "range"] and "cooperative-sticky" in by_protocol["classic"]
     values = "sel => [...sel.options].map(o => o.value)"
-    assert page.get_by_test_id("assignor").evaluate(values) == constants["assignors"]
-    assert page.get_by_test_id("add-group-assignor").evaluate(values) == constants["assignors"]
-    assert page.get_by_test_id("overview-assignor").first.evaluate(values) == constants["assignors"]
+    # a classic group is offered the client assignors only; the add form offers each protocol's own
+    assert page.get_by_test_id("assignor").evaluate(values) == by_protocol["classic"]
+    assert page.get_by_test_id("add-group-assignor").evaluate(values) == \
+        [f"{p}:{a}" for p, names in by_protocol.items() for a in names]
+    assert page.get_by_test_id("overview-assignor").first.evaluate(values) == by_protocol["classic"]
     assert page.get_by_test_id("key-mode").evaluate(values) == constants["key_modes"]
     expect(page.get_by_test_id("key-mode").locator("option[value='hot']")).to_have_text("hot key")
 

@@ -398,7 +398,7 @@ def test_a_second_group_and_a_new_partition_from_the_kafka_view_and_the_hot_key_
     wait_stable(page)
     kafka_view(page)
     page.get_by_test_id("add-group-id").fill("analytics")
-    page.get_by_test_id("add-group-assignor").select_option("cooperative-sticky")
+    page.get_by_test_id("add-group-assignor").select_option("classic:cooperative-sticky")
     page.get_by_test_id("add-group").click()
     expect(row(page, "analytics")).to_be_attached(timeout=WAIT_MS)
     expect(row(page, "analytics").locator(".kz-proto")).to_have_text("cooperative")

@@ -119,3 +119,30 @@ def test_three_protocols_lesson_claims_are_read_off_the_page(browser, three_serv
         probe.check_clean()
     finally:
         context.close()
+
+
+def test_a_kip848_group_says_group_epoch_draws_its_own_phases_and_offers_server_assignors(browser, three_server):
+    """Header and overview say "group epoch" (not generation), the Kafka-details bars are Assigning and
+    Reconciling, and the assignor choices are uniform / range only; a classic group keeps its words and
+    client assignors. In zh too."""
+    context, probe, page = _open(browser, three_server, DESKTOP, "?lang=zh")
+    try:
+        values = "sel => [...sel.options].map(o => o.value)"
+        _show(page, "kip848")
+        expect(page.get_by_test_id("generation-label")).to_have_text("组纪元")
+        three_server.live.apply({"op": "add_consumer", "group_id": "kip848"})
+        row = page.locator('.kz-grow[data-group-id="kip848"]')
+        expect(row.locator('.kz-seg[data-phase="Reconciling"]').first).to_be_attached(timeout=WAIT_MS)
+        expect(row.locator('.kz-seg[data-phase="Assigning"]').first).to_have_attribute(
+            "title", re.compile("组纪元 \\d+.*Assigning"))
+        assert row.locator('.kz-seg[data-phase="PreparingRebalance"]').count() == 0
+        assert page.get_by_test_id("assignor").evaluate(values) == ["uniform", "range"]
+        kip_row = page.locator('[data-testid="groups-overview"] tr', has_text="kip848")
+        assert kip_row.get_by_test_id("overview-assignor").evaluate(values) == ["uniform", "range"]
+        expect(kip_row).to_contain_text("纪元")
+        page.get_by_test_id("group-select").select_option("eager")
+        expect(page.get_by_test_id("generation-label")).not_to_have_text(re.compile("纪元|epoch"))
+        assert "uniform" not in page.get_by_test_id("assignor").evaluate(values)
+        probe.check_clean()
+    finally:
+        context.close()

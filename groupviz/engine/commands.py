@@ -16,6 +16,7 @@ from groupviz.errors import CommandError, DomainError
 from groupviz.flink.config import MAX_PARALLELISM, SINKS
 from groupviz.kafka import config as kafka_config
 from groupviz.kafka.assignors import SERVER_ASSIGNORS, STRATEGIES
+from groupviz.kafka.consumer_protocol.group import CONSUMER_ASSIGNORS
 from groupviz.kafka.config import ID_RE, Field, describe_value
 from groupviz.kafka.producer import KEY_MODES
 from groupviz.kafka.share.group import COMPETITIONS
@@ -32,6 +33,10 @@ MIN_SPEED, MAX_SPEED = 0.1, 10.0
 MAX_SEED = 2**31 - 1
 #: Client assignors (classic groups) and the consumer protocol's server assignors; each kind checks its own.
 ASSIGNORS = tuple(dict.fromkeys(STRATEGIES + tuple(a for a in SERVER_ASSIGNORS if a != "simple")))
+#: The assignors each consumer-group protocol takes (`group.protocol`): client assignors for classic,
+#: `group.consumer.assignors` for consumer. Share and Flink groups take none.
+ASSIGNORS_BY_PROTOCOL = {"classic": tuple(STRATEGIES),
+                         "consumer": CONSUMER_ASSIGNORS}
 
 
 def _F(name, kind, required=True, lo=None, hi=None, choices=()):

@@ -31,6 +31,7 @@ bp = Blueprint("routes", __name__)
 
 #: The choices the page offers, from the one place the server validates them (index.html renders them).
 PAGE_CONSTANTS = {"assignors": list(commands.ASSIGNORS), "key_modes": list(commands.KEY_MODES),
+                  "assignors_by_protocol": {k: list(v) for k, v in commands.ASSIGNORS_BY_PROTOCOL.items()},
                   "group_types": list(commands.GROUP_TYPES), "competitions": list(commands.COMPETITIONS)}
 VENDOR_MAX_AGE = 3600
 
