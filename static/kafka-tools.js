@@ -5,7 +5,8 @@ import { t, applyStatic } from "./i18n.js";
 import { el, q, setText, setAttr, toggleClass, setHidden } from "./dom.js";
 import { hold, release, busy, setDisabled } from "./controls.js";
 import { send } from "./commands.js";
-import { isClassic } from "./kafka-format.js";
+import { isClassic, isKip848 } from "./kafka-format.js";
+import "./config-i18n.js";
 
 const DESCRIBE_EVERY_MS = 1000;
 const CONFIG_HOLD_MS = 4000;   // a config input is left alone this long while its command travels
@@ -13,7 +14,9 @@ const CONFIG_HOLD_MS = 4000;   // a config input is left alone this long while i
 const ui = {};
 let view = "offsets";
 let group = null;
-let reference = null;        // GET /api/group-configs: [{name, kind, kafka_default, classroom_default, ...}]
+let references = null;       // GET /api/group-configs by_kind: {classic|consumer|share: [{name, kind, kafka_default, ...}]}
+let reference = null;        // the shown group's kind's list
+let referenceKind = null;
 const inputs = new Map();    // kafka name -> {input, ref, row, mark, pending}
 let lastFetch = 0;
 let fetching = false;
@@ -82,7 +85,7 @@ async function commit(name, raw) {
   if (!group) return;
   const it = inputs.get(name);
   let value = raw;
-  if (it.ref.kind === "int") value = raw === "" ? raw : (Number.isFinite(Number(raw)) ? Number(raw) : raw);
+  if (it.ref.kind === "int" || it.ref.kind === "number") value = raw === "" ? raw : (Number.isFinite(Number(raw)) ? Number(raw) : raw);
   else if (it.ref.kind === "bool") value = raw === "true";
   if (value === currentValue(name)) return;
   if (it.pending !== undefined && it.pending === value) return;   // Enter and change: send once
@@ -99,8 +102,9 @@ async function commit(name, raw) {
 function configRow(ref) {
   const id = `cfg-${ref.name.replace(/\./g, "-")}`;
   let input;
-  if (ref.kind === "int") {
-    input = el("input", { type: "number", class: "num", id, step: "1", min: ref.min, max: ref.max, inputmode: "numeric" });
+  if (ref.kind === "int" || ref.kind === "number") {
+    input = el("input", { type: "number", class: "num", id, step: ref.kind === "int" ? "1" : "0.05", min: ref.min,
+      max: ref.max, inputmode: ref.kind === "int" ? "numeric" : "decimal" });
   } else {
     const choices = ref.kind === "bool" ? ["true", "false"] : ref.choices;
     input = el("select", { id }, choices.map((c) => el("option", { value: c }, c)));
@@ -112,7 +116,8 @@ function configRow(ref) {
     el("th", { scope: "row" }, [el("label", { for: id, class: "kz-cname" }, ref.name),
       el("span", { class: "kz-chelp", "data-i18n": `kz.config.help.${ref.name}` })]),
     el("td", { class: "kz-cval" }, [input, mark]),
-    el("td", { class: "r num" }, String(ref.kafka_default)),
+    el("td", { class: "r num", title: ref.kafka_default === null ? t("kz.config.nokafka") : "" },
+      ref.kafka_default === null ? "—" : String(ref.kafka_default)),
     el("td", { class: "r num" }, String(ref.classroom_default)),
   ]);
   inputs.set(ref.name, { input, ref, row, mark });
@@ -130,16 +135,31 @@ function buildConfig() {
 function setAll(which) {
   if (!group || !reference) return;
   const config = {};
-  for (const ref of reference) config[ref.name] = which === "kafka" ? ref.kafka_default : ref.classroom_default;
+  for (const ref of reference) {
+    const v = which === "kafka" ? ref.kafka_default : ref.classroom_default;
+    if (v !== null) config[ref.name] = v;     // a groupviz knob keeps its value under "Kafka's defaults"
+  }
   send({ op: "set_config", group_id: group.group_id, config });
 }
 
+/** Which settable configs a group has: a classic group's, a KIP-848 group's (group.consumer.*), a share group's. */
+function configKind(g) {
+  if (isClassic(g)) return isKip848(g) ? "consumer" : "classic";
+  return g.type === "share" ? "share" : null;
+}
+
 function renderConfig() {
-  const classic = isClassic(group);
-  setHidden(ui.configTable, !classic);
-  setHidden(ui.configNone, classic);
-  for (const b of [ui.useClass, ui.useKafka]) setHidden(b, !classic);
-  if (!classic) { setText(ui.configNone, t(`kz.config.${group.type}`, { g: group.group_id })); return; }
+  const kind = configKind(group);
+  const shown = !!kind && !!references;
+  setHidden(ui.configTable, !shown);
+  setHidden(ui.configNone, shown);
+  for (const b of [ui.useClass, ui.useKafka]) setHidden(b, !shown);
+  if (!shown) { setText(ui.configNone, t(`kz.config.${group.type}`, { g: group.group_id })); return; }
+  if (kind !== referenceKind) {
+    referenceKind = kind;
+    reference = references[kind] || [];
+    buildConfig();
+  }
   for (const [name, it] of inputs) {
     setDisabled(it.input, false);
     writeValue(name, currentValue(name));
@@ -162,8 +182,8 @@ export function tools() {
   ui.useKafka.addEventListener("click", () => setAll("kafka"));
   fetch("/api/group-configs", { cache: "no-store" })
     .then((r) => r.json())
-    .then((body) => { reference = body.configs || []; buildConfig(); if (group) renderConfig(); })
-    .catch(() => { reference = null; });
+    .then((body) => { references = body.by_kind || null; referenceKind = null; if (group) renderConfig(); })
+    .catch(() => { references = null; });
   return {
     render(g) {
       const changed = !group || !g || group.group_id !== (g && g.group_id);

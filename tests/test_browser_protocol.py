@@ -146,3 +146,25 @@ def test_a_kip848_group_says_group_epoch_draws_its_own_phases_and_offers_server_
         probe.check_clean()
     finally:
         context.close()
+
+
+def test_the_configs_tab_shows_a_kip848_groups_own_configs_and_sets_them(browser, three_server):
+    context, probe, page = _open(browser, three_server, DESKTOP)
+    try:
+        _show(page, "kip848")
+        page.get_by_test_id("config-tab").click()
+        session = page.get_by_test_id("config-group.consumer.session.timeout.ms")
+        expect(session).to_have_value("6000", timeout=WAIT_MS)
+        row = page.locator('tr[data-config="group.consumer.heartbeat.interval.ms"]')
+        expect(row).to_contain_text("5000")                     # Kafka's default beside the classroom's 2000
+        assert page.get_by_test_id("config-session.timeout.ms").count() == 0
+        session.fill("9000")
+        session.press("Enter")
+        page.wait_for_timeout(600)
+        cfg = next(g for g in three_server.live.full_snapshot()["groups"] if g["group_id"] == "kip848")["config"]
+        assert cfg["group.consumer.session.timeout.ms"] == 9000
+        page.get_by_test_id("group-select").select_option("eager")
+        expect(page.get_by_test_id("config-session.timeout.ms")).to_have_value("6000", timeout=WAIT_MS)
+        probe.check_clean()
+    finally:
+        context.close()

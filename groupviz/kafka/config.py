@@ -125,13 +125,17 @@ KAFKA_DEFAULTS = {
 }
 
 
-def config_reference() -> list[dict]:
-    """Every settable group config under its Kafka name: kind, limits, Kafka's default, the classroom default."""
+def config_reference(schema: dict | None = None, classroom: dict | None = None, kafka: dict | None = None) -> list[dict]:
+    """Every settable config of one kind of group under its Kafka name: kind, limits, Kafka's default (None
+    for a groupviz knob Kafka has not), the classroom default. Default: the classic group's."""
+    schema, classroom, kafka = schema or CONFIG_SCHEMA, classroom or CLASSROOM_CONFIG, kafka or KAFKA_DEFAULTS
     out = []
-    for name in CLASSROOM_CONFIG:
-        kind, lo, hi = CONFIG_SCHEMA[name]
-        row = {"name": name, "kind": kind, "kafka_default": KAFKA_DEFAULTS[name],
-               "classroom_default": CLASSROOM_CONFIG[name]}
+    for name in classroom:
+        if name not in schema:
+            continue            # chosen when the group is made, not settable
+        kind, lo, hi = schema[name]
+        row = {"name": name, "kind": kind, "kafka_default": kafka.get(name),
+               "classroom_default": classroom[name]}
         if kind == "int":
             row.update(min=lo, max=hi)
         elif kind == "enum":
@@ -282,3 +286,10 @@ def check_consumer_protocol_config(config: dict, current: dict) -> dict:
         raise DomainError(f"set_config: {CONSUMER_HEARTBEAT_MS} ({merged[CONSUMER_HEARTBEAT_MS]}) must be lower than "
                           f"{CONSUMER_SESSION_MS} ({merged[CONSUMER_SESSION_MS]}), as Kafka requires")
     return merged
+
+
+def config_references() -> dict[str, list[dict]]:
+    """The settable configs of each kind of group: classic consumer group, KIP-848 consumer group, share group."""
+    return {"classic": config_reference(),
+            "consumer": config_reference(CONSUMER_CONFIG_SCHEMA, CONSUMER_CLASSROOM_CONFIG, CONSUMER_KAFKA_DEFAULTS),
+            "share": config_reference(SHARE_CONFIG_SCHEMA, SHARE_CLASSROOM_CONFIG, SHARE_KAFKA_DEFAULTS)}

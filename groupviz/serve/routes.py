@@ -20,7 +20,7 @@ from werkzeug.security import safe_join
 
 from groupviz.classroom import lessons, report
 from groupviz.engine import commands
-from groupviz.kafka.config import config_reference
+from groupviz.kafka.config import config_reference, config_references
 from groupviz.serve import security
 from groupviz.serve.compression import JS_MIME
 from groupviz.serve.settings import ROOT
@@ -99,7 +99,7 @@ def api_describe():
 
 @bp.get("/api/group-configs")
 def api_group_configs():
-    return jsonify({"configs": config_reference()})
+    return jsonify({"configs": config_reference(), "by_kind": config_references()})
 
 
 @bp.get("/api/lessons")

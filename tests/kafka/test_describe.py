@@ -141,3 +141,26 @@ def test_api_group_configs_lists_kafka_names_with_both_defaults():
                                         "kafka_default": 45000, "classroom_default": 6000}
     assert by["auto.offset.reset"]["choices"] == ["earliest", "latest"]
     assert by["enable.auto.commit"]["kind"] == "bool"
+
+
+def test_api_group_configs_lists_each_kind_of_groups_own_configs():
+    """A KIP-848 group's group.consumer.* and a share group's group.share.* configs, under Kafka's names
+    with Kafka's defaults beside the classroom's; a groupviz knob has no Kafka default."""
+    from groupviz.kafka.config import (CONSUMER_CLASSROOM_CONFIG, CONSUMER_KAFKA_DEFAULTS, SHARE_KAFKA_DEFAULTS)
+    from groupviz.serve.app import create_app
+
+    app = create_app({"ASYNC_MODE": "threading", "START_TICKER": False})
+    kinds = app.test_client().get("/api/group-configs").get_json()["by_kind"]
+    assert set(kinds) == {"classic", "consumer", "share"}
+    consumer = {r["name"]: r for r in kinds["consumer"]}
+    assert list(consumer) == list(CONSUMER_CLASSROOM_CONFIG)
+    assert consumer["group.consumer.session.timeout.ms"] == {
+        "name": "group.consumer.session.timeout.ms", "kind": "int", "min": 6000, "max": 60000,
+        "kafka_default": 45000, "classroom_default": 6000}
+    assert consumer["group.consumer.heartbeat.interval.ms"]["kafka_default"] == 5000
+    assert all(consumer[n]["kafka_default"] == CONSUMER_KAFKA_DEFAULTS[n] for n in consumer)
+    share = {r["name"]: r for r in kinds["share"]}
+    assert share["group.share.record.lock.duration.ms"]["kafka_default"] == 30000
+    assert "share.auto.offset.reset" not in share          # chosen when the group is made
+    assert share["groupviz.reject.probability"]["kafka_default"] is None
+    assert all(share[n]["kafka_default"] == SHARE_KAFKA_DEFAULTS.get(n) for n in share)
