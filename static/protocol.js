@@ -13,7 +13,7 @@ const SAMPLE_MS = 500;        // ownership sampled every half simulated second..
 const SAMPLES = 60;           // ...for 30 s
 const MAX_ROWS = 24;          // partitions drawn (a large topic shows its first ones)
 const SVG = "http://www.w3.org/2000/svg";
-const ROUTINE = new Set(["Heartbeat", "ConsumerGroupHeartbeat", "OffsetCommit"]);
+const ROUTINE = new Set(["Heartbeat", "ConsumerGroupHeartbeat", "ShareGroupHeartbeat", "OffsetCommit"]);
 
 /** A heartbeat or commit that changes nothing: no error, no assignment, not a join (epoch 0) or leave (-1). */
 function routine(w) {
@@ -24,7 +24,8 @@ addMessages({
   en: {
     "pv.title": "Protocol: requests and responses",
     "pv.hint": "{g} · the last {s} s of simulated time; slow motion or Step shows each message",
-    "pv.none": "This group exchanges no group-protocol messages (share groups and Flink jobs are not drawn here).",
+    "pv.none": "This group exchanges no group-protocol messages (a Flink job assigns its splits itself).",
+    "pv.own.share": "Share group: every member fetches from every partition (KIP-932), so no partition has one owner; the broker hands out records under locks (see the share panel).",
     "pv.heartbeats": "show routine heartbeats and commits",
     "pv.coordinator": "coordinator",
     "pv.req": "{t} s  {m} → coordinator  {api}",
@@ -42,7 +43,8 @@ addMessages({
   zh: {
     "pv.title": "协议：请求与响应",
     "pv.hint": "{g} · 最近 {s} 秒模拟时间；慢放或单步可以看清每条消息",
-    "pv.none": "这个组没有组协议消息（共享组和 Flink 作业不在此绘制）。",
+    "pv.none": "这个组没有组协议消息（Flink 作业自己分配分片）。",
+    "pv.own.share": "共享组：每个成员都从每个分区拉取（KIP-932），分区没有唯一的持有者；broker 在锁定下逐条分发记录（见共享组面板）。",
     "pv.heartbeats": "显示例行心跳与提交",
     "pv.coordinator": "协调者",
     "pv.req": "{t} 秒  {m} → 协调者  {api}",
@@ -186,6 +188,13 @@ function updateRow(v, p, i, samples) {
 }
 
 function drawOwnership(g, h) {
+  setHidden(ui.ownLegend, g.type === "share");
+  if (g.type === "share") {       // no owner per partition: say why instead of drawing every row unowned
+    reconcile(ui.own, [], () => "", createRow, () => {});
+    setHidden(ui.ownMore, false);
+    setText(ui.ownMore, t("pv.own.share"));
+    return;
+  }
   const parts = (g.partitions || []).slice(0, MAX_ROWS);
   reconcile(ui.own, parts, (p) => `${g.group_id}:${p.partition}`, createRow,
     (v, p, i) => updateRow(v, p, i, h.samples));
@@ -200,13 +209,14 @@ export function init() {
   ui = {
     root: q("protocol-view"), hint: q("protocol-hint"), lanes: q("protocol-lanes"), list: q("protocol-messages"),
     none: q("protocol-none"), beats: q("protocol-heartbeats"), own: q("ownership-timeline"), ownMore: q("ownership-more"),
+    ownLegend: q("ownership-legend"),
   };
   ui.beats.addEventListener("change", () => { ui.sig = ""; });
 }
 
 export function render(snap, group) {
   if (!ui || !ui.root) return;
-  for (const g of snap.groups || []) if (g.wire) sample(g, snap.time_ms);
+  for (const g of snap.groups || []) if (g.wire && g.type === "consumer") sample(g, snap.time_ms);
   const wireAll = group && group.wire ? group.wire : null;
   setHidden(ui.none, !!wireAll);
   setHidden(ui.lanes, !wireAll);

@@ -168,3 +168,24 @@ def test_the_configs_tab_shows_a_kip848_groups_own_configs_and_sets_them(browser
         probe.check_clean()
     finally:
         context.close()
+
+
+def test_a_share_groups_heartbeats_are_drawn_with_the_assignment_they_carry(browser, three_server):
+    three_server.live.apply({"op": "add_group", "group_id": "share1", "type": "share", "consumers": 2})
+    context, probe, page = _open(browser, three_server, DESKTOP, "?lang=zh")
+    try:
+        _show(page, "share1")
+        expect(page.locator('line.pv-arrow[data-api="ShareGroupHeartbeat"]').first).to_be_attached(timeout=WAIT_MS)
+        expect(page.get_by_test_id("protocol-messages")).to_contain_text("ShareGroupHeartbeat")
+        expect(page.get_by_test_id("protocol-view")).to_contain_text("共享组：每个成员都从每个分区拉取")
+        expect(page.get_by_test_id("ownership-row")).to_have_count(0)
+        expect(page.get_by_test_id("ownership-legend")).to_be_hidden()
+        page.get_by_test_id("protocol-heartbeats").uncheck()       # what is left: the joins and the assignment
+        three_server.live.apply({"op": "add_consumer", "group_id": "share1"})
+        expect(page.locator('[data-testid="protocol-message"][data-api="ShareGroupHeartbeat"]').first) \
+            .to_contain_text("分配", timeout=WAIT_MS)
+        page.get_by_test_id("protocol-view").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "protocol-view-share-zh-1280x800.png"))
+        probe.check_clean()
+    finally:
+        context.close()

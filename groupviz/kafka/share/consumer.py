@@ -44,6 +44,7 @@ class ShareConsumer(Member):
         self._was_active = False
         self._hb_timer = None
         self._expiry_timer = None
+        self.sent_assignment: list = []   # the assignment its last heartbeat response carried
         self._rng = group.ctx.rng(f"{group.group_id}:{member_id}")
 
     # -- lifecycle --------------------------------------------------------
@@ -60,6 +61,7 @@ class ShareConsumer(Member):
         if not self.alive:
             return
         self.last_heartbeat_ms = self.env.now
+        self.group.heartbeat(self, self.generation)
         self._hb_timer = self.env.schedule(int(self.group.config[HEARTBEAT_MS]), self._heartbeat)
 
     def _stop_timers(self) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from groupviz.errors import DomainError
 from groupviz.kafka.classic.group import NET_DELAY_MS
+from groupviz.kafka.wire import WireLog
 from groupviz.kafka.config import (
     SHARE_CLASSROOM_CONFIG as CLASSROOM_CONFIG,
     SHARE_OFFSET_RESET as OFFSET_RESET,
@@ -80,6 +81,8 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
         self.consumers: dict[str, ShareConsumer] = {}
         self.state = EMPTY
         self.generation = 0            # the group epoch: +1 on every membership or metadata change
+        #: ShareGroupHeartbeat requests and responses, bounded (the protocol view's data, as consumer groups')
+        self.wire = WireLog(NET_DELAY_MS)
         #: The share-partitions that exist (a member fetched from them), by partition number.
         self.partitions: list[SharePartition] = []
         self._sp: dict[int, SharePartition] = {}
@@ -194,6 +197,27 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
                 c._credit = 0.0
         self._deliver(members, quantum_ms)
 
+    # -- the wire ---------------------------------------------------------
+    def heartbeat(self, c: ShareConsumer, member_epoch: int) -> None:
+        """A ShareGroupHeartbeat (epoch 0 joins, -1 leaves) and, a network hop later, its response:
+        the member epoch and, on a join or when it changed, the assignment (GroupMetadataManager.
+        shareGroupHeartbeat: `memberEpoch == 0 || hasAssignedPartitionsChanged`)."""
+        self.wire.record(self.env.now, c.member_id, "request", "ShareGroupHeartbeat", epoch=member_epoch)
+        self.env.schedule(NET_DELAY_MS, self._heartbeat_response, c, member_epoch)
+
+    def _heartbeat_response(self, c: ShareConsumer, member_epoch: int) -> None:
+        if member_epoch == -1:
+            self.wire.record(self.env.now, c.member_id, "response", "ShareGroupHeartbeat", error="NONE", epoch=-1)
+            return
+        if self.consumers.get(c.member_id) is not c:
+            self.wire.record(self.env.now, c.member_id, "response", "ShareGroupHeartbeat", error="UNKNOWN_MEMBER_ID")
+            return
+        assigned = self.assigned_partitions()
+        send = member_epoch == 0 or assigned != c.sent_assignment
+        c.sent_assignment = list(assigned)
+        self.wire.record(self.env.now, c.member_id, "response", "ShareGroupHeartbeat", error="NONE",
+                         epoch=c.generation, assignment=assigned if send else None)
+
     # -- membership -------------------------------------------------------
     def add_consumer(self, member_id: str, color: int, rate: float, host: str) -> ShareConsumer:
         c = ShareConsumer(self, member_id, color, rate, host)
@@ -201,6 +225,7 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
         self.wins.setdefault(member_id, 0)
         self._bump_epoch()
         self._initialize_state()
+        self.heartbeat(c, 0)
         c.start()
         self.event("member_joined", member_id=member_id, generation=self.generation)
         self._update_state()
@@ -242,6 +267,7 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
     def close_member(self, c: ShareConsumer) -> None:
         c.state = LEAVING
         c._stop_timers()
+        self.heartbeat(c, -1)
         self.env.schedule(NET_DELAY_MS, self._leave_arrived, c)
 
     def _leave_arrived(self, c: ShareConsumer) -> None:

@@ -133,4 +133,5 @@ class ShareView:
             "delivery_count_limit": int(self.config[DELIVERY_LIMIT]),
             "record_lock_duration_ms": int(self.config[LOCK_MS]),
             "journeys": self.journeys_view(),
+            "wire": self.wire.snapshot(),
         }
