@@ -62,7 +62,7 @@ function createRow(g) {
 }
 
 function updateRow(row, g, range, now) {
-  setText(row.label, `${g.group_id} · ${protoLabel(g)}`);
+  setText(row.label, `${g.group_id} · ${isKip848(g) ? "KIP-848" : protoLabel(g)}`);   // short: the row label is narrow
   toggleClass(row.root, "selected", g.group_id === select((s) => s.groupId));
   const list = g.rebalances || [];
   // Redraw this row only when something on it moved by at least a pixel's worth of time.

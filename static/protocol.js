@@ -13,6 +13,8 @@ const SAMPLE_MS = 500;        // ownership sampled every half simulated second..
 const SAMPLES = 60;           // ...for 30 s
 const MAX_ROWS = 24;          // partitions drawn (a large topic shows its first ones)
 const SVG = "http://www.w3.org/2000/svg";
+const CLASSIC_APIS = new Set(["JoinGroup", "SyncGroup", "Heartbeat", "LeaveGroup"]);
+let shownClassic = false;     // the group shown speaks the classic protocol (its OffsetCommits carry a generation)
 const ROUTINE = new Set(["Heartbeat", "ConsumerGroupHeartbeat", "ShareGroupHeartbeat", "OffsetCommit"]);
 
 /** A heartbeat or commit that changes nothing: no error, no assignment, not a join (epoch 0) or leave (-1). */
@@ -31,6 +33,7 @@ addMessages({
     "pv.req": "{t} s  {m} → coordinator  {api}",
     "pv.resp": "{t} s  coordinator → {m}  {api}",
     "pv.epoch": "epoch {e}",
+    "pv.gen": "generation {e}",
     "pv.owned": "owns {n}",
     "pv.assign": "assignment {a}",
     "pv.own.title": "Who owns each partition (last 30 s)",
@@ -50,6 +53,7 @@ addMessages({
     "pv.req": "{t} 秒  {m} → 协调者  {api}",
     "pv.resp": "{t} 秒  协调者 → {m}  {api}",
     "pv.epoch": "纪元 {e}",
+    "pv.gen": "第 {e} 代",
     "pv.owned": "持有 {n} 个",
     "pv.assign": "分配 {a}",
     "pv.own.title": "每个分区由谁持有（最近 30 秒）",
@@ -80,7 +84,8 @@ function tpText(list) {
 export function messageText(w) {
   const parts = [t(w.dir === "request" ? "pv.req" : "pv.resp", { t: (w.sent_ms / 1000).toFixed(3), m: w.member_id, api: w.api })];
   if (w.error) parts.push(w.error);
-  if (w.epoch !== undefined) parts.push(t("pv.epoch", { e: w.epoch }));
+  // a classic group's messages carry its generation; KIP-848's and share groups' a member epoch
+  if (w.epoch !== undefined) parts.push(t(CLASSIC_APIS.has(w.api) || shownClassic ? "pv.gen" : "pv.epoch", { e: w.epoch }));
   if (w.owned !== undefined) parts.push(t("pv.owned", { n: w.owned }));
   if (w.assignment) parts.push(t("pv.assign", { a: tpText(w.assignment) }));
   return parts.join(" · ");
@@ -226,6 +231,7 @@ export function render(snap, group) {
     ui.own.replaceChildren();
     return;
   }
+  shownClassic = group.type === "consumer" && group.group_protocol !== "consumer";
   const wire = ui.beats.checked ? wireAll : wireAll.filter((w) => !routine(w));
   const sig = `${snap.time_ms}|${group.group_id}|${ui.beats.checked}|${document.documentElement.lang}`;
   if (sig === ui.sig) return;

@@ -76,6 +76,8 @@ def test_a_classic_group_shows_join_and_sync_and_heartbeats_can_be_hidden(browse
 @pytest.mark.parametrize("name,viewport,query", [
     ("projector-1920x1080-zh", {"width": 1920, "height": 1080}, "?projector=1&lang=zh"),
     ("phone-390x844", PHONE, ""),
+    ("desktop-1280x800-zh", DESKTOP, "?lang=zh"),
+    ("phone-390x844-zh", PHONE, "?lang=zh"),
 ])
 def test_protocol_view_screenshots(browser, three_server, name, viewport, query):
     context, probe, page = _open(browser, three_server, viewport, query)
@@ -186,6 +188,34 @@ def test_a_share_groups_heartbeats_are_drawn_with_the_assignment_they_carry(brow
             .to_contain_text("分配", timeout=WAIT_MS)
         page.get_by_test_id("protocol-view").scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / "protocol-view-share-zh-1280x800.png"))
+        probe.check_clean()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name,viewport", [("desktop-1280x800", DESKTOP), ("phone-390x844", PHONE)])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_three_protocols_lesson_screenshots(browser, three_server, name, viewport, lang):
+    """The lesson at its add step, in zh and en, on a laptop and a phone: nothing wider than the screen."""
+    live = three_server.live
+    context, probe, page = _open(browser, three_server, viewport, f"?lang={lang}")
+    try:
+        live.apply({"op": "pause"})
+        page.get_by_test_id("lesson-select").select_option("three-protocols")
+        expect(page.get_by_test_id("lesson-step")).to_contain_text("1 / 3", timeout=WAIT_MS)
+        live.apply({"op": "step", "ms": 10_000})
+        page.get_by_test_id("lesson-next").click()
+        expect(page.get_by_test_id("lesson-step")).to_contain_text("2 / 3", timeout=WAIT_MS)
+        live.apply({"op": "step", "ms": 8_000})
+        expect(page.get_by_test_id("lesson-narration")).not_to_be_empty(timeout=WAIT_MS)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"lesson-three-protocols-{lang}-{name}.png"))
+        page.get_by_test_id("kafka-view").click()
+        page.get_by_test_id("group-select").select_option("kip848")
+        page.get_by_test_id("protocol-view").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / f"lesson-three-protocols-{lang}-{name}-kafka.png"))
         probe.check_clean()
     finally:
         context.close()
