@@ -5,6 +5,7 @@ the partition-seconds a rebalance lost on its Kafka-details bar; screenshots at 
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 import pytest
 
@@ -31,6 +32,17 @@ def _open(browser, server, viewport, query=""):
     return context, probe, page
 
 
+@contextmanager
+def _session(browser, server, viewport, query=""):
+    """A page on the server; on leaving, the page must have logged nothing wrong, and it is closed."""
+    context, probe, page = _open(browser, server, viewport, query)
+    try:
+        yield page
+        probe.check_clean()
+    finally:
+        context.close()
+
+
 def _show(page, group_id):
     page.get_by_test_id("kafka-view").click()
     expect(page.get_by_test_id("protocol-view")).to_be_visible()
@@ -38,8 +50,7 @@ def _show(page, group_id):
 
 
 def test_a_kip848_groups_heartbeats_are_drawn_and_listed(browser, three_server):
-    context, probe, page = _open(browser, three_server, DESKTOP)
-    try:
+    with _session(browser, three_server, DESKTOP) as page:
         _show(page, "kip848")
         expect(page.get_by_test_id("protocol-messages")).to_contain_text("ConsumerGroupHeartbeat", timeout=WAIT_MS)
         expect(page.locator('[data-testid="protocol-lanes"] line.pv-arrow[data-api="ConsumerGroupHeartbeat"]').first) \
@@ -55,22 +66,15 @@ def test_a_kip848_groups_heartbeats_are_drawn_and_listed(browser, three_server):
                                       timeout=WAIT_MS)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "protocol-view-desktop-1280x800.png"))
-        probe.check_clean()
-    finally:
-        context.close()
 
 
 def test_a_classic_group_shows_join_and_sync_and_heartbeats_can_be_hidden(browser, three_server):
-    context, probe, page = _open(browser, three_server, DESKTOP)
-    try:
+    with _session(browser, three_server, DESKTOP) as page:
         _show(page, "eager")
         page.evaluate('() => window.groupviz.send({op: "add_consumer", group_id: "eager"})')
         expect(page.locator('line.pv-arrow[data-api="JoinGroup"]').first).to_be_attached(timeout=WAIT_MS)
         page.get_by_test_id("protocol-heartbeats").uncheck()
         expect(page.locator('[data-testid="protocol-message"][data-api="Heartbeat"][data-error="NONE"]')).to_have_count(0)
-        probe.check_clean()
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("name,viewport,query", [
@@ -80,8 +84,7 @@ def test_a_classic_group_shows_join_and_sync_and_heartbeats_can_be_hidden(browse
     ("phone-390x844-zh", PHONE, "?lang=zh"),
 ])
 def test_protocol_view_screenshots(browser, three_server, name, viewport, query):
-    context, probe, page = _open(browser, three_server, viewport, query)
-    try:
+    with _session(browser, three_server, viewport, query) as page:
         _show(page, "kip848")
         expect(page.get_by_test_id("protocol-message").first).to_be_attached(timeout=WAIT_MS)
         if "zh" in name:
@@ -89,9 +92,17 @@ def test_protocol_view_screenshots(browser, three_server, name, viewport, query)
         page.get_by_test_id("protocol-view").scroll_into_view_if_needed()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"protocol-view-{name}.png"))
-        probe.check_clean()
-    finally:
-        context.close()
+
+
+def _to_the_add_step(page, live):
+    """The three-protocols lesson at its step 2 (add one consumer to each group), the engine stepped exactly."""
+    live.apply({"op": "pause"})
+    page.get_by_test_id("lesson-select").select_option("three-protocols")
+    expect(page.get_by_test_id("lesson-step")).to_contain_text("1 / 3", timeout=WAIT_MS)
+    live.apply({"op": "step", "ms": 10_000})
+    page.get_by_test_id("lesson-next").click()
+    expect(page.get_by_test_id("lesson-step")).to_contain_text("2 / 3", timeout=WAIT_MS)
+    live.apply({"op": "step", "ms": 8_000})
 
 
 def _lost_on_bar(page, gid) -> float:
@@ -103,32 +114,22 @@ def _lost_on_bar(page, gid) -> float:
 
 def test_three_protocols_lesson_claims_are_read_off_the_page(browser, three_server):
     live = three_server.live
-    context, probe, page = _open(browser, three_server, DESKTOP)
-    try:
-        live.apply({"op": "pause"})
-        page.get_by_test_id("lesson-select").select_option("three-protocols")
-        expect(page.get_by_test_id("lesson-step")).to_have_text("step 1 / 3", timeout=WAIT_MS)
-        live.apply({"op": "step", "ms": 10_000})
-        page.get_by_test_id("lesson-next").click()
-        expect(page.get_by_test_id("lesson-step")).to_have_text("step 2 / 3", timeout=WAIT_MS)
-        live.apply({"op": "step", "ms": 8_000})
+    with _session(browser, three_server, DESKTOP) as page:
+        _to_the_add_step(page, live)
+        expect(page.get_by_test_id("lesson-step")).to_have_text("step 2 / 3")
         page.get_by_test_id("kafka-view").click()
         expect(page.get_by_test_id("lesson-narration")).to_contain_text("Add one consumer to each group")
         lost = {g: _lost_on_bar(page, g) for g in ("eager", "coop", "kip848")}
         # the claim of the step: eager stops every partition yet loses the fewest partition-seconds here
         assert lost["eager"] < lost["coop"] and lost["eager"] < lost["kip848"], lost
         page.screenshot(path=str(SCREENSHOTS / "lesson-three-protocols-add.png"))
-        probe.check_clean()
-    finally:
-        context.close()
 
 
 def test_a_kip848_group_says_group_epoch_draws_its_own_phases_and_offers_server_assignors(browser, three_server):
     """Header and overview say "group epoch" (not generation), the Kafka-details bars are Assigning and
     Reconciling, and the assignor choices are uniform / range only; a classic group keeps its words and
     client assignors. In zh too."""
-    context, probe, page = _open(browser, three_server, DESKTOP, "?lang=zh")
-    try:
+    with _session(browser, three_server, DESKTOP, "?lang=zh") as page:
         values = "sel => [...sel.options].map(o => o.value)"
         _show(page, "kip848")
         expect(page.get_by_test_id("generation-label")).to_have_text("组纪元")
@@ -145,14 +146,10 @@ def test_a_kip848_group_says_group_epoch_draws_its_own_phases_and_offers_server_
         page.get_by_test_id("group-select").select_option("eager")
         expect(page.get_by_test_id("generation-label")).not_to_have_text(re.compile("纪元|epoch"))
         assert "uniform" not in page.get_by_test_id("assignor").evaluate(values)
-        probe.check_clean()
-    finally:
-        context.close()
 
 
 def test_the_configs_tab_shows_a_kip848_groups_own_configs_and_sets_them(browser, three_server):
-    context, probe, page = _open(browser, three_server, DESKTOP)
-    try:
+    with _session(browser, three_server, DESKTOP) as page:
         _show(page, "kip848")
         page.get_by_test_id("config-tab").click()
         session = page.get_by_test_id("config-group.consumer.session.timeout.ms")
@@ -167,15 +164,11 @@ def test_the_configs_tab_shows_a_kip848_groups_own_configs_and_sets_them(browser
         assert cfg["group.consumer.session.timeout.ms"] == 9000
         page.get_by_test_id("group-select").select_option("eager")
         expect(page.get_by_test_id("config-session.timeout.ms")).to_have_value("6000", timeout=WAIT_MS)
-        probe.check_clean()
-    finally:
-        context.close()
 
 
 def test_a_share_groups_heartbeats_are_drawn_with_the_assignment_they_carry(browser, three_server):
     three_server.live.apply({"op": "add_group", "group_id": "share1", "type": "share", "consumers": 2})
-    context, probe, page = _open(browser, three_server, DESKTOP, "?lang=zh")
-    try:
+    with _session(browser, three_server, DESKTOP, "?lang=zh") as page:
         _show(page, "share1")
         expect(page.locator('line.pv-arrow[data-api="ShareGroupHeartbeat"]').first).to_be_attached(timeout=WAIT_MS)
         expect(page.get_by_test_id("protocol-messages")).to_contain_text("ShareGroupHeartbeat")
@@ -188,9 +181,6 @@ def test_a_share_groups_heartbeats_are_drawn_with_the_assignment_they_carry(brow
             .to_contain_text("分配", timeout=WAIT_MS)
         page.get_by_test_id("protocol-view").scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / "protocol-view-share-zh-1280x800.png"))
-        probe.check_clean()
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("name,viewport", [("desktop-1280x800", DESKTOP), ("phone-390x844", PHONE)])
@@ -198,15 +188,8 @@ def test_a_share_groups_heartbeats_are_drawn_with_the_assignment_they_carry(brow
 def test_three_protocols_lesson_screenshots(browser, three_server, name, viewport, lang):
     """The lesson at its add step, in zh and en, on a laptop and a phone: nothing wider than the screen."""
     live = three_server.live
-    context, probe, page = _open(browser, three_server, viewport, f"?lang={lang}")
-    try:
-        live.apply({"op": "pause"})
-        page.get_by_test_id("lesson-select").select_option("three-protocols")
-        expect(page.get_by_test_id("lesson-step")).to_contain_text("1 / 3", timeout=WAIT_MS)
-        live.apply({"op": "step", "ms": 10_000})
-        page.get_by_test_id("lesson-next").click()
-        expect(page.get_by_test_id("lesson-step")).to_contain_text("2 / 3", timeout=WAIT_MS)
-        live.apply({"op": "step", "ms": 8_000})
+    with _session(browser, three_server, viewport, f"?lang={lang}") as page:
+        _to_the_add_step(page, live)
         expect(page.get_by_test_id("lesson-narration")).not_to_be_empty(timeout=WAIT_MS)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
@@ -216,6 +199,3 @@ def test_three_protocols_lesson_screenshots(browser, three_server, name, viewpor
         page.get_by_test_id("group-select").select_option("kip848")
         page.get_by_test_id("protocol-view").scroll_into_view_if_needed()
         page.screenshot(path=str(SCREENSHOTS / f"lesson-three-protocols-{lang}-{name}-kafka.png"))
-        probe.check_clean()
-    finally:
-        context.close()

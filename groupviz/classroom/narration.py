@@ -212,40 +212,38 @@ def _flink(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
     return _changes(ev, t, g, m)
 
 
+#: KIP-848 (group.protocol=consumer) narration, by event type: (en, zh) templates over m (member),
+#: g (group), n (generation / epoch), tps (the event's partitions), err, assignor, why / why_zh (reason).
+_CONSUMER_PROTOCOL = {
+    "consumer_added": ("{m} started and sent ConsumerGroupHeartbeat (member epoch 0) to {g}'s coordinator",
+                       "{m} 启动，向 {g} 的协调者发送 ConsumerGroupHeartbeat（成员纪元 0）"),
+    "rebalance_started": ("{g}: group epoch {n} ({why}); members not affected keep processing",
+                          "{g}：组纪元 {n}（{why_zh}）；不受影响的成员继续处理"),
+    "target_assignment": ("{g}: the coordinator's {assignor} assignor computed target assignment epoch {n}",
+                          "{g}：协调者的 {assignor} 分配器算出了目标分配（纪元 {n}）"),
+    "revoked": ("{m} committed and revoked {tps}; its next heartbeat tells the coordinator",
+                "{m} 提交并撤销了 {tps}；下一次心跳会告诉协调者"),
+    "assigned": ("{m} now owns {tps} (member epoch {n})", "{m} 现在拥有 {tps}（成员纪元 {n}）"),
+    "rebalance_completed": ("{g}: every member reached epoch {n}: Stable", "{g}：所有成员都到达纪元 {n}：Stable（稳定）"),
+    "member_left": ("{m} left {g} (heartbeat with member epoch -1)", "{m} 离开了 {g}（成员纪元为 -1 的心跳）"),
+    "consumer_killed": ("{m} crashed: no heartbeat with epoch -1, so the coordinator notices after "
+                        "group.consumer.session.timeout.ms",
+                        "{m} 崩溃了：没有发送纪元 -1 的心跳，协调者要等 group.consumer.session.timeout.ms 之后才会发现"),
+    "consumer_stopping": ("{m} is shutting down: commits, revokes, then sends a heartbeat with member epoch -1",
+                          "{m} 正在关闭：提交、撤销，再发送成员纪元为 -1 的心跳"),
+    "member_expired": ("{m} sent no heartbeat in time: the coordinator fenced it and bumped {g}'s group epoch",
+                       "{m} 没有按时心跳：协调者将其隔离，并提升了 {g} 的组纪元"),
+    "lost": ("{m} was fenced ({err}): it drops {tps} and rejoins with epoch 0",
+             "{m} 被隔离（{err}）：放弃 {tps}，以纪元 0 重新加入"),
+}
+
+
 def _consumer_protocol(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
     """KIP-848 (group.protocol=consumer): one heartbeat request, epochs, no barrier."""
-    if t == "consumer_added":
-        return (f"{m} started and sent ConsumerGroupHeartbeat (member epoch 0) to {g}'s coordinator",
-                f"{m} 启动，向 {g} 的协调者发送 ConsumerGroupHeartbeat（成员纪元 0）")
-    if t == "rebalance_started":
-        return (f"{g}: group epoch {ev['generation']} ({ev.get('reason', '')}); members not affected keep processing",
-                f"{g}：组纪元 {ev['generation']}（{ev.get('reason_zh') or ev.get('reason', '')}）；不受影响的成员继续处理")
-    if t == "target_assignment":
-        return (f"{g}: the coordinator's {ev['assignor']} assignor computed target assignment epoch {ev['generation']}",
-                f"{g}：协调者的 {ev['assignor']} 分配器算出了目标分配（纪元 {ev['generation']}）")
-    if t == "revoked":
-        return (f"{m} committed and revoked {_tps(ev['partitions'])}; its next heartbeat tells the coordinator",
-                f"{m} 提交并撤销了 {_tps(ev['partitions'])}；下一次心跳会告诉协调者")
-    if t == "assigned":
-        return (f"{m} now owns {_tps(ev['partitions'])} (member epoch {ev['generation']})",
-                f"{m} 现在拥有 {_tps(ev['partitions'])}（成员纪元 {ev['generation']}）")
-    if t == "rebalance_completed":
-        return (f"{g}: every member reached epoch {ev['generation']}: Stable",
-                f"{g}：所有成员都到达纪元 {ev['generation']}：Stable（稳定）")
-    if t == "member_left":
-        return (f"{m} left {g} (heartbeat with member epoch -1)", f"{m} 离开了 {g}（成员纪元为 -1 的心跳）")
-    if t == "consumer_killed":
-        return (f"{m} crashed: no heartbeat with epoch -1, so the coordinator notices after "
-                f"group.consumer.session.timeout.ms", f"{m} 崩溃了：没有发送纪元 -1 的心跳，协调者要等 "
-                f"group.consumer.session.timeout.ms 之后才会发现")
-    if t == "consumer_stopping":
-        return (f"{m} is shutting down: commits, revokes, then sends a heartbeat with member epoch -1",
-                f"{m} 正在关闭：提交、撤销，再发送成员纪元为 -1 的心跳")
-    if t == "member_expired":
-        return (f"{m} sent no heartbeat in time: the coordinator fenced it and bumped {g}'s group epoch",
-                f"{m} 没有按时心跳：协调者将其隔离，并提升了 {g} 的组纪元")
-    if t == "lost":
-        return (f"{m} was fenced ({ev.get('error', '')}): it drops {_tps(ev.get('partitions', []))} and rejoins "
-                f"with epoch 0", f"{m} 被隔离（{ev.get('error', '')}）：放弃 {_tps(ev.get('partitions', []))}，"
-                f"以纪元 0 重新加入")
-    return None
+    tpl = _CONSUMER_PROTOCOL.get(t)
+    if tpl is None:
+        return None
+    why = ev.get("reason", "")
+    f = {"m": m, "g": g, "n": ev.get("generation"), "tps": _tps(ev.get("partitions", [])), "err": ev.get("error", ""),
+         "assignor": ev.get("assignor"), "why": why, "why_zh": ev.get("reason_zh") or why}
+    return tpl[0].format(**f), tpl[1].format(**f)

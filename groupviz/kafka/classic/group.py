@@ -35,6 +35,8 @@ class ConsumerGroup(Group):
     kind = "consumer"
     group_protocol = "classic"
     narration_protocol = "classic"
+    member_class = Consumer         # a KIP-848 group's members are ModernConsumers
+    joining_phase = "joining"       # a member in this phase is not yet known to the coordinator
     foreign_fields = {"competition": "'competition' is only for share groups (type \"share\"); a consumer group "
                                      "shards its partitions with an 'assignor': " + ", ".join(STRATEGIES),
                       **FLINK_FIELDS}
@@ -163,7 +165,7 @@ class ConsumerGroup(Group):
 
     # -- membership -------------------------------------------------------
     def add_consumer(self, member_id: str, color: int, rate: float, host: str) -> Consumer:
-        c = Consumer(self, member_id, color, rate, host)
+        c = self.member_class(self, member_id, color, rate, host)
         self.consumers[member_id] = c
         c.start()
         return c
@@ -171,7 +173,7 @@ class ConsumerGroup(Group):
     def kill(self, c: Consumer) -> None:
         self._stopped(c.assigned)
         c.crash()
-        if c.member_id not in self.coordinator.members and c.phase != "joining":
+        if c.member_id not in self.coordinator.members and c.phase != self.joining_phase:
             del self.consumers[c.member_id]
 
     def start_offset(self, tp) -> int:

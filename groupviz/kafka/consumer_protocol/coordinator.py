@@ -140,12 +140,8 @@ class Coordinator:
 
     def __init__(self, group_id: str, env, send: Callable, emit: Callable, config: dict, assignor: str,
                  topic_partitions: Callable[[], dict]):
-        self.group_id = group_id
-        self.env = env
-        self.send = send
-        self.emit = emit
-        self.config = config
-        self.assignor = assignor
+        self.group_id, self.env, self.config, self.assignor = group_id, env, config, assignor
+        self.send, self.emit = send, emit            # the network and the event log
         self.topic_partitions = topic_partitions    # {topic: partition count}, from the metadata image
         self.state = EMPTY
         self.group_epoch = 0

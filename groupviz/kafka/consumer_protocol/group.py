@@ -29,10 +29,21 @@ def _check_assignor(assignor: str) -> None:
                           f"\"consumer\") takes {' or '.join(CONSUMER_ASSIGNORS)} (group.consumer.assignors)")
 
 
+def _one_holder(gid: str, what: str, pairs) -> None:
+    """Each partition in `pairs` ((tp, member_id), ...) appears under one member at most."""
+    held: dict = {}
+    for tp, mid in pairs:
+        if tp in held:
+            fail(f"{gid}: {tp} {what} {held[tp]} and {mid} at once")
+        held[tp] = mid
+
+
 class ModernConsumerGroup(ConsumerGroup):
     kind = "consumer"
     group_protocol = "consumer"
     narration_protocol = "consumer"
+    member_class = ModernConsumer
+    joining_phase = JOINING
 
     def __init__(self, ctx, group_id: str, assignor: str = DEFAULT_ASSIGNOR, config: dict | None = None):
         self._assignor_at_start = assignor
@@ -72,18 +83,6 @@ class ModernConsumerGroup(ConsumerGroup):
                          epoch=payload.get("member_epoch"), assignment=payload.get("assignment"))
 
     # -- membership -------------------------------------------------------
-    def add_consumer(self, member_id: str, color: int, rate: float, host: str) -> ModernConsumer:
-        c = ModernConsumer(self, member_id, color, rate, host)
-        self.consumers[member_id] = c
-        c.start()
-        return c
-
-    def kill(self, c: ModernConsumer) -> None:
-        self._stopped(c.assigned)
-        c.crash()
-        if c.member_id not in self.coordinator.members and c.phase != JOINING:
-            del self.consumers[c.member_id]
-
     def set_assignor(self, assignor: str) -> None:
         _check_assignor(assignor)
         self.assignor = assignor
@@ -112,18 +111,9 @@ class ModernConsumerGroup(ConsumerGroup):
     def check_invariants(self, log_end_offsets: dict, seen: dict, owners_seen: dict | None = None) -> None:
         """No partition has two owners at any moment, on the clients or in the coordinator; a client owns
         only what the coordinator has it holding (assigned or pending revocation); offsets as classic."""
-        owners: dict = {}
-        for c in self.consumers.values():
-            for tp in c.assigned:
-                if tp in owners:
-                    fail(f"{self.group_id}: {tp} owned by {owners[tp]} and {c.member_id} at once")
-                owners[tp] = c.member_id
-        held: dict = {}
-        for m in self.coordinator.members.values():
-            for tp in m.assigned + m.pending_revocation:
-                if tp in held:
-                    fail(f"{self.group_id}: the coordinator gives {tp} to {held[tp]} and {m.member_id}")
-                held[tp] = m.member_id
+        _one_holder(self.group_id, "owned by", ((tp, c.member_id) for c in self.consumers.values() for tp in c.assigned))
+        _one_holder(self.group_id, "the coordinator gives it to", (
+            (tp, m.member_id) for m in self.coordinator.members.values() for tp in m.assigned + m.pending_revocation))
         check_committed_offsets(self, log_end_offsets, seen)
 
     # -- views ------------------------------------------------------------
