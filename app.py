@@ -33,6 +33,11 @@ def parse_args(argv=None, environ=None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=7, help="simulation seed (default 7)")
     p.add_argument("--scenario", default="default", help="starting scenario (default 'default')")
     p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per wall second (default 1)")
+    p.add_argument("--workers", type=int, default=0,
+                   help="serve through N socket worker processes and one engine process, over Redis "
+                        "(default 0: one process, no Redis; docs/scaling.md)")
+    p.add_argument("--message-queue", default=env.get("GROUPVIZ_MESSAGE_QUEUE") or None,
+                   help="redis://HOST:PORT/DB for --workers (default: start a local Redis)")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--token", default=env.get("GROUPVIZ_TOKEN") or None,
                      help="presenter token (default: random when not bound to loopback, or $GROUPVIZ_TOKEN); "
@@ -42,6 +47,10 @@ def parse_args(argv=None, environ=None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if not 1 <= args.port <= 65535:
         p.error(f"--port must be between 1 and 65535, not {args.port}")
+    if args.workers < 0 or (args.message_queue and not args.workers):
+        p.error("--workers must be >= 0, and --message-queue needs --workers N")
+    if args.workers and args.async_mode == "gevent":
+        p.error("--workers serves with eventlet or threading")
     if args.token is not None and not args.token.strip():
         p.error("--token must not be empty")
     return args
@@ -81,6 +90,14 @@ def banner(args: argparse.Namespace, token: str | None) -> tuple[str, str, str]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.workers:                    # one engine process + N socket workers over Redis (cluster.py)
+        from groupviz.serve.cluster import supervise
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        token = presenter_token(args)
+        _, viewer, text = banner(args, token)
+        print(f"{text}\n  ({args.workers} socket workers and one engine process, over Redis)", flush=True)
+        return supervise(args, token, viewer)
     try:
         patch_for(args.async_mode)      # eventlet or gevent patch the standard library before the web layer loads
     except RuntimeError as e:

@@ -150,6 +150,25 @@ class LiveEngine:
                 return result
             self.sleep(0)
 
+    def mark_full(self) -> None:
+        """The next delta tick carries everything (after an outage, pages resync from a snapshot)."""
+        self._full_next = True
+
+    def describe(self, group: str, view: str) -> dict:
+        """What kafka-consumer-groups.sh --describe prints for `group` (routes.api_describe)."""
+        with self.lock:
+            return self.engine.describe_group(group, view)
+
+    def snapshot_and_log(self) -> tuple[dict, dict]:
+        """A full snapshot and the command log, taken together (the report and downloads)."""
+        with self.lock:
+            return self._full_snapshot(), self.engine.export_log()
+
+    def health(self) -> dict:
+        """/healthz: ticks, simulated time, the error if any, and the pacing figures."""
+        return {"ok": True, "ticks": self.ticks, "time_ms": self.engine.time_ms, "error": self.error,
+                "running": self.engine.running, **self.timing()}
+
     def full_snapshot(self) -> dict:
         with self.lock:
             return self._full_snapshot()

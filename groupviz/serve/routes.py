@@ -49,7 +49,10 @@ def index():
     role = security.role_for(token, request.args.get("token"), request.cookies.get(security.COOKIE_NAME))
     resp = make_response(render_template("index.html", role=role, viewer_url=_viewer_url(),
                                          max_message=current_app.config["MAX_HTTP_BUFFER_SIZE"],
-                                         constants=PAGE_CONSTANTS))
+                                         constants=PAGE_CONSTANTS,
+                                         # workers share one port (SO_REUSEPORT): no long-polling, whose
+                                         # requests could land on different workers (docs/scaling.md)
+                                         transport="websocket" if current_app.config["MESSAGE_QUEUE"] else ""))
     if token is not None and security.token_matches(token, request.args.get("token")):
         resp.set_cookie(security.COOKIE_NAME, token, httponly=True, samesite="Strict", path="/")
     resp.headers["Referrer-Policy"] = "no-referrer"     # the address may still carry ?token=
@@ -72,10 +75,7 @@ def qr_svg():
 
 @bp.get("/healthz")
 def healthz():
-    live = _live()
-    return jsonify({"ok": True, "ticks": live.ticks, "time_ms": live.engine.time_ms, "error": live.error,
-                    "running": live.engine.running, "clients": len(current_app.extensions["groupviz.clients"]),
-                    **live.timing()})
+    return jsonify({**_live().health(), "clients": len(current_app.extensions["groupviz.clients"])})
 
 
 @bp.get("/api/state")
@@ -86,9 +86,7 @@ def api_state():
 @bp.get("/api/describe")
 def api_describe():
     # Read-only, so viewers may use it too: what kafka-consumer-groups.sh --describe would print.
-    live = _live()
-    with live.lock:
-        result = live.engine.describe_group(request.args.get("group", ""), request.args.get("view", "offsets"))
+    result = _live().describe(request.args.get("group", ""), request.args.get("view", "offsets"))
     resp = jsonify(result)
     resp.headers["Cache-Control"] = "no-store"
     if not result["ok"]:
@@ -112,9 +110,7 @@ def _attachment(body: str, mimetype: str, filename: str) -> Response:
 
 
 def _snapshot_and_log() -> tuple[dict, dict]:
-    live = _live()
-    with live.lock:
-        return live.full_snapshot(), live.engine.export_log()
+    return _live().snapshot_and_log()
 
 
 @bp.get("/api/log")

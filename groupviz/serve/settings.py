@@ -27,6 +27,8 @@ DEFAULTS = {
     "MAX_CONNECTIONS": 5000,      # concurrent Socket.IO clients; more are refused
     "WS_DEFLATE": "shared",       # permessage-deflate policy for WebSocket clients (compression.WS_DEFLATE_POLICIES)
     "FULL_GC_EVERY_S": 120.0,     # a full garbage collection this often (0: never); why: realtime.py
+    "MESSAGE_QUEUE": None,        # redis://...: a socket worker of `app.py --workers N` (relay_worker.py)
+    "WORKER_ID": None,            # that worker's name on the queue (None: a random one)
     "CLOCK": time.monotonic,      # the rate limiter's clock (tests inject a fake one)
 }
 
