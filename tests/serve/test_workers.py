@@ -252,3 +252,19 @@ def test_app_workers_share_one_port_and_a_killed_workers_viewers_reconnect():
         sup.terminate()
         sup.wait(15)
     assert all(not os.path.exists(f"/proc/{k}") or open(f"/proc/{k}/stat").read().split()[2] == "Z" for k in kids)
+
+
+def test_the_single_process_default_needs_no_redis():
+    import socketio
+
+    import app as cli
+    from conftest import make_app
+
+    args = cli.parse_args([])
+    assert args.workers == 0 and args.message_queue is None
+    flask_app = make_app()
+    assert type(flask_app.extensions["groupviz.socketio"].server.manager) is socketio.Manager   # no queue
+    page = flask_app.test_client().get("/").get_data(as_text=True)
+    assert 'data-transport=""' in page                    # long-polling still allowed in one process
+    with pytest.raises(SystemExit):
+        cli.parse_args(["--message-queue", "redis://127.0.0.1:1/0"])      # a queue needs --workers
