@@ -19,6 +19,7 @@ import traceback
 from typing import Callable
 
 from groupviz.engine import commands
+from groupviz.serve import wire
 from groupviz.serve.delta import tick_delta
 from groupviz.engine.core import Engine
 from groupviz.errors import CommandError
@@ -115,7 +116,7 @@ class LiveEngine:
                 if self._stopped_by_fault:        # the fault paused the run; reset is the way out: run again
                     self.engine.running = True
                     self._stopped_by_fault = False
-                snap = self.engine.snapshot()
+                snap = wire.rounded(self.engine.snapshot())
                 self._last_seq = self.engine.events[-1]["seq"] if self.engine.events else 0
                 self._send_lock.acquire()
             else:
@@ -183,7 +184,7 @@ class LiveEngine:
         before it is sent before it, every tick taken after it is sent after it. A connecting page
         joins the delta room inside `send`, so the first delta it gets is against this snapshot."""
         with self.lock:
-            snap = self._full_snapshot()
+            snap = wire.rounded(self._full_snapshot())
             self._send_lock.acquire()
         self._send_taken(send, snap)
 
@@ -211,7 +212,7 @@ class LiveEngine:
                         self._stopped_by_fault = True
             else:
                 self._carry_ms = 0.0
-            payload = eng.snapshot(history=False, max_events=0)
+            payload = wire.tick(eng.snapshot(history=False, max_events=0))
             payload["events"] = [e for e in list(eng.events)[-TICK_EVENTS_MAX:] if e["seq"] > self._last_seq]
             if eng.events:
                 self._last_seq = eng.events[-1]["seq"]

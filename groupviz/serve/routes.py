@@ -154,11 +154,21 @@ def vendor_plotly():
     return _files().response(plotly_js(), JS_MIME, VENDOR_MAX_AGE)
 
 
+@bp.get("/vendor/plotly-basic.min.js")
+def vendor_plotly_basic():
+    # the live page's Plotly: npm's partial bundle (scatter, bar, pie), 0.4 MB gzipped instead of 1.5 MB
+    return _npm_file("PLOTLY_BASIC_JS")
+
+
 @bp.get("/vendor/socket.io.min.js")
 def vendor_socketio():
-    path = current_app.config["SOCKETIO_CLIENT_JS"]
+    return _npm_file("SOCKETIO_CLIENT_JS")
+
+
+def _npm_file(setting: str):
+    path = current_app.config[setting]
     if not os.path.exists(path):
-        log.error("socket.io client missing at %s: run `make setup` (npm ci)", path)
+        log.error("%s missing at %s: run `make setup` (npm ci)", setting, path)
         abort(404)
     return _files().response(Path(path), JS_MIME, VENDOR_MAX_AGE)
 
@@ -168,7 +178,7 @@ def _files():
 
 
 def plotly_js() -> Path:
-    """plotly.min.js as the plotly package ships it (served offline, like everything the page needs)."""
+    """plotly.min.js as the plotly package ships it: the full bundle, for the report (the page: plotly-basic)."""
     import plotly
 
     return Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"

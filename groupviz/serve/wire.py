@@ -1,0 +1,38 @@
+"""What goes on the socket: snapshots and ticks with floats rounded to what a page can show.
+
+The engine's snapshot keeps full precision (goldens, /api/state, the report); a page never shows
+more than 4 significant digits of a fraction (shares, intervals, p-values: at most 0.1 %) nor
+more than 3 decimals of anything else (rates, throughput, seconds), so 0.3333333333333333 goes
+out as 0.3333 and 19.999999999 as 20.0. Rounding makes repeated values equal, so delta ticks
+(delta.py) omit more of them. `scenarios` (the catalogue of scenarios the header offers, which
+never changes) travels in snapshots only.
+"""
+
+from __future__ import annotations
+
+SNAPSHOT_ONLY = ("scenarios",)
+
+
+def _round(x: float) -> float:
+    if x != x or x in (float("inf"), float("-inf")):
+        return x
+    if -1.0 < x < 1.0:
+        return float(f"{x:.4g}")
+    return round(x, 3)
+
+
+def rounded(obj):
+    """A copy of `obj` (JSON-able) with every float rounded for display (see the module docstring)."""
+    t = type(obj)
+    if t is float:
+        return _round(obj)
+    if t is dict:
+        return {k: rounded(v) for k, v in obj.items()}
+    if t is list:
+        return [rounded(v) for v in obj]
+    return obj
+
+
+def tick(payload: dict) -> dict:
+    """A tick as sent: rounded, without the snapshot-only keys."""
+    return rounded({k: v for k, v in payload.items() if k not in SNAPSHOT_ONLY})
