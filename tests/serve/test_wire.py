@@ -47,3 +47,26 @@ def test_default_scenario_steady_ticks_fit_the_phone_budget():
     fulls.sort()
     assert deltas[int(0.95 * len(deltas))] <= 800       # what the page receives, on the wire
     assert fulls[int(0.95 * len(fulls))] <= 2500
+
+
+def _float_lists(obj, list_key=None, out=None):
+    """The names of the lists under which `obj` holds a float."""
+    out = set() if out is None else out
+    if type(obj) is float:
+        out.add(list_key)
+    elif type(obj) is dict:
+        for k, v in obj.items():
+            _float_lists(v, k if type(v) is list else list_key, out)
+    elif type(obj) is list:
+        for v in obj:
+            _float_lists(v, list_key, out)
+    return out
+
+
+def test_the_lists_rounding_skips_hold_no_floats_in_any_scenario():
+    from groupviz.engine.scenarios import SCENARIOS
+
+    for name in SCENARIOS:
+        e = Engine(seed=7, scenario=name)
+        e.step(15_000)
+        assert not _float_lists(e.snapshot()) & wire.NO_FLOATS, name
