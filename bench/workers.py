@@ -46,21 +46,12 @@ def tree(pid: int) -> list[int]:
     return out
 
 
-def tree_cpu(pid: int) -> float:
-    total = 0.0
-    for p in tree(pid):
-        try:
-            total += serverproc.cpu_seconds(p)
-        except OSError:
-            pass
-    return total
-
-
-def tree_rss(pid: int) -> int:
+def tree_sum(pid: int, figure) -> float:
+    """figure(p) summed over pid and its descendants (processes that went away count 0)."""
     total = 0
     for p in tree(pid):
         try:
-            total += serverproc.rss_kb(p)
+            total += figure(p)
         except (OSError, RuntimeError):
             pass
     return total
@@ -104,7 +95,8 @@ def main(argv=None) -> int:
     ks = [int(x) for x in (args.workers or ("0,1,2" if args.quick else "0,1,2,4")).split(",")]
     measure = args.measure or (6.0 if args.quick else 12.0)
     warmup = args.warmup or 2.0
-    viewers.cpu_seconds, viewers.rss_kb = tree_cpu, tree_rss      # count every server process
+    viewers.cpu_seconds = lambda pid: tree_sum(pid, serverproc.cpu_seconds)     # count every server process
+    viewers.rss_kb = lambda pid: tree_sum(pid, serverproc.rss_kb)
     print(f"# workers: {os.cpu_count()} cores, Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M')}; "
           f"K = 0 is the single process; delta ticks, permessage-deflate")
     print("  K     N  conn  Hz/vw  Hz p5  p50 ms  p95 ms  p99 ms  CPU%  RSS MiB  wire B  B/vw/s  load  target")

@@ -47,7 +47,7 @@ def child_env(token: str | None, viewer_url: str | None) -> dict:
 
 def supervise(args, token: str | None, viewer_url: str | None, *, poll_s: float = 0.2) -> int:
     """Run the engine and args.workers workers until Ctrl+C (or SIGTERM); returns an exit code."""
-    from groupviz.serve.redisproc import LocalRedis
+    from groupviz.serve.redisproc import LocalRedis, stop_process
 
     local = None
     url = args.message_queue
@@ -79,10 +79,7 @@ def supervise(args, token: str | None, viewer_url: str | None, *, poll_s: float 
         for proc in procs.values():
             proc.terminate()
         for proc in procs.values():
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_process(proc)
         if local is not None:
             local.stop()
     return 0

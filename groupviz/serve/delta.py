@@ -42,8 +42,25 @@ def diff(prev, cur):
         return out
     if type(prev) is list and type(cur) is list and len(prev) == len(cur) and cur \
             and all(type(v) in (dict, list) for v in cur):
-        return {INDEXED: [[i, diff(p, v)] for i, (p, v) in enumerate(zip(prev, cur)) if p is not v and p != v]}
+        return {INDEXED: _indexed(prev, cur)}
     return cur
+
+
+def _indexed(prev: list, cur: list) -> list:
+    """[[index, patch], ...] for the elements that differ. A dict row is diffed at once (an empty patch:
+    equal) rather than compared first and then diffed: 1,000 partition rows a tick at large scale."""
+    out = []
+    for i, v in enumerate(cur):
+        p = prev[i]
+        if p is v:
+            continue
+        if type(p) is dict and type(v) is dict:
+            d = diff(p, v)
+            if d:
+                out.append([i, d])
+        elif p != v:
+            out.append([i, diff(p, v)])
+    return out
 
 
 def tick_delta(prev: dict, cur: dict) -> dict:

@@ -25,34 +25,29 @@ def _round(x: float) -> float:
 
 def rounded(obj):
     """`obj` (JSON-able) with every float rounded for display (see the module docstring). Copy on
-    write: a dict or list with nothing to round is returned itself, so rows the engine reuses from
-    tick to tick stay the same objects and delta.diff skips them by identity (large scenario)."""
+    write: a dict or list with nothing to round is returned itself, so values that did not change
+    stay cheap to compare in delta.diff (identity first)."""
     t = type(obj)
     if t is float:
         return _round(obj)
     if t is dict:
-        new = None
-        for k, v in obj.items():
-            tv = type(v)
-            if tv is float or tv is dict or (tv is list and k not in NO_FLOATS):
-                r = rounded(v)
-                if r is not v and not (tv is float and r == v):
-                    if new is None:
-                        new = dict(obj)
-                    new[k] = r
-        return obj if new is None else new
+        return _copy_on_write(obj, obj.items())
     if t is list:
-        new = None
-        for i, v in enumerate(obj):
-            tv = type(v)
-            if tv is float or tv is dict or tv is list:
-                r = rounded(v)
-                if r is not v and not (tv is float and r == v):
-                    if new is None:
-                        new = list(obj)
-                    new[i] = r
-        return obj if new is None else new
+        return _copy_on_write(obj, enumerate(obj))
     return obj
+
+
+def _copy_on_write(obj, items):
+    new = None
+    for k, v in items:           # k: a dict's key or a list's index
+        tv = type(v)
+        if tv is float or tv is dict or (tv is list and k not in NO_FLOATS):
+            r = rounded(v)
+            if r is not v and not (tv is float and r == v):
+                if new is None:
+                    new = obj.copy()
+                new[k] = r
+    return obj if new is None else new
 
 
 def tick(payload: dict) -> dict:

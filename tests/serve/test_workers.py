@@ -17,7 +17,7 @@ import pytest
 from conftest import TOKEN
 from groupviz.serve import relay
 from groupviz.serve.delta import apply_delta
-from groupviz.serve.redisproc import LocalRedis, free_port, redis_binary
+from groupviz.serve.redisproc import LocalRedis, free_port, redis_binary, stop_process as stop
 
 
 class Watcher:
@@ -94,16 +94,6 @@ def wait_link_ok(port: int, timeout: float = 15.0) -> None:
             pass
         time.sleep(0.1)
     raise AssertionError(f"worker on port {port} not linked within {timeout} s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 @pytest.fixture(scope="module")
