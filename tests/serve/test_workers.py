@@ -258,3 +258,29 @@ def test_the_single_process_default_needs_no_redis():
     assert 'data-transport=""' in page                    # long-polling still allowed in one process
     with pytest.raises(SystemExit):
         cli.parse_args(["--message-queue", "redis://127.0.0.1:1/0"])      # a queue needs --workers
+
+
+@pytest.mark.browser
+def test_a_page_on_a_worker_draws_its_charts_and_shows_the_redis_banner_until_it_recovers(cluster, browser):
+    from playwright.sync_api import expect
+
+    from browser_helpers import DESKTOP, WAIT_MS, PageProbe
+
+    url = f"http://127.0.0.1:{cluster['ports'][0]}"
+    context = browser.new_context(viewport=DESKTOP, locale="en-US")
+    probe = PageProbe(context.new_page(), url)
+    try:
+        page = probe.open()
+        expect(page.locator("#lag-chart .scatterlayer .trace").first).to_be_attached(timeout=WAIT_MS)
+        assert not [u for u in probe.requests if "transport=polling" in u]      # WebSocket only behind workers
+        banner = page.get_by_test_id("connection")
+        cluster["redis"].stop()
+        expect(banner).to_be_visible(timeout=WAIT_MS)
+        expect(banner).to_contain_text("Redis")
+        cluster["redis"].start()
+        expect(banner).to_be_hidden(timeout=20_000)
+        before = page.evaluate("window.groupviz.state.snap.time_ms")
+        page.wait_for_function(f"window.groupviz.state.snap.time_ms > {before} + 500", timeout=WAIT_MS)
+        assert probe.errors == []
+    finally:
+        context.close()
