@@ -21,7 +21,7 @@ import threading
 import time
 import uuid
 
-from flask import abort
+from flask import abort, jsonify, make_response
 
 from groupviz.serve import relay
 
@@ -111,7 +111,8 @@ class RemoteLive:
     def _query(self, what: str, args: dict | None = None) -> dict:
         r = self._call({"op": "query", "what": what, "args": args or {}}) if self.status == relay.LINK_OK else None
         if not isinstance(r, dict):
-            abort(503, description=self.down_error() if self.status != relay.LINK_OK else relay.NO_ANSWER)
+            error = self.down_error() if self.status != relay.LINK_OK else relay.NO_ANSWER
+            abort(make_response(jsonify({"ok": False, "error": error}), 503))
         return r
 
     # -- background tasks (create_app starts them) ---------------------------
