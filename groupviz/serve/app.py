@@ -35,8 +35,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.wsgi_app = RefuseOversizedPosts(app.wsgi_app, cfg["MAX_HTTP_BUFFER_SIZE"])
     apply_ws_deflate_policy(socketio, cfg["WS_DEFLATE"])
 
-    engine = Engine(seed=int(cfg["SEED"]), scenario=cfg["SCENARIO"])
-    engine.speed = float(cfg["SPEED"])
+    engine = cfg.get("ENGINE")          # the real backend (groupviz.realkafka), built by app.py for --kafka
+    if engine is None:
+        engine = Engine(seed=int(cfg["SEED"]), scenario=cfg["SCENARIO"])
+        engine.speed = float(cfg["SPEED"])
     live = LiveEngine(engine, socketio.emit, tick_hz=float(cfg["TICK_HZ"]), sleep=socketio.sleep,
                       emit_ticks=lambda full, make_delta: sockets.emit_ticks(socketio, full, make_delta),
                       full_gc_every_s=float(cfg["FULL_GC_EVERY_S"] or 0))
