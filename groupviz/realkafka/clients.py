@@ -139,7 +139,7 @@ def run_consumer(pipe, spec: dict) -> None:
                 tokens = min(tokens, 1.0)
         if now >= next_report:
             next_report = now + REPORT_S
-            st.report(time.time())
+            st.report(now)          # monotonic, like the times in st.recent
     c.close()               # LeaveGroup: an immediate rebalance for the others
     pipe.send("closed")
 
