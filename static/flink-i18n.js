@@ -6,6 +6,7 @@ addMessages({
   en: {
     "fl.title": "Flink job",
     "fl.subtask": "subtask {i}",
+    "fl.attempt": "attempt {n}: one more at every restart or rescale",
     "fl.splits": "splits",
     "fl.nosplits": "no split",
     "fl.kill": "kill",
@@ -44,6 +45,7 @@ addMessages({
     "fl.proto": "checkpoints",
     "fl.explain": "No group protocol: KafkaSourceEnumerator gives each partition to one subtask (getSplitOwner). Offsets reach Kafka only when a checkpoint completes; a lost subtask restarts the whole job from its last checkpoint.",
     "kz.type.flink": "Flink job",
+    "kz.tl.flink": "Flink job: no rebalances (splits by getSplitOwner; a failure restarts the job, see its panel)",
     "group.flink.split": "splits by getSplitOwner",
     "group.protocol.flink": "Flink job: no group protocol; a failure restarts every subtask from the last checkpoint",
     "kz.config.flink": "{g} is a Flink job: its settings are Flink's (execution.checkpointing.interval, restart-strategy.fixed-delay.delay, partition.discovery.interval.ms), shown in its panel.",
@@ -61,6 +63,7 @@ addMessages({
   zh: {
     "fl.title": "Flink 作业",
     "fl.subtask": "子任务 {i}",
+    "fl.attempt": "第 {n} 次运行：每次重启或改变并行度加一",
     "fl.splits": "分片",
     "fl.nosplits": "无分片",
     "fl.kill": "杀掉",
@@ -99,6 +102,7 @@ addMessages({
     "fl.proto": "检查点",
     "fl.explain": "没有消费者组协议：KafkaSourceEnumerator 按 getSplitOwner 把每个分区交给一个子任务。位移只在检查点完成时提交到 Kafka；丢失一个子任务会让整个作业从最近的检查点重启。",
     "kz.type.flink": "Flink 作业",
+    "kz.tl.flink": "Flink 作业：没有再均衡（按 getSplitOwner 分配分片；失败时整个作业重启，见作业面板）",
     "group.flink.split": "按 getSplitOwner 分配分片",
     "group.protocol.flink": "Flink 作业：没有消费者组协议；失败时所有子任务从最近的检查点重启",
     "kz.config.flink": "{g} 是 Flink 作业：它的设置是 Flink 的（execution.checkpointing.interval、restart-strategy.fixed-delay.delay、partition.discovery.interval.ms），显示在作业面板中。",

@@ -160,6 +160,7 @@ function updateJob(v, job) {
   setAttr(v.state, "data-state", job.state);
   v.state.title = t(`gs.${job.state}`);
   setText(v.attempt, `#${job.generation}`);
+  v.attempt.title = t("fl.attempt", { n: job.generation });
   syncValue(v.parallelism, job.parallelism);
   setDisabled(v.parallelism, job.state !== "RUNNING");
   toggleClass(v.root, "selected", select((s) => s.groupId) === job.group_id);

@@ -60,7 +60,7 @@ function updateRow(row, g, range, now) {
   const sig = `${Math.round(range[0] / 250)}|${getLang()}|${g.type}|${list.map((r) => `${r.generation}:${r.start_ms}:${r.join_ms}:${r.end_ms}:${r.moved}:${r.paused_ms}`).join(",")}`;
   if (sig === row.sig) return;
   row.sig = sig;
-  const segs = isClassic(g) ? [] : [el("span", { class: "kz-track-note" }, t("kz.tl.share"))];
+  const segs = isClassic(g) ? [] : [el("span", { class: "kz-track-note" }, t(`kz.tl.${g.type}`))];
   list.forEach((r, i) => segs.push(...rebalanceSegments(g, r, list[i + 1], range, now)));
   row.track.replaceChildren(...segs);
 }
