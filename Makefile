@@ -9,10 +9,13 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 SIO_JS := node_modules/socket.io-client/dist/socket.io.min.js
 
-.PHONY: run test test-fast setup setup-dev chromium bench bench-full clean
+.PHONY: run run-kafka test test-fast setup setup-dev chromium bench bench-full clean
 
 run: setup
 	$(BIN)/python app.py --host $(HOST) --port $(PORT) $(ARGS)
+
+run-kafka: setup
+	$(BIN)/python app.py --host $(HOST) --port $(PORT) --kafka mock $(ARGS)
 
 test: setup-dev chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
