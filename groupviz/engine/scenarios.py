@@ -37,6 +37,15 @@ SCENARIOS: dict[str, dict] = {
                    {"group_id": "work", "type": "share", "competition": "first-free",
                     "consumer_rates": [10.0, 20.0, 30.0]}],
     },
+    # The seed's other system: a Flink job's KafkaSource reads the same topic as a consumer group, with no
+    # group protocol (getSplitOwner), offsets committed at checkpoints and restarts instead of rebalances.
+    "flink": {
+        "title": {"en": "A Kafka consumer group beside Flink jobs", "zh": "Kafka 消费者组与 Flink 作业并排"},
+        "topic": "orders", "partitions": 6, "producer_rate": 30.0, "keys": {"mode": "uniform", "count": 1000},
+        "groups": [{"group_id": "g1", "assignor": "range", "consumers": 3, "consumer_rate": 20.0},
+                   {"group_id": "job", "type": "flink", "parallelism": 3},
+                   {"group_id": "job-2pc", "type": "flink", "parallelism": 3, "sink": "two-phase-commit"}],
+    },
     # The seed's own Python demo: 1 producer, a group of 5 competing consumers, exactly 10 records
     # (data_0 .. data_9 on one partition: a queue all five read, which only a share group allows),
     # and the results queue back to the producer (`producer.results`). Slow enough to follow each record.

@@ -11,7 +11,7 @@ job restarts from the latest *completed* one. Savepoints (stop-with-savepoint) g
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 PENDING, COMPLETED, FAILED = "pending", "completed", "failed"
 CHECKPOINT_ACK_MS = 200      # barrier from the sources through the sink and every acknowledgement back
@@ -27,7 +27,6 @@ class Checkpoint:
     status: str = PENDING
     end_ms: int | None = None
     reason: str | None = None
-    restored: int = field(default=0)  # how many times the job restarted from it
 
     def row(self) -> dict:
         return {"id": self.id, "trigger_ms": self.trigger_ms, "end_ms": self.end_ms, "status": self.status,

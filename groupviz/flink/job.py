@@ -57,6 +57,7 @@ class FlinkJob(JobView, Group):
         self.processed = 0
         self.duplicates = 0              # records processed again after a restart
         self.taskmanagers = 0
+        self.stopping: int | None = None  # the parallelism a stop-with-savepoint in flight will restart with
         self._timers: list = []
         self._deploy(parallelism, self._starting_offsets(), rate)
         self._arm_timers()
@@ -165,12 +166,11 @@ class FlinkJob(JobView, Group):
         if attempt != self.attempt:
             return
         latest = self.checkpoints.latest
-        if latest is not None:
-            latest.restored += 1
         rewind = self._rewind(latest)
         self.attempt += 1
         self._deploy(parallelism or self.parallelism, self._starting_offsets(latest.offsets if latest else None))
         self.status = RUNNING
+        self.stopping = None
         band = self.restarts[-1]
         band["running_ms"] = self.env.now
         band["rewound"] = rewind
@@ -187,8 +187,9 @@ class FlinkJob(JobView, Group):
         """stop-with-savepoint, then the job restarts with `parallelism` from the savepoint."""
         if parallelism == self.parallelism:
             raise DomainError(f"{self.group_id} already runs with parallelism {parallelism}")
-        if self.status != RUNNING:
-            raise DomainError(f"{self.group_id} is {self.status}: change its parallelism once it runs again")
+        if self.status != RUNNING or self.stopping is not None:
+            raise DomainError(f"{self.group_id} is {self._busy()}: change its parallelism once it runs again")
+        self.stopping = parallelism
         cp = self.checkpoints.fail(self.env.now, "superseded by a savepoint")
         if cp is not None:
             self.event("checkpoint_failed", checkpoint=cp.id, reason=cp.reason)
@@ -214,9 +215,12 @@ class FlinkJob(JobView, Group):
         if op == "stop_consumer":
             raise DomainError(f"a Flink subtask is not stopped on its own: stop the job with a savepoint "
                               f"(set_parallelism), or kill the subtask to see a failure")
-        if op == "kill_consumer" and self.status != RUNNING:
-            raise DomainError(f"{self.group_id} is {self.status}: its subtasks are not running; "
+        if op == "kill_consumer" and (self.status != RUNNING or self.stopping is not None):
+            raise DomainError(f"{self.group_id} is {self._busy()}: its subtasks are not running; "
                               f"kill one once the job runs again")
+
+    def _busy(self) -> str:
+        return self.status if self.stopping is None else f"stopping with a savepoint (parallelism {self.stopping})"
 
     def add_consumer(self, member_id: str, color: int, rate: float, host: str):
         self.check_member_op("add_consumer")

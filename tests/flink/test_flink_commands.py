@@ -77,3 +77,15 @@ def test_add_group_makes_a_flink_job_with_p_subtasks():
     g = e.snapshot()["groups"][1]
     assert [m["subtask"] for m in g["members"]] == [0, 1, 2, 3, 4]
     assert e.events[-1]["text"].startswith("Flink job j added: 5 source subtasks")
+
+
+def test_nothing_can_be_killed_or_rescaled_while_a_savepoint_stops_the_job(eng):
+    assert eng.apply({"op": "set_parallelism", "group_id": "job", "parallelism": 2})["ok"]
+    before = json.dumps(eng.snapshot())
+    for cmd in ({"op": "kill_consumer", "member_id": "job-subtask-1"},
+                {"op": "set_parallelism", "group_id": "job", "parallelism": 4}):
+        r = eng.apply(cmd)
+        assert r["ok"] is False and "stopping with a savepoint (parallelism 2)" in r["error"], r
+        assert json.dumps(eng.snapshot()) == before
+    eng.step(2000)
+    assert eng.apply({"op": "kill_consumer", "member_id": "job-subtask-1"})["ok"]

@@ -150,3 +150,31 @@ def test_a_scenario_may_declare_a_flink_job(monkeypatch):
     g = e.snapshot()["groups"][0]
     assert g["type"] == "flink" and g["sink"]["type"] == "two-phase-commit"
     assert [(m["subtask"], m["rate"]) for m in g["members"]] == [(0, 5.0), (1, 5.0)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_kills_rescales_and_new_partitions_keep_the_jobs_invariants(seed):
+    import random
+    rng = random.Random(seed)
+    e = flink_engine(seed)
+    seen = {}
+    for _ in range(60):
+        r = rng.random()
+        gid = rng.choice(["job", "job-2pc"])
+        if r < 0.15:
+            e.apply({"op": "kill_consumer", "member_id": f"{gid}-subtask-{rng.randrange(4)}"})
+        elif r < 0.25:
+            e.apply({"op": "set_parallelism", "group_id": gid, "parallelism": rng.randint(1, 5)})
+        elif r < 0.3:
+            e.apply({"op": "add_partitions", "count": 1})
+        elif r < 0.35:
+            e.apply({"op": "set_config", "group_id": gid,
+                     "config": {"execution.checkpointing.interval": rng.choice([1000, 2000, 5000])}})
+        e.step(rng.choice([50, 200, 700, 1500]))
+        check_engine(e, seen)
+        check_snapshot(e.snapshot())
+        # Two-phase commit: the results visible are exactly the records before the latest completed checkpoint,
+        # each once (every partition starts at offset 0 here).
+        job = e.groups["job-2pc"]
+        latest = job.checkpoints.latest
+        assert job.sink.sent == (sum(latest.offsets.values()) if latest else 0)
