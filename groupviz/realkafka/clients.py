@@ -21,6 +21,7 @@ from groupviz.realkafka.worker import generation_of
 REPORT_S = 0.5
 DESCRIBE_EVERY_S = 3.0
 ADMIN_TIMEOUT_S = 5.0
+RENEW_AFTER_FAILURES = 2     # failed rounds in a row before the monitor makes a new admin client
 
 
 def _base(spec: dict) -> dict:
@@ -196,8 +197,10 @@ def run_monitor(pipe, spec: dict) -> None:
     admin = AdminClient(_base(spec))
     topic, groups = spec["topic"], list(spec["groups"])
     parts = ensure_topic(pipe, admin, topic, spec.get("partitions", 6), spec.get("create", False))
-    describe_ok, next_describe = True, 0.0
+    describe_ok, next_describe, failures = True, 0.0, 0
     while not pipe.closed:
+        if failures >= RENEW_AFTER_FAILURES:    # a broker that restarted can leave the old handle timing out
+            admin, failures = AdminClient(_base(spec)), 0
         for cmd in pipe.commands(REPORT_S):
             if cmd.get("op") == "groups":
                 groups = list(cmd["groups"])
@@ -211,8 +214,10 @@ def run_monitor(pipe, spec: dict) -> None:
                 res = admin.list_consumer_group_offsets([req], request_timeout=ADMIN_TIMEOUT_S)[g].result()
                 committed[g] = {str(tp.partition): tp.offset for tp in res.topic_partitions if tp.offset >= 0}
             pipe.send("offsets", end=end, committed=committed)
+            failures = 0
         except KafkaException as e:
             pipe.send("unreachable", error=str(e.args[0].str() if e.args else e))
+            failures += 1
             continue
         if describe_ok and time.monotonic() >= next_describe and groups:
             next_describe = time.monotonic() + DESCRIBE_EVERY_S
