@@ -120,7 +120,8 @@ class TwinBackend:
         snap["groups"] += real["groups"]
         snap["backend"] = self.backend_info()
         snap["twin"] = {"simulation": "g1", "kafka": "g1" + SUFFIX, "differences": DIFFERENCES,
-                        "kafka_topic": real["topics"][0], "kafka_producer": real["producer"]}
+                        "kafka_topic": real["topics"][0], "kafka_producer": real["producer"],
+                        "kafka_time_ms": real["time_ms"]}
         snap["fault"] = real["fault"]
         return snap
 
