@@ -34,25 +34,13 @@ class TwinBackend:
         for mid in list(self.sim.groups["g1"].consumers)[:consumers]:
             self.real._add_consumer(self._real_group(), 20.0, name=mid + SUFFIX)
 
-    # the contract, as LiveEngine and the routes use it
-    @property
-    def events(self):
-        return self.sim.events
-
-    @property
-    def time_ms(self) -> int:
-        return self.sim.time_ms
-
+    # the contract, as LiveEngine and the routes use it: the simulation's clock and events, the cluster's fault
+    events = property(lambda self: self.sim.events)
+    time_ms = property(lambda self: self.sim.time_ms)
     running = property(lambda self: self.sim.running, lambda self, v: setattr(self.sim, "running", v))
     speed = property(lambda self: self.sim.speed, lambda self, v: setattr(self.sim, "speed", v))
-
-    @property
-    def fault(self):
-        return self.real.fault
-
-    @property
-    def bootstrap(self) -> str:
-        return self.real.bootstrap
+    fault = property(lambda self: self.real.fault)
+    bootstrap = property(lambda self: self.real.bootstrap)
 
     def _real_group(self):
         return self.real.groups["g1" + SUFFIX]
