@@ -79,6 +79,7 @@ class KafkaBackend:
         self.groups: dict[str, RealGroup] = {}
         for gid in self.observe:
             self.groups[gid] = RealGroup(gid, topic, self.offsets, configs={}, backend="kafka")
+            self.groups[gid].observed = True
         self.monitor = self._child({"role": "monitor", "topic": topic, "partitions": partitions,
                                     "groups": self.observe or [group_id], "create": not self.embedded}, "monitor")
         self.producer = None

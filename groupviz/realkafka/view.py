@@ -90,6 +90,7 @@ class RealGroup:
         self.owners_before: dict[int, str] = {}
         self.described: dict | None = None
         self.describe_note: str | None = None
+        self.observed = False           # observer mode: watched, never joined
 
     @property
     def protocol(self) -> str:
@@ -155,6 +156,8 @@ class RealGroup:
     def state(self) -> str:
         if self.described and self.described.get("state"):
             return self.described["state"]
+        if self.observed:           # its members are not ours and the cluster cannot describe them
+            return "Unknown"
         if self.band is not None:
             return "PreparingRebalance"
         return "Stable" if self.live() else "Empty"
