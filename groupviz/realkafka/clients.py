@@ -195,8 +195,7 @@ def run_monitor(pipe, spec: dict) -> None:
     from confluent_kafka import ConsumerGroupTopicPartitions
 
     admin = AdminClient(_base(spec))
-    topic, groups = spec["topic"], list(spec["groups"])
-    parts = ensure_topic(pipe, admin, topic, spec.get("partitions", 6), spec.get("create", False))
+    topic, groups, parts = spec["topic"], list(spec["groups"]), None
     describe_ok, next_describe, failures = True, 0.0, 0
     while not pipe.closed:
         if failures >= RENEW_AFTER_FAILURES:    # a broker that restarted can leave the old handle timing out
@@ -205,6 +204,8 @@ def run_monitor(pipe, spec: dict) -> None:
             if cmd.get("op") == "groups":
                 groups = list(cmd["groups"])
         try:
+            if parts is None:       # an unreachable cluster at start: keep asking, never die
+                parts = ensure_topic(pipe, admin, topic, spec.get("partitions", 6), spec.get("create", False))
             ends = admin.list_offsets({TopicPartition(topic, p): OffsetSpec.latest() for p in range(parts)},
                                       request_timeout=ADMIN_TIMEOUT_S)
             end = {str(tp.partition): f.result().offset for tp, f in ends.items()}
