@@ -206,14 +206,14 @@ def run_monitor(pipe, spec: dict) -> None:
         try:
             if parts is None:       # an unreachable cluster at start: keep asking, never die
                 parts = ensure_topic(pipe, admin, topic, spec.get("partitions", 6), spec.get("create", False))
-            ends = admin.list_offsets({TopicPartition(topic, p): OffsetSpec.latest() for p in range(parts)},
-                                      request_timeout=ADMIN_TIMEOUT_S)
-            end = {str(tp.partition): f.result().offset for tp, f in ends.items()}
-            committed = {}
+            committed = {}          # commits first, log end offsets after: so committed <= log end, however slow
             for g in groups:
                 req = ConsumerGroupTopicPartitions(g, [TopicPartition(topic, p) for p in range(parts)])
                 res = admin.list_consumer_group_offsets([req], request_timeout=ADMIN_TIMEOUT_S)[g].result()
                 committed[g] = {str(tp.partition): tp.offset for tp in res.topic_partitions if tp.offset >= 0}
+            ends = admin.list_offsets({TopicPartition(topic, p): OffsetSpec.latest() for p in range(parts)},
+                                      request_timeout=ADMIN_TIMEOUT_S)
+            end = {str(tp.partition): f.result().offset for tp, f in ends.items()}
             pipe.send("offsets", end=end, committed=committed)
             failures = 0
         except KafkaException as e:

@@ -133,11 +133,14 @@ class RealGroup:
         self.band = None
 
     def on_offsets(self, committed: dict, now_ms: int) -> None:
+        """Burrow's window holds commits: the monitor reads every REPORT_S, auto-commit runs every second, so
+        the same commit read twice is not a second commit (it made two-sample windows look STALLed)."""
         for p, off in committed.items():
             p = int(p)
             self.committed[p] = off
-            if p in self.windows:
-                self.windows[p].append((off, now_ms, max(0, self.offsets.end[p] - off)))
+            w = self.windows.get(p)
+            if w is not None and (not w or w[-1][0] != off):
+                w.append((off, now_ms, max(0, self.offsets.end[p] - off)))
 
     # -- the view ------------------------------------------------------------------------------------
     def partition_rows(self, now_ms: int) -> list[dict]:
