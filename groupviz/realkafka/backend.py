@@ -32,6 +32,7 @@ MAX_REAL_CONSUMERS = 16         # child processes one server starts (each ~30 Mi
 MAX_EVENTS = 300
 CLUSTER_START_S = 15.0
 UNREACHABLE_AFTER_MS = 8000     # no answer from the cluster this long: the page says so
+MONITOR_RESTART_MS = 1000       # a monitor process that ended is started again, at most this often
 REFUSED = {"pause": "real Kafka runs in wall time: it cannot be paused (pause a consumer instead)",
            "step": "real Kafka runs in wall time: it cannot be stepped", "set_speed": "real Kafka runs at 1x only",
            "lesson": "lessons run on the simulation; start groupviz without --kafka",
@@ -80,8 +81,9 @@ class KafkaBackend:
         for gid in self.observe:
             self.groups[gid] = RealGroup(gid, topic, self.offsets, configs={}, backend="kafka")
             self.groups[gid].observed = True
-        self.monitor = self._child({"role": "monitor", "topic": topic, "partitions": partitions,
-                                    "groups": self.observe or [group_id], "create": not self.embedded}, "monitor")
+        self._monitor_spec = {"role": "monitor", "topic": topic, "partitions": partitions,
+                              "groups": self.observe or [group_id], "create": not self.embedded}
+        self.monitor, self._monitor_started = self._child(self._monitor_spec, "monitor"), self.time_ms
         self.producer = None
         self.produced = {"sent": 0, "acked": 0, "failed": 0, "rate": producer_rate,
                          "keys": {"mode": "uniform", "count": 1000, "hot_share": 0.0}}
@@ -99,7 +101,8 @@ class KafkaBackend:
     def _new_group(self, group_id: str, assignor: str, group_protocol: str, **kw) -> RealGroup:
         g = self.groups[group_id] = RealGroup(group_id, self.topic, self.offsets, assignor=assignor,
                                               group_protocol=group_protocol, configs=dict(CLASSROOM_CONFIGS), **kw)
-        self.monitor.send({"op": "groups", "groups": sorted({x.kafka_id for x in self.groups.values()})})
+        self._monitor_spec["groups"] = sorted({x.kafka_id for x in self.groups.values()})
+        self.monitor.send({"op": "groups", "groups": self._monitor_spec["groups"]})
         return g
 
     def _members(self):
@@ -129,6 +132,9 @@ class KafkaBackend:
         first, now = self._seq, self.time_ms
         for ev in self.monitor.events():
             self._on_monitor(ev, now)
+        if not self.monitor.alive() and now - self._monitor_started >= MONITOR_RESTART_MS:
+            self.monitor.close(0.5)     # it gave up on a handle a broker restart left stuck, or crashed
+            self.monitor, self._monitor_started = self._child(self._monitor_spec, "monitor"), now
         if self.producer is not None:
             for ev in self.producer.events():
                 if ev["ev"] == "produced":
