@@ -9,7 +9,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 SIO_JS := node_modules/socket.io-client/dist/socket.io.min.js
 
-.PHONY: run run-workers test test-fast setup setup-dev chromium redis bench bench-full clean
+.PHONY: run run-workers run-kafka test test-fast setup setup-dev chromium redis bench bench-full clean
 
 run: setup
 	$(BIN)/python app.py --host $(HOST) --port $(PORT) $(ARGS)
@@ -18,6 +18,10 @@ run: setup
 WORKERS ?= 4
 run-workers: setup redis
 	$(BIN)/python app.py --host $(HOST) --port $(PORT) --workers $(WORKERS) $(ARGS)
+
+
+run-kafka: setup
+	$(BIN)/python app.py --host $(HOST) --port $(PORT) --kafka mock $(ARGS)
 
 test: setup-dev chromium redis
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -10,5 +10,6 @@ import * as classroom from "./classroom.js";
 import * as share from "./share.js";
 import * as kafka from "./kafka.js";
 import * as flink from "./flink.js";
+import * as realkafka from "./realkafka.js";
 
-export const PANELS = [lessons, classroom, share, flink, kafka];
+export const PANELS = [lessons, classroom, share, flink, kafka, realkafka];

@@ -66,9 +66,12 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _live_engine(cfg, socketio: SocketIO) -> LiveEngine:
-    """The single process: the simulation and its ticker live here."""
-    engine = Engine(seed=int(cfg["SEED"]), scenario=cfg["SCENARIO"])
-    engine.speed = float(cfg["SPEED"])
+    """The single process: the engine and its ticker live here. The engine is the simulation, or the real
+    backend (groupviz.realkafka) that app.py built for --kafka, which keeps the same contract."""
+    engine = cfg.get("ENGINE")
+    if engine is None:
+        engine = Engine(seed=int(cfg["SEED"]), scenario=cfg["SCENARIO"])
+        engine.speed = float(cfg["SPEED"])
     return LiveEngine(engine, socketio.emit, tick_hz=float(cfg["TICK_HZ"]), sleep=socketio.sleep,
                       emit_ticks=lambda full, make_delta: sockets.emit_ticks(socketio, full, make_delta),
                       full_gc_every_s=float(cfg["FULL_GC_EVERY_S"] or 0))

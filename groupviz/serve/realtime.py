@@ -176,7 +176,7 @@ class LiveEngine:
 
     def _full_snapshot(self) -> dict:
         snap = self.engine.snapshot()
-        snap["error"] = self.error
+        snap["error"] = self.error or getattr(self.engine, "fault", None)
         return snap
 
     def send_snapshot(self, send: Callable[[dict], None]) -> None:
@@ -216,7 +216,7 @@ class LiveEngine:
             payload["events"] = [e for e in list(eng.events)[-TICK_EVENTS_MAX:] if e["seq"] > self._last_seq]
             if eng.events:
                 self._last_seq = eng.events[-1]["seq"]
-            payload["error"] = self.error
+            payload["error"] = self.error or getattr(eng, "fault", None)   # the real backend: cluster unreachable
             self.ticks += 1
             prev, self._prev_tick = self._prev_tick, payload
             full, self._full_next = self._full_next or prev is None, False

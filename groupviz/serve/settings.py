@@ -21,6 +21,7 @@ DEFAULTS = {
     "MAX_HTTP_BUFFER_SIZE": 64 * 1024,
     "SOCKETIO_CLIENT_JS": str(ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"),
     "PLOTLY_BASIC_JS": str(ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"),
+    "ENGINE": None,               # None: the simulation; else a backend with the same contract (app.py --kafka)
     "PRESENTER_TOKEN": None,      # None: everyone is the presenter (loopback bind); else the secret token
     "VIEWER_URL": None,           # the link students open (for the QR code); None: this request's root URL
     "COMMAND_RATE": 20.0,         # commands per second per client (token bucket) ...
