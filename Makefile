@@ -9,12 +9,21 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 SIO_JS := node_modules/socket.io-client/dist/socket.io.min.js
 
-.PHONY: run test test-fast setup setup-dev chromium bench bench-full clean
+.PHONY: run run-workers run-kafka test test-fast setup setup-dev chromium redis bench bench-full clean
 
 run: setup
 	$(BIN)/python app.py --host $(HOST) --port $(PORT) $(ARGS)
 
-test: setup-dev chromium
+# A lecture hall: WORKERS socket processes and one engine process over Redis (docs/scaling.md).
+WORKERS ?= 4
+run-workers: setup redis
+	$(BIN)/python app.py --host $(HOST) --port $(PORT) --workers $(WORKERS) $(ARGS)
+
+
+run-kafka: setup
+	$(BIN)/python app.py --host $(HOST) --port $(PORT) --kafka mock $(ARGS)
+
+test: setup-dev chromium redis
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-fast: setup-dev
@@ -47,6 +56,9 @@ $(SIO_JS): package.json package-lock.json
 
 chromium:
 	@bash scripts/ensure-chromium.sh
+
+redis: | $(BIN)/python
+	@bash scripts/ensure-redis.sh $(BIN)/python
 
 clean:
 	rm -rf $(VENV) node_modules artifacts .pytest_cache .hypothesis

@@ -14,9 +14,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import socket
 import sys
 
+from groupviz.realkafka.settings import check_kafka_args, read_properties
 from groupviz.serve import security
 from groupviz.serve.run import patch_for, serve        # no Flask or eventlet at import (run.py)
 from groupviz.serve.settings import ASYNC_MODES
@@ -33,6 +35,20 @@ def parse_args(argv=None, environ=None) -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=7, help="simulation seed (default 7)")
     p.add_argument("--scenario", default="default", help="starting scenario (default 'default')")
     p.add_argument("--speed", type=float, default=1.0, help="simulated seconds per wall second (default 1)")
+    p.add_argument("--workers", type=int, default=0,
+                   help="serve through N socket worker processes and one engine process, over Redis "
+                        "(default 0: one process, no Redis; docs/scaling.md)")
+    p.add_argument("--message-queue", default=env.get("GROUPVIZ_MESSAGE_QUEUE") or None,
+                   help="redis://HOST:PORT/DB for --workers (default: start a local Redis)")
+    k = p.add_argument_group("real Kafka (README: Real Kafka)")
+    k.add_argument("--kafka", default=None, metavar="mock|HOST:PORT",
+                   help="real librdkafka clients: 'mock' (an embedded cluster) or an existing cluster's bootstrap")
+    k.add_argument("--kafka-config", default=None, metavar="FILE",
+                   help="librdkafka properties (key=value: SASL, SSL...); never printed, logged or sent to a page")
+    k.add_argument("--twin", action="store_true", help="every command to a simulated and a real group side by side")
+    k.add_argument("--observe", default=None, metavar="GROUP[,GROUP]", help="watch existing groups, never join")
+    k.add_argument("--topic", default="orders", help="the topic on an external cluster (default orders)")
+    k.add_argument("--group", default="g1", help="the group groupviz runs on an external cluster (default g1)")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--token", default=env.get("GROUPVIZ_TOKEN") or None,
                      help="presenter token (default: random when not bound to loopback, or $GROUPVIZ_TOKEN); "
@@ -42,9 +58,38 @@ def parse_args(argv=None, environ=None) -> argparse.Namespace:
     args = p.parse_args(argv)
     if not 1 <= args.port <= 65535:
         p.error(f"--port must be between 1 and 65535, not {args.port}")
+    if args.workers < 0 or (args.message_queue and not args.workers):
+        p.error("--workers must be >= 0, and --message-queue needs --workers N")
+    if args.workers and args.async_mode == "gevent":
+        p.error("--workers serves with eventlet or threading")
     if args.token is not None and not args.token.strip():
         p.error("--token must not be empty")
+    try:
+        args.observe_groups = check_kafka_args(args.kafka, args.observe, args.twin)
+        args.kafka_properties = read_properties(args.kafka_config) if args.kafka_config else {}
+    except (ValueError, OSError) as e:
+        p.error(str(e))
+    if args.kafka_config and not args.kafka:
+        p.error("--kafka-config goes with --kafka HOST:PORT")
     return args
+
+
+def start_backend(args: argparse.Namespace):
+    """The real backend for --kafka (None without it); its children end with this process, however it ends."""
+    if not args.kafka:
+        return None
+    from groupviz.realkafka.settings import make_backend
+
+    backend = make_backend(args.kafka, args.kafka_properties, twin=args.twin, observe=args.observe_groups,
+                           topic=args.topic, group=args.group, seed=args.seed)
+
+    def end(signum, _frame):
+        backend.close()             # consumers close() and leave, the producer flushes, the cluster ends last
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, end)
+    signal.signal(signal.SIGHUP, end)
+    return backend
 
 
 def presenter_token(args: argparse.Namespace) -> str | None:
@@ -81,6 +126,17 @@ def banner(args: argparse.Namespace, token: str | None) -> tuple[str, str, str]:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.workers and args.kafka:
+        print("--workers serves the simulation; real Kafka (--kafka) runs in one process: choose one", file=sys.stderr)
+        return 2
+    if args.workers:                    # one engine process + N socket workers over Redis (cluster.py)
+        from groupviz.serve.cluster import supervise
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        token = presenter_token(args)
+        _, viewer, text = banner(args, token)
+        print(f"{text}\n  ({args.workers} socket workers and one engine process, over Redis)", flush=True)
+        return supervise(args, token, viewer)
     try:
         patch_for(args.async_mode)      # eventlet or gevent patch the standard library before the web layer loads
     except RuntimeError as e:
@@ -91,10 +147,21 @@ def main(argv=None) -> int:
 
     token = presenter_token(args)
     _, viewer, text = banner(args, token)
+    try:
+        backend = start_backend(args)
+    except RuntimeError as e:
+        print(f"--kafka: {e}", file=sys.stderr)
+        return 2
     app = create_app({"ASYNC_MODE": args.async_mode, "SEED": args.seed, "SCENARIO": args.scenario,
-                      "SPEED": args.speed, "PRESENTER_TOKEN": token, "VIEWER_URL": viewer})
+                      "SPEED": args.speed, "PRESENTER_TOKEN": token, "VIEWER_URL": viewer, "ENGINE": backend})
     print(text, flush=True)
-    serve(app, args.host, args.port)    # eventlet: max_size raised past 1024, GC tuned (groupviz.serve.run.serve)
+    if backend is not None:
+        print(f"real Kafka: {backend.backend_info()['cluster']} cluster at {backend.bootstrap}", flush=True)
+    try:
+        serve(app, args.host, args.port)    # eventlet: max_size raised past 1024, GC tuned (groupviz.serve.run.serve)
+    finally:
+        if backend is not None:
+            backend.close()
     return 0
 
 

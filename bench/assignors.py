@@ -233,7 +233,7 @@ def main(argv=None) -> int:
     budget = args.budget if args.budget is not None else (0.2 if args.quick else 1.0)
 
     slow = 1_000 if args.quick else SLOW_KAFKA_PYTHON
-    sizes = [(100, 10, 1), (2000, 200, 1), (2000, 200, 4)]
+    sizes = [(100, 10, 1), (2000, 200, 1), (2000, 200, 4), (2000, 200, 20)]   # 20t: 20 topics x 100 partitions (issue 20)
     if not args.quick:
         sizes += [(10000, 1000, 1), (10000, 1000, 4)]
     if args.before:

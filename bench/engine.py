@@ -91,6 +91,33 @@ def snapshot_cost(eng: Engine, n: int = 20) -> list[float]:
     return out
 
 
+def served_tick_ms(eng: Engine, rounds: int = 5, ticks: int = 20) -> float:
+    """CPU ms of one tick as the server sends it (issue 20): step(100), the snapshot, the wire's rounding
+    (serve/wire.py) and the delta against the previous tick (serve/delta.py); the minimum of `rounds`."""
+    from groupviz.serve import wire
+    from groupviz.serve.delta import tick_delta
+
+    prev = wire.tick(eng.snapshot(history=False, max_events=0))
+    best = float("inf")
+    for _ in range(rounds):
+        t0 = time.process_time()
+        for _ in range(ticks):
+            eng.step(100)
+            cur = wire.tick(eng.snapshot(history=False, max_events=0))
+            tick_delta(prev, cur)
+            prev = cur
+        best = min(best, (time.process_time() - t0) / ticks * 1e3)
+    return best
+
+
+def print_served(eng: Engine, ref_ms: float) -> None:
+    """The large tick as served, against the bare reference's CPU ms per 100 ms taken in the same run."""
+    served = served_tick_ms(eng)
+    print(f"large, as served (step(100) + snapshot + wire rounding + delta; min of 5 x 20 ticks): {served:.2f} CPU ms "
+          f"per tick = {100 / served:.1f}x real time (target >= 10x); bare reference {ref_ms:.3f} ms per 100 ms: "
+          f"ratio {served / ref_ms:.0f}")
+
+
 def large_run_is_what_it_claims(eng: Engine, victim: str) -> str | None:
     """None if the crashed member was expelled (session.timeout.ms: a crash sends no LeaveGroup) and
     a rebalance that started after the crash completed. The event deque is too short for a
@@ -199,6 +226,8 @@ def main(argv=None) -> int:
         print(f"{scen:<56} {min(ms):8.2f} {statistics.median(ms):8.2f} {max(ms):8.2f}")
     print(f"large: step(100) + snapshot = CPU ms per 100 ms tick: {large_step:.2f} + {snap_min['large']:.2f} "
           f"= {large_step + snap_min['large']:.2f} ({100 / (large_step + snap_min['large']):.1f}x real time)")
+
+    print_served(engines["large"], min(refs) / small_s * 100)
 
     print()
     print(f"{'full tick (LiveEngine.tick: step, snapshot, events; then json.dumps)':<64} {'bytes':>8} "

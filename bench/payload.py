@@ -138,6 +138,9 @@ def page_weight(loads: int) -> dict:
     return result
 
 
+VENDOR_SETTINGS = {"/vendor/socket.io.min.js": "SOCKETIO_CLIENT_JS", "/vendor/plotly-basic.min.js": "PLOTLY_BASIC_JS"}
+
+
 def disk_size(url: str) -> int | None:
     path = url.split("?")[0]
     if path.startswith("/static/"):
@@ -145,8 +148,9 @@ def disk_size(url: str) -> int | None:
     elif path == "/vendor/plotly.min.js":
         from groupviz.serve.routes import plotly_js
         f = plotly_js()
-    elif path == "/vendor/socket.io.min.js":
-        f = ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
+    elif path in VENDOR_SETTINGS:
+        from groupviz.serve.settings import DEFAULTS
+        f = Path(DEFAULTS[VENDOR_SETTINGS[path]])
     else:
         return None
     return f.stat().st_size if f.exists() else None

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["assignors.py", "engine.py", "fuzz.py", "soak.py", "viewers.py", "click_to_screen.py", "payload.py"]
+SCRIPTS = ["assignors.py", "engine.py", "fuzz.py", "soak.py", "viewers.py", "click_to_screen.py", "payload.py",
+           "realkafka.py"]   # realkafka.py --quick: 3 adds on the mock cluster, ~30 s
 
 
 def main(argv=None) -> int:

@@ -23,6 +23,8 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from groupviz.serve.redisproc import stop_process  # noqa: E402
 HOST = "127.0.0.1"
 
 # Runs inside the child; argv[1] = async mode, argv[2] = port, argv[3] = JSON config.
@@ -131,13 +133,8 @@ class ServerProcess:
         return self.proc is not None and self.proc.poll() is None
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
+        if self.proc is not None:
+            stop_process(self.proc, 10)
         if self._log not in (None, subprocess.DEVNULL):
             self._log.close()
             self._log = None

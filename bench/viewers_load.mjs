@@ -258,7 +258,7 @@ async function main() {
     hz_mean: hz.length ? hz.reduce((a, b) => a + b, 0) / hz.length : 0,
     hz_min: hz.length ? hz[0] : 0,
     hz_p5: hz.length ? pct(hz, 5) : 0,
-    delay_ms: { p50: pct(sorted, 50), p90: pct(sorted, 90), p99: pct(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : null },
+    delay_ms: { p50: pct(sorted, 50), p90: pct(sorted, 90), p95: pct(sorted, 95), p99: pct(sorted, 99), max: sorted.length ? sorted[sorted.length - 1] : null },
     tick_bytes: tickBytesN ? tickBytesSum / tickBytesN : null,
     wire_bytes_per_tick: delays.length ? (wireEnd - wireStart) / delays.length : null,
     snapshots,

@@ -59,13 +59,17 @@ function connect() {
     toast(t("conn.noclient"), "error");
     return;
   }
+  // Behind several workers (app.py --workers) the page uses WebSocket only: one connection, one worker.
+  const only = document.body.dataset.transport ? { transports: [document.body.dataset.transport] } : {};
   const socket = window.io({ reconnection: true, reconnectionDelay: 500, reconnectionDelayMax: 3000,
-    query: { ticks: "delta" } });
+    query: { ticks: "delta" }, ...only });
   useSocket(socket);
   socket.on("connect", () => header.setConnection("ok"));
   socket.on("disconnect", () => header.setConnection("lost"));
   socket.on("connect_error", () => header.setConnection("lost"));
   socket.on("role", (msg) => setRole(msg && msg.role));
+  // a worker's link to Redis and the engine process ("ok" | "queue" | "engine"); the state stays on screen
+  socket.on("link", (msg) => header.setConnection(msg && msg.status === "ok" ? "ok" : (msg && msg.status) || "queue"));
   socket.on("snapshot", receiveSnapshot);
   socket.on("tick", receiveTick);
 }

@@ -11,18 +11,20 @@ const STEP_MS = 500;
 
 let ui = null;
 
-const CONNECTION_KEYS = { ok: "conn.ok", lost: "conn.offline", connecting: "conn.connecting" };
+const CONNECTION_KEYS = { ok: "conn.ok", lost: "conn.offline", connecting: "conn.connecting",
+  queue: "conn.offline", engine: "conn.offline" };
+const BANNER_KEYS = { lost: "conn.lost", connecting: "conn.connecting", queue: "conn.queue", engine: "conn.engine" };
 
-/** status: "connecting" | "ok" | "lost" */
+/** status: "connecting" | "ok" | "lost" | "queue" (the workers lost Redis) | "engine" (no simulation) */
 export function setConnection(status) {
   toggleClass(ui.dot, "ok", status === "ok");
-  toggleClass(ui.dot, "lost", status === "lost");
+  toggleClass(ui.dot, "lost", status !== "ok" && status !== "connecting");
   ui.dot.dataset.i18nTitle = CONNECTION_KEYS[status];
   ui.dot.title = t(CONNECTION_KEYS[status]);
   if (status === "ok") {
     setHidden(ui.banner, true);
   } else {
-    ui.banner.dataset.i18n = status === "lost" ? "conn.lost" : "conn.connecting";
+    ui.banner.dataset.i18n = BANNER_KEYS[status] || "conn.lost";
     setText(ui.banner, t(ui.banner.dataset.i18n));
     setHidden(ui.banner, false);
   }

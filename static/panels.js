@@ -11,5 +11,6 @@ import * as share from "./share.js";
 import * as kafka from "./kafka.js";
 import * as flink from "./flink.js";
 import * as protocol from "./protocol.js";
+import * as realkafka from "./realkafka.js";
 
-export const PANELS = [lessons, classroom, share, flink, kafka, protocol];
+export const PANELS = [lessons, classroom, share, flink, kafka, protocol, realkafka];

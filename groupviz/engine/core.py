@@ -407,7 +407,7 @@ class Engine:
         snap = {
             "time_ms": self.env.now, "running": self.running, "speed": self.speed, "seed": self.seed,
             "scenario": self.scenario, "scenarios": {k: v["title"] for k, v in SCENARIOS.items()},
-            "lesson": dict(self.lesson) if self.lesson else None,
+            "lesson": dict(self.lesson) if self.lesson else None, "backend": {"kind": "simulation"},
             "topics": [self.topic.snapshot()],
             "producer": self.producer.snapshot(list(self.groups),
                                                {gid: g.results_sent() for gid, g in self.groups.items()}),

@@ -27,21 +27,40 @@ def diff(prev, cur):
     """The patch that turns `prev` into `cur` (the two differ)."""
     if type(prev) is dict and type(cur) is dict:
         out = {}
+        added = 0
         for k, v in cur.items():
             if k not in prev:
                 out[k] = v
+                added += 1
             else:
                 p = prev[k]
-                if p != v:
-                    out[k] = diff(p, v)
-        gone = [k for k in prev if k not in cur]
-        if gone:
-            out[DELETE] = gone
+                if p is not v and p != v:
+                    tv = type(v)           # a scalar is its own patch: no call (1,000 rows a tick, large scale)
+                    out[k] = diff(p, v) if tv is dict or tv is list else v
+        if len(prev) != len(cur) - added:  # some key of prev is not in cur
+            out[DELETE] = [k for k in prev if k not in cur]
         return out
     if type(prev) is list and type(cur) is list and len(prev) == len(cur) and cur \
             and all(type(v) in (dict, list) for v in cur):
-        return {INDEXED: [[i, diff(p, v)] for i, (p, v) in enumerate(zip(prev, cur)) if p != v]}
+        return {INDEXED: _indexed(prev, cur)}
     return cur
+
+
+def _indexed(prev: list, cur: list) -> list:
+    """[[index, patch], ...] for the elements that differ. A dict row is diffed at once (an empty patch:
+    equal) rather than compared first and then diffed: 1,000 partition rows a tick at large scale."""
+    out = []
+    for i, v in enumerate(cur):
+        p = prev[i]
+        if p is v:
+            continue
+        if type(p) is dict and type(v) is dict:
+            d = diff(p, v)
+            if d:
+                out.append([i, d])
+        elif p != v:
+            out.append([i, diff(p, v)])
+    return out
 
 
 def tick_delta(prev: dict, cur: dict) -> dict:

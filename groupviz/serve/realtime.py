@@ -19,6 +19,7 @@ import traceback
 from typing import Callable
 
 from groupviz.engine import commands
+from groupviz.serve import wire
 from groupviz.serve.delta import tick_delta
 from groupviz.engine.core import Engine
 from groupviz.errors import CommandError
@@ -115,7 +116,7 @@ class LiveEngine:
                 if self._stopped_by_fault:        # the fault paused the run; reset is the way out: run again
                     self.engine.running = True
                     self._stopped_by_fault = False
-                snap = self.engine.snapshot()
+                snap = wire.rounded(self.engine.snapshot())
                 self._last_seq = self.engine.events[-1]["seq"] if self.engine.events else 0
                 self._send_lock.acquire()
             else:
@@ -150,13 +151,32 @@ class LiveEngine:
                 return result
             self.sleep(0)
 
+    def mark_full(self) -> None:
+        """The next delta tick carries everything (after an outage, pages resync from a snapshot)."""
+        self._full_next = True
+
+    def describe(self, group: str, view: str) -> dict:
+        """What kafka-consumer-groups.sh --describe prints for `group` (routes.api_describe)."""
+        with self.lock:
+            return self.engine.describe_group(group, view)
+
+    def snapshot_and_log(self) -> tuple[dict, dict]:
+        """A full snapshot and the command log, taken together (the report and downloads)."""
+        with self.lock:
+            return self._full_snapshot(), self.engine.export_log()
+
+    def health(self) -> dict:
+        """/healthz: ticks, simulated time, the error if any, and the pacing figures."""
+        return {"ok": True, "ticks": self.ticks, "time_ms": self.engine.time_ms, "error": self.error,
+                "running": self.engine.running, **self.timing()}
+
     def full_snapshot(self) -> dict:
         with self.lock:
             return self._full_snapshot()
 
     def _full_snapshot(self) -> dict:
         snap = self.engine.snapshot()
-        snap["error"] = self.error
+        snap["error"] = self.error or getattr(self.engine, "fault", None)
         return snap
 
     def send_snapshot(self, send: Callable[[dict], None]) -> None:
@@ -164,7 +184,7 @@ class LiveEngine:
         before it is sent before it, every tick taken after it is sent after it. A connecting page
         joins the delta room inside `send`, so the first delta it gets is against this snapshot."""
         with self.lock:
-            snap = self._full_snapshot()
+            snap = wire.rounded(self._full_snapshot())
             self._send_lock.acquire()
         self._send_taken(send, snap)
 
@@ -192,11 +212,11 @@ class LiveEngine:
                         self._stopped_by_fault = True
             else:
                 self._carry_ms = 0.0
-            payload = eng.snapshot(history=False, max_events=0)
+            payload = wire.tick(eng.snapshot(history=False, max_events=0))
             payload["events"] = [e for e in list(eng.events)[-TICK_EVENTS_MAX:] if e["seq"] > self._last_seq]
             if eng.events:
                 self._last_seq = eng.events[-1]["seq"]
-            payload["error"] = self.error
+            payload["error"] = self.error or getattr(eng, "fault", None)   # the real backend: cluster unreachable
             self.ticks += 1
             prev, self._prev_tick = self._prev_tick, payload
             full, self._full_next = self._full_next or prev is None, False

@@ -20,6 +20,8 @@ DEFAULTS = {
     "START_TICKER": True,
     "MAX_HTTP_BUFFER_SIZE": 64 * 1024,
     "SOCKETIO_CLIENT_JS": str(ROOT / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"),
+    "PLOTLY_BASIC_JS": str(ROOT / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"),
+    "ENGINE": None,               # None: the simulation; else a backend with the same contract (app.py --kafka)
     "PRESENTER_TOKEN": None,      # None: everyone is the presenter (loopback bind); else the secret token
     "VIEWER_URL": None,           # the link students open (for the QR code); None: this request's root URL
     "COMMAND_RATE": 20.0,         # commands per second per client (token bucket) ...
@@ -27,6 +29,8 @@ DEFAULTS = {
     "MAX_CONNECTIONS": 5000,      # concurrent Socket.IO clients; more are refused
     "WS_DEFLATE": "shared",       # permessage-deflate policy for WebSocket clients (compression.WS_DEFLATE_POLICIES)
     "FULL_GC_EVERY_S": 120.0,     # a full garbage collection this often (0: never); why: realtime.py
+    "MESSAGE_QUEUE": None,        # redis://...: a socket worker of `app.py --workers N` (relay_worker.py)
+    "WORKER_ID": None,            # that worker's name on the queue (None: a random one)
     "CLOCK": time.monotonic,      # the rate limiter's clock (tests inject a fake one)
 }
 

@@ -56,20 +56,28 @@ def on_connect(auth=None):
         log.warning("refused a connection from %s: %d clients connected, MAX_CONNECTIONS is %d",
                     request.remote_addr, len(clients), clients.limit)
         raise ConnectionRefusedError(f"the server is full ({clients.limit} connections); try again later")
-    emit("role", {"role": role})
+    emit("role", {"role": role}, ignore_queue=True)      # to this client, never through a message queue
     room = DELTA_TICKS if request.args.get("ticks") == "delta" else FULL_TICKS
+    live = ext["groupviz"]
+    if hasattr(live, "welcome"):         # a worker (relay_worker.RemoteLive): the engine process sends it
+        join_room(live.room)
+        live.welcome(request.sid, room)
+        return
 
     def send(snap):
         # in the tick order (LiveEngine.send_snapshot): the room is joined and the snapshot
         # queued before any later tick, so no delta reaches the page ahead of its base
         join_room(room)
         emit("snapshot", snap)
-    ext["groupviz"].send_snapshot(send)
+    live.send_snapshot(send)
 
 
 def on_disconnect(*_reason):
     current_app.extensions["groupviz.clients"].remove(request.sid)
     current_app.extensions["groupviz.limiter"].forget(request.sid)
+    forget = getattr(current_app.extensions["groupviz"], "forget", None)
+    if forget is not None:
+        forget(request.sid)
 
 
 def on_command(*args):

@@ -138,13 +138,15 @@ def _ticking(hold: str):
 
 
 def _assert_a_page_following_them_ends_in_sync(live, messages):
-    """A page merging `messages` like static/app.js ends with exactly the engine's state."""
+    """A page merging `messages` like static/app.js ends with exactly the engine's state (rounded for the
+    wire as every socket message is: serve/wire.py)."""
+    from groupviz.serve import wire
     from groupviz.serve.delta import apply_delta
 
     state = None
     for kind, msg in messages:
         state = msg if kind == "snapshot" or not msg.get("delta") else apply_delta(state, msg)
-    full = live.full_snapshot()
+    full = wire.rounded(live.full_snapshot())
     assert state["time_ms"] == full["time_ms"] and state["groups"] == full["groups"]
 
 

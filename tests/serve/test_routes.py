@@ -34,6 +34,11 @@ def test_http_routes():
     sio = c.get("/vendor/socket.io.min.js")
     assert sio.status_code == 200 and b"io" in sio.data
     sio.close()
+    # the live page loads npm's partial bundle (issue 20: first load <= 600 KB); the report keeps full plotly
+    assert b'src="/vendor/plotly-basic.min.js"' in page.data and b"/vendor/plotly.min.js" not in page.data
+    basic = c.get("/vendor/plotly-basic.min.js", headers={"Accept-Encoding": "gzip"})
+    assert basic.status_code == 200 and len(basic.data) < 450_000 and basic.headers["Content-Encoding"] == "gzip"
+    basic.close()
 
 
 def test_page_with_the_token_sets_an_httponly_strict_cookie_that_makes_the_socket_a_presenter(token_app):
