@@ -131,6 +131,8 @@ export class Charts {
 
   /** Append the tick's values when SAMPLE_MS simulated ms have passed since the last sample. */
   ingest(snap) {
+    // A real cluster has no simulated clock: its axis counts seconds since the backend started.
+    this.realTime = !!snap.backend && snap.backend.kind === "kafka";
     const now = snap.time_ms;
     const last = this.times.length ? this.times[this.times.length - 1] : null;
     if (last !== null && now < last) {
@@ -314,7 +316,7 @@ export class Charts {
       plot_bgcolor: "#ffffff",
       font: { family: FONT, size: fs(13), color: big ? "#000000" : "#1f2937" },
       xaxis: {
-        range, title: { text: narrow ? "" : t("chart.x"), font: { size: fs(12) }, standoff: 2 },
+        range, title: { text: narrow ? "" : t(this.realTime ? "chart.x.real" : "chart.x"), font: { size: fs(12) }, standoff: 2 },
         showgrid: true, gridcolor: "#eef0f3", zeroline: false, fixedrange: true, ticksuffix: " s",
       },
       yaxis: { range: [0, yMax], gridcolor: "#eef0f3", zeroline: true, zerolinecolor: "#d1d5db", fixedrange: true, automargin: true },

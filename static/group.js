@@ -207,6 +207,12 @@ export function render(snap, group) {
   toggleClass(ui.cards, "compact", members.length > COMPACT_MEMBERS);
   reconcile(ui.cards, members, (m) => m.member_id, createCard, (view, m) => updateCard(view, m, snap, group));
   setHidden(ui.empty, members.length > 0);
+  // An observed group's members are not ours to list (the cluster may not even describe them).
+  const emptyKey = snap.backend && snap.backend.observe ? "group.empty.observe" : "group.empty";
+  if (ui.empty.dataset.i18n !== emptyKey) {
+    ui.empty.dataset.i18n = emptyKey;
+    setText(ui.empty, t(emptyKey));
+  }
   setDisabled(ui.add, !group);
 }
 

@@ -85,6 +85,7 @@ const MESSAGES = {
     "group.add": "+ Add consumer",
     "group.add.title": "Start a new consumer in this group (it sends JoinGroup → rebalance)",
     "group.empty": "No consumers: add one to start reading.",
+    "group.empty.observe": "Observing: this group's members belong to other applications; its offsets and lag are below.",
     "group.select": "group",
     "group.pwin": "P(record → consumer i) = 1/N with N = {n} active",
     "group.pwin.title": "Each record goes to exactly one consumer: the owner of its partition. With partitions spread evenly each consumer gets about 1/N of the records.",
@@ -124,6 +125,7 @@ const MESSAGES = {
     "chart.lag": "Lag over time (records behind)",
     "chart.throughput": "Throughput per consumer (records/s)",
     "chart.x": "simulated time (s)",
+    "chart.x.real": "time since the server started (s)",
     "chart.total": "group total",
 
     "tl.title": "Rebalances",
@@ -223,6 +225,7 @@ const MESSAGES = {
     "group.add": "+ 添加消费者",
     "group.add.title": "在组内启动一个新消费者（发送 JoinGroup → 再均衡）",
     "group.empty": "没有消费者：添加一个开始读取。",
+    "group.empty.observe": "观察模式：这个组的成员属于其他应用；它的位移和积压见下方。",
     "group.select": "组",
     "group.pwin": "P(消息 → 消费者 i) = 1/N，N = {n} 个活跃成员",
     "group.pwin.title": "每条消息只交给一个消费者：它所在分区的拥有者。分区均匀分布时，每个消费者约得到 1/N 的消息。",
@@ -262,6 +265,7 @@ const MESSAGES = {
     "chart.lag": "积压随时间变化（落后的消息数）",
     "chart.throughput": "每个消费者的吞吐（条/秒）",
     "chart.x": "模拟时间（秒）",
+    "chart.x.real": "服务器启动以来的时间（秒）",
     "chart.total": "组合计",
 
     "tl.title": "再均衡",

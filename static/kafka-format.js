@@ -25,9 +25,9 @@ export function isKip848(x) {
   return !!x && (x.group_protocol === "consumer" || x.protocol === "consumer");
 }
 
-/** "gen 3" for a classic rebalance, "epoch 3" for a KIP-848 one. */
+/** "gen 3" for a classic rebalance, "epoch 3" for a KIP-848 one; "gen …" while a real cluster's is not known yet. */
 export function genLabel(r) {
-  return t(isKip848(r) ? "tl.epoch" : "tl.gen", { g: r.generation });
+  return t(isKip848(r) ? "tl.epoch" : "tl.gen", { g: r.generation ?? "…" });
 }
 
 /** A classic consumer group (not a share group). */
