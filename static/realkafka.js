@@ -67,7 +67,10 @@ let ui = null;
 
 export function init() {
   ui = { label: q("backend-label"), twin: q("twin"), sides: q("twin-sides"), diffs: q("twin-differences"),
-    chartOf: [...document.querySelectorAll(".chart-of")] };
+    chartOf: [...document.querySelectorAll(".chart-of")], lessons: document.querySelector(".lesson-ctl"),
+    resultRows: ["producer-results", "producer-outstanding", "producer-latency"].map((id) => q(id).parentElement)
+      .concat([document.querySelector('.producer [data-i18n="prod.explain"]')]).filter(Boolean),
+    time: document.querySelector('[data-i18n="hdr.time"]') };
 }
 
 function label(b) {
@@ -92,6 +95,15 @@ export function render(snap, group) {
   const b = snap.backend || { kind: "simulation" };
   const real = b.kind === "kafka";
   setHidden(ui.label, !real);
+  // Scenarios and lessons script the simulation: on a real cluster the bar gives their room to the label.
+  // Real consumers send no results back to the producer (the seed's reply path is simulated), so those
+  // rows and the sentence that explains them are not shown either.
+  setHidden(ui.lessons, real);
+  for (const node of ui.resultRows) setHidden(node, real);
+  if (ui.time.dataset.i18n !== (real ? "hdr.time.real" : "hdr.time")) {
+    ui.time.dataset.i18n = real ? "hdr.time.real" : "hdr.time";
+    setText(ui.time, t(ui.time.dataset.i18n));
+  }
   if (!real) { setHidden(ui.twin, true); return; }
   setText(ui.label, label(b));
   setAttr(ui.label, "title", t("rk.label.title"));
