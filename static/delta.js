@@ -1,7 +1,7 @@
 // Delta ticks (docs/wire.md): merge a tick marked "delta" into the last full state.
 // The exact inverse of groupviz/serve/delta.py `diff`: a plain object patches an object key by key
 // ("$del" lists removed keys), {"$i": [[index, patch], ...]} patches an array element by element,
-// anything else replaces. Unchanged parts are shared with `base`, changed paths are copied, so
+// {"$w": [k, rows]} slides a bounded log (drop the first k rows, append `rows`), anything else replaces. Unchanged parts are shared with `base`, changed paths are copied, so
 // `base` itself is never modified.
 
 function isObject(v) {
@@ -10,6 +10,7 @@ function isObject(v) {
 
 function merge(base, patch) {
   if (!isObject(patch)) return patch;
+  if (Array.isArray(base) && Array.isArray(patch.$w)) return base.slice(patch.$w[0]).concat(patch.$w[1]);
   if (Array.isArray(base) && Array.isArray(patch.$i)) {
     const out = base.slice();
     for (const [i, p] of patch.$i) out[i] = merge(out[i], p);

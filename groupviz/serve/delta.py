@@ -6,8 +6,10 @@ Pure functions on the JSON-able snapshot dicts; the page applies a delta with
 - a dict that changed becomes a dict of only its changed keys, each a patch of its own;
   keys that disappeared are listed under "$del";
 - a list of the same length whose elements are dicts or lists becomes {"$i": [[index, patch],
-  ...]} for the changed elements; any other changed list, and any value whose type changed,
-  is sent whole.
+  ...]} for the changed elements;
+- a sliding window (a key in WINDOWED, e.g. a group's protocol message log `wire`) that dropped its
+  first k rows and appended new ones becomes {"$w": [k, [new rows]]};
+- any other changed list, and any value whose type changed, is sent whole.
 
 `apply_delta(base, delta)` is the same merge in Python (for Python clients and the benches).
 
@@ -21,6 +23,9 @@ from __future__ import annotations
 ALWAYS = ("time_ms", "events", "error")
 DELETE = "$del"
 INDEXED = "$i"
+WINDOW = "$w"
+#: Keys whose lists are bounded logs: each tick drops the oldest rows and appends the newest.
+WINDOWED = frozenset(("wire",))
 
 
 def diff(prev, cur):
@@ -36,13 +41,28 @@ def diff(prev, cur):
                 p = prev[k]
                 if p is not v and p != v:
                     tv = type(v)           # a scalar is its own patch: no call (1,000 rows a tick, large scale)
-                    out[k] = diff(p, v) if tv is dict or tv is list else v
+                    if k in WINDOWED and tv is list and type(p) is list:
+                        out[k] = _window(p, v)
+                    else:
+                        out[k] = diff(p, v) if tv is dict or tv is list else v
         if len(prev) != len(cur) - added:  # some key of prev is not in cur
             out[DELETE] = [k for k in prev if k not in cur]
         return out
     if type(prev) is list and type(cur) is list and len(prev) == len(cur) and cur \
             and all(type(v) in (dict, list) for v in cur):
         return {INDEXED: _indexed(prev, cur)}
+    return cur
+
+
+def _window(prev: list, cur: list):
+    """{"$w": [k, tail]} when `cur` is `prev` without its first k rows and with `tail` appended; else `cur`."""
+    if prev and cur:
+        first = cur[0]
+        k = next((i for i, row in enumerate(prev) if row == first), None)
+        if k is not None:
+            kept = len(prev) - k
+            if kept <= len(cur) and prev[k:] == cur[:kept]:
+                return {WINDOW: [k, cur[kept:]]}
     return cur
 
 
@@ -76,6 +96,9 @@ def tick_delta(prev: dict, cur: dict) -> dict:
 def _merge(base, patch):
     if type(patch) is not dict:
         return patch
+    if type(base) is list and type(patch.get(WINDOW)) is list:
+        k, tail = patch[WINDOW]
+        return base[k:] + tail
     if type(base) is list and type(patch.get(INDEXED)) is list:
         out = list(base)
         for i, p in patch[INDEXED]:

@@ -109,3 +109,19 @@ def test_a_steady_default_delta_tick_is_well_under_4_kb():
     sizes = sorted(len(json.dumps(d, separators=(",", ":"))) for _, d in pairs[50:])
     full = sorted(len(json.dumps(f, separators=(",", ":"))) for f, _ in pairs[50:])
     assert sizes[len(sizes) // 2] < 4096 and sizes[len(sizes) // 2] < full[len(full) // 2] / 2
+
+
+def test_a_sliding_log_travels_as_the_rows_it_dropped_and_the_rows_it_appended():
+    from groupviz.serve.delta import WINDOW, apply_delta, tick_delta
+
+    rows = [{"seq": i, "kind": "Heartbeat"} for i in range(60)]
+    prev = {"time_ms": 1, "groups": [{"group_id": "g1", "wire": rows[:50]}]}
+    grown = {"time_ms": 2, "groups": [{"group_id": "g1", "wire": rows[:52]}]}           # still filling up
+    slid = {"time_ms": 3, "groups": [{"group_id": "g1", "wire": rows[3:55]}]}            # full: slides
+    fresh = {"time_ms": 4, "groups": [{"group_id": "g1", "wire": [{"seq": 99, "kind": "JoinGroup"}]}]}  # a reset
+    for a, b, k, tail in ((prev, grown, 0, rows[50:52]), (grown, slid, 3, rows[52:55])):
+        d = tick_delta(a, b)
+        assert d["groups"]["$i"][0][1]["wire"] == {WINDOW: [k, tail]}
+        assert apply_delta(a, d) == b
+    d = tick_delta(slid, fresh)
+    assert d["groups"]["$i"][0][1]["wire"] == fresh["groups"][0]["wire"] and apply_delta(slid, d) == fresh
