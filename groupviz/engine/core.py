@@ -210,19 +210,19 @@ class Engine:
             raise CommandError(f"{g.group_id} already has {commands.MAX_MEMBERS_PER_GROUP} consumers, the limit")
         return {"member_id": self._add_consumer(g, rate)}
 
-    def _op_kill_consumer(self, member_id):
+    def _end_member(self, op: str, member_id: str, event: str, end) -> dict:
+        """kill_consumer / stop_consumer: the kind may refuse first; the event is told before the member ends."""
         g, c = self._live_consumer(member_id)
-        g.check_member_op("kill_consumer", c)
-        self.event("consumer_killed", group_id=g.group_id, member_id=member_id, protocol=g.narration_protocol)
-        g.kill(c)
+        g.check_member_op(op, c)
+        self.event(event, group_id=g.group_id, member_id=member_id, protocol=g.narration_protocol)
+        end(g, c)
         return {"member_id": member_id}
 
+    def _op_kill_consumer(self, member_id):
+        return self._end_member("kill_consumer", member_id, "consumer_killed", lambda g, c: g.kill(c))
+
     def _op_stop_consumer(self, member_id):
-        g, c = self._live_consumer(member_id)
-        g.check_member_op("stop_consumer", c)
-        self.event("consumer_stopping", group_id=g.group_id, member_id=member_id, protocol=g.narration_protocol)
-        g.stop(c)
-        return {"member_id": member_id}
+        return self._end_member("stop_consumer", member_id, "consumer_stopping", lambda g, c: g.stop(c))
 
     def _op_pause_consumer(self, member_id):
         g, c = self._live_consumer(member_id)
