@@ -2,6 +2,7 @@
 // group the panels show and this page's role. Parts of the page read it with select() and hear of
 // changes through subscribe(); only the functions below change it.
 import { applyDelta } from "./delta.js";
+import { CONSTANTS } from "./constants.js";
 
 const state = {
   snap: null,
@@ -45,7 +46,9 @@ export function receiveSnapshot(snap) {
 /** A tick: a full state, or a delta merged into the last one (docs/wire.md); without a base, wait for a full tick. */
 export function receiveTick(msg) {
   if (msg.delta && !state.snap) return;
-  const snap = msg.delta ? applyDelta(state.snap, msg) : msg;
+  const snap = msg.delta ? applyDelta(state.snap, msg) : { ...msg };
+  // Keys the server sends in snapshots only (the scenario catalogue): a full tick keeps the ones we have.
+  if (state.snap) for (const k of CONSTANTS.snapshot_only) if (!(k in snap) && k in state.snap) snap[k] = state.snap[k];
   if (!state.snap || snap.time_ms < state.snap.time_ms) {
     // First data, or the simulation was reset without a snapshot reaching us.
     receiveSnapshot(snap);

@@ -280,3 +280,15 @@ def test_screenshots(browser, live_server, name, viewport):
         probe.check_clean()
     finally:
         context.close()
+
+
+def test_the_scenario_picker_survives_a_reset_to_another_scenario(page):
+    """Ticks leave the scenario catalogue to snapshots (groupviz/serve/wire.py SNAPSHOT_ONLY); a full tick after
+    a reset must not empty the picker (it used to vanish after opening /?scenario=competition)."""
+    picker = page.get_by_test_id("scenario")
+    expect(picker).to_be_visible(timeout=WAIT_MS)
+    page.evaluate("window.groupviz.send({op: 'reset', scenario: 'competition'})")
+    expect(page.get_by_test_id("sim-time")).to_be_visible(timeout=WAIT_MS)
+    page.wait_for_timeout(1500)
+    expect(picker).to_be_visible()
+    assert picker.locator("option").count() >= 8

@@ -21,7 +21,7 @@ from werkzeug.security import safe_join
 from groupviz.classroom import lessons, report
 from groupviz.engine import commands
 from groupviz.kafka.config import config_reference, config_references
-from groupviz.serve import security
+from groupviz.serve import security, wire
 from groupviz.serve.compression import JS_MIME
 from groupviz.serve.settings import ROOT
 
@@ -32,7 +32,8 @@ bp = Blueprint("routes", __name__)
 #: The choices the page offers, from the one place the server validates them (index.html renders them).
 PAGE_CONSTANTS = {"assignors": list(commands.ASSIGNORS), "key_modes": list(commands.KEY_MODES),
                   "assignors_by_protocol": {k: list(v) for k, v in commands.ASSIGNORS_BY_PROTOCOL.items()},
-                  "group_types": list(commands.GROUP_TYPES), "competitions": list(commands.COMPETITIONS)}
+                  "group_types": list(commands.GROUP_TYPES), "competitions": list(commands.COMPETITIONS),
+                  "snapshot_only": list(wire.SNAPSHOT_ONLY)}
 VENDOR_MAX_AGE = 3600
 
 
