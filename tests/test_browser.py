@@ -193,7 +193,8 @@ def test_choices_come_from_the_servers_constants(page):
     lists the page's JS reads from #gv-constants."""
     constants = page.evaluate("JSON.parse(document.getElementById('gv-constants').textContent)")
     assert "cooperative-sticky" in constants["assignors"] and "hot" in constants["key_modes"]
-    assert set(constants) == {"assignors", "assignors_by_protocol", "key_modes", "group_types", "competitions"}
+    assert set(constants) == {"assignors", "assignors_by_protocol", "key_modes", "group_types", "competitions",
+                              "snapshot_only"}
     by_protocol = constants["assignors_by_protocol"]
     assert by_protocol["consumer"] == ["uniform", "range"] and "cooperative-sticky" in by_protocol["classic"]
     values = "sel => [...sel.options].map(o => o.value)"
