@@ -52,5 +52,17 @@ def drained(g):
                for sp in g.partitions)
 
 
+def produce_then_drain(eng, g, produce_ms=20_000) -> int:
+    """Produce for `produce_ms`, stop the producer, run until every record is Acknowledged or Archived;
+    the number of records produced."""
+    from conftest import run_until
+
+    eng.step(produce_ms)
+    eng.apply({"op": "set_producer_rate", "rate": 0})
+    run_until(eng, lambda e: drained(g))
+    eng.step(100)
+    return eng.producer.produced
+
+
 def held_by(g, member_id):
     return [(r.p, r.offset) for sp in g.partitions for r in sp.acquired.values() if r.member == member_id]

@@ -10,17 +10,13 @@ from groupviz.kafka.config import (
 )
 from groupviz.kafka.share.records import ACQUIRED
 
-from share_helpers import GID, acked, drained, held_by, make  # noqa: F401  (make is a fixture)
+from share_helpers import GID, acked, drained, held_by, make, produce_then_drain  # noqa: F401  (make is a fixture)
 
 
 def test_exactly_one_accept_per_record_and_one_result_each_when_nothing_fails(make):
     eng, g = make(seed=2, producer_rate=60.0, rates=(20.0, 20.0, 30.0, 40.0))
     log, _ = acked(g)
-    eng.step(20_000)
-    eng.apply({"op": "set_producer_rate", "rate": 0})
-    run_until(eng, lambda e: drained(g))
-    eng.step(100)
-    produced = eng.producer.produced
+    produced = produce_then_drain(eng, g)
     assert set(k for k, _, _ in log) == {"accept"}
     assert len(log) == produced and set(log.values()) == {1}
     assert sum(g.topic.partitions[p].log_end_offset for p in range(6)) == produced
@@ -53,11 +49,7 @@ def test_killed_members_records_come_back_when_their_locks_expire_with_delivery_
 def test_reject_knob_archives_records_without_a_result(make):
     eng, g = make(seed=6, producer_rate=40.0, rates=(20.0,) * 4, config={REJECT_P: 0.25})
     log, _ = acked(g)
-    eng.step(20_000)
-    eng.apply({"op": "set_producer_rate", "rate": 0})
-    run_until(eng, lambda e: drained(g))
-    eng.step(100)
-    produced = eng.producer.produced
+    produced = produce_then_drain(eng, g)
     rejected = g.acks["reject"]
     assert 0.18 < rejected / produced < 0.32
     assert g.archived == rejected and g.acks["accept"] + rejected == produced
