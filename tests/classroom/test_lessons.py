@@ -82,7 +82,7 @@ def test_listing_carries_each_steps_script_for_the_lesson_player():
         assert len(item["script"]) == item["steps"] == len(lesson["steps"])
         for shown, s in zip(item["script"], lesson["steps"]):
             assert shown == {"narration": s["narration"], "notice": s["notice"], "actions": s["actions"],
-                             "wait_ms": s["wait_ms"]}
+                             "wait_ms": s["wait_ms"], "view": s["view"]}
 
 
 # -- issue 15: the claims of "eager versus cooperative" and "three protocols, one event" are what the engine shows

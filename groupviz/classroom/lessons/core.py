@@ -1,22 +1,9 @@
-"""Scripted lessons: steps with narration (en/zh), the actions each step performs,
-and what to notice. The presenter's page walks through them; every viewer sees
-the same step because the current lesson is part of the snapshot.
-
-A step's `actions` are ordinary commands, applied when the step is entered
-going forward (going back only shows the text again). Step 0 of every lesson
-resets the engine to the lesson's scenario and seed.
-"""
+"""The first ten lessons (issues 1-15): competing consumers, idle members, crash versus leave, eager versus
+cooperative, hot keys, lag, at-least-once, the seed's demo, Kafka versus Flink, three protocols."""
 
 from __future__ import annotations
 
-
-def T(en: str, zh: str) -> dict:
-    return {"en": en, "zh": zh}
-
-
-def step(narration, notice, actions=(), wait_ms=0):
-    return {"narration": narration, "notice": notice, "actions": list(actions), "wait_ms": wait_ms}
-
+from groupviz.classroom.lessons.script import T, step
 
 #: The two Flink jobs of the "Kafka group versus Flink job" lesson, beside the default scenario's group g1:
 #: the same KafkaSource, one with a plain sink and one with a two-phase-commit sink.
@@ -292,15 +279,3 @@ LESSONS.append({
              wait_ms=12_000),
     ],
 })
-
-BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
-
-
-def listing() -> list[dict]:
-    """GET /api/lessons: ids, titles and step counts (both languages), and each step's script
-    (narration, what to notice, the commands it applies, how long auto-play waits) for the lesson player."""
-    return [{"id": x["id"], "title": x["title"], "scenario": x["scenario"], "seed": x["seed"],
-             "steps": len(x["steps"]),
-             "script": [{"narration": s["narration"], "notice": s["notice"], "actions": s["actions"],
-                         "wait_ms": s["wait_ms"]} for s in x["steps"]]}
-            for x in LESSONS]

@@ -1,0 +1,34 @@
+"""Scripted lessons: steps with narration (en/zh), the actions each step performs,
+and what to notice. The presenter's page walks through them; every viewer sees
+the same step because the current lesson is part of the snapshot.
+
+A step's `actions` are ordinary commands, applied when the step is entered
+going forward (going back only shows the text again). Step 0 of every lesson
+resets the engine to the lesson's scenario and seed.
+
+Each lesson lives in a module of this package (one or a few lessons each, written with
+`script.T` and `script.step`); this module puts them in the order the lesson picker shows.
+"""
+
+from __future__ import annotations
+
+from groupviz.classroom.lessons import core
+from groupviz.classroom.lessons.core import FLINK_JOBS
+from groupviz.classroom.lessons.script import T, step
+
+__all__ = ["FLINK_JOBS", "LESSONS", "BY_ID", "T", "step", "listing"]
+
+LESSONS: list[dict] = [*core.LESSONS]
+
+BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
+
+
+def listing() -> list[dict]:
+    """GET /api/lessons: ids, titles and step counts (both languages), and each step's script
+    (narration, what to notice, the commands it applies, how long auto-play waits, what it shows)
+    for the lesson player."""
+    return [{"id": x["id"], "title": x["title"], "scenario": x["scenario"], "seed": x["seed"],
+             "steps": len(x["steps"]),
+             "script": [{"narration": s["narration"], "notice": s["notice"], "actions": s["actions"],
+                         "wait_ms": s["wait_ms"], "view": s.get("view", {})} for s in x["steps"]]}
+            for x in LESSONS]
