@@ -9,10 +9,15 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 SIO_JS := node_modules/socket.io-client/dist/socket.io.min.js
 
-.PHONY: run run-workers run-kafka test test-fast setup setup-dev chromium redis bench bench-full clean
+.PHONY: run classroom run-workers run-kafka test test-fast setup setup-dev chromium redis bench bench-full clean
 
 run: setup
 	$(BIN)/python app.py --host $(HOST) --port $(PORT) $(ARGS)
+
+# The classroom: bind to this machine's LAN address so phones can join; prints the presenter URL,
+# the viewer URL and its QR code (app.py --lan; README "In the classroom").
+classroom: setup
+	$(BIN)/python app.py --lan --port $(PORT) $(ARGS)
 
 # A lecture hall: WORKERS socket processes and one engine process over Redis (docs/scaling.md).
 WORKERS ?= 4

@@ -1,4 +1,4 @@
-"""Run the groupviz dashboard: `python app.py [--host H] [--port P] [--async-mode M] [--token T | --open]`.
+"""Run the groupviz dashboard: `python app.py [--host H | --lan] [--port P] [--async-mode M] [--token T | --open]`.
 
 Bound to a loopback address (the default 127.0.0.1), every local browser is the
 presenter. Bound to anything else (e.g. `--host 0.0.0.0` to share with a
@@ -7,6 +7,10 @@ presenter URL, like Jupyter; everyone who opens the plain viewer URL (or scans
 the QR code at /qr.svg) watches read-only. `--token T` sets the token yourself
 (it then applies on loopback too); `--open` makes every browser a presenter even
 on 0.0.0.0 (a trusted room only).
+
+`--lan` (`make classroom`) is the classroom start: it binds to this machine's address on the
+room's network (groupviz.serve.lan), so phones can reach it, and prints the presenter URL, the
+viewer URL and the viewer URL's QR code in the terminal.
 """
 
 from __future__ import annotations
@@ -15,11 +19,10 @@ import argparse
 import logging
 import os
 import signal
-import socket
 import sys
 
 from groupviz.realkafka.settings import check_kafka_args, read_properties
-from groupviz.serve import security
+from groupviz.serve import lan, security
 from groupviz.serve.run import patch_for, serve        # no Flask or eventlet at import (run.py)
 from groupviz.serve.settings import ASYNC_MODES
 
@@ -27,8 +30,12 @@ from groupviz.serve.settings import ASYNC_MODES
 def parse_args(argv=None, environ=None) -> argparse.Namespace:
     env = os.environ if environ is None else environ
     p = argparse.ArgumentParser(description="groupviz: a live classroom dashboard for Kafka consumer groups")
-    p.add_argument("--host", default=env.get("HOST", "127.0.0.1"),
-                   help="address to bind (default 127.0.0.1, or $HOST); 0.0.0.0 shares it with the room")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--host", default=None,
+                       help="address to bind (default 127.0.0.1, or $HOST); 0.0.0.0 shares it with the room")
+    where.add_argument("--lan", action="store_true",
+                       help="the classroom start: bind to this machine's LAN address so phones can join, "
+                            "print the presenter and viewer URLs and a QR code (make classroom)")
     p.add_argument("--port", type=int, default=int(env.get("PORT", "5000")), help="port (default 5000, or $PORT)")
     p.add_argument("--async-mode", default=env.get("ASYNC_MODE", "eventlet"), choices=ASYNC_MODES,
                    help="Flask-SocketIO async mode (default eventlet)")
@@ -56,6 +63,12 @@ def parse_args(argv=None, environ=None) -> argparse.Namespace:
     who.add_argument("--open", action="store_true",
                      help="every browser is a presenter, even when not bound to loopback (trusted rooms only)")
     args = p.parse_args(argv)
+    if args.lan:
+        args.host = lan_ip()
+        if args.host is None:
+            p.exit(2, lan.NO_LAN + "\n")
+    elif args.host is None:
+        args.host = env.get("HOST", "127.0.0.1")
     if not 1 <= args.port <= 65535:
         p.error(f"--port must be between 1 and 65535, not {args.port}")
     if args.workers < 0 or (args.message_queue and not args.workers):
@@ -102,21 +115,20 @@ def presenter_token(args: argparse.Namespace) -> str | None:
 
 
 def lan_ip() -> str | None:
-    """This machine's address on the LAN (a UDP connect sends no packet); None if there is none."""
-    try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            s.connect(("10.255.255.255", 1))
-            return s.getsockname()[0]
-    except OSError:
-        return None
+    """This machine's address on the LAN (groupviz.serve.lan: no packet is sent); None if there is none."""
+    return lan.choose_lan_ip()
 
 
 def banner(args: argparse.Namespace, token: str | None) -> tuple[str, str, str]:
-    """(presenter URL, viewer URL, text to print)."""
+    """(presenter URL, viewer URL, text to print); with --lan the text ends with the viewer URL's QR code."""
+    if getattr(args, "lan", False):
+        return lan.classroom_text(args.host, args.port, token, qr=lan.supports_blocks())
     presenter, viewer = security.server_urls(args.host, args.port, token, lan_ip())
     if token is None:
         who = "every browser can present" if not security.is_loopback(args.host) else "local browsers present"
         text = f"groupviz is running: open {viewer}  ({who}; Ctrl+C to stop)"
+        if security.is_loopback(security.display_host(args.host, lan_ip())):
+            text += "\n  (only this machine can open it; for phones in the room: make classroom, or app.py --lan)"
     else:
         text = (f"groupviz is running (Ctrl+C to stop)\n"
                 f"  presenter (keep this link to yourself): {presenter}\n"

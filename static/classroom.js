@@ -3,7 +3,7 @@
 // shareable links (/?lesson=crash-vs-leave&seed=7, /?scenario=cooperative&seed=3) and the
 // seed field that Reset uses.
 import { addMessages, t, getLang, setLang, onLangChange } from "./i18n.js";
-import { q, setText, toggleClass, setAttr } from "./dom.js";
+import { q, setText, setHidden, toggleClass, setAttr } from "./dom.js";
 import { hold, release, isHeld, syncValue } from "./controls.js";
 import { relayout } from "./hooks.js";
 import { select } from "./store.js";
@@ -23,6 +23,9 @@ addMessages({
     "share.qr.alt": "QR code of the viewer link",
     "share.note": "Scan the code or type the address. Viewers watch live; only the presenter can change the demo.",
     "share.close": "Close",
+    "share.loopback": "This server only listens on this computer (127.0.0.1): phones in the room cannot connect, and a QR code would not work.",
+    "share.loopback.fix": "Stop it (Ctrl+C) and start it for the classroom:",
+    "share.loopback.alt": "(or python app.py --lan; it prints the links and a QR code)",
     "export.button": "Export",
     "export.title": "Report, metrics, events, the command log and a link to this run",
     "export.report": "Download report (HTML, opens offline)",
@@ -55,6 +58,9 @@ addMessages({
     "share.qr.alt": "观众链接的二维码",
     "share.note": "扫描二维码或输入地址。观众实时观看；只有主讲人可以操作演示。",
     "share.close": "关闭",
+    "share.loopback": "服务器只在本机（127.0.0.1）上监听：教室里的手机无法连接，二维码也打不开。",
+    "share.loopback.fix": "请停止它（Ctrl+C），再用课堂模式启动：",
+    "share.loopback.alt": "（或 python app.py --lan；它会打印链接和二维码）",
     "export.button": "导出",
     "export.title": "报告、指标、事件、命令日志以及本次运行的链接",
     "export.report": "下载报告（HTML，可离线打开）",
@@ -156,8 +162,16 @@ function viewerUrl() {
   return document.body.dataset.viewerUrl || `${location.origin}/`;
 }
 
+/** Bound to loopback (`make run`), phones cannot reach the server: say so and name the fix instead of a QR code. */
+function shareLoopback() {
+  return document.body.dataset.shareLoopback === "1";
+}
+
 function openShare() {
-  if (!ui.qr.getAttribute("src")) ui.qr.src = "/qr.svg";
+  const loopback = shareLoopback();
+  setHidden(ui.shareLoopback, !loopback);
+  setHidden(ui.shareLan, loopback);
+  if (!loopback && !ui.qr.getAttribute("src")) ui.qr.src = "/qr.svg";
   ui.qr.alt = t("share.qr.alt");
   setText(ui.viewerUrl, viewerUrl());
   if (typeof ui.dialog.showModal === "function") ui.dialog.showModal();
@@ -266,7 +280,7 @@ export function init() {
     stepMs: q("step-ms"), seed: q("seed"), reset: q("reset"), step: q("step"), projector: q("projector"),
     share: q("share"), dialog: q("share-dialog"), qr: q("qr"), viewerUrl: q("viewer-url"),
     exportMenu: q("export-menu"), loadLog: q("load-log"), link: q("share-link"), copy: q("copy-link"),
-    report: q("download-report"),
+    report: q("download-report"), shareLoopback: q("share-loopback"), shareLan: q("share-lan"),
   });
   const params = new URLSearchParams(location.search);
   if (params.get("lang")) setLang(params.get("lang"));

@@ -363,10 +363,16 @@ def test_viewer_follows_the_presenter_with_disabled_controls_and_refused_command
 
 
 def test_share_dialog_shows_the_qr_code_and_text_of_the_viewer_url(page, live_server):
+    # as `make classroom` would start it: the viewer URL is the machine's LAN address
+    lan_url = "http://192.0.2.2:5000/"
+    live_server.app.config["VIEWER_URL"] = lan_url
+    page.reload()
+    expect(page.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
     page.get_by_test_id("share").click()
     dialog = page.get_by_test_id("share-dialog")
     expect(dialog).to_be_visible()
-    expect(page.get_by_test_id("viewer-url")).to_have_text(live_server.url + "/")
+    expect(page.get_by_test_id("share-loopback")).to_be_hidden()
+    expect(page.get_by_test_id("viewer-url")).to_have_text(lan_url)
     qr = page.get_by_test_id("qr")
     expect(qr).to_have_attribute("src", "/qr.svg")
     page.wait_for_function("() => document.querySelector('[data-testid=qr]').naturalWidth > 100")
@@ -376,6 +382,30 @@ def test_share_dialog_shows_the_qr_code_and_text_of_the_viewer_url(page, live_se
     page.screenshot(path=str(SCREENSHOTS / "classroom-share-dialog-1280x800.png"))
     page.keyboard.press("Escape")
     expect(dialog).to_be_hidden()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_share_dialog_on_a_loopback_server_says_phones_cannot_connect_and_how_to_fix_it(browser, live_server, lang):
+    # live_server listens on 127.0.0.1, as after `make run`: a QR code of that address cannot work on a phone
+    ctx = browser.new_context(viewport=DESKTOP)
+    try:
+        page = ctx.new_page()
+        page.goto(f"{live_server.url}/?lang={lang}")
+        expect(page.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
+        page.get_by_test_id("share").click()
+        warning = page.get_by_test_id("share-loopback")
+        expect(warning).to_be_visible()
+        expect(page.get_by_test_id("qr")).to_be_hidden()
+        expect(page.get_by_test_id("viewer-url")).to_be_hidden()
+        expect(page.get_by_test_id("share-fix")).to_have_text("make classroom")
+        text = warning.inner_text()
+        assert "127.0.0.1" in text and "--lan" in text
+        assert ("phones in the room cannot connect" in text) if lang == "en" else ("手机无法连接" in text)
+        assert page.evaluate("() => document.querySelector('[data-testid=qr]').getAttribute('src')") is None
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"classroom-share-loopback-{lang}-1280x800.png"))
+    finally:
+        ctx.close()
 
 
 # ---------------------------------------------------------------- replay and export

@@ -14,6 +14,7 @@ import json
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, jsonify, make_response, render_template, request
 from werkzeug.security import safe_join
@@ -45,11 +46,18 @@ def _viewer_url() -> str:
     return current_app.config["VIEWER_URL"] or request.url_root
 
 
+def _is_loopback_url(url: str) -> bool:
+    """True when the viewer URL names this machine only (127.0.0.1, localhost): phones cannot open it."""
+    return security.is_loopback(urlsplit(url).hostname or "")
+
+
 @bp.get("/")
 def index():
     token = current_app.config["PRESENTER_TOKEN"] or None
     role = security.role_for(token, request.args.get("token"), request.cookies.get(security.COOKIE_NAME))
-    resp = make_response(render_template("index.html", role=role, viewer_url=_viewer_url(),
+    viewer_url = _viewer_url()
+    resp = make_response(render_template("index.html", role=role, viewer_url=viewer_url,
+                                         share_loopback=_is_loopback_url(viewer_url),
                                          max_message=current_app.config["MAX_HTTP_BUFFER_SIZE"],
                                          constants=PAGE_CONSTANTS,
                                          # workers share one port (SO_REUSEPORT): no long-polling, whose

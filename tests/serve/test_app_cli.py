@@ -79,6 +79,43 @@ def test_banner_prints_presenter_and_viewer_urls(monkeypatch):
     assert presenter == viewer == "http://127.0.0.1:5000/" and "token" not in text and viewer in text
 
 
+def test_lan_binds_to_the_lan_address_with_a_token_and_prints_a_qr_code(monkeypatch):
+    monkeypatch.setattr(cli, "lan_ip", lambda: "192.168.1.7")
+    args = cli.parse_args(["--lan", "--port", "8080"], environ={"HOST": "127.0.0.1"})
+    assert args.host == "192.168.1.7"
+    token = cli.presenter_token(args)
+    assert token                                           # not loopback: the room watches, one person presents
+    presenter, viewer, text = cli.banner(args, token)
+    assert presenter == f"http://192.168.1.7:8080/?token={token}" and viewer == "http://192.168.1.7:8080/"
+    assert presenter in text and viewer in text and "presenter" in text
+
+
+def test_lan_without_a_network_exits_with_a_clear_message(monkeypatch, capsys):
+    monkeypatch.setattr(cli, "lan_ip", lambda: None)
+    with pytest.raises(SystemExit) as e:
+        cli.parse_args(["--lan"], environ={})
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "no LAN address" in err and "make run" in err
+
+
+def test_lan_and_host_together_are_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as e:
+        cli.parse_args(["--lan", "--host", "0.0.0.0"], environ={})
+    assert e.value.code == 2 and "not allowed with" in capsys.readouterr().err
+
+
+def test_a_loopback_banner_says_phones_need_make_classroom(monkeypatch):
+    monkeypatch.setattr(cli, "lan_ip", lambda: "192.168.1.7")
+    _, _, text = cli.banner(cli.parse_args([], environ={}), None)
+    assert "make classroom" in text
+
+
+def test_makefile_has_the_classroom_target():
+    make = (ROOT / "Makefile").read_text()
+    assert re.search(r"^classroom: setup\n\t\$\(BIN\)/python app.py --lan ", make, re.M)
+
+
 def test_lan_ip_is_an_address_or_none():
     ip = cli.lan_ip()
     assert ip is None or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", ip)
@@ -172,6 +209,42 @@ def test_app_with_a_token_prints_it_and_only_its_holder_presents():
     finally:
         out = stop(proc)
     assert f"{url}/?token=class-secret-42" in out and "presenter" in out and "viewers" in out
+
+
+def test_lan_binds_to_a_non_loopback_address_and_phones_can_reach_it():
+    from groupviz.serve import lan
+
+    ip = lan.choose_lan_ip()
+    if ip is None:
+        pytest.skip("this machine has no LAN address (only loopback is up): nothing for --lan to bind")
+    port = free_port()
+    env = dict(os.environ, PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
+    env.pop("GROUPVIZ_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--lan", "--port", str(port),
+                             "--async-mode", "threading"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://{ip}:{port}"
+    try:
+        wait_until(lambda: _answers(url + "/healthz") or proc.poll() is not None, timeout=20)
+        assert proc.poll() is None, proc.stdout.read()
+        assert not lan.usable("127.0.0.1") and lan.usable(ip)
+        with pytest.raises(requests.ConnectionError):          # bound to the LAN address, not to loopback
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+        page = requests.get(url + "/", timeout=5).text
+        assert 'data-role="viewer"' in page and 'data-share-loopback=""' in page
+        assert f'data-viewer-url="{url}/"' in page
+    finally:
+        out = stop(proc)
+    m = re.search(rf"{re.escape(url)}/\?token=([\w-]+)", out)
+    assert m, out
+    assert f"{url}/\n" in out and "█" in out                        # the viewer URL and its QR code
+
+
+def _answers(url) -> bool:
+    try:
+        return requests.get(url, timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
 
 
 def test_gevent_mode_without_gevent_installed_says_what_to_install():

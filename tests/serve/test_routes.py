@@ -174,3 +174,12 @@ def test_report_is_a_standalone_html_download_and_csv_json_exports(app_and_clien
     assert csv.status_code == 200 and csv.mimetype == "text/csv" and csv.get_data(as_text=True).count("\n") > 2
     events = http.get("/report/events.json")
     assert events.status_code == 200 and json.loads(events.data)
+
+
+def test_the_page_says_whether_phones_can_reach_the_viewer_url(token_app):
+    lan = token_app.test_client().get("/").get_data(as_text=True)
+    assert 'data-viewer-url="http://192.168.1.7:5000/"' in lan and 'data-share-loopback=""' in lan
+    local = make_app().test_client().get("/", base_url="http://127.0.0.1:5000").get_data(as_text=True)
+    assert 'data-share-loopback="1"' in local
+    named = make_app(VIEWER_URL="http://localhost:5000/").test_client().get("/").get_data(as_text=True)
+    assert 'data-share-loopback="1"' in named
