@@ -29,6 +29,7 @@ addMessages({
     "export.button": "Export",
     "export.title": "Report, metrics, events, the command log and a link to this run",
     "export.report": "Download report (HTML, opens offline)",
+    "export.report.open": "Report (opens in a new tab)",
     "export.csv": "Metrics (CSV)",
     "export.json": "Events and command log (JSON)",
     "export.log": "Download command log (replayable)",
@@ -64,6 +65,7 @@ addMessages({
     "export.button": "导出",
     "export.title": "报告、指标、事件、命令日志以及本次运行的链接",
     "export.report": "下载报告（HTML，可离线打开）",
+    "export.report.open": "报告（在新标签页中打开）",
     "export.csv": "指标（CSV）",
     "export.json": "事件与命令日志（JSON）",
     "export.log": "下载命令日志（可重放）",
@@ -242,9 +244,11 @@ function replaceQuery(params) {
   history.replaceState(null, "", location.pathname + (rest ? `?${rest}` : "") + location.hash);
 }
 
-/** The report is written in the page's language (GET /report?lang=zh). */
+/** The report is written in the page's language (GET /report?lang=zh): one link opens it in a tab, one downloads it. */
 function reportLink() {
-  ui.report.setAttribute("href", getLang() === "en" ? "/report" : `/report?lang=${encodeURIComponent(getLang())}`);
+  const lang = getLang() === "en" ? "" : `lang=${encodeURIComponent(getLang())}`;
+  ui.openReport.setAttribute("href", lang ? `/report?${lang}` : "/report");
+  ui.report.setAttribute("href", `/report?download=1${lang ? `&${lang}` : ""}`);
 }
 
 // ---------------------------------------------------------------- command log replay
@@ -280,7 +284,7 @@ export function init() {
     stepMs: q("step-ms"), seed: q("seed"), reset: q("reset"), step: q("step"), projector: q("projector"),
     share: q("share"), dialog: q("share-dialog"), qr: q("qr"), viewerUrl: q("viewer-url"),
     exportMenu: q("export-menu"), loadLog: q("load-log"), link: q("share-link"), copy: q("copy-link"),
-    report: q("download-report"), shareLoopback: q("share-loopback"), shareLan: q("share-lan"),
+    report: q("download-report"), openReport: q("open-report"), shareLoopback: q("share-loopback"), shareLan: q("share-lan"),
   });
   const params = new URLSearchParams(location.search);
   if (params.get("lang")) setLang(params.get("lang"));

@@ -96,6 +96,12 @@ function renderMembers(m, lang) {
 function renderTest(m, lang) {
   const test = m.test || {};
   const verdict = test.verdict ? (test.verdict[lang] || test.verdict.en) : "";
+  if (test.applies === false) {            // a consumer group: shares follow partition ownership, no chance test
+    setText(ui.pmTest, verdict);
+    toggleClass(ui.pmTest, "thin", true);
+    toggleClass(ui.pmTest, "reject", false);
+    return;
+  }
   const stat = test.statistic === null || test.statistic === undefined ? "∞" : num(test.statistic);
   setText(ui.pmTest, t("model.test", { stat, df: test.df ?? 0, p: pval(test.p_value), total: fmtInt(m.total_wins),
     verdict }));

@@ -168,10 +168,12 @@ def test_language_toggle_switches_the_lesson_and_the_bar_to_chinese_and_back(pag
     expect(page.get_by_test_id("projector")).to_contain_text("投影")
     expect(page.get_by_test_id("lesson-select").locator("option[value='idle']")).to_have_text("2. 消费者多于分区")
     expect(page.get_by_test_id("narration")).to_contain_text(re.compile("[\u4e00-\u9fff]"), timeout=WAIT_MS)
-    expect(page.get_by_test_id("download-report")).to_have_attribute("href", "/report?lang=zh")
+    expect(page.get_by_test_id("download-report")).to_have_attribute("href", "/report?download=1&lang=zh")
+    expect(page.get_by_test_id("open-report")).to_have_attribute("href", "/report?lang=zh")
     page.get_by_test_id("lang").select_option("en")
     expect(narration).to_contain_text("Six partitions, three consumers")
-    expect(page.get_by_test_id("download-report")).to_have_attribute("href", "/report")
+    expect(page.get_by_test_id("download-report")).to_have_attribute("href", "/report?download=1")
+    expect(page.get_by_test_id("open-report")).to_have_attribute("href", "/report")
     expect(page.get_by_test_id("lesson-next")).to_contain_text("Next")
     expect(page.get_by_test_id("narration")).not_to_contain_text(re.compile("[\u4e00-\u9fff]"), timeout=WAIT_MS)
 
@@ -461,7 +463,7 @@ def test_loading_a_file_that_is_not_a_log_says_so(page, tmp_path):
 def test_export_menu_links_download_the_report_csv_and_json(page, live_server):
     wait_stable(page)
     page.get_by_test_id("export-menu").locator("summary").click()
-    expected = {"download-report": ("/report", "text/html"), "download-csv": ("/report/metrics.csv", "text/csv"),
+    expected = {"download-report": ("/report?download=1", "text/html"), "download-csv": ("/report/metrics.csv", "text/csv"),
                 "download-json": ("/report/events.json", "application/json"),
                 "download-log": ("/api/log", "application/json")}
     for testid, (href, mime) in expected.items():
@@ -471,6 +473,13 @@ def test_export_menu_links_download_the_report_csv_and_json(page, live_server):
         r = page.request.get(live_server.url + href)
         assert r.status == 200 and r.headers["content-type"].startswith(mime), (href, r.headers)
         assert "attachment" in r.headers["content-disposition"]
+    # the report also opens in a tab: inline, with its own download link
+    with page.context.expect_page() as tab_info:
+        page.get_by_test_id("open-report").click()
+    tab = tab_info.value
+    expect(tab.locator("h1")).to_have_text("groupviz report", timeout=WAIT_MS)
+    expect(tab.get_by_test_id("report-download")).to_have_attribute("href", "/report?download=1")
+    tab.close()
 
 
 # ---------------------------------------------------------------- projector and phone

@@ -18,7 +18,9 @@ can see are the ones around it:
 `model_panel()` puts the formulas next to what the simulation measured: each
 member's share of the records won, a 95% Wilson interval around it, and a
 chi-square goodness-of-fit test against uniform shares (``random``
-competition) or capacity-proportional shares (``first-free``).
+competition) or capacity-proportional shares (``first-free``). A consumer group
+(``sharding``) gets no test: each partition has one owner, so its members' shares
+are decided by the partitions they own, not drawn; the panel says so instead.
 
 Pure functions, standard library only: the chi-square survival function is the
 regularized upper incomplete gamma Q(df/2, x/2), computed by its series or its
@@ -163,9 +165,14 @@ def chi_square_gof(observed: list[int], expected_probs: list[float]) -> dict:
 
 
 def expected_shares(members: list[dict], competition: str) -> dict[str, float]:
-    """The model's share of the wins per member: 1/N (random) or rate_i / sum(rates) (first-free)."""
+    """The model's share of the wins per member: 1/N (random), rate_i / sum(rates) (first-free), or, in a
+    consumer group (sharding), the member's share of the partitions it owns (records spread evenly over them)."""
     if not members:
         return {}
+    if competition == "sharding":
+        owned = [len(m.get("partitions") or []) for m in members]
+        total = sum(owned)
+        return {m["member_id"]: (k / total if total else 0.0) for m, k in zip(members, owned)}
     if competition == "first-free":
         total = sum(max(0.0, float(m.get("rate", 0.0))) for m in members)
         if total > 0:
@@ -235,6 +242,23 @@ def _verdict(enough: bool, p: float, against: str) -> dict:
             "zh": f"与{model_zh}不符（p = {_fmt(p)} < {ALPHA:g}）"}
 
 
+#: Why a consumer group gets no goodness-of-fit test (the report and the page say it instead of a p-value).
+SHARDING_NO_TEST = {
+    "en": "not tested against 1/N: in a consumer group every partition has exactly one owner, so a member's "
+          "share of the records follows the partitions it owns (and the keys that land on them), not a draw; "
+          "compare it with the member's share of the partitions",
+    "zh": "不做 1/N 检验：消费者组中每个分区只有一个拥有者，成员处理的份额取决于它拥有的分区"
+          "（以及落在这些分区上的键），而不是随机抽取；请把份额与它所拥有的分区比例对照",
+}
+
+
+def _sharding_test() -> dict:
+    """The `test` entry of a consumer group: not run (its shares are decided, not drawn)."""
+    return {"kind": "chi-square goodness of fit", "against": "partitions", "applies": False,
+            "statistic": None, "df": 0, "p_value": None, "alpha": ALPHA, "enough_data": False,
+            "verdict": dict(SHARDING_NO_TEST)}
+
+
 def model_panel(group_snapshot: dict, batch_size: int) -> dict:
     """The probability-model panel for one share group's snapshot; labels in English and Chinese.
 
@@ -251,21 +275,27 @@ def model_panel(group_snapshot: dict, batch_size: int) -> dict:
     expected = expected_shares(members, competition)
     counts = [int(wins.get(mm["member_id"], 0)) for mm in members]
     against = "capacity" if competition == "first-free" else "uniform"
-    gof = chi_square_gof(counts, [expected[mm["member_id"]] for mm in members]) if n >= 2 else \
+    tested = n >= 2 and competition != "sharding"
+    gof = chi_square_gof(counts, [expected[mm["member_id"]] for mm in members]) if tested else \
         {"statistic": 0.0, "df": 0, "p_value": 1.0, "min_expected": 0.0}
     enough = n >= 2 and gof["min_expected"] >= MIN_EXPECTED
     p = gof["p_value"]
+    members_rows = _member_rows(members, counts, expected)
+    if competition == "sharding":
+        for r in members_rows:
+            r["within_ci"] = None            # an interval around a decided share tests nothing
     return {
         "group_id": group_snapshot.get("group_id"),
         "competition": competition,
         "n": n, "m": m,
         "formulas": [{"key": key, "formula": formula, "value": value(n, m), "label": label}
                      for key, formula, value, label in FORMULAS],
-        "members": _member_rows(members, counts, expected),
+        "members": members_rows,
         "total_wins": sum(counts),
-        "test": {"kind": "chi-square goodness of fit", "against": against,
-                 "statistic": gof["statistic"] if math.isfinite(gof["statistic"]) else None,
-                 "df": gof["df"], "p_value": p,
-                 "alpha": ALPHA, "enough_data": enough, "verdict": _verdict(enough, p, against)},
+        "test": _sharding_test() if competition == "sharding" else
+        {"kind": "chi-square goodness of fit", "against": against, "applies": True,
+         "statistic": gof["statistic"] if math.isfinite(gof["statistic"]) else None,
+         "df": gof["df"], "p_value": p,
+         "alpha": ALPHA, "enough_data": enough, "verdict": _verdict(enough, p, against)},
         "labels": LABELS,
     }

@@ -12,62 +12,14 @@ import io
 import json
 
 from groupviz.classroom.probability import FORMULA_LABELS
+from groupviz.classroom.report_text import LANGS, TEXT, event_type, state_name, tr
 
 # The page's consumer colours (static/palette.js): Okabe & Ito, then two of Paul Tol's muted colours.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#882255", "#44AA99"]
 
 
-#: Every sentence of the report in English and Chinese (GET /report?lang=zh). Kafka's own names
-#: (states, config keys, assignors) stay as Kafka prints them.
-TEXT = {
-    "en": {
-        "title": "groupviz report", "lag": "Lag (records behind)", "throughput": "Throughput",
-        "records": "records", "rps": "records/s", "total": "group total", "x": "simulated time (s)",
-        "gen": "gen {g}",
-        "summary": "seed {seed}, scenario {scenario}, simulated time {t} s; producer sent {sent}, results back "
-                   "{results} (including {dups} duplicates)",
-        "charts": "Lag and throughput (shaded: rebalances)",
-        "rebalances": "{g}: rebalances ({assignor}, {protocol})",
-        "reb.cols": ["generation", "start (s)", "took (s)", "partitions moved", "reason"],
-        "members": "{g}: members now", "mem.cols": ["member", "state", "partitions", "processed", "lag"],
-        "history": "Assignment history", "hist.cols": ["time (s)", "group", "member", "event", "partitions"],
-        "model": "Probability model: who wins a record? (the seed's P_win(i) = 1/N × 1/M)",
-        "model.head": "{g} ({how}): N = {n} live members, M = {m} records per batch, {wins} wins counted",
-        "model.cols": ["formula", "meaning", "value"],
-        "model.members": ["member", "wins", "share of wins", "model", "95% interval (Wilson)", "inside it"],
-        "yes": "yes", "no": "no", "more": "… and {n} more members.",
-        "random": "share group, random competition", "first-free": "share group, first free member wins",
-        "sharding": "consumer group: partitions decide (sharding)",
-        "events": "Event log", "ev.cols": ["time (s)", "type", "text"],
-        "log": "Command log (replayable)",
-    },
-    "zh": {
-        "title": "groupviz 报告", "lag": "积压（落后的消息数）", "throughput": "吞吐量",
-        "records": "条", "rps": "条/秒", "total": "组合计", "x": "模拟时间（秒）",
-        "gen": "第 {g} 代",
-        "summary": "种子 {seed}，场景 {scenario}，模拟时间 {t} 秒；生产者已发送 {sent} 条，返回结果 {results} 条"
-                   "（其中重复 {dups} 条）",
-        "charts": "积压与吞吐量（阴影：再均衡）",
-        "rebalances": "{g}：再均衡（{assignor}，{protocol}）",
-        "reb.cols": ["代", "开始（秒）", "耗时（秒）", "移动的分区", "原因"],
-        "members": "{g}：当前成员", "mem.cols": ["成员", "状态", "分区", "已处理", "积压"],
-        "history": "分配历史", "hist.cols": ["时间（秒）", "组", "成员", "事件", "分区"],
-        "model": "概率模型：谁赢得一条记录？（种子文档的 P_win(i) = 1/N × 1/M）",
-        "model.head": "{g}（{how}）：N = {n} 个存活成员，M = 每批 {m} 条记录，共统计 {wins} 次获胜",
-        "model.cols": ["公式", "含义", "数值"],
-        "model.members": ["成员", "获胜次数", "获胜份额", "模型", "95% 区间（Wilson）", "是否在区间内"],
-        "yes": "是", "no": "否", "more": "……另有 {n} 个成员。",
-        "random": "共享组，随机竞争", "first-free": "共享组，先空闲者得", "sharding": "消费者组：由分区决定（分片）",
-        "events": "事件日志", "ev.cols": ["时间（秒）", "类型", "说明"],
-        "log": "命令日志（可重放）",
-    },
-}
-LANGS = tuple(TEXT)
-
-
-def _tr(lang: str, key: str, **kw):
-    v = TEXT.get(lang, TEXT["en"])[key]
-    return v.format(**kw) if kw else v
+__all__ = ["LANGS", "TEXT", "build_html", "events_json", "metrics_csv"]
+_tr = tr
 
 
 def _color(i: int) -> str:
@@ -154,23 +106,42 @@ def _probability_sections(snapshot: dict, lang: str = "en") -> list[str]:
             continue
         competition = str(model.get("competition"))
         how = _tr(lang, competition) if competition in TEXT["en"] else competition
-        formulas = _table(_tr(lang, "model.cols"),
-                          [(f["formula"], labels.get(f["key"], f["key"]), f"{f['value']:.4g}")
-                           for f in model.get("formulas", [])])
-        members = _table(_tr(lang, "model.members"),
-                         [(m["member_id"], m["wins"], _pct(m.get("share")), _pct(m.get("expected_share")),
-                           "" if not m.get("ci95") or m.get("share") is None else
-                           f"{_pct(m['ci95'][0])} – {_pct(m['ci95'][1])}", yes_no[m.get("within_ci")])
-                          for m in model.get("members", [])])
-        more = model.get("members_total", len(model.get("members", []))) - len(model.get("members", []))
         test = model.get("test") or {}
         verdict = (test.get("verdict") or {}).get(lang) or (test.get("verdict") or {}).get("en", "")
         head = _tr(lang, "model.head", g=g["group_id"], how=how, n=model.get("n"), m=model.get("m"),
-                   wins=model.get("total_wins", 0))
-        out.append(f"<h3>{html.escape(head)}</h3>" + formulas + members
+                   wins=_tr(lang, "wins", n=model.get("total_wins", 0)))
+        more = model.get("members_total", len(model.get("members", []))) - len(model.get("members", []))
+        out.append(f"<h3>{html.escape(head)}</h3>"
+                   + (_decided_shares(model, lang) if test.get("applies") is False else
+                      _formulas_and_wins(model, lang, labels, yes_no))
                    + (f"<p>{html.escape(_tr(lang, 'more', n=more))}</p>" if more > 0 else "")
-                   + f"<p>{html.escape(str(test.get('kind', 'test')))}: {html.escape(verdict)}</p>")
+                   + _verdict_line(test, verdict, lang))
     return out
+
+
+def _formulas_and_wins(model: dict, lang: str, labels: dict, yes_no: dict) -> str:
+    """A competing group: the seed's formulas for N and M, then each member's wins against the model."""
+    formulas = _table(_tr(lang, "model.cols"),
+                      [(f["formula"], labels.get(f["key"], f["key"]), f"{f['value']:.4g}")
+                       for f in model.get("formulas", [])])
+    return formulas + _table(_tr(lang, "model.members"),
+                             [(m["member_id"], m["wins"], _pct(m.get("share")), _pct(m.get("expected_share")),
+                               "" if not m.get("ci95") or m.get("share") is None else
+                               f"{_pct(m['ci95'][0])} – {_pct(m['ci95'][1])}", yes_no[m.get("within_ci")])
+                              for m in model.get("members", [])])
+
+
+def _decided_shares(model: dict, lang: str) -> str:
+    """A consumer group: each member's share of the records beside its share of the partitions (no 1/N)."""
+    return _table(_tr(lang, "model.sharding"),
+                  [(m["member_id"], m["wins"], _pct(m.get("share")), _pct(m.get("expected_share")))
+                   for m in model.get("members", [])])
+
+
+def _verdict_line(test: dict, verdict: str, lang: str) -> str:
+    if test.get("applies") is False:
+        return f'<p class="no-test">{html.escape(verdict)}</p>'
+    return f"<p>{html.escape(_tr(lang, 'test.kind'))}: {html.escape(verdict)}</p>"
 
 
 def _group_sections(snapshot: dict, lang: str) -> list[str]:
@@ -184,16 +155,33 @@ def _group_sections(snapshot: dict, lang: str) -> list[str]:
                 for r in g.get("rebalances", [])]
         title = _tr(lang, "rebalances", g=g["group_id"], assignor=g["assignor"], protocol=g.get("protocol", ""))
         sections.append(f"<h3>{h(title)}</h3>" + _table(_tr(lang, "reb.cols"), rows))
-        assign_rows = [(m["member_id"], m["state"], ", ".join(f"{t}-{p}" for t, p in m["partitions"]),
+        assign_rows = [(m["member_id"], state_name(lang, m["state"]), ", ".join(f"{t}-{p}" for t, p in m["partitions"]),
                         m["processed"], m.get("lag")) for m in g["members"]]
         sections.append(f"<h3>{h(_tr(lang, 'members', g=g['group_id']))}</h3>"
                         + _table(_tr(lang, "mem.cols"), assign_rows))
     return sections
 
 
-def build_html(snapshot: dict, log: dict | None = None, lang: str = "en") -> str:
+def _summary(snapshot: dict, lang: str) -> str:
+    """Seed, scenario, time; sent, results back (unique and duplicates); latency over its recent window."""
+    p = snapshot["producer"]
+    per_group = (p.get("groups") or {}).values()
+    unique = sum(g.get("unique", 0) for g in per_group)
+    dups = max(0, p["results"] - unique) if per_group else sum(g.get("duplicates", 0) for g in snapshot["groups"])
+    text = _tr(lang, "summary", seed=snapshot["seed"], scenario=snapshot.get("scenario"),
+               t=f"{snapshot['time_ms'] / 1000:.1f}", sent=p["produced"], results=p["results"],
+               unique=p["results"] - dups, dups=_tr(lang, "dups", n=dups))
+    lat = p.get("latency_ms") or {}
+    if lat.get("p50") is not None:
+        text += "; " + _tr(lang, "latency", w=f"{lat.get('window_ms', 30_000) / 1000:g}", p50=lat["p50"],
+                           p95=lat["p95"])
+    return text
+
+
+def build_html(snapshot: dict, log: dict | None = None, lang: str = "en", download_href: str | None = None) -> str:
     """A standalone report in `lang` ("en" or "zh"); the probability-model tables come from each
-    group's `model` in the snapshot."""
+    group's `model` in the snapshot. `download_href`: a link to download the same report (the copy
+    opened in a browser tab has it; the downloaded file does not)."""
     import plotly.offline
 
     lang = lang if lang in TEXT else "en"
@@ -204,7 +192,7 @@ def build_html(snapshot: dict, log: dict | None = None, lang: str = "en") -> str
     assigned = [e for e in snapshot.get("events", []) if e["type"] in ("assigned", "revoked")]
     sections.append(f"<h2>{h(_tr(lang, 'history'))}</h2>" + _table(
         _tr(lang, "hist.cols"),
-        [(f"{e['time_ms'] / 1000:.2f}", e.get("group_id"), e.get("member_id"), e["type"],
+        [(f"{e['time_ms'] / 1000:.2f}", e.get("group_id"), e.get("member_id"), event_type(lang, e["type"]),
           ", ".join(f"{t}-{p}" for t, p in e.get("partitions", []))) for e in assigned]))
     model_sections = _probability_sections(snapshot, lang)
     if model_sections:
@@ -212,13 +200,12 @@ def build_html(snapshot: dict, log: dict | None = None, lang: str = "en") -> str
     text_key = "text" if lang == "en" else f"text_{lang}"
     sections.append(f"<h2>{h(_tr(lang, 'events'))}</h2>" + _table(
         _tr(lang, "ev.cols"),
-        [(f"{e['time_ms'] / 1000:.2f}", e["type"], e.get(text_key) or e.get("text", ""))
+        [(f"{e['time_ms'] / 1000:.2f}", event_type(lang, e["type"]), e.get(text_key) or e.get("text", ""))
          for e in snapshot.get("events", [])]))
-    p = snapshot["producer"]
-    summary = _tr(lang, "summary", seed=snapshot["seed"], scenario=snapshot.get("scenario"),
-                  t=f"{snapshot['time_ms'] / 1000:.1f}", sent=p["produced"], results=p["results"],
-                  dups=sum(g.get("duplicates", 0) for g in snapshot["groups"]))
+    summary = _summary(snapshot, lang)
     log_json = h(json.dumps(log)) if log else ""
+    download = (f'<p><a class="download" data-testid="report-download" href="{h(download_href)}" download>'
+                f'{h(_tr(lang, "open.download"))}</a></p>' if download_href else "")
     html_lang = "zh-CN" if lang == "zh" else "en"
     return f"""<!doctype html>
 <html lang="{html_lang}"><head><meta charset="utf-8"><title>{h(_tr(lang, "title"))}</title>
@@ -227,7 +214,7 @@ def build_html(snapshot: dict, log: dict | None = None, lang: str = "en") -> str
 table{{border-collapse:collapse;margin:8px 0 20px}}
 td,th{{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left}} th{{background:#f3f3f3}}
 .charts>div{{max-width:1100px}} pre{{white-space:pre-wrap;word-break:break-all;font-size:12px}}</style></head>
-<body><h1>{h(_tr(lang, "title"))}</h1><p>{h(summary)}</p>
+<body><h1>{h(_tr(lang, "title"))}</h1>{download}<p>{h(summary)}</p>
 <h2>{h(_tr(lang, "charts"))}</h2><div class="charts">{''.join(parts)}</div>
 {''.join(sections)}
 <h2>{h(_tr(lang, "log"))}</h2><pre id="command-log">{log_json}</pre>

@@ -132,11 +132,16 @@ def api_log():
 
 @bp.get("/report")
 def report_html():
+    """The report opens in a browser tab (inline, with a download link); `?download=1` downloads it."""
     snap, run_log = _snapshot_and_log()
     lang = request.args.get("lang", "en")
     lang = lang if lang in report.LANGS else "en"
-    return _attachment(report.build_html(snap, run_log, lang=lang), "text/html",
-                       f"groupviz-report-{snap['time_ms']}ms{'' if lang == 'en' else '-' + lang}.html")
+    name = f"groupviz-report-{snap['time_ms']}ms{'' if lang == 'en' else '-' + lang}.html"
+    if request.args.get("download") == "1":
+        return _attachment(report.build_html(snap, run_log, lang=lang), "text/html", name)
+    href = "/report?download=1" + ("" if lang == "en" else f"&lang={lang}")
+    return Response(report.build_html(snap, run_log, lang=lang, download_href=href), mimetype="text/html",
+                    headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"})
 
 
 @bp.get("/report/metrics.csv")

@@ -7,7 +7,7 @@ import re
 from html import escape as html_escape
 from pathlib import Path
 
-from groupviz.classroom import report
+from groupviz.classroom import report, report_text
 from groupviz.engine.core import Engine
 
 
@@ -84,3 +84,69 @@ def test_report_route_takes_the_language(app_and_client):
     assert zh.headers["Content-Disposition"].endswith('-zh.html"')
     other = client.get("/report?lang=<script>")
     assert other.status_code == 200 and '<html lang="en">' in other.get_data(as_text=True)
+
+
+def competition_report(lang):
+    e = Engine(seed=7, scenario="competition")
+    e.step(20_000)
+    return e.snapshot(), report.build_html(e.snapshot(), e.export_log(), lang=lang)
+
+
+def test_a_classic_group_gets_no_1_over_n_test_and_the_report_says_why():
+    snap, html = competition_report("en")
+    g1 = next(g for g in snap["groups"] if g["group_id"] == "g1")
+    assert g1["model"]["test"]["applies"] is False and g1["model"]["test"]["p_value"] is None
+    section = html.split("<h3>g1 (", 1)[1].split("<h3>", 1)[0]
+    assert "p =" not in section and "differs" not in section and "goodness of fit" not in section
+    assert "every partition has exactly one owner" in section
+    assert "share of the partitions it owns" in section and "<td>1/N × 1/M</td>" not in section
+    owned = {m["member_id"]: len(m["partitions"]) for m in g1["members"]}
+    total = sum(owned.values())
+    for row in g1["model"]["members"]:           # the share it is compared with: the partitions it owns
+        assert row["expected_share"] == owned[row["member_id"]] / total and row["within_ci"] is None
+    # the share groups are still tested against their model
+    assert html.count("chi-square goodness of fit: consistent with") == 2
+
+
+def test_the_chinese_report_is_chinese_apart_from_kafkas_names():
+    e = Engine(seed=7, scenario="competition")
+    e.step(20_000)
+    e.apply({"op": "kill_consumer", "member_id": "consumer-4"})
+    e.step(10_000)
+    zh = report.build_html(e.snapshot(), e.export_log(), lang="zh")
+    body = zh.split("<body>", 1)[1].split('<pre id="command-log">', 1)[0]
+    body = re.sub(r"<script.*?</script>", "", body, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", body).replace("&#x27;", "'")
+    for english in ("chi-square", "goodness of fit", "active", "assigned", "revoked", "crashed", "member_joined",
+                    "duplicates", "not tested", "consistent with", "wins"):
+        assert not re.search(rf"\b{english}\b", text), english
+    assert "卡方拟合优度检验" in text and "活跃" in text and "分配" in text and "撤销" in text
+    assert "不做 1/N 检验" in text
+    kafka_names = {"CompletingRebalance", "Empty", "JoinGroup", "P_win", "PreparingRebalance", "ShareGroupHeartbeat",
+                   "Stable", "Wilson", "competition", "eager", "groupviz", "queue", "range", "share", "simple",
+                   "work", "group.share.record.lock.duration.ms", "session.timeout.ms", "LeaveGroup", "Heartbeat"}
+    words = set(re.findall(r"[A-Za-z][A-Za-z_.]{2,}", re.sub(r"(consumer|orders)-\d+", "", text)))
+    assert words <= kafka_names, words - kafka_names
+
+
+def test_counts_in_the_report_use_singular_and_plural():
+    assert report_text.tr("en", "dups", n=1).startswith("1 duplicate (")
+    assert report_text.tr("en", "dups", n=2).startswith("2 duplicates (")
+    assert report_text.tr("en", "more", n=1) == "… and 1 more member."
+    assert report_text.tr("en", "more", n=3) == "… and 3 more members."
+    assert report_text.tr("en", "wins", n=1) == "1 win" and report_text.tr("en", "wins", n=0) == "0 wins"
+    assert "N = 1 live member," in report_text.tr("en", "model.head", g="g", how="h", n=1, m=10, wins="1 win")
+    assert report_text.tr("zh", "dups", n=1).startswith("重复 1 条")
+
+
+def test_the_summary_shows_unique_results_duplicates_and_the_latency_window():
+    e = Engine(seed=7, scenario="competition")
+    e.step(20_000)
+    snap = e.snapshot()
+    html = report.build_html(snap, lang="en")
+    p = snap["producer"]
+    unique = sum(g["unique"] for g in p["groups"].values())
+    assert f"results back {p['results']}: {unique} unique, {p['results'] - unique} duplicate" in html
+    assert "over the last 30 s of simulated time" in html
+    zh = report.build_html(snap, lang="zh")
+    assert f"不重复 {unique} 条" in zh and "最近 30 秒模拟时间" in zh

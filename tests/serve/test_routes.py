@@ -165,10 +165,11 @@ def test_report_is_a_standalone_html_download_and_csv_json_exports(app_and_clien
     app, _ = app_and_client
     app.extensions["groupviz"].engine.step(5000)
     http = app.test_client()
-    r = http.get("/report")
+    r = http.get("/report?download=1")
     assert r.status_code == 200 and r.mimetype == "text/html"
     assert r.headers["Content-Disposition"].startswith("attachment;")
     page = r.get_data(as_text=True)
+    assert 'data-testid="report-download"' not in page                  # the downloaded file needs no link
     assert "<h1>groupviz report</h1>" in page and 'src="http' not in page
     csv = http.get("/report/metrics.csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv" and csv.get_data(as_text=True).count("\n") > 2
@@ -183,3 +184,17 @@ def test_the_page_says_whether_phones_can_reach_the_viewer_url(token_app):
     assert 'data-share-loopback="1"' in local
     named = make_app(VIEWER_URL="http://localhost:5000/").test_client().get("/").get_data(as_text=True)
     assert 'data-share-loopback="1"' in named
+
+
+def test_report_opens_inline_in_a_tab_with_a_separate_download_link(app_and_client):
+    app, _ = app_and_client
+    app.extensions["groupviz"].engine.step(5000)
+    http = app.test_client()
+    for url, lang_href in (("/report", "/report?download=1"), ("/report?lang=zh", "/report?download=1&amp;lang=zh")):
+        r = http.get(url)
+        assert r.status_code == 200 and r.mimetype == "text/html"
+        assert r.headers["Content-Disposition"].startswith("inline;")
+        page = r.get_data(as_text=True)
+        assert f'data-testid="report-download" href="{lang_href}" download' in page
+    other = http.get("/report?download=yes")                            # only download=1 downloads
+    assert other.headers["Content-Disposition"].startswith("inline;")
