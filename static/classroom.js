@@ -2,7 +2,7 @@
 // (QR code of the viewer URL), exports, command-log download and load-and-replay,
 // shareable links (/?lesson=crash-vs-leave&seed=7, /?scenario=cooperative&seed=3) and the
 // seed field that Reset uses.
-import { addMessages, t, getLang, setLang, onLangChange } from "./i18n.js";
+import { addMessages, t, plural, getLang, setLang, onLangChange } from "./i18n.js";
 import { q, setText, setHidden, toggleClass, setAttr } from "./dom.js";
 import { hold, release, isHeld, syncValue } from "./controls.js";
 import { relayout } from "./hooks.js";
@@ -40,6 +40,7 @@ addMessages({
     "export.copied": "Link copied",
     "export.copy.manual": "Copy the selected link with Ctrl+C",
     "replay.ok": "Replayed {n} commands: the run is back at {s} s",
+    "replay.ok.one": "Replayed {n} command: the run is back at {s} s",
     "replay.badjson": "{name} is not a JSON command log: {error}",
     "replay.toobig": "{name} is {kb} KB; the server accepts at most {max} KB in one message",
     "projector.button": "Projector",
@@ -76,6 +77,7 @@ addMessages({
     "export.copied": "链接已复制",
     "export.copy.manual": "请按 Ctrl+C 复制已选中的链接",
     "replay.ok": "已重放 {n} 条命令：运行回到 {s} 秒",
+    "replay.ok.one": "已重放 {n} 条命令：运行回到 {s} 秒",
     "replay.badjson": "{name} 不是 JSON 格式的命令日志：{error}",
     "replay.toobig": "{name} 有 {kb} KB；服务器单条消息最多接受 {max} KB",
     "projector.button": "投影",
@@ -274,7 +276,7 @@ async function loadLog() {
     return;
   }
   const res = await send(cmd);
-  if (res && res.ok) toast(t("replay.ok", { n: res.replayed, s: (res.time_ms / 1000).toFixed(1) }));
+  if (res && res.ok) toast(plural(res.replayed, "replay.ok", { s: (res.time_ms / 1000).toFixed(1) }));
 }
 
 // ---------------------------------------------------------------- panel hooks

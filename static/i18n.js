@@ -49,9 +49,12 @@ const MESSAGES = {
     "prod.rate.unit": "records/s",
     "prod.rate.title": "Records the producer sends per second (press Enter to apply)",
     "prod.keys": "keys",
-    "prod.keys.uniform": "uniform over {count} keys",
-    "prod.keys.hot": "{share}% to one hot key, {count} keys",
-    "prod.keys.other": "{mode}, {count} keys",
+    "prod.keys.uniform": "uniform over {n} keys",
+    "prod.keys.uniform.one": "uniform over {n} key",
+    "prod.keys.hot": "{share}% to one hot key, {n} keys",
+    "prod.keys.hot.one": "{share}% to one hot key, {n} key",
+    "prod.keys.other": "{mode}, {n} keys",
+    "prod.keys.other.one": "{mode}, {n} key",
     "prod.keys.null": "no key: the partitioner spreads records",
     "prod.keys.title": "How records get keys: the key's hash picks the partition",
     "prod.mode.uniform": "uniform",
@@ -59,8 +62,15 @@ const MESSAGES = {
     "prod.mode.null": "no key",
     "prod.sent": "sent",
     "prod.results": "results back",
+    "prod.results.title": "Every result that reached the producer: a record processed twice (after a redelivery) counts twice",
+    "prod.unique": "unique",
+    "prod.unique.title": "Records with at least one result back: each record counts once, however often it was processed",
+    "prod.dups": "+{n} duplicates",
+    "prod.dups.one": "+{n} duplicate",
+    "prod.dups.title": "Results back exceeds unique by {n}: records processed again after a redelivery (a consumer crashed or was expelled before its offset was committed, so the next owner re-read them, or a share group's lock expired). At-least-once delivery: the producer gets some results twice.",
+    "prod.latency.title": "End-to-end latency (produce → result back at the producer), median and 95th percentile of the results that arrived in the last 30 s of simulated time",
     "prod.outstanding": "outstanding",
-    "prod.latency": "latency p50 / p95",
+    "prod.latency": "latency p50 / p95, last 30 s",
     "prod.explain": "Key hash → partition → its owner processes the record and sends the result back.",
     "prod.explain.share": "Share group: any member may win any record, process it and send the result back.",
 
@@ -69,6 +79,9 @@ const MESSAGES = {
 
     "topic.title": "Topic",
     "topic.partitions": "{n} partitions",
+    "topic.partitions.one": "{n} partition",
+    "topic.lagscale": "lag bars 0–{max}",
+    "topic.lagscale.title": "Every partition's lag bar uses one scale: the largest lag shown, and at least {floor} records, so a small lag draws a short bar.",
     "topic.end": "end",
     "topic.end.title": "Log end offset: the offset the next produced record will get",
     "topic.committed": "committed",
@@ -190,9 +203,12 @@ const MESSAGES = {
     "prod.rate.unit": "条/秒",
     "prod.rate.title": "生产者每秒发送的消息数（按回车生效）",
     "prod.keys": "键",
-    "prod.keys.uniform": "{count} 个键均匀分布",
-    "prod.keys.hot": "{share}% 发往一个热点键，共 {count} 个键",
-    "prod.keys.other": "{mode}，{count} 个键",
+    "prod.keys.uniform": "{n} 个键均匀分布",
+    "prod.keys.uniform.one": "{n} 个键均匀分布",
+    "prod.keys.hot": "{share}% 发往一个热点键，共 {n} 个键",
+    "prod.keys.hot.one": "{share}% 发往一个热点键，共 {n} 个键",
+    "prod.keys.other": "{mode}，{n} 个键",
+    "prod.keys.other.one": "{mode}，{n} 个键",
     "prod.keys.null": "无键：由分区器分散消息",
     "prod.keys.title": "消息如何得到键：键的哈希决定分区",
     "prod.mode.uniform": "均匀",
@@ -200,8 +216,15 @@ const MESSAGES = {
     "prod.mode.null": "无键",
     "prod.sent": "已发送",
     "prod.results": "已返回结果",
+    "prod.results.title": "回到生产者的每一个结果：一条记录（重新投递后）被处理两次就计两次",
+    "prod.unique": "不重复",
+    "prod.unique.title": "至少有一个结果返回的记录数：无论处理了几次，每条记录只计一次",
+    "prod.dups": "+{n} 条重复",
+    "prod.dups.one": "+{n} 条重复",
+    "prod.dups.title": "返回结果比不重复的多 {n} 条：这些记录在重新投递后被再次处理（消费者在提交位移之前崩溃或被踢出，下一个拥有者重新读取；或共享组的锁超时）。至少一次投递：生产者会收到部分重复结果。",
+    "prod.latency.title": "端到端延迟（从生产到结果回到生产者）：最近 30 秒模拟时间内到达的结果的中位数和第 95 百分位",
     "prod.outstanding": "未完成",
-    "prod.latency": "延迟 p50 / p95",
+    "prod.latency": "延迟 p50 / p95（最近 30 秒）",
     "prod.explain": "每条消息：键哈希 → 分区 → 分区的拥有者处理，并把结果发回生产者。",
     "prod.explain.share": "共享组：任何成员都可能赢得任意分区的任意一条记录，处理后把结果发回生产者。",
 
@@ -210,6 +233,9 @@ const MESSAGES = {
 
     "topic.title": "主题",
     "topic.partitions": "{n} 个分区",
+    "topic.partitions.one": "{n} 个分区",
+    "topic.lagscale": "积压条 0–{max}",
+    "topic.lagscale.title": "所有分区的积压条使用同一刻度：取显示中最大的积压，且至少 {floor} 条，所以小的积压只画一小段。",
     "topic.end": "末端",
     "topic.end.title": "日志末端位移：下一条消息将得到的位移",
     "topic.committed": "已提交",
@@ -323,6 +349,26 @@ export function t(key, params) {
     s = s.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
   }
   return s;
+}
+
+/**
+ * A count in words, singular or plural: plural(n, "topic.partitions") uses the key `topic.partitions.one`
+ * when n is 1 and the language has that form (English), else `topic.partitions` ("{n} partitions").
+ * Chinese has one form (Intl.PluralRules says "other"); its catalogue repeats it under `.one` only because
+ * every key is listed in both languages (tests/test_browser.py). `{n}` is the count, formatted with
+ * `fmt` (default: as is); more parameters may follow.
+ */
+export function plural(n, key, params, fmt = String) {
+  const table = MESSAGES[current] || MESSAGES.en;
+  const form = pluralRules(current).select(Number(n));
+  const k = `${key}.${form}`;
+  return t(k in table ? k : key, { ...params, n: fmt(n) });
+}
+
+const rulesByLang = {};
+function pluralRules(lang) {
+  if (!rulesByLang[lang]) rulesByLang[lang] = new Intl.PluralRules(lang === "zh" ? "zh-CN" : lang);
+  return rulesByLang[lang];
 }
 
 /** Fill every element under root that carries data-i18n* attributes. */

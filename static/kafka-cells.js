@@ -1,7 +1,7 @@
 // The group shown, as Burrow and kafka-lag-exporter see it: its status, lag in time and duplicates on
 // the group's hint line, and a status badge and a lag-time row on each partition cell (added through
 // the topic view's decorateCell hook).
-import { t } from "./i18n.js";
+import { t, plural } from "./i18n.js";
 import { el, q, setText, setAttr, toggleClass, setHidden, fmtInt } from "./dom.js";
 import { decorateCell } from "./topic.js";
 import { fmtMs, statusRule, isClassic } from "./kafka-format.js";
@@ -66,7 +66,7 @@ export function groupHint() {
       setText(lagms, classic && group.lag_ms !== null && group.lag_ms !== undefined
         ? t("kz.lagms.hint", { v: fmtMs(group.lag_ms) }) : "");
       lagms.title = t("kz.lagms.title");
-      setText(dups, t("kz.dups", { n: fmtInt(group.duplicates ?? 0) }));
+      setText(dups, plural(group.duplicates ?? 0, "kz.dups", {}, fmtInt));
       setAttr(dups, "data-count", group.duplicates ?? 0);
       dups.title = t("kz.dups.title");
       toggleClass(dups, "some", (group.duplicates ?? 0) > 0);

@@ -1,7 +1,7 @@
 // The producer panel: its rate (number and slider), how records get keys, sent and results back,
 // and the one-line explanation of where a record goes (it follows the group shown).
-import { t } from "./i18n.js";
-import { q, setText, fmtInt } from "./dom.js";
+import { t, plural } from "./i18n.js";
+import { q, setText, setHidden, fmtInt } from "./dom.js";
 import { hold, syncValue, justSent } from "./controls.js";
 import { select } from "./store.js";
 import { send, toast } from "./commands.js";
@@ -10,11 +10,11 @@ let ui = null;
 
 function keysText(keys) {
   if (!keys) return "–";
-  const count = fmtInt(keys.count ?? 0);
-  if (keys.mode === "uniform") return t("prod.keys.uniform", { count });
+  const count = keys.count ?? 0;
+  if (keys.mode === "uniform") return plural(count, "prod.keys.uniform", {}, fmtInt);
   if (keys.mode === "null") return t("prod.keys.null");
-  if (keys.mode === "hot") return t("prod.keys.hot", { count, share: Math.round((keys.hot_share || 0) * 100) });
-  return t("prod.keys.other", { mode: keys.mode ?? "?", count });
+  if (keys.mode === "hot") return plural(count, "prod.keys.hot", { share: Math.round((keys.hot_share || 0) * 100) }, fmtInt);
+  return plural(count, "prod.keys.other", { mode: keys.mode ?? "?" }, fmtInt);
 }
 
 function renderExplain(group) {
@@ -27,6 +27,18 @@ function renderExplain(group) {
   ui.explain.title = t(key);
 }
 
+/** Unique results beside results back; when redeliveries made results back exceed them, say why. */
+function renderUnique(p) {
+  const groups = Object.values(p.groups || {});
+  const unique = groups.length ? groups.reduce((sum, g) => sum + (g.unique ?? 0), 0) : null;
+  setText(ui.unique, unique === null ? "–" : fmtInt(unique));
+  const dups = unique === null ? 0 : Math.max(0, (p.results ?? 0) - unique);
+  setHidden(ui.dups, dups === 0);
+  if (dups === 0) return;
+  setText(ui.dups, plural(dups, "prod.dups", {}, fmtInt));
+  ui.dups.title = t("prod.dups.title", { n: fmtInt(dups) });
+}
+
 export function render(snap, group) {
   const p = snap.producer || {};
   const rate = Number(p.rate ?? 0);
@@ -37,6 +49,7 @@ export function render(snap, group) {
   if (p.keys && p.keys.mode) syncValue(ui.keyMode, String(p.keys.mode));
   setText(ui.sent, fmtInt(p.produced));
   setText(ui.results, fmtInt(p.results));
+  renderUnique(p);
   setText(ui.outstanding, fmtInt(p.outstanding ?? ((p.produced ?? 0) - (p.results ?? 0))));
   const lat = p.latency_ms;
   setText(ui.latency, lat ? `${fmtInt(lat.p50)} / ${fmtInt(lat.p95)} ms` : "-");
@@ -62,6 +75,7 @@ export function init() {
   ui = {
     rate: q("producer-rate"), rateSlider: q("producer-rate-slider"), keyMode: q("key-mode"), keys: q("producer-keys"),
     sent: q("producer-sent"), results: q("producer-results"), outstanding: q("producer-outstanding"),
+    unique: q("producer-unique"), dups: q("producer-dups"),
     latency: q("producer-latency"), explain: document.querySelector(".producer .explain"),
   };
   ui.rate.addEventListener("change", commitRate);

@@ -1,6 +1,6 @@
 // The seed's probability model beside what was measured (every group: who wins a record, a chi-square
 // test, all groups compared) and the journeys of the seed demo's ten records (share groups).
-import { addMessages, getLang, t } from "./i18n.js";
+import { addMessages, getLang, t, plural } from "./i18n.js";
 import { el, q, setAttr, setHidden, setText, toggleClass, fmtInt, fmtSeconds } from "./dom.js";
 import { colorFor } from "./palette.js";
 import { pct, num, pval, competitionName, memberColor } from "./share-format.js";
@@ -87,7 +87,7 @@ function renderMembers(m, lang) {
   const rows = (m.members || []).map((r) => memberRow(r, scale));
   if (m.members_total > (m.members || []).length) {
     rows.push(el("tr", { class: "pm-more" }, [el("td", { colspan: "3" },
-      t("model.more", { n: m.members_total - m.members.length }))]));
+      plural(m.members_total - m.members.length, "model.more"))]));
   }
   if (!rows.length) rows.push(el("tr", {}, [el("td", { colspan: "3", class: "muted" }, t("model.nomembers"))]));
   ui.pmMembers.replaceChildren(...rows);
@@ -205,6 +205,7 @@ addMessages({
     "model.col.share": "share (95% interval) · model",
     "model.test": "χ² = {stat}, df = {df}, p = {p} over {total} wins: {verdict}",
     "model.more": "… and {n} more members (the test uses all of them)",
+    "model.more.one": "… and {n} more member (the test uses all of them)",
     "model.nomembers": "No live member.",
     "model.why.random": "Random: each record picks a live member uniformly, so every share tends to 1/N whatever the members' speeds, as long as each has room. The 95% intervals shrink as wins accumulate; a high p-value means the measurement agrees with 1/N.",
     "model.why.first-free": "First-free: the member that is free first takes the record, so shares follow capacity, rateᵢ / Σ rates, not 1/N. That is how real share groups and work queues behave: fast members fetch more often.",
@@ -252,6 +253,7 @@ addMessages({
     "model.col.share": "份额（95% 区间）· 模型",
     "model.test": "χ² = {stat}，自由度 = {df}，p = {p}，共 {total} 次获胜：{verdict}",
     "model.more": "……还有 {n} 个成员（检验使用全部成员）",
+    "model.more.one": "……还有 {n} 个成员（检验使用全部成员）",
     "model.nomembers": "没有存活成员。",
     "model.why.random": "随机：每条记录在存活成员中均匀地挑一个，所以只要每个成员都有空位，无论快慢，份额都趋向 1/N。获胜次数越多，95% 区间越窄；p 值高表示测量结果与 1/N 一致。",
     "model.why.first-free": "先空先得：最先空闲的成员拿走记录，所以份额与处理能力成正比（速率ᵢ / 速率总和），而不是 1/N。真实的共享组和工作队列就是这样：快的成员拉取得更频繁。",

@@ -1,11 +1,21 @@
 // The topic panel: one cell per partition with its log end offset, the group's committed offset and
 // lag, coloured by its owner; a cell glows where a rebalance moves it. Other panels add to the cells
 // through decorateCell.
-import { t, applyStatic } from "./i18n.js";
+import { t, plural, applyStatic } from "./i18n.js";
 import { el, q, reconcile, setText, setAttr, toggleClass, fmtInt } from "./dom.js";
 import { colors, colorFor } from "./palette.js";
 
 const COMPACT_PARTITIONS = 36; // more partitions than this: small coloured squares
+// Lag bars share one scale: the largest lag on screen, but never less than LAG_BAR_FLOOR records, so a
+// lag of 5 beside lags of 3 draws a short bar instead of a full one (and 5 beside 500 draws 1%).
+export const LAG_BAR_FLOOR = 100;
+
+/** The records a full lag bar stands for: max(largest lag, LAG_BAR_FLOOR). */
+export function lagScale(rows) {
+  let top = LAG_BAR_FLOOR;
+  for (const r of rows) if (r.lag > top) top = r.lag;
+  return top;
+}
 
 /**
  * Extension hook for the partition cells: an entry {create(cell), update(made, row, group)}.
@@ -114,9 +124,11 @@ export function render(snap, group) {
   const multiTopic = topics.length > 1;
   setText(ui.topicName, topics.map((x) => x.name).join(", "));
   const rows = partitionRows(snap, group);
-  setText(ui.topicCount, rows.length ? t("topic.partitions", { n: rows.length }) : t("topic.none"));
-  let maxLag = 1;
-  for (const r of rows) if (r.lag > maxLag) maxLag = r.lag;
+  const maxLag = lagScale(rows);
+  setText(ui.topicCount, rows.length ? `${plural(rows.length, "topic.partitions")} · ${t("topic.lagscale", { max: fmtInt(maxLag) })}`
+    : t("topic.none"));
+  ui.topicCount.title = t("topic.lagscale.title", { floor: LAG_BAR_FLOOR });
+  setAttr(ui.topicCount, "data-lag-scale", maxLag);
   const view = {
     group, maxLag,
     members: new Map((group ? group.members || [] : []).map((m) => [m.member_id, m])),

@@ -16,15 +16,23 @@ from groupviz.kafka.partitioner import StickyPartitioner, partition_for_key
 
 KEY_MODES = ("uniform", "hot", "null")
 LATENCY_SAMPLES = 2048
+#: Latency percentiles cover the results of the last 30 s of simulated time only: counted from the
+#: reset, the first join's wait (seconds) would dominate p95 for minutes on a healthy group.
+#: (At most LATENCY_SAMPLES batches of results are kept per group, whichever is shorter.)
+LATENCY_WINDOW_MS = 30_000
 
 
 def _weights(samples) -> dict:
-    """{value: total weight} of (value, weight) pairs: what a percentile needs, each value once."""
+    """{value: total weight} of (arrival ms, value, weight) samples: what a percentile needs, each value once."""
     w: dict = {}
     get = w.get
-    for v, n in samples:
+    for _, v, n in samples:
         w[v] = get(v, 0) + n
     return w
+
+
+def _latency(weights: dict) -> dict:
+    return {"p50": _percentile_of(weights, 0.5), "p95": _percentile_of(weights, 0.95), "window_ms": LATENCY_WINDOW_MS}
 
 
 def _percentile_of(weights: dict, q: float) -> int | None:
@@ -52,6 +60,7 @@ class Producer:
         self.hot_share = 0.0
         self.produced = 0
         self.results = 0
+        self.now = 0                # simulated ms of the last tick: when results arrive (latency window)
         self.by_group: dict[str, dict] = {}
         self._credit = 0.0
         self._rng = random.Random(f"{seed}:producer")
@@ -81,6 +90,8 @@ class Producer:
 
     # -- producing -------------------------------------------------------
     def tick(self, now: int, quantum_ms: int) -> int:
+        self.now = now
+        self._forget_old_latencies(now - LATENCY_WINDOW_MS)
         self._credit += self.rate * quantum_ms / 1000.0
         n = int(self._credit)
         if self.limit is not None and n > self.limit - self.produced:
@@ -122,8 +133,16 @@ class Producer:
         st = self.group_stats(group_id)
         st["results"] += count
         st["unique"] += unique
-        st["latency"].extend(latencies)
+        now = self.now
+        st["latency"].extend((now, ms, n) for ms, n in latencies)
         self.results += count
+
+    def _forget_old_latencies(self, before: int) -> None:
+        """Drop results that arrived before `before` (simulated ms) from the percentiles' window."""
+        for st in self.by_group.values():
+            q = st["latency"]
+            while q and q[0][0] < before:
+                q.popleft()
 
     def on_no_result(self, group_id: str, count: int) -> None:
         """`count` records of `group_id` ended without a result (rejected, or archived at the delivery limit)."""
@@ -146,7 +165,7 @@ class Producer:
                 "unique": st["unique"],
                 "no_result": st["no_result"],
                 "outstanding": out,
-                "latency_ms": {"p50": _percentile_of(w, 0.5), "p95": _percentile_of(w, 0.95)},
+                "latency_ms": _latency(w),
             }
             if sent_by_group is not None and gid in sent_by_group:
                 groups[gid]["in_transit"] = max(0, sent_by_group[gid] - st["results"])
@@ -157,6 +176,6 @@ class Producer:
             "results": self.results,
             "outstanding": outstanding,
             "keys": {"mode": self.key_mode, "count": self.key_count, "hot_share": self.hot_share},
-            "latency_ms": {"p50": _percentile_of(merged, 0.5), "p95": _percentile_of(merged, 0.95)},
+            "latency_ms": _latency(merged),
             "groups": groups,
         }

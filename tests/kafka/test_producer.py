@@ -7,6 +7,7 @@ import pytest
 
 from groupviz.kafka.log import Topic
 from groupviz.kafka.partitioner import partition_for_key
+from groupviz.kafka import producer as producer_mod
 from groupviz.kafka.producer import KEY_MODES, Producer
 
 
@@ -109,14 +110,30 @@ def test_results_are_counted_per_group_and_outstanding_is_what_no_result_covers_
     snap = producer.snapshot(["g1", "g2"], {"g1": 70})
     g1, g2 = snap["groups"]["g1"], snap["groups"]["g2"]
     assert g1 == {"sent": 100, "results": 60, "unique": 55, "no_result": 5, "outstanding": 40,
-                  "latency_ms": {"p50": 10, "p95": 40}, "in_transit": 10}
+                  "latency_ms": {"p50": 10, "p95": 40, "window_ms": 30_000}, "in_transit": 10}
     assert g2["outstanding"] == 0 and "in_transit" not in g2
     assert snap["results"] == 160 and snap["outstanding"] == 40
-    assert snap["latency_ms"] == {"p50": 20, "p95": 20}                 # 155 samples: 50 at 10, 100 at 20, 5 at 40
+    assert snap["latency_ms"] == {"p50": 20, "p95": 20, "window_ms": 30_000}   # 155 samples: 50 at 10, 100 at 20, 5 at 40
     assert snap["keys"] == {"mode": "uniform", "count": 1000, "hot_share": 0.0}
 
 
 def test_a_group_with_no_results_yet_has_no_latency():
     snap = Producer(Topic("orders", 2), seed=7).snapshot(["g1"])
-    assert snap["groups"]["g1"]["latency_ms"] == {"p50": None, "p95": None}
-    assert snap["latency_ms"] == {"p50": None, "p95": None}
+    assert snap["groups"]["g1"]["latency_ms"] == {"p50": None, "p95": None, "window_ms": 30_000}
+    assert snap["latency_ms"] == {"p50": None, "p95": None, "window_ms": 30_000}
+
+
+def test_latency_percentiles_cover_the_last_30_s_of_simulated_time_only():
+    producer = Producer(Topic("orders", 2), seed=7, rate=0)
+    producer.tick(1_000, 50)
+    producer.on_results("g1", 10, 10, [(5_000, 10)])          # the first join's wait: 5 s
+    producer.tick(20_000, 50)
+    producer.on_results("g1", 90, 90, [(40, 90)])             # then a healthy group: 40 ms
+    lat = producer.snapshot(["g1"])["groups"]["g1"]["latency_ms"]
+    assert lat == {"p50": 40, "p95": 5_000, "window_ms": producer_mod.LATENCY_WINDOW_MS}   # both inside 30 s
+    producer.tick(31_001, 50)                                 # the join's results arrived over 30 s ago: out
+    assert producer.snapshot(["g1"])["groups"]["g1"]["latency_ms"]["p95"] == 40
+    producer.tick(50_001, 50)                                 # nothing arrived in the last 30 s
+    snap = producer.snapshot(["g1"])
+    assert snap["groups"]["g1"]["latency_ms"]["p50"] is None and snap["latency_ms"]["p95"] is None
+    assert snap["groups"]["g1"]["results"] == 100             # the counts still count from the start
