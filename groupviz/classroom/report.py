@@ -109,7 +109,7 @@ def _probability_sections(snapshot: dict, lang: str = "en") -> list[str]:
         test = model.get("test") or {}
         verdict = (test.get("verdict") or {}).get(lang) or (test.get("verdict") or {}).get("en", "")
         head = _tr(lang, "model.head", g=g["group_id"], how=how, n=model.get("n"), m=model.get("m"),
-                   wins=_tr(lang, "wins", n=model.get("total_wins", 0)))
+                   wins=_tr(lang, "processed" if test.get("applies") is False else "wins", n=model.get("total_wins", 0)))
         more = model.get("members_total", len(model.get("members", []))) - len(model.get("members", []))
         out.append(f"<h3>{html.escape(head)}</h3>"
                    + (_decided_shares(model, lang) if test.get("applies") is False else
@@ -170,10 +170,10 @@ def _summary(snapshot: dict, lang: str) -> str:
     dups = max(0, p["results"] - unique) if per_group else sum(g.get("duplicates", 0) for g in snapshot["groups"])
     text = _tr(lang, "summary", seed=snapshot["seed"], scenario=snapshot.get("scenario"),
                t=f"{snapshot['time_ms'] / 1000:.1f}", sent=p["produced"], results=p["results"],
-               unique=p["results"] - dups, dups=_tr(lang, "dups", n=dups))
+               unique=p["results"] - dups, dups=_tr(lang, "dups", n=dups) if dups else _tr(lang, "dups.none"))
     lat = p.get("latency_ms") or {}
     if lat.get("p50") is not None:
-        text += "; " + _tr(lang, "latency", w=f"{lat.get('window_ms', 30_000) / 1000:g}", p50=lat["p50"],
+        text += _tr(lang, "sep") + _tr(lang, "latency", w=f"{lat.get('window_ms', 30_000) / 1000:g}", p50=lat["p50"],
                            p95=lat["p95"])
     return text
 

@@ -134,7 +134,8 @@ def test_counts_in_the_report_use_singular_and_plural():
     assert report_text.tr("en", "dups", n=2).startswith("2 duplicates (")
     assert report_text.tr("en", "more", n=1) == "… and 1 more member."
     assert report_text.tr("en", "more", n=3) == "… and 3 more members."
-    assert report_text.tr("en", "wins", n=1) == "1 win" and report_text.tr("en", "wins", n=0) == "0 wins"
+    assert report_text.tr("en", "wins", n=1) == "1 win counted" and report_text.tr("en", "wins", n=0) == "0 wins counted"
+    assert report_text.tr("en", "processed", n=1) == "1 record processed"
     assert "N = 1 live member," in report_text.tr("en", "model.head", g="g", how="h", n=1, m=10, wins="1 win")
     assert report_text.tr("zh", "dups", n=1).startswith("重复 1 条")
 
@@ -146,7 +147,19 @@ def test_the_summary_shows_unique_results_duplicates_and_the_latency_window():
     html = report.build_html(snap, lang="en")
     p = snap["producer"]
     unique = sum(g["unique"] for g in p["groups"].values())
-    assert f"results back {p['results']}: {unique} unique, {p['results'] - unique} duplicate" in html
+    dups = p["results"] - unique
+    assert f"results back {p['results']}: {unique} unique, " + (f"{dups} duplicate" if dups else "no duplicates") in html
     assert "over the last 30 s of simulated time" in html
     zh = report.build_html(snap, lang="zh")
     assert f"不重复 {unique} 条" in zh and "最近 30 秒模拟时间" in zh
+
+
+def test_duplicates_after_a_crash_are_counted_and_explained_in_the_summary():
+    e = run()                                   # consumer-1 killed before its offsets were committed
+    snap = e.snapshot()
+    p = snap["producer"]
+    dups = p["results"] - sum(g["unique"] for g in p["groups"].values())
+    assert dups > 0
+    html = report.build_html(snap, lang="en")
+    assert f"{dups} duplicate{'s' if dups > 1 else ''} (record" in html and "after a redelivery" in html
+    assert f"重复 {dups} 条（重新投递后再次处理的记录）" in report.build_html(snap, lang="zh")
