@@ -59,10 +59,16 @@ def test_competition_scenario_shows_sharding_and_random_side_by_side_with_the_mo
     expect(page.get_by_test_id("share-inflight")).to_be_hidden()
     expect(panel.locator(".pm-comp")).to_have_text("sharding")
     expect(panel.locator(".pm-why")).to_contain_text("partition")
+    # no 1/N goodness-of-fit test for it (issue 18): the panel says why instead of a p-value
+    test = panel.get_by_test_id("model-test")
+    expect(test).to_contain_text("not tested against 1/N", timeout=WAIT_MS)
+    expect(test).not_to_contain_text("χ²")
+    expect(test).not_to_contain_text("p =")
     # and in Chinese
     page.get_by_test_id("lang").select_option("zh")
     expect(panel.locator("h2 .tag")).to_have_text("谁赢得一条记录？")
     expect(panel.locator(".pm-why")).to_contain_text("分区")
+    expect(test).to_contain_text("不做 1/N 检验")
     expect(flow.locator("h2 .tag")).to_have_text("结果返回生产者")
 
 
