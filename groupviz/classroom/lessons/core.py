@@ -117,9 +117,9 @@ LESSONS: list[dict] = [
                  actions=[{"op": "set_speed", "factor": 0.5}, {"op": "add_consumer", "group_id": "eager"},
                           {"op": "add_consumer", "group_id": "coop"}], wait_ms=6000,
                  view={"group": "eager", "chart": "lag"}),
-            step(T("Open Kafka details and read the cost beside each group's rebalance bar: 'coop' went through two "
-                   "generations, 'eager' through one.",
-                   "打开 Kafka 详情，读每个组再均衡条旁的代价：'coop' 经历了两代，'eager' 只有一代。"),
+            step(T("In the Kafka details, read the cost beside each group's rebalance bar: 'coop' (the group shown) "
+                   "went through two generations, 'eager' through one.",
+                   "在 Kafka 详情中，读每个组再均衡条旁的代价：'coop'（当前显示的组）经历了两代，'eager' 只有一代。"),
                  T("The wall duration is not the cost. Eager stopped all six partitions, but only for a moment: members "
                    "that joined together heartbeat in phase and rejoin together. Cooperative stopped only the moved "
                    "partition, but for a second round. Here the two cost about the same; eager gets expensive when a "
@@ -160,8 +160,10 @@ LESSONS: list[dict] = [
         "steps": [
             step(T("Three consumers can process 20 records/s each: 60/s of capacity for 30/s of traffic.",
                    "三个消费者每个每秒能处理 20 条：容量 60 条/秒，流量 30 条/秒。"),
-                 T("Lag stays small: it is just what arrived since the last commit.",
-                   "积压很小：只是上次提交之后到达的记录。"), wait_ms=8000,
+                 T("The records sent while the group first joined are a backlog; with 30/s to spare it drains in a "
+                   "few seconds. After that lag stays small: just what arrived since the last commit.",
+                   "消费者组首次加入期间发送的记录形成积压；有每秒 30 条的富余容量，几秒内就被消化。"
+                   "之后积压很小：只是上次提交之后到达的记录。"), wait_ms=8000,
                  view={"group": "g1", "chart": "lag"}),
             step(T("Raise the producer to 90 records/s, above capacity.", "把生产速率提高到每秒 90 条，超过容量。"),
                  T("Lag in records grows by about 30/s; lag in time (age of the oldest unread record) grows too. "
@@ -278,8 +280,9 @@ LESSONS.append({
                "members reconcile one by one).",
                "一个主题、12 个分区、三个组，各有三个快速消费者：'eager'（range，JoinGroup/SyncGroup）、'coop'"
                "（cooperative-sticky，KIP-429）和 'kip848'（group.protocol=consumer：协调者分配，成员逐个协调）。"),
-             T("Open Kafka details: the protocol view draws every request. kip848 sends only ConsumerGroupHeartbeat.",
-               "打开 Kafka 详情：协议视图画出每个请求。kip848 只发送 ConsumerGroupHeartbeat。"), wait_ms=10_000,
+             T("In the Kafka details, the protocol view draws every request of the group shown: kip848 sends only "
+               "ConsumerGroupHeartbeat.",
+               "在 Kafka 详情中，协议视图画出当前显示的组的每个请求：kip848 只发送 ConsumerGroupHeartbeat。"), wait_ms=10_000,
              view={"group": "kip848", "chart": "protocol"}),
         step(T("Add one consumer to each group.", "给每个组各加一个消费者。"),
              T("Read the partition-seconds lost on each group's bar. Eager stops all 12 partitions, briefly; "
