@@ -46,7 +46,8 @@ function apply(view, snap) {
     const button = document.querySelector(`[data-testid="${chart.press}"]`);
     if (button && button.getAttribute("aria-selected") !== "true") button.click();
   }
-  const node = chart ? document.querySelector(chart.selector) : null;
+  const found = chart ? document.querySelector(chart.selector) : null;
+  const node = found ? found.closest("figure.chart") || found : null;     // a plot is outlined with its caption
   outline(node);
   reveal(node, separate);
   if (view.member && separate) requestAnimationFrame(() => showCard(view.member));

@@ -92,8 +92,9 @@ LESSONS: list[dict] = [
             step(T("Now stop consumer-3 gracefully: it commits its offsets and sends LeaveGroup.",
                    "现在优雅地停止 consumer-3：它先提交位移，再发送 LeaveGroup。"),
                  T("The rebalance starts at once (others learn it at their next heartbeat), no 6 s wait, and no "
-                   "record is processed twice.",
-                   "再均衡立即开始（其他成员在下一次心跳时得知），不用等 6 秒，也没有记录被重复处理。"),
+                   "record is processed twice: the duplicates counter stays at what consumer-2's crash caused.",
+                   "再均衡立即开始（其他成员在下一次心跳时得知），不用等 6 秒，也没有记录被重复处理："
+                   "重复计数器停留在 consumer-2 崩溃造成的数值。"),
                  actions=[{"op": "stop_consumer", "member_id": "consumer-3"}], wait_ms=5000,
                  view={"group": "g1", "chart": "timeline"}),
         ],
