@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(90)]
 
 from playwright.sync_api import expect  # noqa: E402
 
-from browser_helpers import DESKTOP, SCREENSHOTS, WAIT_MS, _probe, card, cards  # noqa: E402
+from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, _probe, card, cards  # noqa: E402
 from conftest import start_live_server  # noqa: E402
 from groupviz.classroom.lessons import BY_ID  # noqa: E402
 from groupviz.classroom.lessons.script import CHARTS  # noqa: E402
@@ -28,11 +28,11 @@ def play_to(page, server, lesson_id: str, k: int, *, run_step: bool = True):
     server.live.apply({"op": "pause"})
     page.get_by_test_id("lesson-select").select_option(lesson_id)
     label = page.get_by_test_id("lesson-step")
-    expect(label).to_have_text(f"step 1 / {len(steps)}", timeout=WAIT_MS)
+    expect(label).to_have_text(re.compile(rf"\b1 / {len(steps)}\b"), timeout=WAIT_MS)      # en and zh
     for j in range(1, k + 1):
         server.live.apply({"op": "step", "ms": max(steps[j - 1]["wait_ms"], 2000)})
         page.get_by_test_id("lesson-next").click()
-        expect(label).to_have_text(f"step {j + 1} / {len(steps)}", timeout=WAIT_MS)
+        expect(label).to_have_text(re.compile(rf"\b{j + 1} / {len(steps)}\b"), timeout=WAIT_MS)
     if run_step:
         server.live.apply({"op": "step", "ms": max(steps[k]["wait_ms"], 2000)})
     expect(page.get_by_test_id("sim-time")).to_have_text(re.compile(r"\d"), timeout=WAIT_MS)
@@ -293,3 +293,24 @@ def test_a_viewer_follows_each_steps_view_and_back_shows_the_earlier_view(browse
         pctx.close()
         vctx.close()
         stop()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_on_a_phone_the_view_selects_the_group_but_leaves_the_scrolling_to_the_reader(browser, live_server, lang):
+    ctx, probe = _probe(browser, live_server, PHONE)
+    try:
+        page = probe.page
+        page.goto(f"{live_server.url}/?lang={lang}")
+        expect(page.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
+        play_to(page, live_server, "eager-vs-coop", 2)
+        expect(page.get_by_test_id("group-id")).to_have_text("coop", timeout=WAIT_MS)
+        expect(page.locator("[data-lesson-focus]")).to_have_count(1)
+        expect(page.locator("body")).not_to_have_attribute("data-view", "kafka")     # one page on a phone
+        assert page.evaluate("window.scrollY") == 0
+        expect(page.get_by_test_id("narration-group")).to_have_text("coop")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the page is {overflow}px wider than the phone"
+        shoot(page, f"eager-vs-coop-step3-phone-{lang}")
+        probe.check_clean()
+    finally:
+        ctx.close()
