@@ -13,3 +13,7 @@ export function relayout() {
 /** Marks a panel adds to the charts for the group shown: {key(group) -> string that changes whenever
  * the marks would, marks(group, range, now_s) -> {shapes, annotations}} (Plotly shapes in seconds). */
 export const chartMarks = [];
+
+/** fn(tab) shows a screen: "board" or "kafka" (the Kafka details); kafka.js owns the switch. A lesson step's
+ * view (lesson-view.js) uses it. fn returns false where both are one page (a narrow screen). */
+export const showScreen = [];

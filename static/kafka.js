@@ -5,7 +5,7 @@
 // names (kafka-tools.js). Renders the snapshot of docs/wire.md only; text goes in with textContent.
 import { addMessages, t } from "./i18n.js";
 import { el, q, setText, setAttr, toggleClass, setHidden } from "./dom.js";
-import { layoutChanged, relayout } from "./hooks.js";
+import { layoutChanged, relayout, showScreen } from "./hooks.js";
 import { groupHint, partitionBadges } from "./kafka-cells.js";
 import { overview, topicControls } from "./kafka-groups.js";
 import { gantt } from "./kafka-gantt.js";
@@ -327,6 +327,10 @@ function viewSwitch() {
     set(true);
   });
   back.addEventListener("click", () => set(false));
+  showScreen.push((tab) => {
+    if ((tab === "kafka" || tab === "board") && (tab === "kafka") !== kafka) set(tab === "kafka");
+    return desktop.matches;
+  });
   desktop.addEventListener("change", apply);
   apply();
 }

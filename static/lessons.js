@@ -2,12 +2,14 @@
 // The engine owns the current lesson step (snapshot.lesson = {id, step, steps}), so every
 // viewer follows the presenter; the script (narration, what to notice, actions, wait_ms)
 // comes from GET /api/lessons. Auto-play waits each step's wait_ms of *simulated* time,
-// so slow motion and pause stretch it the way they stretch the demo.
+// so slow motion and pause stretch it the way they stretch the demo. Entering a step shows its view
+// (the group, tab and chart it talks about: lesson-view.js).
 import { addMessages, t, getLang, onLangChange } from "./i18n.js";
 import { el, q, setText, setHidden, setAttr, toggleClass } from "./dom.js";
 import { syncValue, setDisabled } from "./controls.js";
 import { select } from "./store.js";
 import { send, toast } from "./commands.js";
+import * as view from "./lesson-view.js";
 
 addMessages({
   en: {
@@ -161,6 +163,13 @@ function tick(snap) {
   setText(ui.countdown, text);
 }
 
+/** Show what the current step talks about (its script's view), or nothing outside a lesson. */
+function enterView() {
+  const lesson = current ? lessonById(current.id) : null;
+  const s = lesson && lesson.script ? lesson.script[current.step] : null;
+  if (current) view.enter(s ? s.view : null); else view.leave();
+}
+
 function renderText() {
   const lesson = current ? lessonById(current.id) : null;
   const s = lesson && lesson.script ? lesson.script[current.step] : null;
@@ -205,6 +214,8 @@ export function init() {
       lessons = Array.isArray(data.lessons) ? data.lessons : [];
       fillSelect();
       renderText();
+      enterView();
+      if (lastSnap) view.render(lastSnap);
     })
     .catch((err) => showError(t("lesson.loadfail", { error: err.message })));
 }
@@ -231,7 +242,9 @@ export function render(snap) {
     syncValue(ui.select, current ? current.id : "");
     renderText();
     updatePanelVisibility();
+    enterView();
   }
+  view.render(snap);
   setDisabled(ui.prev, !current || current.step <= 0);
   setDisabled(ui.next, !current || current.step >= current.steps - 1);
   setDisabled(ui.autoplay, !current);

@@ -1,8 +1,14 @@
-// The story of the run: the rebalance timeline of the group shown, the narration line (the latest
-// event) and the event log, newest first.
-import { t, getLang, localized } from "./i18n.js";
+// The story of the run: the rebalance timeline of the group shown, the narration line ("Now": the latest
+// event of the group shown, or of the topic, when the topic has several groups) and the event log of every
+// group, newest first.
+import { t, getLang, localized, addMessages } from "./i18n.js";
 import { el, q, reconcile, setText, toggleClass, setHidden, fmtSeconds } from "./dom.js";
 import { genLabel } from "./kafka-format.js";
+
+addMessages({
+  en: { "narr.group.title": "Only events of group {g} (the group shown) and of the whole topic; the event log below has every group's" },
+  zh: { "narr.group.title": "只显示组 {g}（当前显示的组）和整个主题的事件；下方的事件日志包含所有组的事件" },
+});
 
 const LOG_MAX = 200;
 const TIMELINE_MAX = 30;
@@ -10,6 +16,7 @@ const TIMELINE_MAX = 30;
 let ui = null;
 let lastSeq = null;   // the newest event shown: a tick repeats the recent events
 let events = [];      // the events shown in the log, oldest first (bounded)
+let nowGroup = null;  // the group whose events the Now strip shows (null: every group, a topic with one group)
 
 // ---------------------------------------------------------------- timeline
 
@@ -62,7 +69,23 @@ function logItem(e) {
   ]);
 }
 
+/** An event the Now strip shows: the group's own, or the topic's (no group: producer, keys, lesson steps). */
+function concerns(e) {
+  return nowGroup === null || e.group_id === undefined || e.group_id === null || e.group_id === nowGroup;
+}
+
+function latestShown() {
+  for (let i = events.length - 1; i >= 0; i--) if (concerns(events[i])) return events[i];
+  return null;
+}
+
 function showNarration(e) {
+  if (!e) {
+    ui.narrText.dataset.i18n = "narr.waiting";
+    setText(ui.narrText, t("narr.waiting"));
+    setText(ui.narrTime, "");
+    return;
+  }
   ui.narrText.removeAttribute("data-i18n");
   const text = eventText(e);
   setText(ui.narrText, text);
@@ -84,7 +107,8 @@ function renderEvents(snap) {
   while (ui.log.children.length > LOG_MAX) ui.log.lastElementChild.remove();
   events.push(...recent);
   if (events.length > LOG_MAX) events.splice(0, events.length - LOG_MAX);
-  showNarration(recent[recent.length - 1]);
+  if (!recent.some(concerns)) return;
+  showNarration(latestShown());
   if (ui.narration.animate) {
     ui.narration.animate([{ backgroundColor: "#fef3c7" }, { backgroundColor: "#ffffff" }], { duration: 1200, easing: "ease-out" });
   }
@@ -95,26 +119,43 @@ export function clear() {
   lastSeq = null;
   events = [];
   ui.log.replaceChildren();
-  ui.narrText.dataset.i18n = "narr.waiting";
-  setText(ui.narrText, t("narr.waiting"));
-  setText(ui.narrTime, "");
+  showNarration(null);
 }
 
 /** After a language change: the events already shown, in the new language. */
 export function relabel() {
   ui.log.replaceChildren(...events.map(logItem).reverse());
-  if (events.length) showNarration(events[events.length - 1]);
+  showNarration(latestShown());
+  showNowGroup();
+}
+
+function showNowGroup() {
+  setText(ui.narrGroup, nowGroup ?? "");
+  setHidden(ui.narrGroup, nowGroup === null);
+  ui.narrGroup.title = nowGroup === null ? "" : t("narr.group.title", { g: nowGroup });
+}
+
+/** The Now strip follows the group shown (a lesson step's view, the group picker, a row of the Kafka details). */
+function followGroup(snap, group) {
+  const gid = group && (snap.groups || []).length > 1 ? group.group_id : null;
+  if (gid === nowGroup) return;
+  nowGroup = gid;
+  showNowGroup();
+  showNarration(latestShown());
 }
 
 export function render(snap, group) {
   renderTimeline(snap, group);
+  followGroup(snap, group);
   renderEvents(snap);
 }
 
 export function init() {
   ui = {
     narration: q("narration"), narrTime: document.querySelector(".narr-time"),
+    narrGroup: el("span", { class: "narr-group", "data-testid": "narration-group", hidden: true }),
     narrText: document.querySelector(".narr-text"), timeline: q("rebalance-timeline"),
     tlNone: document.querySelector(".tl-none"), log: q("event-log"),
   };
+  document.querySelector(".narr-label").after(ui.narrGroup);
 }

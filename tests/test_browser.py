@@ -194,7 +194,7 @@ def test_choices_come_from_the_servers_constants(page):
     constants = page.evaluate("JSON.parse(document.getElementById('gv-constants').textContent)")
     assert "cooperative-sticky" in constants["assignors"] and "hot" in constants["key_modes"]
     assert set(constants) == {"assignors", "assignors_by_protocol", "key_modes", "group_types", "competitions",
-                              "snapshot_only"}
+                              "snapshot_only", "lesson_charts"}
     by_protocol = constants["assignors_by_protocol"]
     assert by_protocol["consumer"] == ["uniform", "range"] and "cooperative-sticky" in by_protocol["classic"]
     values = "sel => [...sel.options].map(o => o.value)"

@@ -20,6 +20,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, make_respons
 from werkzeug.security import safe_join
 
 from groupviz.classroom import lessons, report
+from groupviz.classroom.lessons.script import CHARTS as LESSON_CHARTS
 from groupviz.engine import commands
 from groupviz.kafka.config import config_reference, config_references
 from groupviz.serve import security, wire
@@ -34,7 +35,10 @@ bp = Blueprint("routes", __name__)
 PAGE_CONSTANTS = {"assignors": list(commands.ASSIGNORS), "key_modes": list(commands.KEY_MODES),
                   "assignors_by_protocol": {k: list(v) for k, v in commands.ASSIGNORS_BY_PROTOCOL.items()},
                   "group_types": list(commands.GROUP_TYPES), "competitions": list(commands.COMPETITIONS),
-                  "snapshot_only": list(wire.SNAPSHOT_ONLY)}
+                  "snapshot_only": list(wire.SNAPSHOT_ONLY),
+                  # what a lesson step's view may point at (groupviz/classroom/lessons/script.py)
+                  "lesson_charts": {k: {"tab": v[0], "selector": v[1], "press": v[2]}
+                                    for k, v in LESSON_CHARTS.items()}}
 VENDOR_MAX_AGE = 3600
 
 
