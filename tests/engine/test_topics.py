@@ -230,3 +230,23 @@ def test_a_kip848_member_cannot_change_its_subscription():
     e = Engine(seed=7, scenario="three-protocols")
     r = e.apply({"op": "set_subscription", "member_id": "consumer-7", "topics": ["orders"]})
     assert not r["ok"] and "not modelled" in r["error"]
+
+
+def test_invariants_hold_through_topic_and_subscription_churn():
+    from groupviz.engine.invariants import check_engine
+
+    e = Engine(seed=11, scenario="two-topics")
+    seen, owners = {}, {}
+    script = {4_000: {"op": "add_consumer", "group_id": "by-range", "topic_pattern": "pay.*"},
+              9_000: {"op": "add_topic", "name": "payments-eu", "partitions": 2, "rate": 15},
+              14_000: {"op": "kill_consumer", "member_id": "consumer-1"},
+              18_000: {"op": "set_subscription", "member_id": "consumer-3", "topics": ["payments"]},
+              24_000: {"op": "add_partitions", "topic": "payments", "count": 1},
+              28_000: {"op": "set_assignor", "group_id": "by-roundrobin", "assignor": "cooperative-sticky"}}
+    for t in range(500, 45_001, 500):
+        e.step(500)
+        if t in script:
+            assert e.apply(script[t])["ok"], script[t]
+        check_engine(e, seen, owners)
+    owned = [tuple(tp) for g in e.snapshot(history=False)["groups"] for m in g["members"] for tp in m["partitions"]]
+    assert ("payments-eu", 0) in owned and ("payments", 3) in owned

@@ -57,10 +57,6 @@ class GroupSubscriptions:
         names = [n for n in self.group.topics.names() if n in wanted]
         return names or [self.group.topic.name]
 
-    def forget(self, member_id: str) -> None:
-        self._subs.pop(member_id, None)
-        self._joined_with.pop(member_id, None)
-
     # -- changes ------------------------------------------------------------
     def changed(self, member_id: str) -> None:
         """The member's subscription changed: its next poll rejoins if it differs from what it joined with."""
