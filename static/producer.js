@@ -5,6 +5,7 @@ import { q, setText, setHidden, fmtInt } from "./dom.js";
 import { hold, syncValue, justSent } from "./controls.js";
 import { select } from "./store.js";
 import { send, toast } from "./commands.js";
+import { renderTopicRates } from "./topic-rates.js";
 
 let ui = null;
 
@@ -54,6 +55,7 @@ export function render(snap, group) {
   const lat = p.latency_ms;
   setText(ui.latency, lat ? `${fmtInt(lat.p50)} / ${fmtInt(lat.p95)} ms` : "-");
   renderExplain(group);
+  renderTopicRates(snap);
 }
 
 function commitRate() {

@@ -32,7 +32,16 @@ function partitionRows(snap, group) {
   const rows = [];
   const byKey = new Map();
   if (group) for (const gp of group.partitions || []) byKey.set(`${gp.topic}:${gp.partition}`, gp);
-  for (const tp of snap.topics || []) {
+  const topics = snap.topics || [];
+  const read = new Set(group ? (group.partitions || []).map((gp) => gp.topic) : []);
+  const rates = (snap.producer && snap.producer.topics) || {};
+  for (const tp of topics) {
+    // several topics: a heading row per topic (its partitions, the producer's rate, whether the group reads it)
+    if (topics.length > 1) {
+      rows.push({ key: `topic:${tp.name}`, heading: true, topic: tp.name, count: (tp.partitions || []).length,
+        rate: rates[tp.name] ? rates[tp.name].rate : null, notRead: !!group && !read.has(tp.name),
+        firstOnly: !!group && (group.type === "share" || group.type === "flink") });
+    }
     for (const p of tp.partitions || []) {
       const key = `${tp.name}:${p.partition}`;
       const gp = byKey.get(key);
@@ -44,6 +53,7 @@ function partitionRows(snap, group) {
         lag: gp ? gp.lag : null,
         owner: gp ? gp.owner : null,
         entry: gp || null,
+        notRead: topics.length > 1 && !!group && !read.has(tp.name),
       });
     }
   }
@@ -54,7 +64,25 @@ function partitionRows(snap, group) {
   return rows;
 }
 
-function createCell(row, multiTopic) {
+/** The heading of one topic's partitions when there are several topics. */
+function createHeading(row) {
+  const name = el("span", { class: "p-topic-name" });
+  const info = el("span", { class: "muted" });
+  const note = el("span", { class: "p-topic-note" });
+  const root = el("div", { class: "p-topic", "data-testid": "topic-heading", "data-topic": row.topic },
+    [name, info, note]);
+  setText(name, row.topic);
+  return { root, info, note, heading: true };
+}
+
+function updateHeading(h, row) {
+  const rate = row.rate === null ? "" : ` · ${t("topic.rate", { rate: fmtInt(row.rate) })}`;
+  setText(h.info, plural(row.count, "topic.partitions") + rate);
+  setText(h.note, row.notRead ? t(row.firstOnly ? "topic.firstOnly" : "topic.notRead") : "");
+}
+
+function createCell(row) {
+  if (row.heading) return createHeading(row);
   const label = el("span", { class: "p-label" });
   const owner = el("span", { class: "p-owner" });
   const end = el("span", { class: "num" });
@@ -75,7 +103,7 @@ function createCell(row, multiTopic) {
     lagbar,
   ]);
   applyStatic(root);
-  setText(label, multiTopic ? `${row.topic}-${row.partition}` : `P${row.partition}`);
+  setText(label, `P${row.partition}`);   // several topics: the topic's heading row names it
   const slots = { addToHead: (node) => head.append(node), addRow: (node) => root.insertBefore(node, lagbar) };
   const decorations = decorateCell.map((d) => d.create(slots));
   return { root, owner, end, committed, lag, bar, decorations, ownerId: undefined, row };
@@ -102,15 +130,18 @@ function paintOwner(c, ownerId, members, compact) {
 }
 
 function updateCell(c, row, view) {
+  if (c.heading) { updateHeading(c, row); return; }
   const ownerId = row.owner || "";
   paintOwner(c, ownerId, view.members, view.compact);
-  toggleClass(c.root, "unassigned", !ownerId && !view.shared);
+  const shared = view.shared && !row.notRead;   // a share group reads only the first topic
+  toggleClass(c.root, "unassigned", !ownerId && !shared);
+  toggleClass(c.root, "not-read", !!row.notRead);
   const om = view.members.get(ownerId);
   setAttr(c.root, "data-owner-state", om ? om.state : "");
   c.row = row;
   decorateCell.forEach((d, i) => d.update(c.decorations[i], row, view.group));
   if (view.compact) return;
-  setText(c.owner, ownerId || t(view.shared ? "topic.shared" : "topic.unassigned"));
+  setText(c.owner, ownerId || t(row.notRead ? "topic.unread" : shared ? "topic.shared" : "topic.unassigned"));
   setText(c.end, fmtInt(row.end));
   setText(c.committed, row.committed === null || row.committed === undefined ? "-" : fmtInt(row.committed));
   setText(c.lag, row.lag === null || row.lag === undefined ? "-" : fmtInt(row.lag));
@@ -121,24 +152,24 @@ function updateCell(c, row, view) {
 
 export function render(snap, group) {
   const topics = snap.topics || [];
-  const multiTopic = topics.length > 1;
   setText(ui.topicName, topics.map((x) => x.name).join(", "));
   const rows = partitionRows(snap, group);
   const maxLag = lagScale(rows);
-  setText(ui.topicCount, rows.length ? `${plural(rows.length, "topic.partitions")} · ${t("topic.lagscale", { max: fmtInt(maxLag) })}`
-    : t("topic.none"));
+  const n = rows.filter((r) => !r.heading).length;
+  const count = topics.length > 1 ? plural(n, "topic.partitionsIn", { topics: topics.length }) : plural(n, "topic.partitions");
+  setText(ui.topicCount, n ? `${count} · ${t("topic.lagscale", { max: fmtInt(maxLag) })}` : t("topic.none"));
   ui.topicCount.title = t("topic.lagscale.title", { floor: LAG_BAR_FLOOR });
   setAttr(ui.topicCount, "data-lag-scale", maxLag);
   const view = {
     group, maxLag,
     members: new Map((group ? group.members || [] : []).map((m) => [m.member_id, m])),
-    compact: rows.length > COMPACT_PARTITIONS,
+    compact: n > COMPACT_PARTITIONS,
     // A share group (KIP-932) has no partition owner: every member reads every partition.
     shared: !!group && group.type === "share",
   };
   toggleClass(ui.grid, "compact", view.compact);
   toggleClass(ui.grid, "shared", view.shared);
-  ui.cells = reconcile(ui.grid, rows, (r) => r.key, (r) => createCell(r, multiTopic), (c, r) => updateCell(c, r, view));
+  ui.cells = reconcile(ui.grid, rows, (r) => r.key, createCell, (c, r) => updateCell(c, r, view));
 }
 
 /** Compact cells carry no text: their numbers go in the tooltip, written when the pointer arrives. */

@@ -23,7 +23,7 @@ def narrate(ev: dict) -> tuple[str, str] | None:
     if ev.get("protocol") == "flink" or (t == "group_added" and ev.get("group_type") == "flink"):
         return _flink(ev, t, g, m)
     kip848 = (_consumer_protocol,) if ev.get("protocol") == "consumer" else ()
-    for part in ((_share,) if share else ()) + kip848 + (_members, _rebalances, _changes):
+    for part in ((_share,) if share else ()) + kip848 + (_members, _rebalances, _topics, _changes):
         text = part(ev, t, g, m)
         if text is not None:
             return text
@@ -247,3 +247,23 @@ def _consumer_protocol(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | No
     f = {"m": m, "g": g, "n": ev.get("generation"), "tps": _tps(ev.get("partitions", [])), "err": ev.get("error", ""),
          "assignor": ev.get("assignor"), "why": why, "why_zh": ev.get("reason_zh") or why}
     return tpl[0].format(**f), tpl[1].format(**f)
+
+
+def _topics(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
+    """Several topics: a topic created, a rate per topic, subscriptions changed or grown by a pattern."""
+    if t == "topic_added":
+        return (f"topic {ev['topic']} created with {ev['partitions']} partitions; the producer writes "
+                f"{ev['rate']:g} records/s to it",
+                f"创建了主题 {ev['topic']}，{ev['partitions']} 个分区；生产者每秒向它写入 {ev['rate']:g} 条记录")
+    if t == "producer_rate" and ev.get("topic"):
+        return (f"producer now sends {ev['rate']:g} records/s to {ev['topic']}",
+                f"生产者现在每秒向 {ev['topic']} 发送 {ev['rate']:g} 条记录")
+    if t == "subscription_changed":
+        what = ev.get("pattern") or ", ".join(ev.get("topics", []))
+        return (f"{m} subscribed to {what}: its next poll rejoins {g} if the topics changed",
+                f"{m} 改为订阅 {what}：若主题有变，它下次 poll 时重新加入 {g}")
+    if t == "subscription_updated":
+        topics = ", ".join(ev.get("topics", []))
+        return (f"{m}'s metadata refresh found topics matching {ev.get('pattern')}: now {topics}; it rejoins {g}",
+                f"{m} 刷新元数据，发现匹配 {ev.get('pattern')} 的主题：现在是 {topics}；它重新加入 {g}")
+    return None

@@ -20,9 +20,12 @@ from groupviz.kafka.consumer_protocol.group import CONSUMER_ASSIGNORS
 from groupviz.kafka.config import ID_RE, Field, describe_value
 from groupviz.kafka.producer import KEY_MODES
 from groupviz.kafka.share.group import COMPETITIONS
+from groupviz.kafka.subscription import MAX_PATTERN_LENGTH
 
 # Documented limits (README "Limits").
 MAX_PARTITIONS = 1024
+MAX_TOPICS = 8                 # topics in one run (add_topic)
+MAX_TOTAL_PARTITIONS = 2048    # partitions of all topics together
 MAX_MEMBERS_PER_GROUP = 256
 MAX_GROUPS = 8
 MAX_PRODUCER_RATE = 100_000.0
@@ -44,13 +47,18 @@ def _F(name, kind, required=True, lo=None, hi=None, choices=()):
 
 
 SCHEMAS: dict[str, tuple[Field, ...]] = {
-    "add_consumer": (_F("group_id", "id", False), _F("rate", "number", False, 0, MAX_CONSUMER_RATE)),
+    "add_consumer": (_F("group_id", "id", False), _F("rate", "number", False, 0, MAX_CONSUMER_RATE),
+                     _F("topics", "topics", False), _F("topic_pattern", "text", False, 1, MAX_PATTERN_LENGTH)),
+    "set_subscription": (_F("member_id", "id"), _F("topics", "topics", False),
+                         _F("topic_pattern", "text", False, 1, MAX_PATTERN_LENGTH)),
+    "add_topic": (_F("name", "id"), _F("partitions", "int", True, 1, MAX_PARTITIONS),
+                  _F("rate", "number", False, 0, MAX_PRODUCER_RATE)),
     "kill_consumer": (_F("member_id", "id"),),
     "stop_consumer": (_F("member_id", "id"),),
     "pause_consumer": (_F("member_id", "id"),),
     "resume_consumer": (_F("member_id", "id"),),
     "set_consumer_rate": (_F("member_id", "id"), _F("rate", "number", True, 0, MAX_CONSUMER_RATE)),
-    "set_producer_rate": (_F("rate", "number", True, 0, MAX_PRODUCER_RATE),),
+    "set_producer_rate": (_F("rate", "number", True, 0, MAX_PRODUCER_RATE), _F("topic", "id", False)),
     "set_keys": (_F("mode", "enum", True, choices=KEY_MODES), _F("count", "int", False, 1, MAX_KEYS),
                  _F("hot_share", "number", False, 0, 1)),
     "add_partitions": (_F("topic", "id", False), _F("count", "int", True, 1, MAX_PARTITIONS)),
@@ -85,8 +93,18 @@ def _check_add_group(args: dict) -> None:
             raise CommandError(f"add_group: {why}")
 
 
+def _check_subscription(op: str, required: bool):
+    def check(args: dict) -> None:
+        if "topics" in args and "topic_pattern" in args:
+            raise CommandError(f"{op}: give 'topics' or 'topic_pattern', not both")
+        if required and "topics" not in args and "topic_pattern" not in args:
+            raise CommandError(f"{op}: give 'topics' (a list of topic names) or 'topic_pattern' (a regular expression)")
+    return check
+
+
 #: Rules across the fields of one op, after each field passed its own check.
-CROSS_CHECKS = {"add_group": _check_add_group}
+CROSS_CHECKS = {"add_group": _check_add_group, "add_consumer": _check_subscription("add_consumer", False),
+                "set_subscription": _check_subscription("set_subscription", True)}
 
 
 def parse(cmd) -> Command:
@@ -113,7 +131,22 @@ def parse(cmd) -> Command:
 
 
 def check_value(op: str, f: Field, v):
-    """One command field checked (kafka.config.check_value), refused with a CommandError."""
+    """One command field checked (kafka.config.check_value; here the list of topic names and free text),
+    refused with a CommandError."""
+    where = f"{op}: field '{f.name}'"
+    if f.kind == "topics":
+        if not isinstance(v, list) or not 1 <= len(v) <= MAX_TOPICS:
+            raise CommandError(f"{where} must be a list of 1 to {MAX_TOPICS} topic names, not {describe_value(v)}")
+        names = [check_value(op, Field(f.name, "id", True, None, None, ()), x) for x in v]
+        if len(set(names)) != len(names):
+            raise CommandError(f"{where} names a topic twice")
+        return names
+    if f.kind == "text":
+        if not isinstance(v, str):
+            raise CommandError(f"{where} must be a string, not {describe_value(v)}")
+        if not f.lo <= len(v) <= f.hi or not v.isprintable():
+            raise CommandError(f"{where} must be {f.lo}-{f.hi} printable characters")
+        return v
     return kafka_config.check_value(op, f, v, CommandError)
 
 

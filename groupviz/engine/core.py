@@ -22,11 +22,10 @@ from groupviz.engine.metrics import SAMPLE_MS, ChartSamples
 from groupviz.engine.model import model_view
 from groupviz.engine.scenarios import SCENARIOS
 from groupviz.engine.sim import LATE, NORMAL, Environment
+from groupviz.engine.topics import TopicOps
 from groupviz.errors import CommandError, UserError
 from groupviz.kafka import describe as kafka_tools
 from groupviz.kafka.group import Group, GroupContext
-from groupviz.kafka.log import Topic
-from groupviz.kafka.producer import Producer
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,8 @@ MODEL_BATCH_SIZE = 10    # M of the seed's model when a scenario does not say
 
 
 #: What `_build` makes anew: a replay that fails puts these back.
-_RUN_STATE = ("seed", "scenario", "env", "events", "_members_created", "topic", "producer", "model_batch_size",
+_RUN_STATE = ("seed", "scenario", "env", "events", "_members_created", "topic", "topics", "producer", "producers",
+              "model_batch_size",
               "groups", "group_context", "charts", "command_log", "log_truncated", "lesson", "_model_regimes")
 
 
@@ -55,7 +55,7 @@ def _jsonable(v):
     return v
 
 
-class Engine:
+class Engine(TopicOps):
     def __init__(self, seed: int = DEFAULT_SEED, scenario: str = "default"):
         self.running = True
         self.speed = 1.0
@@ -72,13 +72,15 @@ class Engine:
         self.env = Environment()
         self.events: deque[dict] = deque(maxlen=MAX_EVENTS)
         self._members_created = 0
-        self.topic = Topic(spec["topic"], spec["partitions"])
-        self.producer = Producer(self.topic, seed, spec["producer_rate"], limit=spec.get("producer_limit"))
+        self._build_topics(spec, seed)
         self.model_batch_size = int(spec.get("model_batch_size", MODEL_BATCH_SIZE))
         keys = spec.get("keys", {})
         self.producer.set_keys(keys.get("mode", "uniform"), keys.get("count"), keys.get("hot_share"))
+        for extra in spec.get("more_topics", ()):
+            self._new_topic(extra["name"], extra["partitions"], extra.get("rate", 0.0))
         self.groups: dict[str, Group] = {}
-        self.group_context = GroupContext(clock=self.env, topic=self.topic, emit=self.event, results=self.producer, seed=seed)
+        self.group_context = GroupContext(clock=self.env, topic=self.topic, emit=self.event, results=self.producer,
+                                          seed=seed, topics=self.topics)
         self.charts = ChartSamples()
         self.command_log: list[dict] = []
         self.log_truncated = False
@@ -91,8 +93,8 @@ class Engine:
         for g in spec["groups"]:
             group = self._new_group(g["group_id"], g.get("type", "consumer"), g)
             rates = g.get("consumer_rates") or [g.get("consumer_rate", 20.0)] * g.get("consumers", 0)
-            for rate in rates:
-                self._add_consumer(group, rate)
+            for k, rate in enumerate(rates):
+                self._add_consumer(group, rate, self._subscription(**g["subscriptions"][k]) if "subscriptions" in g else None)
         self.event("reset", scenario=scenario, seed=seed)
 
     def _new_group(self, group_id: str, kind: str, spec: dict) -> Group:
@@ -100,18 +102,20 @@ class Engine:
         self.groups[group_id] = g
         return g
 
-    def _add_consumer(self, group: Group, rate: float) -> str:
+    def _add_consumer(self, group: Group, rate: float, subscription=None) -> str:
         self._members_created += 1
         n = self._members_created
         member_id = f"consumer-{n}"
         self.event("consumer_added", group_id=group.group_id, member_id=member_id,
                    protocol=group.narration_protocol)
-        group.add_consumer(member_id, color=n - 1, rate=rate, host=f"/10.0.0.{10 + n}")
+        more = {} if subscription is None else {"subscription": subscription}
+        group.add_consumer(member_id, color=n - 1, rate=rate, host=f"/10.0.0.{10 + n}", **more)
         return member_id
 
     # -- the clock --------------------------------------------------------
     def _tick(self) -> None:
-        self.producer.tick(self.env.now, QUANTUM_MS)
+        for p in self.producers.values():
+            p.tick(self.env.now, QUANTUM_MS)
         for g in self.groups.values():
             g.poll(QUANTUM_MS)
 
@@ -203,12 +207,15 @@ class Engine:
             raise CommandError(f"{member_id} is {c.state}: it can no longer be controlled")
         return g, c
 
-    def _op_add_consumer(self, group_id=None, rate=20.0):
+    def _op_add_consumer(self, group_id=None, rate=20.0, topics=None, topic_pattern=None):
         g = self._group(group_id)
         g.check_member_op("add_consumer")
         if len(g.consumers) >= commands.MAX_MEMBERS_PER_GROUP:
             raise CommandError(f"{g.group_id} already has {commands.MAX_MEMBERS_PER_GROUP} consumers, the limit")
-        return {"member_id": self._add_consumer(g, rate)}
+        sub = self._subscription(topics, topic_pattern)
+        if sub is not None:
+            g.check_subscription(sub)
+        return {"member_id": self._add_consumer(g, rate, sub)}
 
     def _end_member(self, op: str, member_id: str, event: str, end) -> dict:
         """kill_consumer / stop_consumer: the kind may refuse first; the event is told before the member ends."""
@@ -241,31 +248,14 @@ class Engine:
         g.set_rate(c, rate)
         return {"member_id": member_id, "rate": rate}
 
-    def _op_set_producer_rate(self, rate):
-        self.producer.rate = rate
-        self.event("producer_rate", rate=rate)
-        return {"rate": rate}
-
     def _op_set_keys(self, mode, count=None, hot_share=None):
         if mode == "hot" and hot_share is None and self.producer.hot_share == 0:
             hot_share = 0.5
-        self.producer.set_keys(mode, count, hot_share)
+        for p in self.producers.values():
+            p.set_keys(mode, count, hot_share)
         self.event("keys_changed", mode=mode, count=self.producer.key_count, hot_share=self.producer.hot_share,
                    hot_partition=self.producer.hot_partition())
         return {"keys": {"mode": mode, "count": self.producer.key_count, "hot_share": self.producer.hot_share}}
-
-    def _op_add_partitions(self, count, topic=None):
-        if topic is not None and topic != self.topic.name:
-            raise CommandError(f"no topic '{topic}'; topics: {self.topic.name}")
-        total = len(self.topic.partitions) + count
-        if total > commands.MAX_PARTITIONS:
-            raise CommandError(f"{self.topic.name} has {len(self.topic.partitions)} partitions; "
-                               f"at most {commands.MAX_PARTITIONS} are allowed")
-        self.topic.add_partitions(count)
-        self.event("partitions_added", topic=self.topic.name, partitions=total)
-        for g in self.groups.values():
-            g.partitions_added()
-        return {"partitions": total}
 
     def _op_add_group(self, group_id, type="consumer", assignor=None, consumers=0, competition="random", **more):
         if group_id in self.groups:
@@ -408,9 +398,8 @@ class Engine:
             "time_ms": self.env.now, "running": self.running, "speed": self.speed, "seed": self.seed,
             "scenario": self.scenario, "scenarios": {k: v["title"] for k, v in SCENARIOS.items()},
             "lesson": dict(self.lesson) if self.lesson else None, "backend": {"kind": "simulation"},
-            "topics": [self.topic.snapshot()],
-            "producer": self.producer.snapshot(list(self.groups),
-                                               {gid: g.results_sent() for gid, g in self.groups.items()}),
+            "topics": self._topics_snapshot(),
+            "producer": self._producer_snapshot(),
             "groups": groups,
             "events": events,
         }

@@ -67,4 +67,15 @@ SCENARIOS: dict[str, dict] = {
         "groups": [{"group_id": "seed", "type": "share", "competition": "random", "consumers": 5,
                     "consumer_rate": 1.0, "journeys": 10}],
     },
+    # Issue 16: two topics and two groups reading both; range assigns topic by topic, so the first member
+    # takes the odd partition of every topic (4 against 2), roundrobin deals all six out in turn (3 and 3).
+    "two-topics": {
+        "title": {"en": "Two topics: range versus roundrobin", "zh": "两个主题：range 与 roundrobin"},
+        "topic": "orders", "partitions": 3, "producer_rate": 30.0, "keys": {"mode": "uniform", "count": 1000},
+        "more_topics": [{"name": "payments", "partitions": 3, "rate": 30.0}],
+        "groups": [{"group_id": "by-range", "assignor": "range", "consumers": 2, "consumer_rate": 35.0,
+                    "subscriptions": [{"topics": ["orders", "payments"]}] * 2},
+                   {"group_id": "by-roundrobin", "assignor": "roundrobin", "consumers": 2, "consumer_rate": 35.0,
+                    "subscriptions": [{"topics": ["orders", "payments"]}] * 2}],
+    },
 }

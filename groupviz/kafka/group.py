@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Protocol
 
 from groupviz.errors import DomainError
-from groupviz.kafka.log import Topic
+from groupviz.kafka.log import Topic, Topics
 from groupviz.kafka.member import ACTIVE, PAUSED
 
 
@@ -47,6 +47,12 @@ class GroupContext:
     emit: Callable[..., None]        # emit(type_, **fields): one event, numbered and narrated by the engine
     results: ResultSink
     seed: int
+    #: Every topic of the cluster (creation order); `topic` is the first, the default one. None: just `topic`.
+    topics: Topics | None = None
+
+    def __post_init__(self):
+        if self.topics is None:
+            object.__setattr__(self, "topics", Topics(self.topic))
 
     def rng(self, name: str) -> random.Random:
         """The random stream of one component: the same seed and name give the same draws, in any process."""
@@ -72,6 +78,10 @@ class Group(ABC):
 
     #: Fields of a group spec (add_group, scenarios) this kind does not take, with the reason a student reads.
     foreign_fields: ClassVar[dict[str, str]] = {}
+
+    #: Whether a member may subscribe to topics of its own (add_consumer's `topics` / `topic_pattern`);
+    #: a kind that reads only the first topic leaves it False and is handed no subscription.
+    takes_subscriptions: ClassVar[bool] = False
 
     group_id: str
     consumers: dict
@@ -143,6 +153,24 @@ class Group(ABC):
     @abstractmethod
     def partitions_added(self) -> None:
         """The topic grew: react the way this kind notices new partitions."""
+
+    def check_subscription(self, subscription, change: bool = False) -> None:
+        """Raise DomainError if a member of this group may not subscribe to `subscription` (add_consumer's
+        `topics` / `topic_pattern`, or, with `change`, set_subscription)."""
+        if not self.takes_subscriptions:
+            raise DomainError(f"{self.group_id} is a {self.kind} group: here it reads only the first topic, "
+                              f"so its members take no 'topics' or 'topic_pattern'")
+
+    def topic_names(self) -> list[str] | None:
+        """The topics the group reads, or None for just the first topic."""
+        return None
+
+    def topic_partitions_added(self, name: str) -> None:
+        """A topic other than the first grew (add_partitions with `topic`); kinds on the first topic ignore it."""
+
+    def topic_added(self, name: str) -> None:
+        """A topic was created (add_topic): members whose pattern matches it notice on their metadata refresh.
+        Kinds that read only the first topic ignore it."""
 
     def rebalance_protocol(self) -> str | None:
         """How the group rebalances (eager, cooperative, consumer), or None for a kind without rebalances."""

@@ -135,3 +135,43 @@ class Topic:
                 for p in self.partitions
             ],
         }
+
+
+class Topics:
+    """The cluster's topics in creation order: the first is the default topic (`GroupContext.topic`, the one
+    every scenario of one topic has). `partition(tp)` finds a (topic, partition)'s log in any of them."""
+
+    def __init__(self, first: Topic):
+        self._by_name: dict[str, Topic] = {first.name: first}
+
+    @property
+    def first(self) -> Topic:
+        return next(iter(self._by_name.values()))
+
+    def add(self, topic: Topic) -> None:
+        self._by_name[topic.name] = topic
+
+    def get(self, name: str) -> Topic | None:
+        return self._by_name.get(name)
+
+    def names(self) -> list[str]:
+        return list(self._by_name)
+
+    def __iter__(self):
+        return iter(self._by_name.values())
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def __contains__(self, name) -> bool:
+        return name in self._by_name
+
+    def partition(self, tp) -> Partition:
+        return self._by_name[tp[0]].partitions[tp[1]]
+
+    def counts(self, names) -> dict[str, int]:
+        """{topic: partition count} of the named topics that exist (a client's metadata for its subscription)."""
+        return {n: len(self._by_name[n].partitions) for n in names if n in self._by_name}
+
+    def total_partitions(self) -> int:
+        return sum(len(t.partitions) for t in self._by_name.values())

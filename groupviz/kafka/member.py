@@ -147,13 +147,13 @@ class PartitionReader(Member):
         if budget <= 0:
             self._credit = credit
             return
-        parts = self.group.topic.partitions
+        part = self.group.part          # (topic, partition) -> its log
         positions = self.positions
         tps, left = [], []        # partitions with records to read, and how many each has
         for tp in self.assigned:
             pos = positions.get(tp)
             if pos is not None:
-                a = parts[tp[1]].log_end_offset - pos
+                a = part(tp).log_end_offset - pos
                 if a > 0:
                     tps.append(tp)
                     left.append(a)

@@ -51,7 +51,9 @@ def _percentile_of(weights: dict, q: float) -> int | None:
 
 
 class Producer:
-    def __init__(self, topic: Topic, seed, rate: float = 30.0, limit: int | None = None):
+    def __init__(self, topic: Topic, seed, rate: float = 30.0, limit: int | None = None, name: str = "producer"):
+        """`name` names the random streams: "producer" for the first topic, "producer:<topic>" for the others
+        (one producer application writing each topic at its own rate; results come back to the first)."""
         self.topic = topic
         self.rate = float(rate)
         self.limit = limit          # stop after this many records (the seed's demo sends exactly 10)
@@ -63,8 +65,9 @@ class Producer:
         self.now = 0                # simulated ms of the last tick: when results arrive (latency window)
         self.by_group: dict[str, dict] = {}
         self._credit = 0.0
-        self._rng = random.Random(f"{seed}:producer")
-        self._sticky = StickyPartitioner(random.Random(f"{seed}:sticky-partitioner"))
+        self._rng = random.Random(f"{seed}:{name}")
+        sticky = "sticky-partitioner" if name == "producer" else f"{name}:sticky-partitioner"
+        self._sticky = StickyPartitioner(random.Random(f"{seed}:{sticky}"))
         self._key_partitions: list[int] = []
         self._key_partitions_for = -1
 
@@ -148,19 +151,21 @@ class Producer:
         """`count` records of `group_id` ended without a result (rejected, or archived at the delivery limit)."""
         self.group_stats(group_id)["no_result"] += count
 
-    def snapshot(self, group_ids, sent_by_group: dict | None = None) -> dict:
+    def snapshot(self, group_ids, sent_by_group: dict | None = None, produced_by_group: dict | None = None) -> dict:
+        """`produced_by_group`: records produced to the topics each group reads (several topics); else all."""
         groups = {}
         outstanding = 0
         merged: dict = {}
         for gid in group_ids:
             st = self.group_stats(gid)
-            out = max(0, self.produced - st["unique"] - st["no_result"])
+            produced = self.produced if produced_by_group is None else produced_by_group[gid]
+            out = max(0, produced - st["unique"] - st["no_result"])
             outstanding = max(outstanding, out)
             w = _weights(st["latency"])
             for v, n in w.items():
                 merged[v] = merged.get(v, 0) + n
             groups[gid] = {
-                "sent": self.produced,
+                "sent": produced,
                 "results": st["results"],
                 "unique": st["unique"],
                 "no_result": st["no_result"],

@@ -38,7 +38,13 @@ REFUSED = {"pause": "real Kafka runs in wall time: it cannot be paused (pause a 
            "lesson": "lessons run on the simulation; start groupviz without --kafka",
            "replay": "a replay needs the simulation; start groupviz without --kafka",
            "add_partitions": "groupviz does not change the topic on a real cluster",
-           "set_config": "the classroom configs are fixed on real clients", "set_parallelism": "no Flink job here"}
+           "set_config": "the classroom configs are fixed on real clients", "set_parallelism": "no Flink job here",
+           "add_topic": "groupviz uses one topic on a real cluster", "set_subscription": "real consumers here "
+           "subscribe to the one topic"}
+#: Fields of the simulation's commands the real backend does not take (several topics, issue 16).
+REFUSED_FIELDS = {"topics": "real consumers here subscribe to the one topic",
+                  "topic_pattern": "real consumers here subscribe to the one topic",
+                  "topic": "the real producer writes the one topic"}
 
 
 def redact(text: str, secrets) -> str:
@@ -215,6 +221,9 @@ class KafkaBackend:
             c = commands.parse(cmd)
             if c.op in REFUSED:
                 raise CommandError(REFUSED[c.op])
+            extra = next((f for f in REFUSED_FIELDS if f in c.args), None)
+            if extra is not None:
+                raise CommandError(f"{c.op}: {REFUSED_FIELDS[extra]}")
             if self.observe and c.op not in ("resume",):
                 raise CommandError("observer mode only watches: it never joins, produces or commits")
             handler = getattr(self, "_op_" + c.op)

@@ -130,6 +130,8 @@ VALID = {
     "replay": None,                                 # needs a log: see the test
     "lesson": {"op": "lesson", "lesson": "competing", "step": 0},
     "set_parallelism": {"op": "set_parallelism", "group_id": "job", "parallelism": 3},   # on a Flink job: the test adds it
+    "add_topic": {"op": "add_topic", "name": "payments", "partitions": 3, "rate": 5},
+    "set_subscription": {"op": "set_subscription", "member_id": "consumer-1", "topics": ["orders"]},
 }
 
 
@@ -164,6 +166,10 @@ WRONG_BY_KIND = {
     "enum": [("nope", "must be one of"), (1, "must be one of"), (None, "not null"), (["range"], "must be one of")],
     "dict": [([1], "must be an object"), ("{}", "must be an object"), (None, "must be an object, not null"), (3, "must be an object")],
     "bool": [(1, "true or false"), ("true", "true or false"), (None, "true or false")],
+    "topics": [("orders", "list of 1 to"), ([], "list of 1 to"), ([1], "must be a string"), (["a b"], "1-64 characters"),
+               (["orders", "orders"], "twice"), ([f"t{i}" for i in range(9)], "list of 1 to")],
+    "text": [(7, "must be a string"), ("", "printable characters"), ("x" * 201, "printable characters"),
+             ("a\nb", "printable characters")],
 }
 FIELD_CASES = [(op, f, value, message)
                for op, fields in sorted(commands.SCHEMAS.items()) for f in fields

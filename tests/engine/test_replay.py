@@ -47,3 +47,19 @@ def test_replay_in_place_keeps_the_engine_and_its_groups_wired_to_it():
     assert all(e.groups[gid] is not g for gid, g in before.items())      # rebuilt ...
     assert all(g.ctx is e.group_context for g in e.groups.values())     # ... and wired to this engine
     assert e.time_ms == 10_000 and e.groups["g1"].consumers["consumer-2"].state == "crashed"   # not yet expelled
+
+
+def test_a_log_with_add_topic_and_subscriptions_replays_to_the_same_topics_and_assignment():
+    e = Engine(seed=5)
+    e.step(500)
+    e.apply({"op": "add_topic", "name": "payments", "partitions": 3, "rate": 12})
+    e.apply({"op": "add_consumer", "topics": ["orders", "payments"]})
+    e.step(9_500)
+    log = json.loads(json.dumps(e.export_log()))
+    assert log["commands"][0] == {"time_ms": 500, "cmd": {"op": "add_topic", "name": "payments", "partitions": 3,
+                                                           "rate": 12.0}}
+    want = e.snapshot(history=False)
+    e.apply({"op": "replay", "log": log})
+    got = e.snapshot(history=False)
+    assert got["topics"] == want["topics"] and got["producer"]["topics"] == want["producer"]["topics"]
+    assert [m["partitions"] for m in got["groups"][0]["members"]] == [m["partitions"] for m in want["groups"][0]["members"]]

@@ -92,7 +92,10 @@ def test_bad_input_and_the_consumer_limit_are_refused_and_change_nothing():
         before = sorted(m.name for m in be.groups["g1"].members.values())
         for cmd in ({"op": "kill_consumer", "member_id": "nobody"}, {"op": "pause"}, {"op": "step", "ms": 10},
                     {"op": "add_consumer", "rate": -1}, {"op": "lesson", "lesson": "idle"}, "junk",
-                    {"op": "add_group", "group_id": "s", "type": "share"}):
+                    {"op": "add_group", "group_id": "s", "type": "share"},
+                    {"op": "add_topic", "name": "payments", "partitions": 3},
+                    {"op": "add_consumer", "topics": ["orders"]}, {"op": "set_producer_rate", "rate": 3, "topic": "x"},
+                    {"op": "set_subscription", "member_id": "consumer-1", "topic_pattern": "o.*"}):
             r = be.apply(cmd)
             assert r["ok"] is False and r["error"], cmd
         assert be.apply({"op": "add_consumer"})["ok"]

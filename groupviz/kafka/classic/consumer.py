@@ -71,7 +71,8 @@ class Consumer(PartitionReader):
         else:
             owned, owned_gen = [], -1
         cfg = self.group.config
-        req = JoinGroup(self.member_id, self.client_id, self.host, assignor, [self.group.topic.name], owned, owned_gen,
+        topics = self.group.subscriptions.topics_of(self.member_id)
+        req = JoinGroup(self.member_id, self.client_id, self.host, assignor, topics, owned, owned_gen,
                         int(cfg["session.timeout.ms"]), int(cfg["max.poll.interval.ms"]))
         self.group.to_coordinator(self.group.coordinator.handle_join, req)
 
@@ -111,7 +112,8 @@ class Consumer(PartitionReader):
 
     def _run_assignor(self, members: list[dict], assignor: str) -> dict:
         subscriptions = {m["member_id"]: m["topics"] for m in members}
-        partitions = {self.group.topic.name: len(self.group.topic.partitions)}
+        # the leader's metadata: every topic some member subscribes to (ConsumerCoordinator's groupSubscription)
+        partitions = self.group.topics.counts(sorted({t for m in members for t in m["topics"]}))
         owned = {m["member_id"]: [tuple(tp) for tp in m["owned"]] for m in members}
         generations = {m["member_id"]: m["owned_generation"] for m in members}
         if assignor in ("range", "roundrobin"):

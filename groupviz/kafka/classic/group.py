@@ -14,6 +14,7 @@ from groupviz.kafka.assignors import REBALANCE_PROTOCOLS, STRATEGIES
 from groupviz.kafka import lagstatus
 from groupviz.kafka.classic.consumer import Consumer
 from groupviz.kafka.classic.invariants import check_classic
+from groupviz.kafka.classic.subscriptions import GroupSubscriptions
 from groupviz.kafka.member import CRASHED, LEAVING
 from groupviz.kafka.classic.coordinator import Coordinator, reason
 from groupviz.errors import DomainError
@@ -40,11 +41,14 @@ class ConsumerGroup(Group):
     foreign_fields = {"competition": "'competition' is only for share groups (type \"share\"); a consumer group "
                                      "shards its partitions with an 'assignor': " + ", ".join(STRATEGIES),
                       **FLINK_FIELDS}
+    takes_subscriptions = True
 
     def __init__(self, ctx: GroupContext, group_id: str, assignor: str = "range", config: dict | None = None):
         self.ctx = ctx
         self.env = ctx.clock
-        self.topic = ctx.topic
+        self.topic = ctx.topic          # the first topic: a member without a subscription of its own reads it
+        self.topics = ctx.topics
+        self.part = ctx.topics.partition     # (topic, partition) -> its log
         self.group_id = group_id
         self.assignor = assignor
         self.config = dict(CLASSROOM_CONFIG)
@@ -52,6 +56,7 @@ class ConsumerGroup(Group):
             self.config.update(config)
         self.offsets = OffsetStore()
         self.consumers: dict[str, Consumer] = {}
+        self.subscriptions = GroupSubscriptions(self)
         self.wire = WireLog(NET_DELAY_MS)
         self.coordinator = self._make_coordinator()
         self.coordinator.on_stable = self._on_stable
@@ -85,18 +90,16 @@ class ConsumerGroup(Group):
 
     def _stopped(self, tps, since: int | None = None) -> None:
         since = self.env.now if since is None else since
-        parts = self.topic.partitions
         for tp in tps:
             tp = tuple(tp)
             if tp not in self.stopped_since:
-                self.stopped_since[tp] = (since, parts[tp[1]].log_end_offset)
+                self.stopped_since[tp] = (since, self.part(tp).log_end_offset)
 
     def _resumed(self, tps, generation: int) -> None:
         """The rebalance's cost: partitions that waited, the longest wait, the partition-ms without a
         reader (partition_ms_lost) and the records that arrived meanwhile (records_delayed)."""
         rec = next((r for r in reversed(self.coordinator.history) if r["generation"] == generation), None)
         now = self.env.now
-        parts = self.topic.partitions
         for tp in tps:
             stopped = self.stopped_since.pop(tuple(tp), None)
             if stopped is not None and rec is not None:
@@ -104,7 +107,7 @@ class ConsumerGroup(Group):
                 rec["paused_partitions"] += 1
                 rec["paused_ms"] = max(rec["paused_ms"], now - since)
                 rec["partition_ms_lost"] += now - since
-                rec["records_delayed"] += parts[tp[1]].log_end_offset - leo
+                rec["records_delayed"] += self.part(tuple(tp)).log_end_offset - leo
 
     def _coordinator_event(self, type_: str, **fields) -> None:
         if type_ in ("member_expired", "member_removed", "member_left"):
@@ -156,17 +159,18 @@ class ConsumerGroup(Group):
     def commit_arrived(self, member_id: str, generation: int, offsets: dict) -> None:
         err = self.coordinator.validate_commit(member_id, generation)
         if err == C.NONE:
-            parts = self.topic.partitions
             for tp, off in offsets.items():
-                self.offsets.commit(tp, off, self.env.now, parts[tp[1]].log_end_offset)
+                self.offsets.commit(tp, off, self.env.now, self.part(tp).log_end_offset)
         else:
             self.event("commit_rejected", member_id=member_id, error=err, generation=generation)
         self._deliver(member_id, "commit", {"error": err})
 
     # -- membership -------------------------------------------------------
-    def add_consumer(self, member_id: str, color: int, rate: float, host: str) -> Consumer:
+    def add_consumer(self, member_id: str, color: int, rate: float, host: str, subscription=None) -> Consumer:
+        """`subscription` (groupviz.kafka.subscription.Subscription): its topics or pattern; None: the first topic."""
         c = self.member_class(self, member_id, color, rate, host)
         self.consumers[member_id] = c
+        self.subscriptions.set(member_id, subscription)
         c.start()
         return c
 
@@ -179,7 +183,7 @@ class ConsumerGroup(Group):
     def start_offset(self, tp) -> int:
         """Where a new owner starts: the committed offset, else auto.offset.reset."""
         off = self.offsets.get(tp)
-        p = self.topic.partitions[tp[1]]
+        p = self.part(tp)
         if off is not None and p.log_start_offset <= off <= p.log_end_offset:
             return off
         return p.log_start_offset if self.config["auto.offset.reset"] == "earliest" else p.log_end_offset
@@ -198,6 +202,28 @@ class ConsumerGroup(Group):
     def partitions_added(self) -> None:
         self.coordinator.metadata_changed(
             reason("partitions", topic=self.topic.name, n=len(self.topic.partitions)))
+
+    def topic_partitions_added(self, name: str) -> None:
+        """A topic other than the first grew: a rebalance if some member subscribes to it."""
+        if name in self.subscriptions.in_view():
+            self.coordinator.metadata_changed(reason("partitions", topic=name, n=len(self.topics.get(name).partitions)))
+
+    def topic_added(self, name: str) -> None:
+        self.subscriptions.topic_added(name)
+
+    def topic_names(self) -> list[str]:
+        return self.subscriptions.in_view()
+
+    def set_subscription(self, member, subscription) -> None:
+        """The application called subscribe() again: the next poll rejoins if the topics differ."""
+        self.subscriptions.set(member.member_id, subscription)
+        self.subscriptions.changed(member.member_id)
+
+    def view_partitions(self):
+        """The partitions the group's rows show: those of the topics its members subscribe to."""
+        if len(self.topics) == 1:
+            return self.topic.partitions
+        return [p for name in self.subscriptions.in_view() for p in self.topics.get(name).partitions]
 
     # -- processing -------------------------------------------------------
     def poll(self, quantum_ms: int) -> None:
@@ -227,12 +253,12 @@ class ConsumerGroup(Group):
         reply = self._reply
         if reply is None:           # outside poll(): reply at once
             lat = []
-            self.topic.partitions[tp[1]].add_latencies(a, b, self.env.now + REPLY_DELAY_MS, lat)
+            self.part(tp).add_latencies(a, b, self.env.now + REPLY_DELAY_MS, lat)
             self.env.schedule(REPLY_DELAY_MS, self.ctx.results.on_results, self.group_id, n, n - dup, lat)
             return
         reply[0] += n
         reply[1] += n - dup
-        self.topic.partitions[tp[1]].add_latencies(a, b, self.env.now + REPLY_DELAY_MS, reply[2])
+        self.part(tp).add_latencies(a, b, self.env.now + REPLY_DELAY_MS, reply[2])
 
     # -- the Group interface ----------------------------------------------
     @classmethod
@@ -274,11 +300,11 @@ class ConsumerGroup(Group):
         off = self.offsets.get(tp)
         if off is None:
             return None
-        return max(0, self.topic.partitions[tp[1]].log_end_offset - off)
+        return max(0, self.part(tp).log_end_offset - off)
 
     def sample_broker_offsets(self) -> None:
         """What Burrow's cluster module does every offset-refresh: remember recent log end offsets."""
-        for p in self.topic.partitions:
+        for p in self.view_partitions():
             d = self.broker_offsets.get(p.tp)
             if d is None:
                 d = self.broker_offsets[p.tp] = deque(maxlen=BURROW_INTERVALS)
@@ -290,7 +316,7 @@ class ConsumerGroup(Group):
             lags = [self.partition_lag(tp) for tp in c.assigned]
             lag[c.member_id] = sum(x for x in lags if x is not None)
             thr[c.member_id] = round(c.throughput(), 2)
-        plag = {f"{p.topic}-{p.partition}": self.partition_lag(p.tp) for p in self.topic.partitions}
+        plag = {f"{p.topic}-{p.partition}": self.partition_lag(p.tp) for p in self.view_partitions()}
         return {"lag": lag, "throughput": thr, "partition_lag": plag}
 
     def _partition_rows(self, now: int):
@@ -308,7 +334,7 @@ class ConsumerGroup(Group):
         total = 0
         max_lag_ms = None
         worst = OK = lagstatus.OK
-        for p in self.topic.partitions:
+        for p in self.view_partitions():
             tp = p.tp
             leo = p.log_end_offset
             committed = committed_of.get(tp)
@@ -371,6 +397,9 @@ class ConsumerGroup(Group):
                 "last_heartbeat_ms": meta.last_heartbeat_ms if meta else None,
                 "leader": coord.leader == c.member_id,
             })
+            sub = self.subscriptions.describe(c.member_id)
+            if sub is not None:     # only a member with a subscription of its own (one-topic rows stay as they were)
+                members[-1]["subscription"] = {**sub, "resolved": self.subscriptions.topics_of(c.member_id)}
         return {
             "group_id": self.group_id, "type": self.kind, "state": coord.state, "generation": coord.generation,
             "group_protocol": self.group_protocol,

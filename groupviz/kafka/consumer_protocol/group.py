@@ -54,9 +54,9 @@ class ModernConsumerGroup(ConsumerGroup):
         self.coordinator.config = self.config
 
     def _make_coordinator(self):
-        topic = self.topic
+        topics = self.topics      # the metadata image: every topic (one-topic runs: {topic: count} as before)
         return K.Coordinator(self.group_id, self.env, self._deliver, self._coordinator_event, self.config,
-                             self._assignor_at_start, lambda: {topic.name: len(topic.partitions)})
+                             self._assignor_at_start, lambda: topics.counts(topics.names()))
 
     def rebalance_protocol(self) -> str:
         return "consumer"
@@ -70,7 +70,7 @@ class ModernConsumerGroup(ConsumerGroup):
         """`full`: a joining member's request (subscribed topics, rebalance timeout); `owned` None: not sent."""
         if member_epoch == K.LEAVE_GROUP_MEMBER_EPOCH:
             self._stopped(c.assigned)
-        req = K.Heartbeat(c.member_id, member_epoch, [self.topic.name] if full else None,
+        req = K.Heartbeat(c.member_id, member_epoch, self.subscriptions.topics_of(c.member_id) if full else None,
                           None if owned is None else list(owned),
                           int(self.config["max.poll.interval.ms"]) if full else -1, c.client_id, c.host)
         self.wire.record(self.env.now, c.member_id, "request", "ConsumerGroupHeartbeat", epoch=member_epoch,
@@ -87,6 +87,21 @@ class ModernConsumerGroup(ConsumerGroup):
         _check_assignor(assignor)
         self.assignor = assignor
         self.coordinator.set_assignor(assignor)
+
+    # -- subscriptions ------------------------------------------------------
+    def check_subscription(self, subscription, change: bool = False) -> None:
+        """A list of topics when the member joins; not a pattern (KIP-848 resolves it on the broker,
+        subscribedTopicRegex with RE2J, not modelled) nor a later change (not modelled either)."""
+        if subscription.pattern is not None:
+            raise DomainError(f"{self.group_id} uses the consumer protocol (KIP-848), whose brokers resolve a "
+                              "pattern themselves (subscribedTopicRegex, RE2J), which groupviz does not model: "
+                              "name the topics with 'topics'")
+        if change:
+            raise DomainError(f"{self.group_id}: changing a KIP-848 member's subscription is not modelled; "
+                              "a classic group's members can (group_protocol \"classic\")")
+
+    def topic_added(self, name: str) -> None:
+        """No pattern subscriptions here (check_subscription): a new topic changes nothing."""
 
     # -- the Group interface ----------------------------------------------
     @classmethod
