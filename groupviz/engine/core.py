@@ -93,8 +93,9 @@ class Engine(TopicOps):
         for g in spec["groups"]:
             group = self._new_group(g["group_id"], g.get("type", "consumer"), g)
             rates = g.get("consumer_rates") or [g.get("consumer_rate", 20.0)] * g.get("consumers", 0)
-            for k, rate in enumerate(rates):
-                self._add_consumer(group, rate, self._subscription(**g["subscriptions"][k]) if "subscriptions" in g else None)
+            subs = g.get("subscriptions") or [None] * len(rates)      # a scenario's members' own topics
+            for rate, sub in zip(rates, subs):
+                self._add_consumer(group, rate, None if sub is None else self._subscription(**sub))
         self.event("reset", scenario=scenario, seed=seed)
 
     def _new_group(self, group_id: str, kind: str, spec: dict) -> Group:
@@ -248,6 +249,13 @@ class Engine(TopicOps):
         g.set_rate(c, rate)
         return {"member_id": member_id, "rate": rate}
 
+    def _op_set_producer_rate(self, rate, topic=None):
+        if topic is not None:       # a topic of its own (several topics: groupviz/engine/topics.py)
+            return self._set_topic_rate(rate, topic)
+        self.producer.rate = rate
+        self.event("producer_rate", rate=rate)
+        return {"rate": rate}
+
     def _op_set_keys(self, mode, count=None, hot_share=None):
         if mode == "hot" and hot_share is None and self.producer.hot_share == 0:
             hot_share = 0.5
@@ -256,6 +264,22 @@ class Engine(TopicOps):
         self.event("keys_changed", mode=mode, count=self.producer.key_count, hot_share=self.producer.hot_share,
                    hot_partition=self.producer.hot_partition())
         return {"keys": {"mode": mode, "count": self.producer.key_count, "hot_share": self.producer.hot_share}}
+
+    def _op_add_partitions(self, count, topic=None):
+        t = self._topic_named(topic)
+        total = len(t.partitions) + count
+        if total > commands.MAX_PARTITIONS:
+            raise CommandError(f"{t.name} has {len(t.partitions)} partitions; "
+                               f"at most {commands.MAX_PARTITIONS} are allowed")
+        self._check_total_partitions(count)
+        t.add_partitions(count)
+        self.event("partitions_added", topic=t.name, partitions=total)
+        for g in self.groups.values():
+            if t is self.topic:
+                g.partitions_added()
+            else:
+                g.topic_partitions_added(t.name)
+        return {"partitions": total}
 
     def _op_add_group(self, group_id, type="consumer", assignor=None, consumers=0, competition="random", **more):
         if group_id in self.groups:

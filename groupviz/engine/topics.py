@@ -55,41 +55,22 @@ class TopicOps:
         if len(self.topics) >= commands.MAX_TOPICS:
             raise CommandError(f"at most {commands.MAX_TOPICS} topics are allowed")
         check_topic_name(name, self.topics.names())
-        total = self.topics.total_partitions() + partitions
-        if total > commands.MAX_TOTAL_PARTITIONS:
-            raise CommandError(f"the topics have {self.topics.total_partitions()} partitions; at most "
-                               f"{commands.MAX_TOTAL_PARTITIONS} are allowed across all topics")
+        self._check_total_partitions(partitions)
         self._new_topic(name, partitions, rate)
         self.event("topic_added", topic=name, partitions=partitions, rate=float(rate))
         for g in self.groups.values():
             g.topic_added(name)
         return {"topic": name, "partitions": partitions, "rate": float(rate)}
 
-    def _op_set_producer_rate(self, rate, topic=None):
-        if topic is None:
-            self.producer.rate = rate
-            self.event("producer_rate", rate=rate)
-            return {"rate": rate}
+    def _set_topic_rate(self, rate, topic):
         self.producers[self._topic_named(topic).name].rate = rate
         self.event("producer_rate", rate=rate, topic=topic)
         return {"rate": rate, "topic": topic}
 
-    def _op_add_partitions(self, count, topic=None):
-        t = self._topic_named(topic)
-        total = len(t.partitions) + count
-        if total > commands.MAX_PARTITIONS:
-            raise CommandError(f"{t.name} has {len(t.partitions)} partitions; "
-                               f"at most {commands.MAX_PARTITIONS} are allowed")
-        if self.topics.total_partitions() + count > commands.MAX_TOTAL_PARTITIONS:
-            raise CommandError(f"at most {commands.MAX_TOTAL_PARTITIONS} partitions are allowed across all topics")
-        t.add_partitions(count)
-        self.event("partitions_added", topic=t.name, partitions=total)
-        for g in self.groups.values():
-            if t is self.topic:
-                g.partitions_added()
-            else:
-                g.topic_partitions_added(t.name)
-        return {"partitions": total}
+    def _check_total_partitions(self, more: int) -> None:
+        if self.topics.total_partitions() + more > commands.MAX_TOTAL_PARTITIONS:
+            raise CommandError(f"the topics have {self.topics.total_partitions()} partitions; at most "
+                               f"{commands.MAX_TOTAL_PARTITIONS} are allowed across all topics")
 
     def _op_set_subscription(self, member_id, topics=None, topic_pattern=None):
         g, c = self._live_consumer(member_id)
