@@ -269,7 +269,13 @@ class ConsumerGroup(AppControls, Group):
 
     # -- views ------------------------------------------------------------
     def owners(self) -> dict:
-        return {tp: c.member_id for c in self.consumers.values() for tp in c.assigned}
+        return {tp: c.member_id for c in self._by_membership() for tp in c.assigned}
+
+    def _by_membership(self):
+        """Members, those out of the group first: a consumer that left on its poll timeout may still hold
+        partitions (it is processing its batch) but their owner is whoever the group gave them to."""
+        cs = self.consumers.values()
+        return sorted(cs, key=lambda c: c.generation >= 0) if any(c.generation < 0 and c.assigned for c in cs) else cs
 
     def partition_lag(self, tp) -> int | None:
         off = self.offsets.get(tp)
@@ -301,7 +307,7 @@ class ConsumerGroup(AppControls, Group):
         Runs ten times a second for every viewer tick, over every partition: plain loops and
         local names here, and Burrow's window rules cached until the partition's next commit.
         """
-        owner_of = {tp: c for c in self.consumers.values() for tp in c.assigned}
+        owner_of = {tp: c for c in self._by_membership() for tp in c.assigned}
         committed_of = self.offsets.committed
         windows = self.offsets.window
         broker = self.broker_offsets
