@@ -148,6 +148,8 @@ class Consumer(PollLoop, PartitionReader):
             self.positions[tp] = self.group.start_offset(tp)
         self.prev_assignment, self.prev_generation = list(self.assigned), self.generation
         self.phase = "stable"
+        if self.auto_commit:    # onJoinComplete: "Reschedule the auto commit starting from now"
+            self.next_auto_commit_ms = self.env.now + int(self.group.config["auto.commit.interval.ms"])
         self.group.event("assigned", member_id=self.member_id, partitions=list(self.assigned), added=added,
                          generation=self.generation)
         if revoked and self.cooperative:
