@@ -84,3 +84,15 @@ def test_report_route_takes_the_language(app_and_client):
     assert zh.headers["Content-Disposition"].endswith('-zh.html"')
     other = client.get("/report?lang=<script>")
     assert other.status_code == 200 and '<html lang="en">' in other.get_data(as_text=True)
+
+
+def test_lag_before_any_commit_is_a_dash_and_a_gap_in_the_report_never_zero():
+    e = Engine(seed=7)
+    e.apply({"op": "set_commit_mode", "group_id": "g1", "mode": "none"})
+    e.step(15_000)
+    snap = e.snapshot()
+    html = report.build_html(snap, e.export_log())
+    rows = re.findall(r"<tr><td>(consumer-\d)</td><td>active</td><td>[^<]*</td><td>\d+</td><td>([^<]*)</td></tr>", html)
+    assert len(rows) == 3 and all(lag == "-" for _, lag in rows)
+    total = [r for r in csv.DictReader(io.StringIO(report.metrics_csv(snap))) if r["metric"] == "total_lag"]
+    assert total and all(r["value"] == "" for r in total)       # a gap in the chart, not 0
