@@ -197,3 +197,19 @@ def test_same_seed_same_stalls_same_run():
         eng.step(20_000)
         return json.dumps(eng.snapshot(), sort_keys=True)
     assert run() == run()
+
+
+def test_stopping_mid_batch_commits_only_what_was_processed():
+    eng = Engine(seed=7)
+    eng.apply({"op": "set_producer_rate", "rate": 200})
+    run_until(eng, lambda e: stable(e) and group(e)["generation"] == 1)
+    eng.step(5000)
+    eng.apply({"op": "set_processing_ms", "member_id": "consumer-1", "ms": 20})
+    eng.step(1000)
+    c1 = eng.groups["g1"].consumers["consumer-1"]
+    assert c1.in_flight() > 0
+    done = {tuple(tp): nxt for tp, nxt, end in c1.batch["ranges"] if nxt < end}
+    eng.apply({"op": "stop_consumer", "member_id": "consumer-1"})
+    eng.step(100)
+    committed = {(p["topic"], p["partition"]): p["committed"] for p in group(eng)["partitions"]}
+    assert all(committed[tp] == nxt for tp, nxt in done.items())

@@ -228,6 +228,10 @@ class PollLoop:
         if how == "leave" and not (self.auto_commit or self.group.listener_commits):
             return
         offsets = {tp: self.positions[tp] for tp in tps if tp in self.positions}
+        if self.batch is not None:     # closing mid-batch: only what the application has processed
+            for tp, nxt, end in self.batch["ranges"]:
+                if nxt < end and tuple(tp) in offsets:
+                    offsets[tuple(tp)] = min(offsets[tuple(tp)], nxt)
         if not offsets:
             return
         if self.generation < 0:
