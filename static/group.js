@@ -8,6 +8,7 @@ import { assignorsFor } from "./constants.js";
 import { colorFor } from "./palette.js";
 import { select } from "./store.js";
 import { send } from "./commands.js";
+import { appNodes, renderApp } from "./consumer-app.js";
 
 const COMPACT_MEMBERS = 8;     // more members than this: slimmer cards
 
@@ -39,6 +40,7 @@ function cardNodes(m) {
       "data-i18n": "card.stop", "data-i18n-title": "card.stop.title" }),
     killBtn: el("button", { type: "button", class: "btn sm danger", "data-testid": "kill-consumer", "data-control": true,
       "data-i18n": "card.kill", "data-i18n-title": "card.kill.title" }),
+    app: appNodes(id),       // a classic consumer's application: stall, slow, failed commits
   };
   n.share = el("div", { class: "c-share", hidden: true }, [
     el("span", { class: "k", "data-i18n": "card.wins", "data-i18n-title": "card.wins.title" }), n.wins,
@@ -55,7 +57,8 @@ function cardRoot(m, n) {
   const k = (name) => el("span", { class: "k", "data-i18n": name });
   return el("article", { class: "card", "data-testid": "consumer", "data-member-id": m.member_id, "data-state": m.state }, [
     el("header", { class: "c-head" }, [el("span", { class: "swatch", "aria-hidden": "true" }), n.name, n.leader, n.phase, n.pill]),
-    el("div", { class: "c-mid" }, [n.parts, el("div", { class: "c-actions" }, [n.pauseBtn, n.stopBtn, n.killBtn])]),
+    el("div", { class: "c-mid" }, [n.parts, el("div", { class: "c-actions" },
+      [n.pauseBtn, n.stopBtn, n.killBtn, n.app.stallBtn, n.app.slowBtn])]),
     el("div", { class: "c-stats" }, [
       stat(k("card.throughput"), n.tp, "card.unit.rps"),
       stat(n.lagKey, n.lag),
@@ -64,6 +67,8 @@ function cardRoot(m, n) {
     ]),
     n.share,
     n.note,
+    n.app.line,
+    n.app.fail,
   ]);
 }
 
@@ -165,6 +170,7 @@ function updateCard(view, m, snap, group) {
   renderParts(view, m, snap);
   renderStats(view, m, group);
   renderActions(view, m, snap, group);
+  renderApp(view.app, m, group);
   setHidden(view.stopBtn, group.type === "flink");     // a subtask is not stopped alone (wire.md)
 }
 

@@ -7,6 +7,7 @@ import { assignorsFor } from "./constants.js";
 import { select, selectGroup } from "./store.js";
 import { send } from "./commands.js";
 import { fmtMs, statusRule, protoLabel, isClassic, isKip848 } from "./kafka-format.js";
+import { commitCell, renderCommitCell } from "./consumer-app.js";
 
 const OVERVIEW_COLS = ["kz.col.type", "kz.col.state", "kz.col.gen", "kz.col.assignor", "kz.col.members", "kz.col.lag",
   "kz.col.lagms", "kz.col.status", "kz.col.dups", "kz.col.tp"];
@@ -33,9 +34,10 @@ function rowNodes(gid) {
 
 function createRow(g) {
   const gid = g.group_id;
-  const v = { ...rowNodes(gid), group: g, labelLang: null };
+  const v = { ...rowNodes(gid), group: g, labelLang: null, commit: commitCell(gid) };
   v.cells = [v.type, el("td", {}, [v.state]), v.gen,
-    el("td", { class: "kz-assigncell" }, [el("div", { class: "kz-assign" }, [v.assignor, v.assignorText, v.proto])]),
+    el("td", { class: "kz-assigncell" }, [el("div", { class: "kz-assign" }, [v.assignor, v.assignorText, v.proto]),
+      v.commit.root]),
     v.members, v.lag, v.lagms, el("td", {}, [v.status]), v.dups, v.tp];
   v.root = el("tr", { "data-testid": "group-row", "data-group-id": gid, tabindex: "0" },
     [el("th", { scope: "row", class: "kz-gid" }, gid), ...v.cells]);
@@ -87,6 +89,7 @@ function updateRow(v, g) {
     v.gen.title = "";
   }
   renderAssignor(v, g, classic);
+  renderCommitCell(v.commit, g);
   setText(v.members, String((g.members || []).filter((m) => m.state === "active" || m.state === "paused").length));
   setText(v.lag, g.lag === null || g.lag === undefined ? "-" : fmtInt(g.lag));
   setText(v.lagms, classic ? fmtMs(g.lag_ms) : "-");

@@ -23,10 +23,55 @@ def narrate(ev: dict) -> tuple[str, str] | None:
     if ev.get("protocol") == "flink" or (t == "group_added" and ev.get("group_type") == "flink"):
         return _flink(ev, t, g, m)
     kip848 = (_consumer_protocol,) if ev.get("protocol") == "consumer" else ()
-    for part in ((_share,) if share else ()) + kip848 + (_members, _rebalances, _topics, _changes):
+    for part in ((_share,) if share else ()) + kip848 + (_application, _members, _rebalances, _topics, _changes):
         text = part(ev, t, g, m)
         if text is not None:
             return text
+    return None
+
+
+_HOW = {"auto": ("auto-commit", "自动提交"), "sync": ("commitSync", "commitSync"), "async": ("commitAsync", "commitAsync"),
+        "revoke": ("the commit in onPartitionsRevoked", "onPartitionsRevoked 里的提交"),
+        "leave": ("the commit before leaving", "离开前的提交")}
+_MODES = {"auto": ("auto-commit inside poll() every auto.commit.interval.ms",
+                   "在 poll() 内每隔 auto.commit.interval.ms 自动提交"),
+          "sync": ("commitSync() after each batch", "每批处理完调用 commitSync()"),
+          "async": ("commitAsync() after each batch", "每批处理完调用 commitAsync()"),
+          "none": ("no commits at all", "完全不提交")}
+
+
+def _application(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
+    """A classic consumer's application: stalls, processing time, the poll timeout, commits that fail."""
+    if t == "consumer_stalled":
+        s, mp = ev["ms"] / 1000, ev["max_poll_interval_ms"] / 1000
+        return (f"{m}'s application blocks for {s:g} s without calling poll(); its heartbeat thread keeps "
+                f"the session alive (max.poll.interval.ms is {mp:g} s)",
+                f"{m} 的应用阻塞 {s:g} 秒，不调用 poll()；心跳线程仍在维持会话（max.poll.interval.ms 为 {mp:g} 秒）")
+    if t == "processing_time":
+        return (f"{m} now spends {ev['ms']} ms on each record; a poll() returns up to {ev['max_poll_records']} "
+                f"(max.poll.records)" if ev["ms"] else f"{m} processes at its rate again (no time per record)",
+                f"{m} 现在每条记录处理 {ev['ms']} ms；一次 poll() 最多返回 {ev['max_poll_records']} 条"
+                f"（max.poll.records）" if ev["ms"] else f"{m} 恢复按速率处理（不设每条处理时间）")
+    if t == "poll_timeout":
+        s = ev["since_poll_ms"] / 1000
+        return (f"{m} has not called poll() for {s:g} s (max.poll.interval.ms): its heartbeat thread sends "
+                f"LeaveGroup, \"consumer poll timeout has expired.\"",
+                f"{m} 已 {s:g} 秒没有调用 poll()（max.poll.interval.ms）：心跳线程发送 LeaveGroup："
+                f"\"consumer poll timeout has expired.\"")
+    if t == "member_left" and ev.get("reason"):
+        return (f"{m} left {g} ({ev['reason']}); its partitions go to the others, who start from the last "
+                f"committed offsets",
+                f"{m} 离开了 {g}（{ev['reason']}）；它的分区交给其他成员，从最后提交的位移开始读")
+    if t == "commit_failed":
+        en, zh = _HOW.get(ev.get("how"), _HOW["auto"])
+        return (f"{m}: {en} failed with {ev['error']}: {ev['message']}",
+                f"{m}：{zh}失败（{ev['error']}）：它已不在组内，这些记录的位移提交不了，新的拥有者会重新处理它们")
+    if t == "commit_mode":
+        en, zh = _MODES[ev["mode"]]
+        lis = ev.get("rebalance_listener_commits")
+        return (f"{g}'s consumers now commit with {en}" + ("; their rebalance listener commits in "
+                                                         "onPartitionsRevoked" if lis else ""),
+                f"{g} 的消费者现在{zh}" + ("；再均衡监听器在 onPartitionsRevoked 里提交" if lis else ""))
     return None
 
 

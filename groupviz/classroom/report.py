@@ -156,7 +156,7 @@ def _group_sections(snapshot: dict, lang: str) -> list[str]:
         title = _tr(lang, "rebalances", g=g["group_id"], assignor=g["assignor"], protocol=g.get("protocol", ""))
         sections.append(f"<h3>{h(title)}</h3>" + _table(_tr(lang, "reb.cols"), rows))
         assign_rows = [(m["member_id"], state_name(lang, m["state"]), ", ".join(f"{t}-{p}" for t, p in m["partitions"]),
-                        m["processed"], m.get("lag")) for m in g["members"]]
+                        m["processed"], "-" if m.get("lag") is None else m["lag"]) for m in g["members"]]
         sections.append(f"<h3>{h(_tr(lang, 'members', g=g['group_id']))}</h3>"
                         + _table(_tr(lang, "mem.cols"), assign_rows))
     return sections

@@ -16,6 +16,7 @@ from groupviz.errors import CommandError, DomainError
 from groupviz.flink.config import MAX_PARALLELISM, SINKS
 from groupviz.kafka import config as kafka_config
 from groupviz.kafka.assignors import SERVER_ASSIGNORS, STRATEGIES
+from groupviz.kafka.classic.app_controls import COMMIT_MODES, MAX_PROCESSING_MS, MAX_STALL_MS
 from groupviz.kafka.consumer_protocol.group import CONSUMER_ASSIGNORS
 from groupviz.kafka.config import ID_RE, Field, describe_value
 from groupviz.kafka.producer import KEY_MODES
@@ -58,6 +59,10 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     "pause_consumer": (_F("member_id", "id"),),
     "resume_consumer": (_F("member_id", "id"),),
     "set_consumer_rate": (_F("member_id", "id"), _F("rate", "number", True, 0, MAX_CONSUMER_RATE)),
+    "stall_consumer": (_F("member_id", "id"), _F("ms", "int", True, 1, MAX_STALL_MS)),
+    "set_processing_ms": (_F("member_id", "id"), _F("ms", "int", True, 0, MAX_PROCESSING_MS)),
+    "set_commit_mode": (_F("group_id", "id", False), _F("mode", "enum", True, choices=COMMIT_MODES),
+                        _F("rebalance_listener_commits", "bool", False)),
     "set_producer_rate": (_F("rate", "number", True, 0, MAX_PRODUCER_RATE), _F("topic", "id", False)),
     "set_keys": (_F("mode", "enum", True, choices=KEY_MODES), _F("count", "int", False, 1, MAX_KEYS),
                  _F("hot_share", "number", False, 0, 1)),

@@ -249,6 +249,21 @@ class Engine(TopicOps):
         g.set_rate(c, rate)
         return {"member_id": member_id, "rate": rate}
 
+    def _op_stall_consumer(self, member_id, ms):
+        g, c = self._live_consumer(member_id)
+        g.stall(c, ms)
+        return {"member_id": member_id, "ms": ms}
+
+    def _op_set_processing_ms(self, member_id, ms):
+        g, c = self._live_consumer(member_id)
+        g.set_processing_ms(c, ms)
+        return {"member_id": member_id, "ms": ms}
+
+    def _op_set_commit_mode(self, mode, group_id=None, rebalance_listener_commits=None):
+        g = self._group(group_id)
+        g.set_commit_mode(mode, rebalance_listener_commits)
+        return {"group_id": g.group_id, "mode": mode}
+
     def _op_set_producer_rate(self, rate, topic=None):
         if topic is not None:       # a topic of its own (several topics: groupviz/engine/topics.py)
             return self._set_topic_rate(rate, topic)

@@ -28,7 +28,8 @@ class ChartSamples:
         per_group = {}
         for g in groups:
             gs = g.sample_metrics()
-            gs["total_lag"] = sum(x for x in gs["partition_lag"].values() if x is not None)
+            known = [x for x in gs["partition_lag"].values() if x is not None]
+            gs["total_lag"] = sum(known) if known else None      # before the first commit: a gap, not 0
             per_group[g.group_id] = gs
         self.samples.append((now, per_group))
         self._view = None

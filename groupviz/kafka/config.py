@@ -99,6 +99,7 @@ CONFIG_SCHEMA = {
     "heartbeat.interval.ms": ("int", 100, 600_000),
     "auto.commit.interval.ms": ("int", 100, 600_000),
     "max.poll.interval.ms": ("int", 1000, 3_600_000),
+    "max.poll.records": ("int", 1, 100_000),          # ConsumerConfig: atLeast(1); the upper bound is groupviz's
     "group.initial.rebalance.delay.ms": ("int", 0, 300_000),
     "enable.auto.commit": ("bool", None, None),
     "auto.offset.reset": ("enum", ("earliest", "latest"), None),
@@ -111,6 +112,7 @@ CLASSROOM_CONFIG = {
     "auto.commit.interval.ms": 1000,
     "enable.auto.commit": True,
     "max.poll.interval.ms": 300000,
+    "max.poll.records": 500,
     "group.initial.rebalance.delay.ms": 3000,
     "auto.offset.reset": "earliest",
 }
@@ -120,6 +122,7 @@ KAFKA_DEFAULTS = {
     "auto.commit.interval.ms": 5000,
     "enable.auto.commit": True,
     "max.poll.interval.ms": 300000,
+    "max.poll.records": 500,
     "group.initial.rebalance.delay.ms": 3000,
     "auto.offset.reset": "latest",
 }

@@ -133,6 +133,23 @@ class Group(ABC):
     def set_rate(self, member, rate: float) -> None:
         member.rate = rate
 
+    def _no_application(self, op: str):
+        return DomainError(f"{op}: {self.group_id} is a {self.kind} group ({self.narration_protocol}); the "
+                           "application's poll loop, processing time and commits are modelled for classic "
+                           "consumer groups (type \"consumer\", group_protocol \"classic\") only")
+
+    def stall(self, member, ms: int) -> None:
+        """The member's application blocks for `ms` without calling poll() (classic groups)."""
+        raise self._no_application("stall_consumer")
+
+    def set_processing_ms(self, member, ms: int) -> None:
+        """Processing time per record of the member's application (classic groups)."""
+        raise self._no_application("set_processing_ms")
+
+    def set_commit_mode(self, mode: str, listener_commits: bool | None = None) -> None:
+        """How the applications commit: auto | sync | async | none, and a listener committing on revoke."""
+        raise self._no_application("set_commit_mode")
+
     # -- the group --------------------------------------------------------
     @abstractmethod
     def poll(self, quantum_ms: int) -> None:

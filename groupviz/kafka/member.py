@@ -111,6 +111,10 @@ class PartitionReader(Member):
         # auto-commit clocks at its own phase (deterministic per seed and id).
         self._rng = group.ctx.rng(member_id)
 
+    def app_view(self) -> dict:
+        """What the member's application is doing, for the snapshot (the classic consumer's poll loop)."""
+        return {}
+
     def crash(self) -> None:
         """Killed: no commit, no leave request. The coordinator notices when the session times out."""
         self.state = CRASHED

@@ -163,3 +163,15 @@ def test_duplicates_after_a_crash_are_counted_and_explained_in_the_summary():
     html = report.build_html(snap, lang="en")
     assert f"{dups} duplicate{'s' if dups > 1 else ''} (record" in html and "after a redelivery" in html
     assert f"重复 {dups} 条（重新投递后再次处理的记录）" in report.build_html(snap, lang="zh")
+
+
+def test_lag_before_any_commit_is_a_dash_and_a_gap_in_the_report_never_zero():
+    e = Engine(seed=7)
+    e.apply({"op": "set_commit_mode", "group_id": "g1", "mode": "none"})
+    e.step(15_000)
+    snap = e.snapshot()
+    html = report.build_html(snap, e.export_log())
+    rows = re.findall(r"<tr><td>(consumer-\d)</td><td>active</td><td>[^<]*</td><td>\d+</td><td>([^<]*)</td></tr>", html)
+    assert len(rows) == 3 and all(lag == "-" for _, lag in rows)
+    total = [r for r in csv.DictReader(io.StringIO(report.metrics_csv(snap))) if r["metric"] == "total_lag"]
+    assert total and all(r["value"] == "" for r in total)       # a gap in the chart, not 0

@@ -116,6 +116,9 @@ VALID = {
     "pause_consumer": {"op": "pause_consumer", "member_id": "consumer-1"},
     "resume_consumer": None,                        # needs a paused consumer: see the test
     "set_consumer_rate": {"op": "set_consumer_rate", "member_id": "consumer-1", "rate": 5},
+    "stall_consumer": {"op": "stall_consumer", "member_id": "consumer-1", "ms": 4000},
+    "set_processing_ms": {"op": "set_processing_ms", "member_id": "consumer-1", "ms": 20},
+    "set_commit_mode": {"op": "set_commit_mode", "group_id": "g1", "mode": "sync", "rebalance_listener_commits": True},
     "set_producer_rate": {"op": "set_producer_rate", "rate": 0},
     "set_keys": {"op": "set_keys", "mode": "hot", "count": 10, "hot_share": 0.9},
     "add_partitions": {"op": "add_partitions", "topic": "orders", "count": 2},

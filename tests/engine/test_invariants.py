@@ -153,6 +153,20 @@ class EngineMachine(RuleBasedStateMachine):
         if shares:
             self.engine.apply({"op": "set_config", "group_id": shares[-1], "config": cfg})
 
+    @rule(i=st.integers(0, 20), how=st.sampled_from(["stall_consumer", "set_processing_ms"]),
+          ms=st.sampled_from([0, 5, 20, 3000, 25000]))
+    def slow_application(self, i, how, ms):
+        """Issue 16: a stall (past max.poll.interval.ms when it is 20 s) or a processing time per record."""
+        live = self.consumers()
+        if live:
+            self.engine.apply({"op": how, "member_id": live[i % len(live)], "ms": ms})
+
+    @rule(i=st.integers(0, 3), mode=st.sampled_from(["auto", "sync", "async", "none"]), listener=st.booleans())
+    def set_commit_mode(self, i, mode, listener):
+        gids = self.classic()
+        self.engine.apply({"op": "set_commit_mode", "group_id": gids[i % len(gids)], "mode": mode,
+                           "rebalance_listener_commits": listener})
+
     @rule(rate=st.integers(0, 80))
     def set_producer_rate(self, rate):
         assert self.engine.apply({"op": "set_producer_rate", "rate": rate})["ok"]
@@ -210,6 +224,8 @@ class EngineMachine(RuleBasedStateMachine):
             for c in list(g.consumers.values()):
                 if c.alive and c.rate < fast:     # enough capacity to drain any backlog in the time below
                     e.apply({"op": "set_consumer_rate", "member_id": c.member_id, "rate": fast})
+                if c.alive and getattr(c, "processing_ms", 0):     # back to the rate (issue 16's slow_application)
+                    e.apply({"op": "set_processing_ms", "member_id": c.member_id, "ms": 0})
             if not any(c.alive for c in g.consumers.values()):
                 e.apply({"op": "add_consumer", "group_id": gid, "rate": fast})
         target = {p.tp: p.log_end_offset for p in e.topic.partitions}

@@ -12,13 +12,13 @@ Each lesson lives in a module of this package (one or a few lessons each, writte
 
 from __future__ import annotations
 
-from groupviz.classroom.lessons import core, two_topics
+from groupviz.classroom.lessons import core, slow_consumer, two_topics
 from groupviz.classroom.lessons.core import FLINK_JOBS
 from groupviz.classroom.lessons.script import T, step
 
 __all__ = ["FLINK_JOBS", "LESSONS", "BY_ID", "T", "step", "listing"]
 
-LESSONS: list[dict] = [*core.LESSONS, *two_topics.LESSONS]
+LESSONS: list[dict] = [*core.LESSONS, *slow_consumer.LESSONS, *two_topics.LESSONS]
 
 BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 

@@ -14,26 +14,30 @@ from __future__ import annotations
 from groupviz.kafka.classic import coordinator as C
 from groupviz.kafka.assignors import REBALANCE_PROTOCOLS, assign
 from groupviz.kafka.classic.coordinator import JoinGroup
+from groupviz.kafka.classic.pollloop import PollLoop
 from groupviz.kafka.member import PartitionReader
 
 RETRY_BACKOFF_MS = 100  # retry.backoff.ms
 
 
-class Consumer(PartitionReader):
-    """A member of a classic group: joins through the coordinator, owns the partitions its leader assigned."""
+class Consumer(PollLoop, PartitionReader):
+    """A member of a classic group: joins through the coordinator, owns the partitions its leader assigned;
+    its application polls, processes and commits (PollLoop)."""
 
     def __init__(self, group, member_id: str, color: int, rate: float, host: str):
         super().__init__(group, member_id, color, rate, host)
         self.phase = "unjoined"      # unjoined | joining | syncing | stable
         self.prev_assignment: list[tuple[str, int]] = []
         self.prev_generation = -1
+        self._init_poll_loop()
 
     # -- lifecycle --------------------------------------------------------
     def start(self) -> None:
         self._send_join()
         cfg = self.group.config
         self._after(self._rng.randrange(1, cfg["heartbeat.interval.ms"] + 1), self._heartbeat_tick)
-        self._after(self._rng.randrange(1, cfg["auto.commit.interval.ms"] + 1), self._auto_commit_tick)
+        # auto-commit runs inside poll(): the first one once this much time has passed (each client its own phase)
+        self.next_auto_commit_ms = self.env.now + self._rng.randrange(1, cfg["auto.commit.interval.ms"] + 1)
 
     def _leave(self) -> None:
         """LeaveGroup (after close() committed); a crash sends nothing: the coordinator notices after
@@ -51,13 +55,6 @@ class Consumer(PartitionReader):
         if self.phase in ("syncing", "stable"):
             self.group.to_coordinator(self.group.coordinator.handle_heartbeat, self.member_id, self.generation)
         self._after(self.group.config["heartbeat.interval.ms"], self._heartbeat_tick)
-
-    def _auto_commit_tick(self) -> None:
-        if not self.alive:
-            return
-        if self.group.config["enable.auto.commit"] and self.phase == "stable":
-            self._commit(self.assigned)
-        self._after(self.group.config["auto.commit.interval.ms"], self._auto_commit_tick)
 
     # -- the rebalance protocol (client side) -----------------------------
     def _send_join(self) -> None:
@@ -77,8 +74,12 @@ class Consumer(PartitionReader):
         self.group.to_coordinator(self.group.coordinator.handle_join, req)
 
     def rejoin(self) -> None:
-        """ConsumerCoordinator.onJoinPrepare (commit; eager protocols revoke everything), then JoinGroup."""
-        self._commit(self.assigned)
+        """ConsumerCoordinator.onJoinPrepare, then JoinGroup: with auto-commit on, commit what was consumed
+        (both protocols); eager protocols then revoke everything (onPartitionsRevoked: a listener may commit)."""
+        if self.auto_commit:
+            self._commit(self.assigned, "auto")
+        elif not self.cooperative and self.group.listener_commits:
+            self._commit(self.assigned, "revoke")
         if not self.cooperative:
             if self.assigned:
                 self.group.event("revoked", member_id=self.member_id, partitions=list(self.assigned), eager=True)
@@ -137,8 +138,10 @@ class Consumer(PartitionReader):
         kept = set(self.assigned)
         added = [tp for tp in new if tp not in kept]
         if revoked:
-            # cooperative: revoke only what moved (commit first), then rejoin at once
-            self._commit(revoked)
+            # cooperative: onPartitionsRevoked for what moved (Kafka does not auto-commit here; a listener
+            # may commit), then rejoin at once
+            if self.group.listener_commits:
+                self._commit(revoked, "revoke")
             for tp in revoked:
                 self.positions.pop(tp, None)
             self.group.event("revoked", member_id=self.member_id, partitions=revoked, eager=False)
@@ -147,6 +150,8 @@ class Consumer(PartitionReader):
             self.positions[tp] = self.group.start_offset(tp)
         self.prev_assignment, self.prev_generation = list(self.assigned), self.generation
         self.phase = "stable"
+        if self.auto_commit:    # onJoinComplete: "Reschedule the auto commit starting from now"
+            self.next_auto_commit_ms = self.env.now + int(self.group.config["auto.commit.interval.ms"])
         self.group.event("assigned", member_id=self.member_id, partitions=list(self.assigned), added=added,
                          generation=self.generation)
         if revoked and self.cooperative:
@@ -158,11 +163,11 @@ class Consumer(PartitionReader):
         err = resp["error"]
         if err == C.REBALANCE_IN_PROGRESS:
             if self.phase == "stable":
-                self.rejoin()
+                self.request_rejoin()      # the heartbeat thread asks; the application rejoins in poll()
         elif err in (C.ILLEGAL_GENERATION, C.UNKNOWN_MEMBER_ID):
             if self.phase in ("stable", "syncing"):
-                self._lose_all()
-                self._send_join()
-
-    def on_commit(self, resp: dict) -> None:
-        pass  # failures are visible as events; auto-commit retries on the next interval
+                if self.busy:
+                    self._reset_generation()    # partitions lost at the next poll
+                else:
+                    self._lose_all()
+                    self._send_join()

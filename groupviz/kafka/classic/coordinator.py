@@ -59,6 +59,8 @@ REASONS = {
     "joined": ("{member} joined", "{member} 加入了组"),
     "rejoined": ("{member} rejoined with new metadata", "{member} 带着新的订阅信息重新加入"),
     "left": ("{member} left the group (LeaveGroup)", "{member} 离开了组（LeaveGroup）"),
+    "left_poll": ("{member} left the group (LeaveGroup: consumer poll timeout has expired, max.poll.interval.ms)",
+                  "{member} 离开了组（LeaveGroup：consumer poll timeout has expired，超过了 max.poll.interval.ms）"),
     "expired": ("{member} missed heartbeats for {ms} ms (session.timeout.ms)",
                 "{member} 连续 {ms} ms 没有心跳（session.timeout.ms）"),
     "partitions": ("topic {topic} now has {n} partitions", "主题 {topic} 现在有 {n} 个分区"),
@@ -373,11 +375,16 @@ class Coordinator:
             err = REBALANCE_IN_PROGRESS if self.state == PREPARING_REBALANCE else NONE
         self.send(member_id, "heartbeat", {"error": err})
 
-    def handle_leave(self, member_id: str) -> None:
+    def handle_leave(self, member_id: str, why: str | None = None) -> None:
+        """`why`: the LeaveGroup's reason (KIP-800), e.g. the heartbeat thread's poll timeout."""
         if member_id not in self.members:
             return
-        self.emit("member_left", member_id=member_id)
-        self._remove_member_and_update(member_id, "member_left", reason("left", member=member_id))
+        if why is None:
+            self.emit("member_left", member_id=member_id)
+            self._remove_member_and_update(member_id, "member_left", reason("left", member=member_id))
+            return
+        self.emit("member_left", member_id=member_id, reason=why)
+        self._remove_member_and_update(member_id, "member_left", reason("left_poll", member=member_id))
 
     def validate_commit(self, member_id: str, generation: int) -> str:
         """GroupCoordinator.validateOffsetCommit for a classic group."""

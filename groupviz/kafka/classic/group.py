@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 
 from groupviz.kafka.classic import coordinator as C
+from groupviz.kafka.classic.app_controls import AppControls
 from groupviz.kafka.assignors import REBALANCE_PROTOCOLS, STRATEGIES
 from groupviz.kafka import lagstatus
 from groupviz.kafka.classic.consumer import Consumer
@@ -32,7 +33,7 @@ def _check_classic_assignor(assignor: str) -> None:
                           f"\"consumer\"); a classic group takes: {', '.join(STRATEGIES)}")
 
 
-class ConsumerGroup(Group):
+class ConsumerGroup(AppControls, Group):
     kind = "consumer"
     group_protocol = "classic"
     narration_protocol = "classic"
@@ -147,23 +148,23 @@ class ConsumerGroup(Group):
                 getattr(c, "on_" + kind)(payload)
         self.env.schedule(NET_DELAY_MS, arrive)
 
-    def leave_arrived(self, member_id: str) -> None:
+    def leave_arrived(self, member_id: str, why: str | None = None) -> None:
         c = self.consumers.get(member_id)
         if c is not None and c.state == LEAVING:
             self._stopped(c.assigned, since=self.env.now - NET_DELAY_MS)   # it stopped when it sent LeaveGroup
-        self.coordinator.handle_leave(member_id)
+        self.coordinator.handle_leave(member_id, why)
         c = self.consumers.get(member_id)
         if c is not None and c.state == LEAVING:
             del self.consumers[member_id]
 
-    def commit_arrived(self, member_id: str, generation: int, offsets: dict) -> None:
+    def commit_arrived(self, member_id: str, generation: int, offsets: dict, how: str = "auto") -> None:
         err = self.coordinator.validate_commit(member_id, generation)
         if err == C.NONE:
             for tp, off in offsets.items():
                 self.offsets.commit(tp, off, self.env.now, self.part(tp).log_end_offset)
         else:
             self.event("commit_rejected", member_id=member_id, error=err, generation=generation)
-        self._deliver(member_id, "commit", {"error": err})
+        self._deliver(member_id, "commit", {"error": err, "how": how, "offsets": offsets})
 
     # -- membership -------------------------------------------------------
     def add_consumer(self, member_id: str, color: int, rate: float, host: str, subscription=None) -> Consumer:
@@ -197,7 +198,7 @@ class ConsumerGroup(Group):
             self.event("protocol_changed", old=REBALANCE_PROTOCOLS[old], new=REBALANCE_PROTOCOLS[assignor])
         for c in list(self.consumers.values()):
             if c.alive and c.phase == "stable":
-                c.rejoin()
+                c.request_rejoin()
 
     def partitions_added(self) -> None:
         self.coordinator.metadata_changed(
@@ -294,7 +295,13 @@ class ConsumerGroup(Group):
 
     # -- views ------------------------------------------------------------
     def owners(self) -> dict:
-        return {tp: c.member_id for c in self.consumers.values() for tp in c.assigned}
+        return {tp: c.member_id for c in self._by_membership() for tp in c.assigned}
+
+    def _by_membership(self):
+        """Members, those out of the group first: a consumer that left on its poll timeout may still hold
+        partitions (it is processing its batch) but their owner is whoever the group gave them to."""
+        cs = self.consumers.values()
+        return sorted(cs, key=lambda c: c.generation >= 0) if any(c.generation < 0 and c.assigned for c in cs) else cs
 
     def partition_lag(self, tp) -> int | None:
         off = self.offsets.get(tp)
@@ -313,8 +320,9 @@ class ConsumerGroup(Group):
     def sample_metrics(self) -> dict:
         lag, thr = {}, {}
         for c in self.consumers.values():
-            lags = [self.partition_lag(tp) for tp in c.assigned]
-            lag[c.member_id] = sum(x for x in lags if x is not None)
+            lags = [x for x in map(self.partition_lag, c.assigned) if x is not None]
+            # nothing committed on any of its partitions: no lag to draw (a gap, "-"), never 0
+            lag[c.member_id] = sum(lags) if lags or not c.assigned else None
             thr[c.member_id] = round(c.throughput(), 2)
         plag = {f"{p.topic}-{p.partition}": self.partition_lag(p.tp) for p in self.view_partitions()}
         return {"lag": lag, "throughput": thr, "partition_lag": plag}
@@ -325,7 +333,7 @@ class ConsumerGroup(Group):
         Runs ten times a second for every viewer tick, over every partition: plain loops and
         local names here, and Burrow's window rules cached until the partition's next commit.
         """
-        owner_of = {tp: c for c in self.consumers.values() for tp in c.assigned}
+        owner_of = {tp: c for c in self._by_membership() for tp in c.assigned}
         committed_of = self.offsets.committed
         windows = self.offsets.window
         broker = self.broker_offsets
@@ -396,15 +404,17 @@ class ConsumerGroup(Group):
                 "lag": lag,
                 "last_heartbeat_ms": meta.last_heartbeat_ms if meta else None,
                 "leader": coord.leader == c.member_id,
+                **c.app_view(),
             })
             sub = self.subscriptions.describe(c.member_id)
             if sub is not None:     # only a member with a subscription of its own (one-topic rows stay as they were)
                 members[-1]["subscription"] = {**sub, "resolved": self.subscriptions.topics_of(c.member_id)}
         return {
             "group_id": self.group_id, "type": self.kind, "state": coord.state, "generation": coord.generation,
-            "group_protocol": self.group_protocol,
+            "group_protocol": self.group_protocol, **self.commit_view(),
             "assignor": self.assignor, "protocol": self.rebalance_protocol(), "leader": coord.leader,
-            "config": dict(self.config), "members": members, "partitions": parts, "lag": total,
+            "config": dict(self.config), "members": members, "partitions": parts,
+            "lag": total if self.offsets.committed else None,     # nothing committed yet: "-", not 0
             "processed": self.processed, "duplicates": self.duplicates, "throughput": round(thr_total, 2),
             "status": status, "lag_ms": max_lag_ms,
             "rebalances": [dict(r) for r in coord.history[-20:]],

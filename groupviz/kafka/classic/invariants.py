@@ -20,6 +20,8 @@ def check_classic(g, leo: dict, committed_before: dict, owners_seen: dict | None
     owners: dict = {}
     per_generation: dict = {}
     for c in g.consumers.values():
+        if c.generation < 0 and c.assigned:
+            continue    # left the group (poll timeout) but still processing: it owns nothing it may commit
         gen = per_generation.setdefault(c.generation, {})
         for tp in c.assigned:
             if tp in gen:
