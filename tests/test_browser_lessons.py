@@ -251,6 +251,7 @@ def test_kafka_vs_flink_points_at_the_jobs_and_shows_job_when_it_rescales(page, 
     play_to(page, live_server, "kafka-vs-flink", 3, run_step=False)
     expect_view(page, "kafka-vs-flink", 3)
     expect(page.locator('[data-testid="flink-job"][data-group-id="job"]')).to_have_class(re.compile("selected"))
+    shoot(page, "kafka-vs-flink-step4")
 
 
 def test_three_protocols_opens_the_protocol_view_of_kip848_then_the_phases(page, live_server):
