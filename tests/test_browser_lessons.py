@@ -74,6 +74,9 @@ def test_idle_the_seventh_consumer_is_on_screen_with_no_partition(page, live_ser
     expect(cards(page)).to_have_count(6, timeout=WAIT_MS)
     for m in range(1, 7):       # "every consumer now has exactly one partition"
         expect(card(page, f"consumer-{m}").locator(".c-parts .chip:not(.none)")).to_have_count(1, timeout=WAIT_MS)
+    # "... and processes about 5 records/s": the throughput on the six cards
+    rates = [number(card(page, f"consumer-{m}").locator(".c-stat").first.locator(".num")) for m in range(1, 7)]
+    assert 4.0 <= sum(rates) / 6 <= 6.0 and max(rates) < 10, rates
     page.get_by_test_id("lesson-next").click()
     live_server.live.apply({"op": "step", "ms": 6000})
     expect_view(page, "idle", 2)
