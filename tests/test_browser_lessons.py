@@ -192,6 +192,11 @@ def test_hot_key_one_partition_grows_and_adding_consumers_does_not_split_it(page
     ends = {p: _cell_value(page, p, 2) for p in range(6)}
     hot = max(ends, key=ends.get)
     assert ends[hot] > 2 * max(v for p, v in ends.items() if p != hot), ends     # "grows much faster"
+    # "its owner is saturated while others idle": the cards' throughput against their 20/s capacity
+    rate = {m: number(card(page, m).locator(".c-stat").first.locator(".num")) for m in ("consumer-1", "consumer-2",
+                                                                                         "consumer-3")}
+    busy = _cell(page, hot).get_attribute("data-owner")
+    assert rate[busy] == 20.0 and all(v <= 10.0 for m, v in rate.items() if m != busy), rate
     page.get_by_test_id("lesson-next").click()
     expect(page.get_by_test_id("lesson-step")).to_have_text("step 2 / 3", timeout=WAIT_MS)
     live_server.live.apply({"op": "step", "ms": 5000})
