@@ -21,6 +21,14 @@ from test_browser_protocol import _lost_on_bar  # noqa: E402
 TOKEN = "lesson-presenter-token-42"
 
 
+def next_step(page, lesson_id: str, k: int):
+    """Press Next to step k (0-based) and wait until the page shows it: the engine has applied the step's
+    actions, so a step command sent afterwards runs after them."""
+    page.get_by_test_id("lesson-next").click()
+    n = len(BY_ID[lesson_id]["steps"])
+    expect(page.get_by_test_id("lesson-step")).to_have_text(re.compile(rf"\b{k + 1} / {n}\b"), timeout=WAIT_MS)
+
+
 def play_to(page, server, lesson_id: str, k: int, *, run_step: bool = True):
     """Lesson `lesson_id` at step k (0-based) from the page's Next button, the engine paused and stepped by each
     step's wait (at least 2 s); with run_step, the engine also runs step k's own wait."""
@@ -31,8 +39,7 @@ def play_to(page, server, lesson_id: str, k: int, *, run_step: bool = True):
     expect(label).to_have_text(re.compile(rf"\b1 / {len(steps)}\b"), timeout=WAIT_MS)      # en and zh
     for j in range(1, k + 1):
         server.live.apply({"op": "step", "ms": max(steps[j - 1]["wait_ms"], 2000)})
-        page.get_by_test_id("lesson-next").click()
-        expect(label).to_have_text(re.compile(rf"\b{j + 1} / {len(steps)}\b"), timeout=WAIT_MS)
+        next_step(page, lesson_id, j)
     if run_step:
         server.live.apply({"op": "step", "ms": max(steps[k]["wait_ms"], 2000)})
     expect(page.get_by_test_id("sim-time")).to_have_text(re.compile(r"\d"), timeout=WAIT_MS)
@@ -74,7 +81,10 @@ def test_idle_the_seventh_consumer_is_on_screen_with_no_partition(page, live_ser
     expect(cards(page)).to_have_count(6, timeout=WAIT_MS)
     for m in range(1, 7):       # "every consumer now has exactly one partition"
         expect(card(page, f"consumer-{m}").locator(".c-parts .chip:not(.none)")).to_have_count(1, timeout=WAIT_MS)
-    page.get_by_test_id("lesson-next").click()
+    # "... and processes about 5 records/s": the throughput on the six cards
+    rates = [number(card(page, f"consumer-{m}").locator(".c-stat").first.locator(".num")) for m in range(1, 7)]
+    assert 4.0 <= sum(rates) / 6 <= 6.0 and max(rates) < 10, rates
+    next_step(page, "idle", 2)
     live_server.live.apply({"op": "step", "ms": 6000})
     expect_view(page, "idle", 2)
     idle = card(page, "consumer-7")
@@ -109,8 +119,7 @@ def test_crash_waits_the_session_timeout_a_graceful_leave_rebalances_at_once(pag
     dups = page.get_by_test_id("duplicates")
     after_crash = group_of(live_server, "g1")["duplicates"]
     expect(dups).to_have_attribute("data-count", str(after_crash), timeout=WAIT_MS)
-    page.get_by_test_id("lesson-next").click()          # stop consumer-3 gracefully at t=17 s
-    expect(page.get_by_test_id("lesson-step")).to_have_text("step 3 / 3", timeout=WAIT_MS)
+    next_step(page, "crash-vs-leave", 2)          # stop consumer-3 gracefully at t=17 s
     live_server.live.apply({"op": "step", "ms": 5000})
     expect_view(page, "crash-vs-leave", 2)
     expect(page.get_by_test_id("generation")).to_have_text("3", timeout=WAIT_MS)
@@ -133,8 +142,7 @@ def _generations_on_bar(page, gid) -> set[int]:
 def test_eager_vs_coop_shows_coop_its_two_generations_and_what_each_lost(page, live_server):
     play_to(page, live_server, "eager-vs-coop", 1)
     expect_view(page, "eager-vs-coop", 1)                # eager on the board, its lag chart outlined
-    page.get_by_test_id("lesson-next").click()
-    expect(page.get_by_test_id("lesson-step")).to_have_text("step 3 / 3", timeout=WAIT_MS)
+    next_step(page, "eager-vs-coop", 2)
     expect_view(page, "eager-vs-coop", 2)                # the Kafka details, showing coop
     expect(page.get_by_test_id("generation")).to_have_text("3")
     expect(page.locator(".kz-tab-group")).to_have_text("coop")
@@ -189,8 +197,12 @@ def test_hot_key_one_partition_grows_and_adding_consumers_does_not_split_it(page
     ends = {p: _cell_value(page, p, 2) for p in range(6)}
     hot = max(ends, key=ends.get)
     assert ends[hot] > 2 * max(v for p, v in ends.items() if p != hot), ends     # "grows much faster"
-    page.get_by_test_id("lesson-next").click()
-    expect(page.get_by_test_id("lesson-step")).to_have_text("step 2 / 3", timeout=WAIT_MS)
+    # "its owner is saturated while others idle": the cards' throughput against their 20/s capacity
+    rate = {m: number(card(page, m).locator(".c-stat").first.locator(".num")) for m in ("consumer-1", "consumer-2",
+                                                                                         "consumer-3")}
+    busy = _cell(page, hot).get_attribute("data-owner")
+    assert rate[busy] == 20.0 and all(v <= 10.0 for m, v in rate.items() if m != busy), rate
+    next_step(page, "hot-key", 1)
     live_server.live.apply({"op": "step", "ms": 5000})
     expect_view(page, "hot-key", 1)
     expect(page.get_by_test_id("consumer")).to_have_count(5, timeout=WAIT_MS)
@@ -217,11 +229,11 @@ def test_lag_drains_then_burrow_warns_above_capacity_and_says_ok_again(page, liv
     live_server.live.apply({"op": "step", "ms": 6000})     # "the backlog drains in a few seconds"
     expect(status).to_have_text("Burrow OK", timeout=WAIT_MS)
     assert live_server.live.full_snapshot()["groups"][0]["lag"] < 30 < lag_at_8
-    page.get_by_test_id("lesson-next").click()
+    next_step(page, "lag", 1)
     live_server.live.apply({"op": "step", "ms": 15_000})
     expect_view(page, "lag", 1)
     expect(status).to_have_text("Burrow WARN", timeout=WAIT_MS)
-    page.get_by_test_id("lesson-next").click()
+    next_step(page, "lag", 2)
     live_server.live.apply({"op": "step", "ms": 15_000})
     expect_view(page, "lag", 2)
     expect(status).to_have_text("Burrow OK", timeout=WAIT_MS)
@@ -233,7 +245,7 @@ def test_at_least_once_the_configs_show_5000_and_the_duplicates_counter_counts(p
     play_to(page, live_server, "at-least-once", 0)
     expect_view(page, "at-least-once", 0)                   # the configs tab of the Kafka details
     expect(page.get_by_test_id("config-auto.commit.interval.ms")).to_have_value("5000", timeout=WAIT_MS)
-    page.get_by_test_id("lesson-next").click()
+    next_step(page, "at-least-once", 1)
     live_server.live.apply({"op": "step", "ms": 12_000})
     expect_view(page, "at-least-once", 1)
     dups = page.get_by_test_id("duplicates")
@@ -251,6 +263,7 @@ def test_kafka_vs_flink_points_at_the_jobs_and_shows_job_when_it_rescales(page, 
     play_to(page, live_server, "kafka-vs-flink", 3, run_step=False)
     expect_view(page, "kafka-vs-flink", 3)
     expect(page.locator('[data-testid="flink-job"][data-group-id="job"]')).to_have_class(re.compile("selected"))
+    shoot(page, "kafka-vs-flink-step4")
 
 
 def test_three_protocols_opens_the_protocol_view_of_kip848_then_the_phases(page, live_server):
@@ -261,8 +274,7 @@ def test_three_protocols_opens_the_protocol_view_of_kip848_then_the_phases(page,
     expect(arrows.first).to_be_attached(timeout=WAIT_MS)
     apis = set(arrows.evaluate_all("ls => ls.map(l => l.dataset.api)"))
     assert apis == {"ConsumerGroupHeartbeat", "OffsetCommit"}, apis
-    page.get_by_test_id("lesson-next").click()
-    expect(page.get_by_test_id("lesson-step")).to_have_text("step 2 / 3", timeout=WAIT_MS)
+    next_step(page, "three-protocols", 1)
     expect_view(page, "three-protocols", 1)
 
 

@@ -58,8 +58,9 @@ LESSONS: list[dict] = [
                  view={"group": "g1", "chart": "consumers"}),
             step(T("Add three consumers: six partitions, six consumers, one partition each.",
                    "再加三个消费者：六个分区、六个消费者，每人一个分区。"),
-                 T("Every consumer now has exactly one partition; throughput per consumer halves.",
-                   "现在每个消费者恰好一个分区；每个消费者的吞吐量减半。"),
+                 T("Every consumer now has exactly one partition and processes about 5 records/s: the 30 records/s "
+                   "of traffic are split six ways.",
+                   "现在每个消费者恰好一个分区，每秒处理约 5 条：每秒 30 条的流量由六个消费者分担。"),
                  actions=[{"op": "add_consumer"}] * 3, wait_ms=6000,
                  view={"group": "g1", "chart": "consumers"}),
             step(T("Add a seventh consumer. There is no partition left for it.",

@@ -13,11 +13,13 @@ forward or back. Every key is optional:
 - ``member``: a member of that group the step talks about ("consumer-7 is idle"): its card is scrolled into
   view when the cards overflow their panel.
 - ``chart``: what the step points at, one of `CHARTS` (each belongs to one tab, which it implies when ``tab``
-  is left out): the player outlines it and, on a desktop screen, scrolls it into view; the four describe ids
-  (``describe``, ``members``, ``state``, ``configs``) open that tab of the Kafka details.
+  is left out): the player outlines it and, on a desktop screen, scrolls it into view; ``describe``, ``members``,
+  ``state`` and ``configs`` also open that tab of the Kafka details' tools.
 
-`step` refuses an unknown key, tab or chart, or a chart on the other tab, when the lesson module is imported;
-tests/classroom/test_lessons.py checks each view's group against the engine, step by step.
+`view_problems` names an unknown key, tab or chart, or a chart on the other tab;
+tests/classroom/test_lesson_views.py asserts there is none in any lesson and checks each view's group (and member)
+against the engine, step by step.
+The page ignores what it does not know (an unknown chart outlines nothing).
 """
 
 from __future__ import annotations
@@ -54,25 +56,30 @@ def T(en: str, zh: str) -> dict:
     return {"en": en, "zh": zh}
 
 
-def check_view(view: dict) -> dict:
-    """The view with its tab filled in from its chart; ValueError for an unknown key, tab or chart."""
-    view = dict(view or {})
-    unknown = sorted(set(view) - set(VIEW_KEYS))
-    if unknown:
-        raise ValueError(f"view: unknown key(s) {unknown}; a view has {list(VIEW_KEYS)}")
+def view_problems(view: dict) -> list[str]:
+    """What is wrong with a step's view: an unknown key, tab or chart, a chart on the other tab, a member
+    without its group (tests/classroom/test_lesson_views.py asserts there is nothing, for every lesson)."""
+    problems = [f"unknown key {k!r}; a view has {list(VIEW_KEYS)}" for k in sorted(set(view) - set(VIEW_KEYS))]
     for key in ("group", "member"):
         if key in view and not (isinstance(view[key], str) and view[key]):
-            raise ValueError(f"view: {key} must be an id, not {view[key]!r}")
+            problems.append(f"{key} must be an id, not {view[key]!r}")
     if "member" in view and "group" not in view:
-        raise ValueError("view: a member needs its group")
+        problems.append("a member needs its group")
     if "tab" in view and view["tab"] not in TABS:
-        raise ValueError(f"view: tab {view['tab']!r} is not one of {list(TABS)}")
-    if "chart" in view:
-        if view["chart"] not in CHARTS:
-            raise ValueError(f"view: chart {view['chart']!r} is not one of {sorted(CHARTS)}")
-        tab = CHARTS[view["chart"]][0]
-        if view.setdefault("tab", tab) != tab:
-            raise ValueError(f"view: chart {view['chart']!r} is on tab {tab!r}, not {view['tab']!r}")
+        problems.append(f"tab {view['tab']!r} is not one of {list(TABS)}")
+    chart = view.get("chart")
+    if chart is not None and chart not in CHARTS:
+        problems.append(f"chart {chart!r} is not one of {sorted(CHARTS)}")
+    elif chart is not None and view.get("tab", CHARTS[chart][0]) != CHARTS[chart][0]:
+        problems.append(f"chart {chart!r} is on tab {CHARTS[chart][0]!r}, not {view['tab']!r}")
+    return problems
+
+
+def _with_tab(view) -> dict:
+    """A copy of the view with the tab its chart implies, when it names a known chart and no tab."""
+    view = dict(view or {})
+    if view.get("chart") in CHARTS and "tab" not in view:
+        view["tab"] = CHARTS[view["chart"]][0]
     return view
 
 
@@ -81,4 +88,4 @@ def step(narration, notice, actions=(), wait_ms=0, view=None):
     {"group": group id, "member": member id, "tab": one of TABS, "chart": one of CHARTS} (see the module's
     docstring)."""
     return {"narration": narration, "notice": notice, "actions": list(actions), "wait_ms": wait_ms,
-            "view": check_view(view)}
+            "view": _with_tab(view)}
