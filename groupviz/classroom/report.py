@@ -36,7 +36,9 @@ TEXT = {
         "model.cols": ["formula", "meaning", "value"],
         "model.members": ["member", "wins", "share of wins", "model", "95% interval (Wilson)", "inside it"],
         "yes": "yes", "no": "no", "more": "… and {n} more members.",
-        "random": "share group, random competition", "first-free": "share group, first free member wins",
+        "random": "random dispatch — the seed's idealised queue, not a Kafka mode",
+        "share": "share group: who fetches decides (no 1/N model)",
+        "first-free": "share group, first free member wins",
         "sharding": "consumer group: partitions decide (sharding)",
         "events": "Event log", "ev.cols": ["time (s)", "type", "text"],
         "log": "Command log (replayable)",
@@ -57,7 +59,8 @@ TEXT = {
         "model.cols": ["公式", "含义", "数值"],
         "model.members": ["成员", "获胜次数", "获胜份额", "模型", "95% 区间（Wilson）", "是否在区间内"],
         "yes": "是", "no": "否", "more": "……另有 {n} 个成员。",
-        "random": "共享组，随机竞争", "first-free": "共享组，先空闲者得", "sharding": "消费者组：由分区决定（分片）",
+        "random": "随机分派——种子文档中理想化的队列，不是 Kafka 的模式",
+        "share": "共享组：由谁来拉取决定（没有 1/N 模型）", "first-free": "共享组，先空闲者得", "sharding": "消费者组：由分区决定（分片）",
         "events": "事件日志", "ev.cols": ["时间（秒）", "类型", "说明"],
         "log": "命令日志（可重放）",
     },
@@ -169,7 +172,8 @@ def _probability_sections(snapshot: dict, lang: str = "en") -> list[str]:
                    wins=model.get("total_wins", 0))
         out.append(f"<h3>{html.escape(head)}</h3>" + formulas + members
                    + (f"<p>{html.escape(_tr(lang, 'more', n=more))}</p>" if more > 0 else "")
-                   + f"<p>{html.escape(str(test.get('kind', 'test')))}: {html.escape(verdict)}</p>")
+                   + (f"<p>{html.escape(str(test['kind']))}: {html.escape(verdict)}</p>" if test.get("kind")
+                      else f"<p>{html.escape(verdict)}</p>"))
     return out
 
 
