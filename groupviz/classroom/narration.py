@@ -195,7 +195,7 @@ def _dispatch(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
     """Random dispatch: the seed's idealised queue, not Kafka (no heartbeats, no coordinator)."""
     text = _DISPATCH_TEXT.get(t)
     if text is None:
-        return _changes(ev, t, g, m)
+        return _rebalances(ev, t, g, m) or _changes(ev, t, g, m)
     fields = {"g": g, "m": m, "handed_back": ev.get("handed_back", 0)}
     return text[0].format(**fields), text[1].format(**fields)
 
