@@ -84,3 +84,12 @@ def test_report_route_takes_the_language(app_and_client):
     assert zh.headers["Content-Disposition"].endswith('-zh.html"')
     other = client.get("/report?lang=<script>")
     assert other.status_code == 200 and '<html lang="en">' in other.get_data(as_text=True)
+
+
+def test_report_labels_random_dispatch_and_says_what_decides_a_share_groups_shares():
+    e = Engine(seed=7, scenario="competition")
+    e.step(15_000)
+    html = report.build_html(e.snapshot(), e.export_log())
+    assert "queue (random dispatch — the seed&#x27;s idealised queue, not a Kafka mode)" in html
+    assert "share (share group: who fetches decides (no 1/N model))" in html
+    assert "there is no 1/N model to test" in html
