@@ -94,6 +94,18 @@ def test_step0_three_groups_on_three_partitions_each_gets_every_record_once(seed
         assert res["groups"][gid]["results"] == res["groups"][gid]["unique"] == res["produced"], gid
 
 
+def test_step0_g1_starts_after_its_first_rebalance_queue_and_share_at_once():
+    eng = Engine(seed=7)
+    assert eng.apply({"op": "lesson", "lesson": "competing", "step": 0})["ok"]
+    eng.step(1000)
+    done = {g["group_id"]: g["processed"] for g in eng.snapshot(history=False)["groups"]}
+    assert done["g1"] == 0 and done["queue"] > 0 and done["share"] > 0
+    delay = eng.groups["g1"].config.get("group.initial.rebalance.delay.ms", 3000)
+    assert group(eng, "g1")["state"] == "PreparingRebalance" and delay >= 1000
+    eng.step(BY_ID["competing"]["steps"][0]["wait_ms"] - 1000)
+    assert group(eng, "g1")["state"] == "Stable" and group(eng, "g1")["processed"] > 0
+
+
 @needs_simple_assignor
 def test_step0_each_partition_of_the_share_group_is_assigned_to_two_members_who_pull_batches():
     eng = play("competing", 0)
