@@ -46,6 +46,22 @@ _FOREIGN = {"assignor": _NOT_KAFKA + "no assignor decides, each record goes to a
             **FLINK_FIELDS}
 
 
+def push_run(runs: deque, produced_ms: int, n: int, journeys: tuple = (), again: int = 0) -> None:
+    """Append a run [produce time, count, journey records, of which handed out before] to `runs`: merged with
+    the last run of the same produce time, and past MAX_RUNS the two oldest merge (the older time stays), so
+    a queue or a backlog nobody works through stays bounded."""
+    last = runs[-1] if runs else None
+    if last is not None and last[0] == produced_ms:
+        last[1] += n
+        last[2] += journeys
+        last[3] += again
+        return
+    runs.append([produced_ms, n, journeys, again])
+    if len(runs) > MAX_RUNS:
+        a, b = runs.popleft(), runs.popleft()
+        runs.appendleft([a[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]])
+
+
 class _JRec(NamedTuple):
     """What the journeys table needs of a record (groupviz.kafka.share.journeys)."""
     p: int
@@ -66,15 +82,7 @@ class Worker(Member):
         self._credit = 0.0
 
     def take(self, produced_ms: int, n: int, journeys: tuple = ()) -> None:
-        last = self.backlog[-1] if self.backlog else None
-        if last is not None and last[0] == produced_ms:
-            last[1] += n
-            last[2] += journeys
-        else:
-            self.backlog.append([produced_ms, n, journeys])
-            if len(self.backlog) > MAX_RUNS:
-                a, b = self.backlog.popleft(), self.backlog.popleft()
-                self.backlog.appendleft([a[0], a[1] + b[1], a[2] + b[2]])
+        push_run(self.backlog, produced_ms, n, journeys)
         self.queued += n
 
     def work(self, quantum_ms: int) -> list[tuple[int, int, tuple]]:
@@ -121,7 +129,7 @@ class RandomDispatch(Journeys, DispatchView, Group):
         self.state = EMPTY
         self.generation = 0                  # +1 whenever the line-up changes
         self.cursor = [p.log_end_offset for p in self.topic.partitions]   # read into the queue up to here
-        self.waiting: deque[list] = deque()  # in the queue, not handed out: [produce time, count, journeys, again]
+        self.waiting: deque[list] = deque()  # in the queue: runs [produce time, count, journeys, handed out before]
         self.waiting_count = 0
         self.read = 0                        # records read into the queue
         self.processed = 0
@@ -165,8 +173,8 @@ class RandomDispatch(Journeys, DispatchView, Group):
         if member.state != CRASHED:
             member.state = LEAVING
         back = member.queued
-        for produced_ms, n, js in member.backlog:
-            self.waiting.append([produced_ms, n, js, True])
+        for produced_ms, n, js, _ in member.backlog:
+            push_run(self.waiting, produced_ms, n, js, n)
         self.waiting_count += back
         member.backlog.clear()
         member.queued = 0
@@ -209,7 +217,7 @@ class RandomDispatch(Journeys, DispatchView, Group):
             for n, produced_ms in p.batches_between(start, end):
                 traced = max(0, min(n, self.journey_limit - self.read))   # the first records get a journey
                 js = tuple(_JRec(p.partition, o) for o in range(off, off + traced))
-                self.waiting.append([produced_ms, n, js, False])
+                push_run(self.waiting, produced_ms, n, js)
                 self.waiting_count += n
                 self.read += n
                 off += n
@@ -221,18 +229,20 @@ class RandomDispatch(Journeys, DispatchView, Group):
         while self.waiting:
             produced_ms, n, js, again = self.waiting.popleft()
             self.waiting_count -= n
-            counts = [0] * k
+            counts, agains = [0] * k, [0] * k
             chosen: list[list] = [[] for _ in range(k)]
             for i in range(n):
                 j = randrange(k)
                 counts[j] += 1
+                if i < again:                # the run's first `again` records were handed out before
+                    agains[j] += 1
                 if i < len(js):
                     chosen[j].append(js[i])
-            for w, c, picked in zip(live, counts, chosen):
+            for w, c, a, picked in zip(live, counts, agains, chosen):
                 if c:
-                    self._hand(w, produced_ms, c, tuple(picked), again)
+                    self._hand(w, produced_ms, c, tuple(picked), a)
 
-    def _hand(self, w: Worker, produced_ms: int, n: int, js: tuple, again: bool) -> None:
+    def _hand(self, w: Worker, produced_ms: int, n: int, js: tuple, again: int) -> None:
         mine = []
         for rec in js:
             if len(self.journeys) < self.journey_limit or (rec.p, rec.offset) in self.journeys:
@@ -242,11 +252,9 @@ class RandomDispatch(Journeys, DispatchView, Group):
                 self.journey_outcome(rec, None, DISPATCHED)
                 mine.append(rec)
         w.take(produced_ms, n, tuple(mine))
-        if again:
-            self.redispatched += n
-        else:
-            w.wins += n
-            self.wins[w.member_id] = self.wins.get(w.member_id, 0) + n
+        self.redispatched += again
+        w.wins += n - again               # the seed's model counts first hand-outs only
+        self.wins[w.member_id] = self.wins.get(w.member_id, 0) + n - again
 
     def _reply(self, w: Worker, done: list) -> None:
         if not done:

@@ -151,3 +151,18 @@ def test_backlog_memory_stays_bounded_for_a_member_that_never_works():
     w = eng.groups["q"].consumers["consumer-4"]
     from groupviz.seed.dispatch import MAX_RUNS
     assert len(w.backlog) <= MAX_RUNS and w.queued == sum(run[1] for run in w.backlog) > 50_000
+
+
+def test_the_queue_stays_bounded_with_nobody_to_hand_records_to_and_drains_when_a_member_comes():
+    eng = Engine(seed=7)
+    ok(eng, {"op": "add_group", "group_id": "q", "type": "random-dispatch"})
+    ok(eng, {"op": "set_producer_rate", "rate": 500})
+    eng.step(600_000)
+    from groupviz.seed.dispatch import MAX_RUNS
+    q = eng.groups["q"]
+    assert len(q.waiting) <= MAX_RUNS and q.waiting_count == sum(run[1] for run in q.waiting) > 200_000
+    ok(eng, {"op": "set_producer_rate", "rate": 0})
+    ok(eng, {"op": "add_consumer", "group_id": "q", "rate": 100_000})
+    eng.step(5000)
+    check_engine(eng, {}, {})
+    assert q.waiting_count == 0 and q.processed == q.read and sum(q.wins.values()) == q.read
