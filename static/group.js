@@ -9,6 +9,7 @@ import { colorFor } from "./palette.js";
 import { select } from "./store.js";
 import { send } from "./commands.js";
 import { appNodes, renderApp } from "./consumer-app.js";
+import { isDispatch } from "./dispatch-i18n.js";
 
 const COMPACT_MEMBERS = 8;     // more members than this: slimmer cards
 
@@ -128,17 +129,19 @@ function renderStats(view, m, group) {
   setText(view.lag, m.lag === null || m.lag === undefined ? "-" : fmtInt(m.lag));
   setText(view.processed, fmtInt(m.processed));
   const isShare = group.type === "share";
-  setHidden(view.share, !isShare);
-  // In a share group the card's "lag" is the records this member holds under an acquisition lock.
-  const lagKey = isShare ? "card.locked" : "card.lag";
+  const dispatch = isDispatch(group);
+  setHidden(view.share, !isShare && !dispatch);
+  // In a share group the card's "lag" is the records this member holds under an acquisition lock; in random
+  // dispatch, the records handed to it and not processed yet.
+  const lagKey = isShare ? "card.locked" : dispatch ? "card.backlog" : "card.lag";
   if (view.lagKey.dataset.i18n !== lagKey) {
     view.lagKey.dataset.i18n = lagKey;
     setText(view.lagKey, t(lagKey));
-    view.lagKey.title = isShare ? t("card.locked.title") : "";
+    view.lagKey.title = isShare ? t("card.locked.title") : dispatch ? t("card.backlog.title") : "";
   }
-  if (isShare) {
+  if (isShare || dispatch) {
     setText(view.wins, fmtInt(m.wins));
-    setText(view.redelivered, fmtInt(m.redelivered));
+    setText(view.redelivered, dispatch ? "–" : fmtInt(m.redelivered));
   }
   if (m.rate !== undefined && m.rate !== null) syncValue(view.rate, String(Math.round(Number(m.rate) * 10) / 10));
 }
@@ -191,19 +194,27 @@ function renderHeading(group, members) {
   if (group && group.assignor) syncValue(ui.assignor, group.assignor);
   const isShare = !!group && group.type === "share";
   const isFlink = !!group && group.type === "flink";      // a Flink job: no assignor to pick, no members to add
+  const dispatch = isDispatch(group);                      // the seed's random dispatch: not a Kafka mode, say so
   const coop = group && (group.protocol === "cooperative" || group.assignor === "cooperative-sticky");
-  setHidden(ui.assignor.closest("label"), isShare || isFlink);
+  setHidden(ui.assignor.closest("label"), isShare || isFlink || dispatch);
   setHidden(ui.add, isFlink);
-  setHidden(ui.competition, !isShare && !isFlink);
-  if (isShare) setText(ui.competition, t("group.competition", { c: t(`comp.${group.competition}`) }));
+  setHidden(ui.competition, !isShare && !isFlink && !dispatch);
+  setAttr(ui.competition, "data-kind", group ? group.type : "");
+  // A share group's members pull what is available (Kafka); only the older first-free option still names a competition.
+  const firstFreeShare = isShare && group.competition === "first-free";
+  if (firstFreeShare) setText(ui.competition, t("group.competition", { c: t("comp.first-free") }));
+  if (isShare && !firstFreeShare) setText(ui.competition, t("comp.share"));
   if (isFlink) setText(ui.competition, t("group.flink.split"));
-  ui.competition.title = isShare ? t(`group.competition.${group.competition}.title`) : isFlink ? t("fl.explain") : "";
+  if (dispatch) setText(ui.competition, t("dispatch.label"));
+  ui.competition.title = firstFreeShare ? t("group.competition.first-free.title") : isShare ? t("group.pwin.share.title")
+    : isFlink ? t("fl.explain") : dispatch ? t("dispatch.label.title") : "";
   setText(ui.protocol, !group ? "" : t(isFlink ? "group.protocol.flink" : isShare ? "group.protocol.share"
-    : coop ? "group.protocol.cooperative" : "group.protocol.eager"));
+    : dispatch ? "group.protocol.dispatch" : coop ? "group.protocol.cooperative" : "group.protocol.eager"));
   const active = members.filter((m) => m.state === "active" || m.state === "paused").length;
   const firstFree = isShare && group.competition === "first-free";
-  setText(ui.pwin, t(firstFree ? "group.pwin.firstfree" : isShare ? "group.pwin.random" : "group.pwin", { n: active }));
-  ui.pwin.dataset.i18nTitle = isShare ? `group.pwin.${firstFree ? "firstfree" : "random"}.title` : "group.pwin.title";
+  const pwin = dispatch ? "dispatch" : firstFree ? "firstfree" : isShare ? "share" : null;
+  setText(ui.pwin, t(pwin ? `group.pwin.${pwin}` : "group.pwin", { n: active }));
+  ui.pwin.dataset.i18nTitle = pwin ? `group.pwin.${pwin}.title` : "group.pwin.title";
   ui.pwin.title = t(ui.pwin.dataset.i18nTitle);
 }
 

@@ -73,7 +73,7 @@ const MESSAGES = {
     "prod.outstanding": "outstanding",
     "prod.latency": "latency p50 / p95, last 30 s",
     "prod.explain": "Key hash → partition → its owner processes the record and sends the result back.",
-    "prod.explain.share": "Share group: any member may win any record, process it and send the result back.",
+    "prod.explain.share": "Share group: members fetch records from the partitions assigned to them, process them and send the results back.",
 
     "flow.records": "records",
     "flow.poll": "poll",
@@ -108,7 +108,7 @@ const MESSAGES = {
     "group.empty": "No consumers: add one to start reading.",
     "group.empty.observe": "Observing: this group's members belong to other applications; its offsets and lag are below.",
     "group.select": "group",
-    "group.pwin": "P(record → consumer i) = 1/N with N = {n} active",
+    "group.pwin": "record → the owner of its partition (N = {n} active; shares follow partitions, not a draw)",
     "group.pwin.title": "Each record goes to exactly one consumer: the owner of its partition. With partitions spread evenly each consumer gets about 1/N of the records.",
 
     "card.leader": "leader",
@@ -234,7 +234,7 @@ const MESSAGES = {
     "prod.outstanding": "未完成",
     "prod.latency": "延迟 p50 / p95（最近 30 秒）",
     "prod.explain": "每条消息：键哈希 → 分区 → 分区的拥有者处理，并把结果发回生产者。",
-    "prod.explain.share": "共享组：任何成员都可能赢得任意分区的任意一条记录，处理后把结果发回生产者。",
+    "prod.explain.share": "共享组：成员从分配给它的分区拉取记录，处理后把结果发回生产者。",
 
     "flow.records": "消息",
     "flow.poll": "拉取",
@@ -268,7 +268,7 @@ const MESSAGES = {
     "group.empty": "没有消费者：添加一个开始读取。",
     "group.empty.observe": "观察模式：这个组的成员属于其他应用；它的位移和积压见下方。",
     "group.select": "组",
-    "group.pwin": "P(消息 → 消费者 i) = 1/N，N = {n} 个活跃成员",
+    "group.pwin": "消息 → 它所在分区的拥有者（N = {n} 个活跃成员；份额取决于分区，而不是抽签）",
     "group.pwin.title": "每条消息只交给一个消费者：它所在分区的拥有者。分区均匀分布时，每个消费者约得到 1/N 的消息。",
 
     "card.leader": "组长",

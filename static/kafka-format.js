@@ -14,6 +14,7 @@ export function statusRule(status) {
 
 export function protoLabel(g) {
   if (g.type === "share") return "share";
+  if (g.type === "random-dispatch") return t("kz.proto.dispatch");     // the seed's queue: not a Kafka mode
   if (g.type === "flink") return t("fl.proto");
   if (g.group_protocol === "consumer") return t("kz.proto.consumer");
   const coop = g.protocol === "cooperative" || g.assignor === "cooperative-sticky";

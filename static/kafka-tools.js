@@ -1,6 +1,7 @@
 // The Kafka tools of the group shown: kafka-consumer-groups.sh / kafka-share-groups.sh --describe
 // (GET /api/describe, at most once a second while the section is on screen) and its configs under
 // Kafka's names (GET /api/group-configs), edited in place.
+import { isDispatch } from "./dispatch-i18n.js";
 import { t, applyStatic } from "./i18n.js";
 import { el, q, setText, setAttr, toggleClass, setHidden } from "./dom.js";
 import { hold, release, busy, setDisabled } from "./controls.js";
@@ -33,8 +34,10 @@ async function refresh(force = false) {
   const gid = group.group_id;
   // The server answers with the exact line (body.command); until then show the tool this group type uses:
   // kafka-consumer-groups.sh for a classic group, kafka-share-groups.sh for a share group (KIP-932).
+  // Random dispatch is not a Kafka mode: no Kafka tool describes it, and the line says so (groupviz/seed/view.py).
   const tool = group.type === "share" ? "kafka-share-groups.sh" : "kafka-consumer-groups.sh";
-  setText(ui.cmd, `${tool} --bootstrap-server localhost:9092 --describe --group ${gid}${view === "offsets" ? "" : ` --${view}`}`);
+  setText(ui.cmd, isDispatch(group) ? t("kz.describe.dispatch", { g: gid })
+    : `${tool} --bootstrap-server localhost:9092 --describe --group ${gid}${view === "offsets" ? "" : ` --${view}`}`);
   fetching = true;
   lastFetch = performance.now();
   try {
@@ -42,7 +45,7 @@ async function refresh(force = false) {
     const body = await r.json();
     if (!group || group.group_id !== gid) return;
     if (body.ok) {
-      setText(ui.cmd, body.command);
+      setText(ui.cmd, isDispatch(group) ? t("kz.describe.dispatch", { g: gid }) : body.command);
       setText(ui.out, body.output.replace(/^\n/, ""));
     } else {
       setText(ui.out, t("kz.describe.failed", { error: body.error }));

@@ -20,7 +20,8 @@ function keysText(keys) {
 
 function renderExplain(group) {
   // Partitions (sharding) or records (a share group) go to a member: the whole text on hover where it is clamped.
-  const key = group && group.type === "share" ? "prod.explain.share" : "prod.explain";
+  const key = group && group.type === "share" ? "prod.explain.share"
+    : group && group.type === "random-dispatch" ? "prod.explain.dispatch" : "prod.explain";
   if (ui.explain.dataset.i18n === key) return;
   ui.explain.dataset.i18n = key;
   ui.explain.dataset.i18nTitle = key;

@@ -3,6 +3,7 @@
 // docs/wire.md), the newest ones listed, and who owns each partition over the last 30 simulated seconds
 // (owned, revoking, unowned, newly assigned), sampled from the snapshots this page received.
 // Plugged in through panels.js; text via textContent only.
+import { isDispatch } from "./dispatch-i18n.js";
 import { addMessages, t } from "./i18n.js";
 import { el, q, reconcile, setText, setAttr, setHidden } from "./dom.js";
 import { colors } from "./palette.js";
@@ -193,11 +194,12 @@ function updateRow(v, p, i, samples) {
 }
 
 function drawOwnership(g, h) {
-  setHidden(ui.ownLegend, g.type === "share");
-  if (g.type === "share") {       // no owner per partition: say why instead of drawing every row unowned
+  const unowned = g.type === "share" || isDispatch(g);
+  setHidden(ui.ownLegend, unowned);
+  if (unowned) {       // no owner per partition: say why instead of drawing every row unowned
     reconcile(ui.own, [], () => "", createRow, () => {});
     setHidden(ui.ownMore, false);
-    setText(ui.ownMore, t("pv.own.share"));
+    setText(ui.ownMore, t(isDispatch(g) ? "pv.own.dispatch" : "pv.own.share"));
     return;
   }
   const parts = (g.partitions || []).slice(0, MAX_ROWS);
@@ -225,7 +227,8 @@ export function render(snap, group) {
   const wireAll = group && group.wire ? group.wire : null;
   setHidden(ui.none, !!wireAll);
   setHidden(ui.lanes, !wireAll);
-  setText(ui.hint, t("pv.hint", { g: group ? group.group_id : "-", s: WINDOW_MS / 1000 }));
+  setText(ui.hint, isDispatch(group) ? t("pv.dispatch", { g: group.group_id })
+    : t("pv.hint", { g: group ? group.group_id : "-", s: WINDOW_MS / 1000 }));
   if (!wireAll) {
     ui.list.replaceChildren();
     ui.own.replaceChildren();

@@ -4,8 +4,19 @@ import { addMessages, getLang, t, plural } from "./i18n.js";
 import { el, q, setAttr, setHidden, setText, toggleClass, fmtInt, fmtSeconds } from "./dom.js";
 import { colorFor } from "./palette.js";
 import { pct, num, pval, competitionName, memberColor } from "./share-format.js";
+import { isDispatch } from "./dispatch-i18n.js";
 
 let ui = null;
+
+/** Only random dispatch (the seed's 1/N) and a share group's first-free competition have a model to test;
+ * a classic group's shares follow its partitions, a share group's who fetches: the panel says so instead. */
+const TESTED = new Set(["random", "first-free"]);
+
+function modelName(comp) {
+  if (comp === "random") return t("comp.dispatch");
+  if (comp === "share") return t("comp.share");
+  return competitionName(comp);
+}
 
 export function init() {
   const panel = q("probability-panel");
@@ -93,8 +104,15 @@ function renderMembers(m, lang) {
   ui.pmMembers.replaceChildren(...rows);
 }
 
-function renderTest(m, lang) {
+function renderTest(m, lang, comp) {
   const test = m.test || {};
+  setAttr(ui.pmTest, "data-tested", TESTED.has(comp) ? "true" : "false");
+  if (!TESTED.has(comp)) {
+    setText(ui.pmTest, t(`model.decides.${comp}`));
+    toggleClass(ui.pmTest, "thin", true);
+    toggleClass(ui.pmTest, "reject", false);
+    return;
+  }
   const verdict = test.verdict ? (test.verdict[lang] || test.verdict.en) : "";
   if (test.applies === false) {            // a consumer group: shares follow partition ownership, no chance test
     setText(ui.pmTest, verdict);
@@ -119,10 +137,11 @@ function renderCompare(snap, group, lang) {
     const sp = gapToModel(gm);
     return el("tr", { "data-group-id": g.group_id, class: g.group_id === group.group_id ? "selected" : "" }, [
       el("td", {}, g.group_id),
-      el("td", {}, competitionName(gm.competition)),
+      el("td", {}, modelName(gm.competition)),
       el("td", { class: "num r" }, String(gm.n)),
-      el("td", { class: "num r" }, sp === null ? "–" : pct(sp)),
-      el("td", { class: "num r" }, gm.test && gm.test.enough_data ? pval(gm.test.p_value) : "–"),
+      el("td", { class: "num r" }, sp === null || !TESTED.has(gm.competition) ? "–" : pct(sp)),
+      el("td", { class: "num r" }, gm.test && gm.test.enough_data && TESTED.has(gm.competition)
+        ? pval(gm.test.p_value) : "–"),
     ]);
   }));
 }
@@ -133,12 +152,12 @@ export function renderModel(snap, group) {
   const m = group.model;
   const comp = m.competition || group.competition || "sharding";
   setText(ui.pmGroup, group.group_id);
-  setText(ui.pmComp, competitionName(comp));
+  setText(ui.pmComp, modelName(comp));
   setAttr(ui.pmComp, "data-competition", comp);
   const lang = getLang();
   renderFormulas(m, lang);
   renderMembers(m, lang);
-  renderTest(m, lang);
+  renderTest(m, lang, comp);
   setText(ui.pmWhy, t(`model.why.${comp}`));
   renderCompare(snap, group, lang);
 }
@@ -177,7 +196,7 @@ function journeyRow(j, group) {
 }
 
 export function renderJourneys(snap, group) {
-  const js = group && group.type === "share" ? group.journeys || [] : [];
+  const js = group && (group.type === "share" || isDispatch(group)) ? group.journeys || [] : [];
   setHidden(ui.journeys, js.length === 0);
   if (!js.length) return;
   const sig = `${getLang()}|${snap.time_ms}|${js.length}`;
@@ -207,7 +226,10 @@ addMessages({
     "model.more": "… and {n} more members (the test uses all of them)",
     "model.more.one": "… and {n} more member (the test uses all of them)",
     "model.nomembers": "No live member.",
-    "model.why.random": "Random: each record picks a live member uniformly, so every share tends to 1/N whatever the members' speeds, as long as each has room. The 95% intervals shrink as wins accumulate; a high p-value means the measurement agrees with 1/N.",
+    "model.why.random": "Random dispatch, the seed's idealised queue (not a Kafka mode): each record picks a live member uniformly, so every share tends to 1/N whatever the members' speeds. The 95% intervals shrink as wins accumulate; a high p-value means the measurement agrees with 1/N.",
+    "model.why.share": "Share group (Kafka): members pull batches of records from the partitions assigned to them, so who fetches while records are available, and how fast each member works, decides its share. There is no 1/N draw to test.",
+    "model.decides.sharding": "No 1/N test: a classic group's member processes the records of the partitions it owns, so partition ownership and how keys spread over partitions decide its share.",
+    "model.decides.share": "No 1/N test: in a share group who fetches while records are available, and how fast each member works, decides its share.",
     "model.why.first-free": "First-free: the member that is free first takes the record, so shares follow capacity, rateᵢ / Σ rates, not 1/N. That is how real share groups and work queues behave: fast members fetch more often.",
     "model.why.sharding": "Sharding (a classic consumer group): a member processes the records of the partitions it owns, so its share is set by partition ownership and by how keys spread over partitions, not by chance. With uniform keys and an even assignment the shares look like 1/N; a hot key or an uneven assignment breaks that.",
     "model.cmp.group": "group",
@@ -231,6 +253,9 @@ addMessages({
     "rj.o.reject": "rejected",
     "rj.o.lock_timeout": "lock expired",
     "rj.o.open": "held now",
+    "rj.o.processed": "processed",
+    "rj.s.Dispatched": "handed out",
+    "rj.s.Processed": "processed",
     "rj.s.done": "result back ✓",
     "rj.s.Acknowledged": "Acknowledged",
     "rj.s.Acquired": "Acquired",
@@ -255,7 +280,10 @@ addMessages({
     "model.more": "……还有 {n} 个成员（检验使用全部成员）",
     "model.more.one": "……还有 {n} 个成员（检验使用全部成员）",
     "model.nomembers": "没有存活成员。",
-    "model.why.random": "随机：每条记录在存活成员中均匀地挑一个，所以只要每个成员都有空位，无论快慢，份额都趋向 1/N。获胜次数越多，95% 区间越窄；p 值高表示测量结果与 1/N 一致。",
+    "model.why.share": "共享组（Kafka）：成员从分配给它的分区中成批拉取记录，所以谁在有记录时拉取、每个成员处理得多快决定它的份额。没有可检验的 1/N 抽签。",
+    "model.decides.sharding": "不做 1/N 检验：经典消费者组的成员处理它所拥有分区里的记录，所以份额由分区归属和键在分区上的分布决定。",
+    "model.decides.share": "不做 1/N 检验：在共享组中，谁在有记录时拉取、每个成员处理得多快决定它的份额。",
+    "model.why.random": "随机分派，即种子文档中理想化的队列（不是 Kafka 的模式）：每条记录在存活成员中均匀地挑一个，所以无论快慢，份额都趋向 1/N。获胜次数越多，95% 区间越窄；p 值高表示测量结果与 1/N 一致。",
     "model.why.first-free": "先空先得：最先空闲的成员拿走记录，所以份额与处理能力成正比（速率ᵢ / 速率总和），而不是 1/N。真实的共享组和工作队列就是这样：快的成员拉取得更频繁。",
     "model.why.sharding": "分片（经典消费者组）：成员处理它所拥有分区里的记录，所以份额由分区归属和键在分区上的分布决定，而不是由运气决定。键均匀且分配平均时份额看起来像 1/N；热点键或不均匀的分配会打破这一点。",
     "model.cmp.group": "组",
@@ -279,6 +307,9 @@ addMessages({
     "rj.o.reject": "已拒绝",
     "rj.o.lock_timeout": "锁已到期",
     "rj.o.open": "正在持有",
+    "rj.o.processed": "已处理",
+    "rj.s.Dispatched": "已分派",
+    "rj.s.Processed": "已处理",
     "rj.s.done": "结果已返回 ✓",
     "rj.s.Acknowledged": "Acknowledged",
     "rj.s.Acquired": "Acquired",

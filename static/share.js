@@ -1,6 +1,7 @@
 // Competition panels (issue #6): the results flowing back to the producer (every group), the records
 // a share group holds in flight and their settings; the seed's probability model and the record
 // journeys are in share-model.js. Plugged in through panels.js; text via textContent only.
+import { howName } from "./dispatch-i18n.js";
 import { addMessages, getLang, t, applyStatic } from "./i18n.js";
 import { el, q, reconcile, setHidden, setText, toggleClass, fmtInt } from "./dom.js";
 import { colorFor } from "./palette.js";
@@ -74,7 +75,7 @@ function updateLane(view, g, r, selected) {
   const lat = r.latency_ms || {};
   setText(view.latency, lat.p50 === null || lat.p50 === undefined ? "–" : `${fmtInt(lat.p50)} / ${fmtInt(lat.p95)} ms`);
   setText(view.transit, r.in_transit ? t("rf.transit", { n: fmtInt(r.in_transit) }) : "");
-  setText(view.name, g.type === "share" ? `${gid} · ${competitionName(g.competition)}` : `${gid} · ${t("comp.sharding")}`);
+  setText(view.name, `${gid} · ${howName(g, t, competitionName)}`);
   toggleClass(view.root, "selected", selected && selected.group_id === gid);
   toggleClass(view.root, "lossy", (r.no_result ?? 0) > 0);
   drawDots(view, g, Number(g.throughput) || 0);

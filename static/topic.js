@@ -141,7 +141,7 @@ function updateCell(c, row, view) {
   c.row = row;
   decorateCell.forEach((d, i) => d.update(c.decorations[i], row, view.group));
   if (view.compact) return;
-  setText(c.owner, ownerId || t(row.notRead ? "topic.unread" : shared ? "topic.shared" : "topic.unassigned"));
+  setText(c.owner, ownerId || t(row.notRead ? "topic.unread" : view.dispatch ? "topic.dispatch" : shared ? "topic.shared" : "topic.unassigned"));
   setText(c.end, fmtInt(row.end));
   setText(c.committed, row.committed === null || row.committed === undefined ? "-" : fmtInt(row.committed));
   setText(c.lag, row.lag === null || row.lag === undefined ? "-" : fmtInt(row.lag));
@@ -165,7 +165,9 @@ export function render(snap, group) {
     members: new Map((group ? group.members || [] : []).map((m) => [m.member_id, m])),
     compact: n > COMPACT_PARTITIONS,
     // A share group (KIP-932) has no partition owner: every member reads every partition.
-    shared: !!group && group.type === "share",
+    shared: !!group && (group.type === "share" || group.type === "random-dispatch"),
+    // Random dispatch (not Kafka) reads every partition into one queue and hands each record to a random member.
+    dispatch: !!group && group.type === "random-dispatch",
   };
   toggleClass(ui.grid, "compact", view.compact);
   toggleClass(ui.grid, "shared", view.shared);

@@ -214,25 +214,25 @@ def test_describe_panel_prints_kafka_share_groups_sh_for_a_share_group_in_both_l
         kafka_view(page)
         panel = page.get_by_test_id("describe-panel")
         out = page.get_by_test_id("describe-output")
-        row(page, "queue").locator("td").first.click()   # the group id: the row's middle may be its assignor picker
+        row(page, "share").locator("td").first.click()   # the group id: the row's middle may be its assignor picker
         expect(panel.locator(".kz-cmdline")).to_have_text(
-            "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group queue", timeout=WAIT_MS)
+            "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group share", timeout=WAIT_MS)
         expect(out).to_contain_text(SHARE_HEADER, timeout=WAIT_MS)
         lines = out.inner_text().split("\n")
         assert lines[0] == SHARE_HEADER
-        assert [ln.split()[:3] for ln in lines[1:7]] == [["queue", "orders", str(p)] for p in range(6)]
+        assert [ln.split()[:3] for ln in lines[1:4]] == [["share", "orders", str(p)] for p in range(3)]
 
         page.get_by_test_id("describe-tab-members").click()
         expect(out).to_contain_text("GROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS  "
                                     "ASSIGNMENT", timeout=WAIT_MS)
-        expect(out).to_contain_text(re.compile(r"queue +consumer-1 +/10\.0\.0\.11 +consumer-1 +6 +orders:0,1,2,3,4,5"))
+        expect(out).to_contain_text(re.compile(r"share +consumer-7 +/10\.0\.0\.17 +consumer-7 +\d +orders:[\d,]+"))
 
         # the tool's output stays English, as the real tool prints it; only the page's labels change
         page.get_by_test_id("lang").select_option("zh")
         page.get_by_test_id("describe-tab-state").click()
         expect(panel.locator(".kz-cmdline")).to_have_text(
-            "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group queue --state", timeout=WAIT_MS)
-        expect(out).to_contain_text(re.compile(r"queue +localhost:9092  \(1\) +Stable +3"), timeout=WAIT_MS)
+            "kafka-share-groups.sh --bootstrap-server localhost:9092 --describe --group share --state", timeout=WAIT_MS)
+        expect(out).to_contain_text(re.compile(r"share +localhost:9092  \(1\) +Stable +6"), timeout=WAIT_MS)
 
         # and the classic group next to it still gets kafka-consumer-groups.sh
         row(page, "g1").locator("td").first.click()

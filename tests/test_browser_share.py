@@ -1,5 +1,5 @@
-"""Share groups on the page (issue #6): the competition scenario with sharding and random side by
-side, the probability panel with numbers, records in flight after a kill, and the seed demo's
+"""Share groups on the page (issue #6): the competition scenario with the seed's random dispatch, sharding and
+a share group side by side (issue 16), the probability panel with numbers, records in flight after a kill, and the seed demo's
 ten records travelling to a consumer and their results back to the producer.
 
 Each test resets its live server (4x speed) to the scenario it needs, then drives the page.
@@ -30,14 +30,15 @@ def pick_group(page, gid: str):
     expect(page.get_by_test_id("probability-panel").locator(".pm-group")).to_have_text(gid)
 
 
-def test_competition_scenario_shows_sharding_and_random_side_by_side_with_the_model(probe, live_server):
+def test_competition_scenario_shows_random_dispatch_sharding_and_a_share_group_with_the_model(probe, live_server):
     page = open_scenario(probe, live_server, "competition")
     flow = page.get_by_test_id("results-flow")
-    for gid in ("queue", "g1", "work"):
+    for gid in ("queue", "g1", "share"):
         expect(flow.locator(f'[data-testid="results-lane"][data-group-id="{gid}"]')).to_be_visible()
     expect(page.get_by_test_id("group-select").locator("option")).to_have_count(3)
     pick_group(page, "queue")
-    expect(page.get_by_test_id("competition")).to_have_text("competition: random")
+    expect(page.get_by_test_id("competition")).to_have_text(
+        "random dispatch — the seed's idealised queue, not a Kafka mode")
     expect(page.get_by_test_id("assignor")).to_be_hidden()
     expect(cards(page)).to_have_count(3)
     expect(card(page, "consumer-1").get_by_test_id("consumer-wins")).to_have_text(re.compile(r"^[1-9][\d,]*$"),
@@ -50,10 +51,11 @@ def test_competition_scenario_shows_sharding_and_random_side_by_side_with_the_mo
     expect(panel.get_by_test_id("model-test")).to_contain_text(re.compile(r"χ² = [\d.]+, df = 2, p = [\d.<]"),
                                                               timeout=WAIT_MS)
     compare = panel.get_by_test_id("model-compare")
-    for gid, how in (("queue", "random"), ("g1", "sharding"), ("work", "first-free")):
+    for gid, how in (("queue", "random dispatch (the seed's, not Kafka)"), ("g1", "sharding"),
+                     ("share", "share group: who fetches")):
         expect(compare.locator(f'tr[data-group-id="{gid}"] td').nth(1)).to_have_text(how)
     expect(panel.locator(".pm-why")).to_contain_text("1/N")
-    expect(page.locator(".producer .explain")).to_contain_text(re.compile("share group", re.IGNORECASE))
+    expect(page.locator(".producer .explain")).to_contain_text(re.compile("random dispatch", re.IGNORECASE))
     # the sharded group: the same panel explains why its shares follow partition ownership
     pick_group(page, "g1")
     expect(page.get_by_test_id("share-inflight")).to_be_hidden()
@@ -74,29 +76,30 @@ def test_competition_scenario_shows_sharding_and_random_side_by_side_with_the_mo
 
 def test_killed_members_records_come_back_redelivered_in_the_in_flight_panel(probe, live_server):
     page = open_scenario(probe, live_server, "competition")
-    pick_group(page, "queue")
+    pick_group(page, "share")
     inflight = page.get_by_test_id("share-inflight")
     expect(inflight).to_be_visible()
     expect(inflight.get_by_test_id("inflight-record").first).to_be_attached(timeout=WAIT_MS)
-    # the other two members stall (rate 0): what they re-acquire stays locked with them, visibly
-    for mid in ("consumer-2", "consumer-3"):
+    # the other members stall (rate 0): what they re-acquire stays locked with them, visibly
+    others = [f"consumer-{i}" for i in range(8, 13)]
+    for mid in others:
         rate = card(page, mid).get_by_test_id("consumer-rate")
         rate.fill("0")
         rate.press("Enter")
-    card(page, "consumer-1").get_by_test_id("kill-consumer").click()
-    expect(card(page, "consumer-1")).to_have_attribute("data-state", "crashed", timeout=WAIT_MS)
+    card(page, "consumer-7").get_by_test_id("kill-consumer").click()
+    expect(card(page, "consumer-7")).to_have_attribute("data-state", "crashed", timeout=WAIT_MS)
     redelivered = inflight.locator('[data-testid="inflight-record"].redelivered')
     expect(redelivered.first).to_be_visible(timeout=WAIT_MS)
     dc = int(redelivered.first.get_attribute("data-delivery-count"))
     assert dc >= 2
-    assert redelivered.first.get_attribute("data-member-id") in ("consumer-2", "consumer-3")
+    assert redelivered.first.get_attribute("data-member-id") in others
     expect(inflight.locator(".sif-c.hot dd")).to_have_text(re.compile(r"^[1-9]"))
     page.screenshot(path=str(SCREENSHOTS / "share-inflight-after-kill.png"), full_page=True)
 
 
 def test_in_flight_settings_change_the_share_groups_kafka_configs(probe, live_server):
     page = open_scenario(probe, live_server, "competition")
-    pick_group(page, "queue")
+    pick_group(page, "share")
     expect(page.get_by_test_id("share-lock")).to_have_value("5000")
     expect(page.get_by_test_id("share-limit")).to_have_value("5")
     page.get_by_test_id("share-limit").select_option("2")
@@ -104,9 +107,9 @@ def test_in_flight_settings_change_the_share_groups_kafka_configs(probe, live_se
     engine = live_server.engine
     expect(page.get_by_test_id("share-inflight").locator(".sif-c.bad dd").first).to_have_text(
         re.compile(r"^[1-9]"), timeout=WAIT_MS)
-    cfg = engine.groups["queue"].config
+    cfg = engine.groups["share"].config
     assert cfg["group.share.delivery.count.limit"] == 2 and cfg["groupviz.reject.probability"] == 0.2
-    lane = page.get_by_test_id("results-flow").locator('[data-testid="results-lane"][data-group-id="queue"]')
+    lane = page.get_by_test_id("results-flow").locator('[data-testid="results-lane"][data-group-id="share"]')
     expect(lane.get_by_test_id("results-noresult")).to_have_text(re.compile(r"^[1-9]"), timeout=WAIT_MS)
     # a viewer sees the settings but cannot change them
     page.evaluate("window.groupviz.setRole('viewer')")
@@ -123,7 +126,7 @@ def test_seed_demo_ten_journeys_end_with_ten_results_back_at_the_producer(probe,
     names = journeys.get_by_test_id("journey").evaluate_all("rows => rows.map(r => r.dataset.record)")
     assert names == [f"data_{i}" for i in range(10)]
     expect(page.get_by_test_id("producer-sent")).to_have_text("10")
-    expect(page.get_by_test_id("producer-results")).to_have_text("10")
+    expect(page.get_by_test_id("producer-results")).to_have_text("20")     # two groups: 10 results each
     lane = page.get_by_test_id("results-flow").locator('[data-testid="results-lane"][data-group-id="seed"]')
     expect(lane.get_by_test_id("results-count")).to_have_text("10")
     expect(lane.get_by_test_id("results-outstanding")).to_have_text("0")

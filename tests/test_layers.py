@@ -2,6 +2,7 @@
 
     groupviz.kafka      the Kafka port          imports nothing above it
     groupviz.flink      a Flink job on Kafka    may import kafka
+    groupviz.seed       the seed's own models   may import kafka and flink (random dispatch: not a Kafka mode)
     groupviz.classroom  lessons, narration ...  may import kafka
     groupviz.engine     the simulation          may import kafka and classroom
     groupviz.realkafka  real librdkafka clients may import everything but serve; knows processes and wall time
@@ -19,7 +20,7 @@ import pytest
 
 PKG = Path(__file__).resolve().parent.parent / "groupviz"
 
-LAYERS = ("kafka", "flink", "classroom", "engine", "realkafka", "serve")       # bottom to top
+LAYERS = ("kafka", "flink", "seed", "classroom", "engine", "realkafka", "serve")       # bottom to top
 LEAF = {"errors"}
 WEB = {"flask", "flask_socketio", "socketio", "engineio", "werkzeug", "eventlet", "gevent"}
 WALL_TIME = {"time", "threading", "asyncio", "datetime", "eventlet", "gevent"}

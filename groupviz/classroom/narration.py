@@ -22,6 +22,8 @@ def narrate(ev: dict) -> tuple[str, str] | None:
     share = ev.get("protocol") == "share" or t == "locks_expired" or (t == "group_added" and ev.get("group_type") == "share")
     if ev.get("protocol") == "flink" or (t == "group_added" and ev.get("group_type") == "flink"):
         return _flink(ev, t, g, m)
+    if ev.get("protocol") == DISPATCH or (t == "group_added" and ev.get("group_type") == DISPATCH):
+        return _dispatch(ev, t, g, m)
     kip848 = (_consumer_protocol,) if ev.get("protocol") == "consumer" else ()
     for part in ((_share,) if share else ()) + kip848 + (_application, _members, _rebalances, _topics, _changes):
         text = part(ev, t, g, m)
@@ -212,6 +214,35 @@ def _share(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
         return (f"share group {g} added ({ev.get('competition', '')} competition): it reads every record too",
                 f"新增共享组 {g}（{ev.get('competition', '')} 竞争）：它也会读取每一条记录")
     return None
+
+
+DISPATCH = "random-dispatch"
+#: Random dispatch (groupviz.seed.dispatch), by event type: (en, zh) templates over g (group), m (member), ev.
+_DISPATCH_TEXT = {
+    "group_added": ("{g} added: random dispatch, the seed's idealised queue (not a Kafka mode): each record goes "
+                    "to a uniformly random live member",
+                    "新增 {g}：随机分派，种子文档中理想化的队列（不是 Kafka 的模式）：每条记录均匀随机地交给一个存活成员"),
+    "consumer_added": ("{m} joined {g} (random dispatch, not a Kafka mode): from now on it gets 1/N of the records",
+                       "{m} 加入 {g}（随机分派，不是 Kafka 的模式）：从现在起它得到 1/N 的记录"),
+    "member_joined": ("{g}: {m} is one of the members the dispatcher picks from at random",
+                      "{g}：{m} 成为分派器随机挑选的成员之一"),
+    "consumer_killed": ("{m} crashed: the idealised queue notices at once and hands its backlog to the others",
+                        "{m} 崩溃了：理想化的队列立即察觉，把它积压的记录交给其他成员"),
+    "consumer_stopping": ("{m} stops: its backlog goes back to the queue", "{m} 停止：它积压的记录回到队列"),
+    "member_removed": ("{g}: {handed_back} records {m} had not processed go back to the queue, handed out again at "
+                       "random", "{g}：{m} 尚未处理的 {handed_back} 条记录回到队列，再随机交给其他成员"),
+    "member_left": ("{g}: {handed_back} records {m} had not processed go back to the queue, handed out again at "
+                    "random", "{g}：{m} 尚未处理的 {handed_back} 条记录回到队列，再随机交给其他成员"),
+}
+
+
+def _dispatch(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
+    """Random dispatch: the seed's idealised queue, not Kafka (no heartbeats, no coordinator)."""
+    text = _DISPATCH_TEXT.get(t)
+    if text is None:
+        return _rebalances(ev, t, g, m) or _changes(ev, t, g, m)
+    fields = {"g": g, "m": m, "handed_back": ev.get("handed_back", 0)}
+    return text[0].format(**fields), text[1].format(**fields)
 
 
 def _cp(ev: dict) -> tuple[str, str]:

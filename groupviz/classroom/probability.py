@@ -17,10 +17,15 @@ can see are the ones around it:
 
 `model_panel()` puts the formulas next to what the simulation measured: each
 member's share of the records won, a 95% Wilson interval around it, and a
-chi-square goodness-of-fit test against uniform shares (``random``
-competition) or capacity-proportional shares (``first-free``). A consumer group
-(``sharding``) gets no test: each partition has one owner, so its members' shares
-are decided by the partitions they own, not drawn; the panel says so instead.
+chi-square goodness-of-fit test against uniform shares (``random``: random
+dispatch, the seed's idealised queue, groupviz.seed) or capacity-proportional
+shares (a share group's older ``first-free`` competition).
+
+The 1/N model is the seed's, and only random dispatch follows it. Kafka's groups
+are read against what decides their shares instead (`DECIDED_BY`): a classic
+group's member processes the records of the partitions it owns (``sharding``: no test; its model column is the member's share of the partitions);
+a share group's members pull batches from the partitions assigned to them, so
+who fetches, and how fast each works, decides (``share``: no 1/N test at all).
 
 Pure functions, standard library only: the chi-square survival function is the
 regularized upper incomplete gamma Q(df/2, x/2), computed by its series or its
@@ -164,10 +169,32 @@ def chi_square_gof(observed: list[int], expected_probs: list[float]) -> dict:
             "min_expected": min(total * p for _, p in live)}
 
 
+#: What decides a member's share, per competition: the panel, the page and the report say it.
+DECIDED_BY = {
+    "random": {"en": "random dispatch (the seed's idealised queue, not a Kafka mode): each record goes to a "
+                     "uniformly random live member, so every share tends to 1/N whatever the members' speeds",
+               "zh": "随机分派（种子文档中理想化的队列，不是 Kafka 的模式）：每条记录均匀随机地交给一个存活成员，"
+                     "所以无论快慢，每个成员的份额都趋向 1/N"},
+    "sharding": {"en": "a classic consumer group: a member processes the records of the partitions it owns, so "
+                       "partition ownership and how keys spread over partitions decide its share, not a draw",
+                 "zh": "经典消费者组：成员处理它所拥有分区里的记录，所以份额由分区归属和键在分区上的分布决定，"
+                       "而不是抽签"},
+    "share": {"en": "a share group: members pull batches of records from the partitions assigned to them, so "
+                    "who fetches when records are available, and how fast each member works, decides its share; "
+                    "there is no 1/N model to test",
+              "zh": "共享组：成员从分配给它的分区中成批拉取记录，所以谁在有记录时拉取、每个成员处理得多快决定份额；"
+                    "没有可供检验的 1/N 模型"},
+    "first-free": {"en": "first-free: the member that is free first takes the record, so shares follow "
+                         "capacity, rate_i / sum(rates)",
+                   "zh": "先空先得：最先空闲的成员拿走记录，所以份额与处理能力成正比"},
+}
+
+
 def expected_shares(members: list[dict], competition: str) -> dict[str, float]:
     """The model's share of the wins per member: 1/N (random), rate_i / sum(rates) (first-free), or, in a
-    consumer group (sharding), the member's share of the partitions it owns (records spread evenly over them)."""
-    if not members:
+    consumer group (sharding), the member's share of the partitions it owns (records spread evenly over them);
+    none for a share group (who fetches decides, there is no model to compare against)."""
+    if not members or competition == "share":
         return {}
     if competition == "sharding":
         owned = [len(m.get("partitions") or []) for m in members]
@@ -228,8 +255,10 @@ def _member_rows(members: list[dict], counts: list[int], expected: dict[str, flo
     return rows
 
 
-def _verdict(enough: bool, p: float, against: str) -> dict:
-    """The test's outcome in words, English and Chinese."""
+def _verdict(enough: bool, p: float, against: str | None, competition: str = "") -> dict:
+    """The test's outcome in words, English and Chinese (or, with no model to test, what decides shares)."""
+    if against is None:
+        return dict(DECIDED_BY.get(competition) or DECIDED_BY["share"])
     model_en = "uniform shares (1/N each)" if against == "uniform" else "shares proportional to each member's rate"
     model_zh = "均匀份额（每人 1/N）" if against == "uniform" else "与各消费者处理速率成正比的份额"
     if not enough:
@@ -260,7 +289,7 @@ def _sharding_test() -> dict:
 
 
 def model_panel(group_snapshot: dict, batch_size: int) -> dict:
-    """The probability-model panel for one share group's snapshot; labels in English and Chinese.
+    """The probability-model panel for one group's snapshot; labels in English and Chinese.
 
     N is the number of live competing members (state "active"), M the batch
     size. The chi-square test runs over the active members' wins; it assumes
@@ -274,11 +303,11 @@ def model_panel(group_snapshot: dict, batch_size: int) -> dict:
     m = max(1, int(batch_size))
     expected = expected_shares(members, competition)
     counts = [int(wins.get(mm["member_id"], 0)) for mm in members]
-    against = "capacity" if competition == "first-free" else "uniform"
-    tested = n >= 2 and competition != "sharding"
+    against = None if not expected and members else "capacity" if competition == "first-free" else "uniform"
+    tested = n >= 2 and against is not None and competition != "sharding"
     gof = chi_square_gof(counts, [expected[mm["member_id"]] for mm in members]) if tested else \
         {"statistic": 0.0, "df": 0, "p_value": 1.0, "min_expected": 0.0}
-    enough = n >= 2 and gof["min_expected"] >= MIN_EXPECTED
+    enough = n >= 2 and against is not None and gof["min_expected"] >= MIN_EXPECTED
     p = gof["p_value"]
     members_rows = _member_rows(members, counts, expected)
     if competition == "sharding":
@@ -293,9 +322,9 @@ def model_panel(group_snapshot: dict, batch_size: int) -> dict:
         "members": members_rows,
         "total_wins": sum(counts),
         "test": _sharding_test() if competition == "sharding" else
-        {"kind": "chi-square goodness of fit", "against": against, "applies": True,
+        {"kind": "chi-square goodness of fit" if against else None, "against": against, "applies": against is not None,
          "statistic": gof["statistic"] if math.isfinite(gof["statistic"]) else None,
-         "df": gof["df"], "p_value": p,
-         "alpha": ALPHA, "enough_data": enough, "verdict": _verdict(enough, p, against)},
+         "df": gof["df"], "p_value": p if against else None,
+         "alpha": ALPHA, "enough_data": enough, "verdict": _verdict(enough, p, against, competition)},
         "labels": LABELS,
     }

@@ -296,7 +296,7 @@ class Engine(TopicOps):
                 g.topic_partitions_added(t.name)
         return {"partitions": total}
 
-    def _op_add_group(self, group_id, type="consumer", assignor=None, consumers=0, competition="random", **more):
+    def _op_add_group(self, group_id, type="consumer", assignor=None, consumers=0, competition=None, **more):
         if group_id in self.groups:
             raise CommandError(f"group '{group_id}' already exists")
         if len(self.groups) >= commands.MAX_GROUPS:
@@ -420,8 +420,8 @@ class Engine(TopicOps):
             return {"ok": False, "error": "group must be 1-64 characters of letters, digits, '.', '_' or '-'"}
         g = self.groups.get(group_id)
         # A group the cluster does not know: DescribeGroups answers Dead, and the tool prints that.
-        row = {"group_id": group_id, "state": "Dead"} if g is None else g.describe_view()
-        return {"ok": True, "group_id": group_id, "view": view, **kafka_tools.describe(row, view)}
+        out = kafka_tools.describe({"group_id": group_id, "state": "Dead"}, view) if g is None else g.describe(view)
+        return {"ok": True, "group_id": group_id, "view": view, **out}
 
     def snapshot(self, history: bool = True, max_events: int | None = None) -> dict:
         groups = [g.snapshot() for g in self.groups.values()]

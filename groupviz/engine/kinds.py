@@ -13,9 +13,11 @@ from groupviz.kafka.classic.group import ConsumerGroup
 from groupviz.kafka.consumer_protocol.group import ModernConsumerGroup
 from groupviz.kafka.group import Group
 from groupviz.kafka.share.group import ShareGroup
+from groupviz.seed.dispatch import RandomDispatch
 
 GROUP_KINDS: dict[tuple[str, str | None], type[Group]] = {
-    (cls.kind, cls.group_protocol): cls for cls in (ConsumerGroup, ModernConsumerGroup, ShareGroup, FlinkJob)}
+    (cls.kind, cls.group_protocol): cls for cls in (ConsumerGroup, ModernConsumerGroup, ShareGroup, FlinkJob,
+                                                         RandomDispatch)}
 GROUP_TYPES = tuple(dict.fromkeys(kind for kind, _ in GROUP_KINDS))
 GROUP_PROTOCOLS = tuple(dict.fromkeys(p for _, p in GROUP_KINDS if p is not None))
 

@@ -34,17 +34,20 @@ SCENARIOS: dict[str, dict] = {
         "topic": "events", "partitions": 1000, "producer_rate": 10000.0, "keys": {"mode": "uniform", "count": 100000},
         "groups": [{"group_id": "big", "assignor": "range", "consumers": 200, "consumer_rate": 60.0}],
     },
+    # The seed's "competition by random" beside Kafka's two real mechanisms, on one topic of 3 partitions:
+    # 'queue' is random dispatch (the seed's idealised queue, not a Kafka mode: each record to a uniformly
+    # random live member); 'g1' is a classic group whose 3 consumers own one partition each (sharding); 'share'
+    # is a share group whose 6 members outnumber the 3 partitions, so Kafka 4.1+'s SimpleAssignor gives each
+    # partition to 2 of them (shared). Three partitions let the sharding show (one owner each, a 4th consumer
+    # idles) and the sharing show (more share members than partitions).
     "competition": {
-        "title": {"en": "Competing: random, first-free and sharding side by side",
-                  "zh": "竞争消费：随机、先空先得与分片并排"},
-        "topic": "orders", "partitions": 6, "producer_rate": 30.0, "keys": {"mode": "uniform", "count": 1000},
+        "title": {"en": "Competing: the seed's random dispatch beside Kafka's sharding and share groups",
+                  "zh": "竞争消费：种子文档的随机分派与 Kafka 的分片、共享组并排"},
+        "topic": "orders", "partitions": 3, "producer_rate": 30.0, "keys": {"mode": "uniform", "count": 1000},
         "model_batch_size": 10,
-        # Three groups read every record of the same topic; inside each group one member wins each record.
-        "groups": [{"group_id": "queue", "type": "share", "competition": "random", "consumers": 3,
-                    "consumer_rate": 20.0},
+        "groups": [{"group_id": "queue", "type": "random-dispatch", "consumers": 3, "consumer_rate": 20.0},
                    {"group_id": "g1", "assignor": "range", "consumers": 3, "consumer_rate": 20.0},
-                   {"group_id": "work", "type": "share", "competition": "first-free",
-                    "consumer_rates": [10.0, 20.0, 30.0]}],
+                   {"group_id": "share", "type": "share", "consumers": 6, "consumer_rate": 10.0}],
     },
     # The seed's other system: a Flink job's KafkaSource reads the same topic as a consumer group, with no
     # group protocol (getSplitOwner), offsets committed at checkpoints and restarts instead of rebalances.
@@ -56,16 +59,19 @@ SCENARIOS: dict[str, dict] = {
                    {"group_id": "job-2pc", "type": "flink", "parallelism": 3, "sink": "two-phase-commit"}],
     },
     # The seed's own Python demo: 1 producer, a group of 5 competing consumers, exactly 10 records
-    # (data_0 .. data_9 on one partition: a queue all five read, which only a share group allows),
-    # and the results queue back to the producer (`producer.results`). Slow enough to follow each record.
+    # (data_0 .. data_9 on one partition) and the results back to the producer (`producer.results`), read by
+    # the seed's model ('seed': random dispatch, not a Kafka mode) and by Kafka's closest real thing ('share':
+    # a share group whose 5 members outnumber the one partition, so all five are assigned it). Slow enough
+    # to follow each record.
     "seed-demo": {
         "title": {"en": "The seed's demo: 1 producer, 5 competing consumers, 10 records",
                   "zh": "种子示例：1 个生产者、5 个竞争的消费者、10 条数据"},
         "topic": "data", "partitions": 1, "producer_rate": 2.0, "producer_limit": 10,
         "keys": {"mode": "uniform", "count": 1000},
         "model_batch_size": 10,
-        "groups": [{"group_id": "seed", "type": "share", "competition": "random", "consumers": 5,
-                    "consumer_rate": 1.0, "journeys": 10}],
+        "groups": [{"group_id": "seed", "type": "random-dispatch", "consumers": 5, "consumer_rate": 1.0,
+                    "journeys": 10},
+                   {"group_id": "share", "type": "share", "consumers": 5, "consumer_rate": 1.0, "journeys": 10}],
     },
     # Issue 16: two topics and two groups reading both; range assigns topic by topic, so the first member
     # takes the odd partition of every topic (4 against 2), roundrobin deals all six out in turn (3 and 3).

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Protocol
 
 from groupviz.errors import DomainError
+from groupviz.kafka.describe import describe as describe_tool
 from groupviz.kafka.log import Topic, Topics
 from groupviz.kafka.member import ACTIVE, PAUSED
 
@@ -209,6 +210,11 @@ class Group(ABC):
     def describe_view(self) -> dict:
         """What Kafka's describe tool sees of the group (by default the snapshot row)."""
         return self.snapshot()
+
+    def describe(self, view: str) -> dict:
+        """The describe panel's {"command", "output"} for `view` (offsets, members, state): by default what
+        Kafka's tool prints for `describe_view()`; a kind no Kafka tool knows prints its own, labelled."""
+        return describe_tool(self.describe_view(), view)
 
     @abstractmethod
     def model_counts(self) -> dict[str, int]:

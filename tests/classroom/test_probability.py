@@ -153,3 +153,25 @@ def test_model_panel_counts_only_active_members_and_says_when_data_is_thin():
     empty = P.model_panel({"group_id": "s1", "members": [], "wins": {}}, 10)
     assert empty["n"] == 0 and empty["test"]["p_value"] == 1.0
     json.dumps(empty)
+
+
+def test_a_share_group_has_no_1_over_n_model_the_panel_says_what_decides_its_shares():
+    """Issue 16: only random dispatch follows the seed's 1/N; a share group's members pull batches."""
+    from groupviz.classroom.probability import DECIDED_BY
+    panel = P.model_panel(_snap({"a": 90, "b": 10}, {"a": 20.0, "b": 20.0}, competition="share"), 10)
+    assert panel["test"]["against"] is None and panel["test"]["kind"] is None
+    assert not panel["test"]["enough_data"] and panel["test"]["verdict"] == DECIDED_BY["share"]
+    assert all(r["expected_share"] is None and r["within_ci"] is None for r in panel["members"])
+    assert [r["share"] for r in panel["members"]] == [0.9, 0.1]          # what was measured is still shown
+    for how in ("random", "sharding", "share", "first-free"):
+        assert DECIDED_BY[how]["en"] and DECIDED_BY[how]["zh"]
+    assert "not a Kafka mode" in DECIDED_BY["random"]["en"] and "不是 Kafka" in DECIDED_BY["random"]["zh"]
+
+
+def test_which_model_each_kind_of_group_is_read_against():
+    from groupviz.engine.model import model_of
+    assert model_of({"type": "random-dispatch", "competition": "random"}) == "random"
+    assert model_of({"type": "share"}) == "share"
+    assert model_of({"type": "share", "competition": "random"}) == "share"      # a share group never draws lots
+    assert model_of({"type": "share", "competition": "first-free"}) == "first-free"
+    assert model_of({"type": "consumer"}) == "sharding"

@@ -175,3 +175,12 @@ def test_lag_before_any_commit_is_a_dash_and_a_gap_in_the_report_never_zero():
     assert len(rows) == 3 and all(lag == "-" for _, lag in rows)
     total = [r for r in csv.DictReader(io.StringIO(report.metrics_csv(snap))) if r["metric"] == "total_lag"]
     assert total and all(r["value"] == "" for r in total)       # a gap in the chart, not 0
+
+
+def test_report_labels_random_dispatch_and_says_what_decides_a_share_groups_shares():
+    e = Engine(seed=7, scenario="competition")
+    e.step(15_000)
+    html = report.build_html(e.snapshot(), e.export_log())
+    assert "queue (random dispatch — the seed&#x27;s idealised queue, not a Kafka mode)" in html
+    assert "share (share group: who fetches decides (no 1/N model))" in html
+    assert "there is no 1/N model to test" in html

@@ -43,7 +43,8 @@ JUNK = st.one_of(
                                     "config": st.dictionaries(st.text(max_size=30), st.integers(), max_size=2),
                                     "seed": st.one_of(st.integers(-5, 2**40), st.text(max_size=3)),
                                     "group_id": st.one_of(st.just("g1"), st.text(max_size=3)),
-                                    "type": st.one_of(st.sampled_from(["share", "consumer"]), st.integers()),
+                                    "type": st.one_of(st.sampled_from(["share", "consumer", "random-dispatch"]),
+                                                      st.integers()),
                                     "competition": st.one_of(st.sampled_from(["random", "first-free", "x"]),
                                                              st.none())}),
 )
@@ -134,6 +135,15 @@ class EngineMachine(RuleBasedStateMachine):
         if n < 2:
             r = self.engine.apply({"op": "add_group", "group_id": f"share-{n}", "type": "share",
                                    "competition": competition, "consumers": consumers})
+            assert r["ok"], r
+
+    @rule(consumers=st.integers(0, 3))
+    def add_random_dispatch(self, consumers):
+        """The seed's idealised queue (issue 16) beside the Kafka groups: its members come and go with the
+        same kill/stop/pause rules, and check_engine checks it loses and doubles nothing."""
+        if "queue" not in self.engine.groups:
+            r = self.engine.apply({"op": "add_group", "group_id": "queue", "type": "random-dispatch",
+                                   "consumers": consumers})
             assert r["ok"], r
 
     @rule(i=st.integers(0, 5), rate=st.sampled_from([0.0, 5.0, 20.0, 60.0]))
@@ -254,6 +264,11 @@ class EngineMachine(RuleBasedStateMachine):
                     end = e.topic.partitions[sp.partition].log_end_offset
                     assert sp.spso == end and not sp.acquired and not sp.released, f"{gid}: records left in flight"
                 assert res[gid]["unique"] + res[gid]["no_result"] == e.producer.produced, gid
+                continue
+            if g.kind == "random-dispatch":     # reads from where the queue was added; drains if everyone works
+                working = g.consumers and all(w.state == "active" and w.rate > 0 for w in g.consumers.values())
+                assert g.processed == res[gid]["unique"] == g.read - g._held(), gid
+                assert not working or g._held() == 0, f"{gid}: {g._held()} records left with working members"
                 continue
             for p in e.topic.partitions:
                 assert self.watch.covered_up_to(gid, p.tp) == p.log_end_offset, f"{gid}: {p.tp} not fully processed"

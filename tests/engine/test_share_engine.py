@@ -130,9 +130,9 @@ def test_random_competition_passes_a_chi_square_test_of_equal_shares():
 
 
 def test_first_free_gives_shares_proportional_to_capacity():
-    eng = Engine(seed=7, scenario="competition")
+    eng = share_engine(rates=(10.0, 20.0, 30.0), competition="first-free")
     eng.step(60_000)
-    g = snap_group(eng, "work")
+    g = snap_group(eng, "s1")
     rates = [m["rate"] for m in g["members"]]
     wins = [m["wins"] for m in g["members"]]
     assert rates == [10.0, 20.0, 30.0]
@@ -141,30 +141,30 @@ def test_first_free_gives_shares_proportional_to_capacity():
     assert g["model"]["test"]["against"] == "capacity" and g["model"]["test"]["p_value"] > 0.01
 
 
-def test_sharding_and_random_read_the_same_records_side_by_side():
+def test_random_dispatch_sharding_and_a_share_group_read_the_same_records_side_by_side():
     eng = Engine(seed=7, scenario="competition")
     eng.step(20_000)
     ok(eng, {"op": "set_producer_rate", "rate": 0})
     eng.step(20_000)
     produced = eng.producer.produced
     groups = eng.snapshot(history=False)["producer"]["groups"]
-    for gid in ("queue", "g1", "work"):
+    for gid in ("queue", "g1", "share"):
         assert groups[gid]["unique"] == produced and groups[gid]["outstanding"] == 0, gid
 
 
 # -- acknowledgements, redelivery, archive, results ---------------------------------------------------
 def test_exactly_one_accept_per_record_and_results_equal_accepts_when_nothing_fails():
     eng = Engine(seed=3, scenario="competition")
-    log = audit(eng, "queue")
+    log = audit(eng, "share")
     eng.step(15_000)
     ok(eng, {"op": "set_producer_rate", "rate": 0})
-    run_until(eng, lambda e: drained(e, "queue"))
+    run_until(eng, lambda e: drained(e, "share"))
     eng.step(100)
     produced = eng.producer.produced
     assert {k for k, _, _ in log} == {"accept"} and len(log) == produced and set(log.values()) == {1}
-    g = snap_group(eng, "queue")
+    g = snap_group(eng, "share")
     assert g["acks"] == {"accept": produced, "release": 0, "reject": 0}
-    res = eng.snapshot(history=False)["producer"]["groups"]["queue"]
+    res = eng.snapshot(history=False)["producer"]["groups"]["share"]
     assert res["results"] == res["unique"] == g["acks"]["accept"] == produced
     assert res["no_result"] == 0 and res["outstanding"] == 0 and res["in_transit"] == 0
     assert res["latency_ms"]["p50"] is not None and res["latency_ms"]["p95"] >= res["latency_ms"]["p50"]
@@ -237,13 +237,14 @@ def test_nothing_is_lost_with_the_producer_stopped_and_members_alive():
 def test_seed_demo_sends_ten_records_and_every_journey_ends_with_its_result_at_the_producer():
     eng = Engine(seed=7, scenario="seed-demo")
     eng.step(3000)
-    g = snap_group(eng, "seed")
-    assert len(g["members"]) == 5 and g["competition"] == "random"
-    run_until(eng, lambda e: e.snapshot(history=False)["producer"]["results"] == 10, limit_ms=30_000)
+    g = snap_group(eng, "share")            # the share group beside the seed's random dispatch ('seed')
+    assert len(g["members"]) == 5
+    run_until(eng, lambda e: e.snapshot(history=False)["producer"]["groups"]["share"]["results"] == 10,
+              limit_ms=30_000)
     eng.step(5000)
     s = eng.snapshot(history=False)
     assert s["producer"]["produced"] == 10 and s["producer"]["limit"] == 10 and s["producer"]["outstanding"] == 0
-    g = snap_group(eng, "seed")
+    g = snap_group(eng, "share")
     journeys = g["journeys"]
     assert [j["record"] for j in journeys] == [f"data_{i}" for i in range(10)]
     for j in journeys:
@@ -276,13 +277,13 @@ def test_same_seed_and_commands_give_identical_share_snapshots():
 
 
 def test_the_model_restarts_its_counts_when_the_line_up_changes_so_1_over_n_still_holds():
-    eng = Engine(seed=7, scenario="competition")
+    eng = Engine(seed=7, scenario="competition")      # 'queue': random dispatch, the seed's 1/N
     eng.step(20_000)
-    ok(eng, {"op": "add_consumer", "group_id": "queue"})
+    new = ok(eng, {"op": "add_consumer", "group_id": "queue"})["member_id"]
     eng.step(15_000)
     model = snap_group(eng, "queue")["model"]
     assert model["n"] == 4 and 20_000 <= model["since_ms"] <= 20_500
     assert sum(r["wins"] for r in model["members"]) == model["total_wins"] < 500
     assert model["test"]["p_value"] > 0.01 and all(r["within_ci"] for r in model["members"])
     cumulative = {m["member_id"]: m["wins"] for m in snap_group(eng, "queue")["members"]}
-    assert cumulative["consumer-1"] > 2 * cumulative["consumer-10"]     # the snapshot's own counts stay cumulative
+    assert cumulative["consumer-1"] > 2 * cumulative[new]     # the snapshot's own counts stay cumulative

@@ -14,7 +14,7 @@ def _leo(eng):
 def queue():
     eng = Engine(seed=7, scenario="competition")
     eng.step(10_000)
-    return eng, eng.groups["queue"]
+    return eng, eng.groups["share"]      # the competition scenario's share group
 
 
 def test_a_running_share_group_passes_and_remembers_its_start_offsets(queue):
@@ -29,7 +29,7 @@ def test_a_start_offset_going_backwards_is_caught(queue):
     seen = {}
     g.check_invariants(_leo(eng), seen)
     sp = g.partitions[0]
-    seen[("queue", "spso", sp.partition)] = sp.spso + 1
+    seen[(g.group_id, "spso", sp.partition)] = sp.spso + 1
     with pytest.raises(InvariantViolation, match="out of order"):
         g.check_invariants(_leo(eng), seen)
 

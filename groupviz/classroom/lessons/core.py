@@ -1,5 +1,6 @@
-"""The first ten lessons (issues 1-15): competing consumers, idle members, crash versus leave, eager versus
-cooperative, hot keys, lag, at-least-once, the seed's demo, Kafka versus Flink, three protocols."""
+"""Lessons 2-7, 9 and 10 (issues 1-15): idle members, crash versus leave, eager versus cooperative, hot keys,
+lag, at-least-once, Kafka versus Flink, three protocols. Lessons 1 and 8 (competing consumers, the seed's demo)
+are in competing.py."""
 
 from __future__ import annotations
 
@@ -11,41 +12,6 @@ FLINK_JOBS = [{"op": "add_group", "group_id": "job", "type": "flink", "paralleli
               {"op": "add_group", "group_id": "job-2pc", "type": "flink", "parallelism": 3, "sink": "two-phase-commit"}]
 
 LESSONS: list[dict] = [
-    {
-        "id": "competing",
-        "title": T("1. Competing consumers and the 1/N model", "1. 竞争消费与 1/N 模型"),
-        "scenario": "competition", "seed": 7,
-        "steps": [
-            step(T("One producer, three groups reading the same topic. 'queue' is a share group: each record goes to a "
-                   "random live member, the seed's 'competition by random'. 'g1' is a classic group: each partition "
-                   "belongs to one member, the seed's 'competition by sharding'. 'work' is a share group where the "
-                   "member that is free first takes the record; its members run at 10, 20 and 30 records/s.",
-                   "一个生产者，三个组读取同一个主题。'queue' 是共享组：每条记录随机交给一个存活成员，即种子文档中的"
-                   "“随机竞争”。'g1' 是经典消费者组：每个分区只属于一个成员，即“分片竞争”。'work' 也是共享组，"
-                   "由最先空闲的成员拿走记录；它的成员每秒分别能处理 10、20、30 条。"),
-                 T("Both groups receive every record; inside a group, exactly one member wins each record.",
-                   "两个组都会收到每一条记录；在组内，每条记录只有一个成员获胜。")),
-            step(T("Look at the probability panel. With N members, one member wins a given record with probability "
-                   "1/N. The seed's P_win(i) = 1/N × 1/M is the chance that member i wins one particular record out of "
-                   "a batch of M — a (member, record) pair.",
-                   "看概率面板。N 个成员时，某个成员赢得某条记录的概率是 1/N。种子文档的 P_win(i) = 1/N × 1/M "
-                   "是成员 i 赢得一批 M 条记录中某一条特定记录的概率——即一个（成员，记录）对。"),
-                 T("Measured win shares converge to 1/N; the chi-square p-value stays high.",
-                   "实测获胜比例逐渐接近 1/N；卡方检验的 p 值保持较高。"), wait_ms=10_000),
-            step(T("Add a consumer to the share group: N grows, so every share drops to 1/(N+1).",
-                   "向共享组添加一个消费者：N 变大，每个成员的份额降到 1/(N+1)。"),
-                 T("No rebalance is needed to share records: any member may take any record.",
-                   "共享记录不需要再均衡：任何成员都可以取任何记录。"),
-                 actions=[{"op": "add_consumer", "group_id": "queue"}], wait_ms=10_000),
-            step(T("In the sharded group, a member's share is set by the partitions it owns and by the keys, not by "
-                   "chance: compare the throughput of g1's members. In 'work', shares follow capacity: 1/6, 2/6, 3/6.",
-                   "在分片组中，成员的份额由它拥有的分区和键决定，而不是由运气决定：比较 g1 各成员的吞吐量。"
-                   "在 'work' 中，份额与处理能力成正比：1/6、2/6、3/6。"),
-                 T("g1's shares follow partition ownership; with a hot key they would be very unequal. The probability "
-                   "panel's table compares the three groups against their own model.",
-                   "g1 的份额取决于分区归属；如果有热点键，份额会非常不均。概率面板底部的表格把三个组分别与各自的模型比较。")),
-        ],
-    },
     {
         "id": "idle",
         "title": T("2. More consumers than partitions", "2. 消费者多于分区"),
@@ -204,21 +170,6 @@ LESSONS: list[dict] = [
                  T("Compare: a graceful stop commits first, so it causes no duplicates.",
                    "对比：优雅停止会先提交，所以不会产生重复。"),
                  view={"group": "g1", "chart": "consumers"}),
-        ],
-    },
-    {
-        "id": "seed-demo",
-        "title": T("8. The seed's own demo: 1 producer, 5 consumers, 10 records", "8. 种子文档的示例：1 个生产者、5 个消费者、10 条记录"),
-        "scenario": "seed-demo", "seed": 7,
-        "steps": [
-            step(T("The seed's Python example: a producer puts data_0 … data_9 on a queue, five consumers take them "
-                   "and put results on a results queue.",
-                   "种子文档中的 Python 示例：生产者把 data_0 … data_9 放进队列，五个消费者取走它们并把结果放进结果队列。"),
-                 T("Each record is won by one consumer at random; its result travels back to the producer.",
-                   "每条记录随机地被一个消费者赢得；处理结果回到生产者。"), wait_ms=5000),
-            step(T("Count the wins per consumer: with N = 5 and M = 10, each expects M/N = 2, with binomial spread.",
-                   "数一数每个消费者赢了几条：N = 5、M = 10 时，每个消费者的期望是 M/N = 2 条，并有二项分布的波动。"),
-                 T("'results back' equals 'sent' once every record is processed.", "当所有记录处理完，“返回结果”等于“已发送”。")),
         ],
     },
     {
