@@ -153,8 +153,9 @@ def _group_sections(snapshot: dict, lang: str) -> list[str]:
                  f"{(r['end_ms'] - r['start_ms']) / 1000:.2f}", r.get("moved", 0),
                  r.get(f"reason_{lang}") or r.get("reason", ""))
                 for r in g.get("rebalances", [])]
-        title = _tr(lang, "rebalances", g=g["group_id"], assignor=g["assignor"], protocol=g.get("protocol", ""))
-        sections.append(f"<h3>{h(title)}</h3>" + _table(_tr(lang, "reb.cols"), rows))
+        if g.get("protocol"):         # random dispatch (not Kafka) has no group protocol and never rebalances
+            title = _tr(lang, "rebalances", g=g["group_id"], assignor=g["assignor"], protocol=g["protocol"])
+            sections.append(f"<h3>{h(title)}</h3>" + _table(_tr(lang, "reb.cols"), rows))
         assign_rows = [(m["member_id"], state_name(lang, m["state"]), ", ".join(f"{t}-{p}" for t, p in m["partitions"]),
                         m["processed"], "-" if m.get("lag") is None else m["lag"]) for m in g["members"]]
         sections.append(f"<h3>{h(_tr(lang, 'members', g=g['group_id']))}</h3>"
