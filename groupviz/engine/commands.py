@@ -20,6 +20,7 @@ from groupviz.kafka.consumer_protocol.group import CONSUMER_ASSIGNORS
 from groupviz.kafka.config import ID_RE, Field, describe_value
 from groupviz.kafka.producer import KEY_MODES
 from groupviz.kafka.share.group import COMPETITIONS
+from groupviz.kafka.share.records import ACK_TYPES
 
 # Documented limits (README "Limits").
 MAX_PARTITIONS = 1024
@@ -50,6 +51,7 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     "pause_consumer": (_F("member_id", "id"),),
     "resume_consumer": (_F("member_id", "id"),),
     "set_consumer_rate": (_F("member_id", "id"), _F("rate", "number", True, 0, MAX_CONSUMER_RATE)),
+    "set_ack_type": (_F("member_id", "id"), _F("type", "enum", True, choices=ACK_TYPES)),
     "set_producer_rate": (_F("rate", "number", True, 0, MAX_PRODUCER_RATE),),
     "set_keys": (_F("mode", "enum", True, choices=KEY_MODES), _F("count", "int", False, 1, MAX_KEYS),
                  _F("hot_share", "number", False, 0, 1)),

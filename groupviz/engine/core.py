@@ -241,6 +241,12 @@ class Engine:
         g.set_rate(c, rate)
         return {"member_id": member_id, "rate": rate}
 
+    def _op_set_ack_type(self, member_id, type):
+        g, c = self._live_consumer(member_id)
+        g.set_ack_type(c, type)
+        self.event("ack_type", group_id=g.group_id, member_id=member_id, ack_type=type)
+        return {"member_id": member_id, "type": type}
+
     def _op_set_producer_rate(self, rate):
         self.producer.rate = rate
         self.event("producer_rate", rate=rate)

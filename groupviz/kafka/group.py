@@ -123,6 +123,11 @@ class Group(ABC):
     def set_rate(self, member, rate: float) -> None:
         member.rate = rate
 
+    def set_ack_type(self, member, ack_type: str) -> None:
+        """set_ack_type: only a share group's members acknowledge records one by one (KIP-932)."""
+        raise DomainError(f"{self.group_id} is a {self.kind} group: only share-group members acknowledge records "
+                          "(ACCEPT, RELEASE, REJECT); a consumer group commits offsets")
+
     # -- the group --------------------------------------------------------
     @abstractmethod
     def poll(self, quantum_ms: int) -> None:
