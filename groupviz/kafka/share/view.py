@@ -63,17 +63,25 @@ class ShareView:
         """One row per partition of the topic, and the group's lag (None while no share-partition exists)."""
         rows = []
         total = None
+        holders: dict[int, list[str]] = {}
+        for c in self.consumers.values():
+            for _, part in c.assigned:
+                holders.setdefault(part, []).append(c.member_id)
         for p in self.topic.partitions:
             sp = self._sp.get(p.partition)
+            who = holders.get(p.partition, [])
+            owner = who[0] if len(who) == 1 else None       # a shared partition has no single owner
             if sp is None:     # no share-partition yet: no start offset, no lag (Kafka's tool prints "-")
-                rows.append({"topic": p.topic, "partition": p.partition, "owner": None, "committed": None,
+                rows.append({"topic": p.topic, "partition": p.partition, "owner": owner, "holders": who,
+                             "committed": None,
                              "lag": None, "log_end_offset": p.log_end_offset, "position": None,
                              "in_flight": 0, "available": None,
                              "initialized": p.partition < self.state_partitions})
                 continue
             lag = sp.lag(p.log_end_offset)
             total = lag if total is None else total + lag
-            rows.append({"topic": p.topic, "partition": sp.partition, "owner": None, "committed": sp.spso,
+            rows.append({"topic": p.topic, "partition": sp.partition, "owner": owner, "holders": who,
+                         "committed": sp.spso,
                          "lag": lag, "log_end_offset": p.log_end_offset, "position": sp.next_offset,
                          "in_flight": len(sp.acquired), "available": sp.available(p.log_end_offset),
                          "initialized": True})
