@@ -62,7 +62,7 @@ const MESSAGES = {
     "prod.outstanding": "outstanding",
     "prod.latency": "latency p50 / p95",
     "prod.explain": "Key hash → partition → its owner processes the record and sends the result back.",
-    "prod.explain.share": "Share group: any member may win any record, process it and send the result back.",
+    "prod.explain.share": "Share group: each member fetches batches from its own partitions (shared only when members outnumber them), processes them and sends the results back.",
 
     "flow.records": "records",
     "flow.poll": "poll",
@@ -203,7 +203,7 @@ const MESSAGES = {
     "prod.outstanding": "未完成",
     "prod.latency": "延迟 p50 / p95",
     "prod.explain": "每条消息：键哈希 → 分区 → 分区的拥有者处理，并把结果发回生产者。",
-    "prod.explain.share": "共享组：任何成员都可能赢得任意分区的任意一条记录，处理后把结果发回生产者。",
+    "prod.explain.share": "共享组：每个成员从自己的分区按批拉取记录（只有成员多于分区时才共享分区），处理后把结果发回生产者。",
 
     "flow.records": "消息",
     "flow.poll": "拉取",

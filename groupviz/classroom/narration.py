@@ -143,10 +143,11 @@ def _changes(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
     return None
 
 def _share(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
-    """Share groups (KIP-932): members join with ShareGroupHeartbeat and compete for each record."""
+    """Share groups (KIP-932): members join with ShareGroupHeartbeat and fetch batches from their partitions."""
     if t == "consumer_added":
-        return (f"{m} started and sent ShareGroupHeartbeat to {g}: it may take records of every partition",
-                f"{m} 启动，向 {g} 发送 ShareGroupHeartbeat：它可以领取所有分区的记录")
+        return (f"{m} started and sent ShareGroupHeartbeat to {g}: the simple assignor gives it its share of the "
+                f"partitions",
+                f"{m} 启动，向 {g} 发送 ShareGroupHeartbeat：simple 分配器分给它一份分区")
     if t == "consumer_killed":
         return (f"{m} crashed: the records it holds stay locked until group.share.record.lock.duration.ms runs out",
                 f"{m} 崩溃了：它持有的记录保持锁定，直到 group.share.record.lock.duration.ms 到期")
@@ -157,8 +158,8 @@ def _share(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
         n, archived = ev.get("records", 0), ev.get("archived", 0)
         if not archived:
             return (f"{g}: acquisition locks of {n} record{'s' if n != 1 else ''} held by {m} expired: "
-                    f"available again for another member",
-                    f"{g}：{m} 持有的 {n} 条记录的获取锁到期，可以交给其他成员")
+                    f"available again to the next fetch from their partitions",
+                    f"{g}：{m} 持有的 {n} 条记录的获取锁到期，可被其分区的下一次拉取再次获取")
         return (f"{g}: acquisition locks of {n} record{'s' if n != 1 else ''} held by {m} expired: "
                 f"{n - archived} available again, {archived} archived at group.share.delivery.count.limit",
                 f"{g}：{m} 持有的 {n} 条记录的获取锁到期：{n - archived} 条可再次获取，"
