@@ -29,25 +29,8 @@ def simple_homogeneous(members, targets, subscribed, old_of, topic_hash) -> dict
     by_partition = JavaHash(helper_capacity(len(targets)))     # TopicIdPartition -> HashSet<member index>
     by_member = JavaHash(helper_capacity(m_count))             # member index -> HashSet<TopicIdPartition>
     key_hash = lambda tp: tpid_hash(topic_hash(tp[0]), tp[1])  # noqa: E731
-    unfilled, overfilled = set(), set()
-    for i in range(m_count):                                   # revokeUnassignablePartitions
-        count, copied = 0, None
-        for t, parts in old_of.get(i, ()):
-            if t not in subscribed:
-                copied = copied if copied is not None else deep_copy(old[i])
-                copied.pop(t, None)
-                continue
-            for p in parts:
-                count += 1
-                _hold(by_partition, by_member, (t, p), key_hash((t, p)), i)
-                if count >= desired[i] and copied is None:
-                    copied = deep_copy(old[i])
-        if copied is not None:
-            new[i] = copied
-        if count < desired[i]:
-            unfilled.add(i)
-        elif count > desired[i]:
-            overfilled.add(i)
+    unfilled, overfilled = _revoke_unassignable(old_of, old, new, desired, subscribed, by_partition, by_member,
+                                                key_hash)
     for i in sorted(overfilled):                               # revokeOverfilledMembers
         mine = by_member.get(i)
         for tp in mine.order():
@@ -79,6 +62,31 @@ def simple_homogeneous(members, targets, subscribed, old_of, topic_hash) -> dict
         writable(new, old, i).setdefault(tp[0], set()).add(tp[1])
     assign_remaining(by_partition, by_member, unfilled, sharing, desired, give, key_hash)
     return result(members, old, new)
+
+
+def _revoke_unassignable(old_of, old, new, desired, subscribed, by_partition, by_member, key_hash):
+    """revokeUnassignablePartitions: keep each member's partitions of subscribed topics (a copy of its
+    assignment once it reaches its desired count or loses a topic); (unfilled, overfilled) member indices."""
+    unfilled, overfilled = set(), set()
+    for i in range(len(desired)):
+        count, copied = 0, None
+        for t, parts in old_of.get(i, ()):
+            if t not in subscribed:
+                copied = copied if copied is not None else deep_copy(old[i])
+                copied.pop(t, None)
+                continue
+            for p in parts:
+                count += 1
+                _hold(by_partition, by_member, (t, p), key_hash((t, p)), i)
+                if count >= desired[i] and copied is None:
+                    copied = deep_copy(old[i])
+        if copied is not None:
+            new[i] = copied
+        if count < desired[i]:
+            unfilled.add(i)
+        elif count > desired[i]:
+            overfilled.add(i)
+    return unfilled, overfilled
 
 
 def _hold(by_partition: JavaHash, by_member: JavaHash, key, key_h: int, i: int) -> None:
