@@ -225,7 +225,8 @@ def test_describe_panel_prints_kafka_share_groups_sh_for_a_share_group_in_both_l
         page.get_by_test_id("describe-tab-members").click()
         expect(out).to_contain_text("GROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS  "
                                     "ASSIGNMENT", timeout=WAIT_MS)
-        expect(out).to_contain_text(re.compile(r"queue +consumer-1 +/10\.0\.0\.11 +consumer-1 +6 +orders:0,1,2,3,4,5"))
+        # the simple assignor: 3 members on 6 partitions, 2 each (Kafka 4.1+)
+        expect(out).to_contain_text(re.compile(r"queue +consumer-1 +/10\.0\.0\.11 +consumer-1 +2 +orders:\d,\d"))
 
         # the tool's output stays English, as the real tool prints it; only the page's labels change
         page.get_by_test_id("lang").select_option("zh")
