@@ -19,7 +19,8 @@ def narrate(ev: dict) -> tuple[str, str] | None:
     t = ev["type"]
     g = ev.get("group_id", "")
     m = ev.get("member_id", "")
-    share = ev.get("protocol") == "share" or t == "locks_expired" or (t == "group_added" and ev.get("group_type") == "share")
+    share = (ev.get("protocol") == "share" or t in ("locks_expired", "ack_type")
+             or (t == "group_added" and ev.get("group_type") == "share"))
     if ev.get("protocol") == "flink" or (t == "group_added" and ev.get("group_type") == "flink"):
         return _flink(ev, t, g, m)
     kip848 = (_consumer_protocol,) if ev.get("protocol") == "consumer" else ()
@@ -154,6 +155,10 @@ def _share(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
     if t == "consumer_stopping":
         return (f"{m} is closing: acknowledges what it processed and releases the records it still holds",
                 f"{m} 正在关闭：确认已处理的记录，并释放仍持有的记录")
+    if t == "ack_type":
+        kind = str(ev.get("ack_type", "")).upper()
+        return (f"{m} now acknowledges each record it processes with {kind} (explicit acknowledgement)",
+                f"{m} 现在对处理的每条记录以 {kind} 确认（显式确认）")
     if t == "locks_expired":
         n, archived = ev.get("records", 0), ev.get("archived", 0)
         if not archived:

@@ -87,3 +87,11 @@ def test_config_reference_lists_kafkas_defaults_beside_the_classroom_ones():
     rows = {r["name"]: r for r in config_references()["share"]}
     assert rows[MAX_POLL]["kafka_default"] == 500 and rows[MAX_POLL]["classroom_default"] == 20
     assert rows[ACK_MODE]["choices"] == ["implicit", "explicit"]
+
+
+def test_set_ack_type_is_narrated_in_both_languages():
+    eng = engine()
+    assert eng.apply({"op": "set_config", "group_id": "s1", "config": {ACK_MODE: "explicit"}})["ok"]
+    assert eng.apply({"op": "set_ack_type", "member_id": "consumer-4", "type": "release"})["ok"]
+    ev = list(eng.events)[-1]
+    assert ev["type"] == "ack_type" and "RELEASE" in ev["text"] and "RELEASE" in ev["text_zh"] and "显式确认" in ev["text_zh"]
