@@ -144,3 +144,18 @@ def test_share_screenshots(browser, live_server, name, viewport, scenario):
         probe.check_clean()
     finally:
         context.close()
+
+
+def test_three_share_members_on_six_partitions_each_show_two_partitions_and_the_group_epoch(probe, live_server):
+    # Kafka 4.1+'s simple assignor balances the partitions (issue 16): 2 each, none shared; every partition
+    # cell is painted with its one holder
+    page = open_scenario(probe, live_server, "competition")
+    pick_group(page, "queue")
+    members = ("consumer-1", "consumer-2", "consumer-3")
+    for mid in members:
+        expect(card(page, mid).locator(".c-parts .chip[data-partition]")).to_have_count(2, timeout=WAIT_MS)
+    shown = sorted(int(c.get_attribute("data-partition")) for mid in members
+                   for c in card(page, mid).locator(".c-parts .chip[data-partition]").all())
+    assert shown == list(range(6))
+    expect(page.get_by_test_id("generation-label")).to_have_text("group epoch")
+    expect(page.get_by_test_id("sif-epoch").locator("dd")).to_have_text("3")
