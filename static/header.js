@@ -81,7 +81,8 @@ function renderStatus(snap, group) {
   ui.groupState.title = t(`gs.${gs}`) === `gs.${gs}` ? t("gs.unknown") : t(`gs.${gs}`);
   setText(ui.generation, group ? String(group.generation) : "–");
   // a KIP-848 group has a group epoch, not a generation
-  const word = isKip848(group) ? "hdr.epoch" : "hdr.generation";
+  // a share group (KIP-932) has a group epoch too
+  const word = isKip848(group) ? "hdr.epoch" : group && group.type === "share" ? "hdr.shareEpoch" : "hdr.generation";
   ui.generationLabel.dataset.i18n = word;
   setText(ui.generationLabel, t(word));
   ui.generationKv.dataset.i18nTitle = `${word}.title`;

@@ -73,7 +73,7 @@ const MESSAGES = {
     "prod.outstanding": "outstanding",
     "prod.latency": "latency p50 / p95, last 30 s",
     "prod.explain": "Key hash → partition → its owner processes the record and sends the result back.",
-    "prod.explain.share": "Share group: members fetch records from the partitions assigned to them, process them and send the results back.",
+    "prod.explain.share": "Share group: each member fetches batches from its own partitions (shared only when members outnumber them), processes them and sends the results back.",
 
     "flow.records": "records",
     "flow.poll": "poll",
@@ -234,7 +234,7 @@ const MESSAGES = {
     "prod.outstanding": "未完成",
     "prod.latency": "延迟 p50 / p95（最近 30 秒）",
     "prod.explain": "每条消息：键哈希 → 分区 → 分区的拥有者处理，并把结果发回生产者。",
-    "prod.explain.share": "共享组：成员从分配给它的分区拉取记录，处理后把结果发回生产者。",
+    "prod.explain.share": "共享组：每个成员从自己的分区按批拉取记录（只有成员多于分区时才共享分区），处理后把结果发回生产者。",
 
     "flow.records": "消息",
     "flow.poll": "拉取",

@@ -14,9 +14,11 @@ import * as model from "./share-model.js";
 const MAX_DOTS = 6;            // result dots per lane
 const INFLIGHT_SHOWN = 24;     // record chips drawn (the snapshot carries at most 50)
 const SETTINGS = [   // the in-flight panel's selects: Kafka's share-group configs (and the reject knob)
-  ["lock", "group.share.record.lock.duration.ms", (v) => `${v / 1000} s`],
-  ["limit", "group.share.delivery.count.limit", String],
-  ["reject", "groupviz.reject.probability", (v) => pct(v, 0)],
+  ["lock", "group.share.record.lock.duration.ms", (v) => `${v / 1000} s`, Number],
+  ["limit", "group.share.delivery.count.limit", String, Number],
+  ["reject", "groupviz.reject.probability", (v) => pct(v, 0), Number],
+  ["maxpoll", "max.poll.records", String, Number],
+  ["ackmode", "share.acknowledgement.mode", (v) => t(`sif.ackmode.${v}`), String],
 ];
 
 let ui = null;
@@ -93,8 +95,8 @@ function renderResults(snap, selected) {
 // ------------------------------------------------------------------ records in flight (share groups)
 
 function countItem(key, value, cls = "") {
-  return el("div", { class: `sif-c ${cls}`, "data-i18n-title": `${key}.title`, title: t(`${key}.title`) }, [
-    el("dt", {}, t(key)), el("dd", { class: "num" }, value)]);
+  return el("div", { class: `sif-c ${cls}`, "data-i18n-title": `${key}.title`, title: t(`${key}.title`),
+    "data-testid": `sif-${key.slice(4)}` }, [el("dt", {}, t(key)), el("dd", { class: "num" }, value)]);
 }
 
 function inflightItem(r, group, now, lockMs) {
@@ -122,7 +124,8 @@ function renderInflight(snap, group) {
   if (!show) return;
   setText(ui.sifGroup, group.group_id);
   const sig = [group.in_flight_total, group.in_flight_redelivered, group.in_flight_processed, group.available,
-    group.archived, group.rejected, group.no_result, group.lock_timeouts, getLang()].join("|");
+    group.archived, group.rejected, group.no_result, group.lock_timeouts, group.late_acks, group.group_epoch,
+    getLang()].join("|");
   if (ui.sifCounts.dataset.sig !== sig) {
     ui.sifCounts.dataset.sig = sig;
     ui.sifCounts.replaceChildren(
@@ -131,7 +134,9 @@ function renderInflight(snap, group) {
       countItem("sif.acking", fmtInt(group.in_flight_processed)),
       countItem("sif.available", fmtInt(group.available)),
       countItem("sif.archived", fmtInt(group.archived), group.archived ? "bad" : ""),
-      countItem("sif.timeouts", fmtInt(group.lock_timeouts)),
+      countItem("sif.timeouts", fmtInt(group.lock_timeouts), group.lock_timeouts ? "hot" : ""),
+      countItem("sif.late", fmtInt(group.late_acks ?? 0), group.late_acks ? "bad" : ""),
+      countItem("sif.epoch", fmtInt(group.group_epoch ?? group.generation)),
       countItem("sif.rejected", fmtInt(group.rejected), group.rejected ? "bad" : ""),
       countItem("sif.noresult", fmtInt(group.no_result), group.no_result ? "bad" : ""),
     );
@@ -145,20 +150,20 @@ function renderInflight(snap, group) {
 
 /** Show the group's current settings; a value not in a select's list is added to it. */
 function syncSettings(group) {
-  for (const [name, key, label] of SETTINGS) {
+  for (const [name, key, label, parse] of SETTINGS) {
     const v = group.config ? group.config[key] : undefined;
-    if (v !== undefined) syncOption(ui.settings[name], v, label(Number(v)));
+    if (v !== undefined) syncOption(ui.settings[name], v, label(parse(v)));
   }
 }
 
 function wireSettings() {
-  for (const [name, key] of SETTINGS) {
+  for (const [name, key, , parse] of SETTINGS) {
     const node = ui.settings[name];
     node.addEventListener("change", () => {
       const gid = select((s) => s.groupId);
       if (!gid) return;
       hold(node);    // ticks leave the control alone while the command travels
-      send({ op: "set_config", group_id: gid, config: { [key]: Number(node.value) } });
+      send({ op: "set_config", group_id: gid, config: { [key]: parse(node.value) } });
     });
   }
 }
@@ -172,7 +177,8 @@ export function init() {
     row: q("share-row"), lanes: flow.querySelector(".rf-lanes"), rfNote: flow.querySelector(".rf-note"),
     inflight, sifGroup: inflight.querySelector(".sif-group"), sifCounts: inflight.querySelector(".sif-counts"),
     sifList: q("inflight-list"), sifNone: inflight.querySelector(".sif-none"),
-    settings: { lock: q("share-lock"), limit: q("share-limit"), reject: q("share-reject") },
+    settings: { lock: q("share-lock"), limit: q("share-limit"), reject: q("share-reject"),
+      maxpoll: q("share-max-poll"), ackmode: q("share-ack-mode") },
   };
   wireSettings();
   model.init();
@@ -201,15 +207,15 @@ addMessages({
     "comp.random": "random",
     "comp.first-free": "first-free",
     "comp.sharding": "sharding",
-    "topic.shared": "every member",
+    "topic.shared": "shared",
     "group.competition": "competition: {c}",
-    "group.competition.random.title": "Each record goes to a uniformly random live member with room: the seed's 'competition by random'.",
-    "group.competition.first-free.title": "Each record goes to the member that is free first: a member's share follows its capacity.",
-    "group.protocol.share": "share group (KIP-932): records, not partitions, are handed out",
-    "group.pwin.random": "P(record → consumer i) = 1/N with N = {n} live",
-    "group.pwin.random.title": "Random competition: every live member with room has the same chance 1/N for each record.",
-    "group.pwin.firstfree": "P(record → consumer i) = rateᵢ / Σ rates, N = {n} live",
-    "group.pwin.firstfree.title": "First-free: whoever is free first takes the record, so faster members win more.",
+    "group.competition.random.title": "Where members share a partition, the broker serves their waiting fetches in a random order: whichever is served first acquires the batch.",
+    "group.competition.first-free.title": "Where members share a partition, the fetch that has waited longest is served first and acquires the batch.",
+    "group.protocol.share": "share group (KIP-932): partitions balanced by the simple assignor, records fetched in batches",
+    "group.pwin.random": "N = {n} live: each fetches batches from its own partitions",
+    "group.pwin.random.title": "A member fetches only from the partitions the simple assignor gave it; a partition is shared only when members outnumber partitions.",
+    "group.pwin.firstfree": "N = {n} live: each fetches batches from its own partitions",
+    "group.pwin.firstfree.title": "A member fetches only from the partitions the simple assignor gave it; on a shared partition the longest-waiting fetch is served first.",
     "card.wins": "wins",
     "card.wins.title": "Records this member acquired first (delivery count 1)",
     "card.redelivered": "redelivered",
@@ -237,9 +243,9 @@ addMessages({
     "sif.redelivered": "redelivered",
     "sif.redelivered.title": "In-flight records with delivery count ≥ 2: their first holder crashed, released them or ran out of lock time",
     "sif.acking": "awaiting ack",
-    "sif.acking.title": "Processed; the ACCEPT rides on the member's next poll",
+    "sif.acking.title": "Processed; the acknowledgement rides on the member's next poll (implicit) or leaves at once (explicit)",
     "sif.available": "available",
-    "sif.available.title": "Records any member may acquire now (new or released)",
+    "sif.available.title": "Records the members assigned their partitions may acquire now (new or released)",
     "sif.archived": "archived",
     "sif.archived.title": "Rejected, or delivered group.share.delivery.count.limit times without success: never delivered again",
     "sif.timeouts": "lock timeouts",
@@ -257,21 +263,33 @@ addMessages({
     "sif.none": "Nothing in flight: every delivered record is acknowledged.",
     "sif.legend": "Each chip: partition@offset, its holder, delivery count ×n, lock time left. Orange = redelivered.",
     "sif.rec.title": "P{p}@{o} held by {m}, delivery {d}, lock expires in {s} s",
+    "sif.late": "late acks",
+    "sif.late.title": "Acknowledgements that arrived after their record's lock had run out: refused (the redelivery storm's mark)",
+    "sif.epoch": "group epoch",
+    "sif.epoch.title": "The share group's epoch: + 1 on every join, leave, expiry and partition change; the simple assignor then computes the new assignment",
+    "sif.maxpoll": "max.poll.records",
+    "sif.maxpoll.title": "max.poll.records: the most records one poll acquires as a batch, under one lock (Kafka's default 500, classroom 20)",
+    "sif.ackmode": "acks",
+    "sif.ackmode.title": "share.acknowledgement.mode: implicit (the next poll accepts the whole batch) or explicit (each record acknowledged as it is processed)",
+    "sif.ackmode.implicit": "implicit",
+    "sif.ackmode.explicit": "explicit",
+    "hdr.shareEpoch": "group epoch",
+    "hdr.shareEpoch.title": "Group epoch (KIP-932 share group): goes up by one on every membership or partition change; each member's epoch reaches it with its next heartbeat.",
 
   },
   zh: {
     "comp.random": "随机",
     "comp.first-free": "先空先得",
     "comp.sharding": "分片",
-    "topic.shared": "所有成员",
+    "topic.shared": "共享",
     "group.competition": "竞争方式：{c}",
-    "group.competition.random.title": "每条记录随机交给一个有空位的存活成员：即种子文档中的“随机竞争”。",
-    "group.competition.first-free.title": "每条记录交给最先空闲的成员：成员的份额与其处理能力成正比。",
-    "group.protocol.share": "共享组（KIP-932）：按记录而不是按分区分发",
-    "group.pwin.random": "P(记录 → 消费者 i) = 1/N，N = {n} 个存活",
-    "group.pwin.random.title": "随机竞争：每条记录对每个有空位的存活成员都有相同的概率 1/N。",
-    "group.pwin.firstfree": "P(记录 → 消费者 i) = 速率ᵢ / 速率总和，N = {n} 个存活",
-    "group.pwin.firstfree.title": "先空先得：谁先空闲谁拿走记录，所以处理快的成员赢得更多。",
+    "group.competition.random.title": "当多个成员共享一个分区时，broker 以随机顺序处理它们等待中的拉取请求：谁先被处理，谁就获取这一批记录。",
+    "group.competition.first-free.title": "当多个成员共享一个分区时，等待最久的拉取请求先被处理，并获取这一批记录。",
+    "group.protocol.share": "共享组（KIP-932）：simple 分配器均衡分配分区，成员按批拉取记录",
+    "group.pwin.random": "N = {n} 个存活：每个成员从自己的分区按批拉取",
+    "group.pwin.random.title": "成员只从 simple 分配器分给它的分区拉取；只有成员多于分区时，分区才会被共享。",
+    "group.pwin.firstfree": "N = {n} 个存活：每个成员从自己的分区按批拉取",
+    "group.pwin.firstfree.title": "成员只从 simple 分配器分给它的分区拉取；在共享的分区上，等待最久的拉取请求先被处理。",
     "card.wins": "获胜",
     "card.wins.title": "该成员首次获取（投递次数为 1）的记录数",
     "card.redelivered": "重新投递",
@@ -299,9 +317,9 @@ addMessages({
     "sif.redelivered": "重新投递",
     "sif.redelivered.title": "投递次数 ≥ 2 的在途记录：第一个持有者崩溃、释放了它或锁超时",
     "sif.acking": "等待确认",
-    "sif.acking.title": "已处理；ACCEPT 随成员的下一次 poll 发送",
+    "sif.acking.title": "已处理；确认随成员的下一次 poll 发送（隐式），或立即发送（显式）",
     "sif.available": "可获取",
-    "sif.available.title": "现在任何成员都可以获取的记录（新的或被释放的）",
+    "sif.available.title": "分到这些分区的成员现在可以获取的记录（新的或被释放的）",
     "sif.archived": "已归档",
     "sif.archived.title": "被拒绝，或已投递 group.share.delivery.count.limit 次仍未成功：不再投递",
     "sif.timeouts": "锁超时",
@@ -319,6 +337,18 @@ addMessages({
     "sif.none": "没有在途记录：所有已投递的记录都已确认。",
     "sif.legend": "每个标签：分区@位移、持有者、投递次数 ×n、剩余锁时间。橙色 = 重新投递。",
     "sif.rec.title": "P{p}@{o} 由 {m} 持有，第 {d} 次投递，锁将在 {s} 秒后到期",
+    "sif.late": "迟到的确认",
+    "sif.late.title": "在记录的锁到期之后才到达的确认：被拒绝（重新投递风暴的标志）",
+    "sif.epoch": "组纪元",
+    "sif.epoch.title": "共享组的纪元：每次加入、离开、过期和分区变化时加一；随后 simple 分配器计算新的分配",
+    "sif.maxpoll": "max.poll.records",
+    "sif.maxpoll.title": "max.poll.records：一次 poll 作为一批获取的最多记录数，共用一把锁（Kafka 默认 500，课堂 20）",
+    "sif.ackmode": "确认",
+    "sif.ackmode.title": "share.acknowledgement.mode：implicit（下一次 poll 接受整批）或 explicit（每条记录处理完就确认）",
+    "sif.ackmode.implicit": "隐式",
+    "sif.ackmode.explicit": "显式",
+    "hdr.shareEpoch": "组纪元",
+    "hdr.shareEpoch.title": "组纪元（KIP-932 共享组）：每次成员或分区变化时加一；每个成员的纪元在下一次心跳时赶上它。",
 
   },
 });

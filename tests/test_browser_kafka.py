@@ -225,7 +225,8 @@ def test_describe_panel_prints_kafka_share_groups_sh_for_a_share_group_in_both_l
         page.get_by_test_id("describe-tab-members").click()
         expect(out).to_contain_text("GROUP           CONSUMER-ID     HOST            CLIENT-ID       #PARTITIONS  "
                                     "ASSIGNMENT", timeout=WAIT_MS)
-        expect(out).to_contain_text(re.compile(r"share +consumer-7 +/10\.0\.0\.17 +consumer-7 +\d +orders:[\d,]+"))
+        # the simple assignor: 6 members on 3 partitions, 1 each, each partition shared by 2 (Kafka 4.1+)
+        expect(out).to_contain_text(re.compile(r"share +consumer-7 +/10\.0\.0\.17 +consumer-7 +1 +orders:\d\b"))
 
         # the tool's output stays English, as the real tool prints it; only the page's labels change
         page.get_by_test_id("lang").select_option("zh")

@@ -19,7 +19,8 @@ def narrate(ev: dict) -> tuple[str, str] | None:
     t = ev["type"]
     g = ev.get("group_id", "")
     m = ev.get("member_id", "")
-    share = ev.get("protocol") == "share" or t == "locks_expired" or (t == "group_added" and ev.get("group_type") == "share")
+    share = (ev.get("protocol") == "share" or t in ("locks_expired", "ack_type")
+             or (t == "group_added" and ev.get("group_type") == "share"))
     if ev.get("protocol") == "flink" or (t == "group_added" and ev.get("group_type") == "flink"):
         return _flink(ev, t, g, m)
     if ev.get("protocol") == DISPATCH or (t == "group_added" and ev.get("group_type") == DISPATCH):
@@ -190,22 +191,27 @@ def _changes(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
     return None
 
 def _share(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
-    """Share groups (KIP-932): members join with ShareGroupHeartbeat and compete for each record."""
+    """Share groups (KIP-932): members join with ShareGroupHeartbeat and fetch batches from their partitions."""
     if t == "consumer_added":
-        return (f"{m} started and sent ShareGroupHeartbeat to {g}: it may take records of every partition",
-                f"{m} 启动，向 {g} 发送 ShareGroupHeartbeat：它可以领取所有分区的记录")
+        return (f"{m} started and sent ShareGroupHeartbeat to {g}: the simple assignor gives it its share of the "
+                f"partitions",
+                f"{m} 启动，向 {g} 发送 ShareGroupHeartbeat：simple 分配器分给它一份分区")
     if t == "consumer_killed":
         return (f"{m} crashed: the records it holds stay locked until group.share.record.lock.duration.ms runs out",
                 f"{m} 崩溃了：它持有的记录保持锁定，直到 group.share.record.lock.duration.ms 到期")
     if t == "consumer_stopping":
         return (f"{m} is closing: acknowledges what it processed and releases the records it still holds",
                 f"{m} 正在关闭：确认已处理的记录，并释放仍持有的记录")
+    if t == "ack_type":
+        kind = str(ev.get("ack_type", "")).upper()
+        return (f"{m} now acknowledges each record it processes with {kind} (explicit acknowledgement)",
+                f"{m} 现在对处理的每条记录以 {kind} 确认（显式确认）")
     if t == "locks_expired":
         n, archived = ev.get("records", 0), ev.get("archived", 0)
         if not archived:
             return (f"{g}: acquisition locks of {n} record{'s' if n != 1 else ''} held by {m} expired: "
-                    f"available again for another member",
-                    f"{g}：{m} 持有的 {n} 条记录的获取锁到期，可以交给其他成员")
+                    f"available again to the next fetch from their partitions",
+                    f"{g}：{m} 持有的 {n} 条记录的获取锁到期，可被其分区的下一次拉取再次获取")
         return (f"{g}: acquisition locks of {n} record{'s' if n != 1 else ''} held by {m} expired: "
                 f"{n - archived} available again, {archived} archived at group.share.delivery.count.limit",
                 f"{g}：{m} 持有的 {n} 条记录的获取锁到期：{n - archived} 条可再次获取，"

@@ -22,6 +22,7 @@ from groupviz.kafka.config import ID_RE, Field, describe_value
 from groupviz.kafka.producer import KEY_MODES
 from groupviz.kafka.share.group import COMPETITIONS
 from groupviz.kafka.subscription import MAX_PATTERN_LENGTH
+from groupviz.kafka.share.records import ACK_TYPES
 
 # Documented limits (README "Limits").
 MAX_PARTITIONS = 1024
@@ -59,6 +60,7 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     "pause_consumer": (_F("member_id", "id"),),
     "resume_consumer": (_F("member_id", "id"),),
     "set_consumer_rate": (_F("member_id", "id"), _F("rate", "number", True, 0, MAX_CONSUMER_RATE)),
+    "set_ack_type": (_F("member_id", "id"), _F("type", "enum", True, choices=ACK_TYPES)),
     "stall_consumer": (_F("member_id", "id"), _F("ms", "int", True, 1, MAX_STALL_MS)),
     "set_processing_ms": (_F("member_id", "id"), _F("ms", "int", True, 0, MAX_PROCESSING_MS)),
     "set_commit_mode": (_F("group_id", "id", False), _F("mode", "enum", True, choices=COMMIT_MODES),

@@ -22,6 +22,7 @@ from groupviz.engine.metrics import SAMPLE_MS, ChartSamples
 from groupviz.engine.model import model_view
 from groupviz.engine.scenarios import SCENARIOS
 from groupviz.engine.sim import LATE, NORMAL, Environment
+from groupviz.engine.member_ops import MemberOps
 from groupviz.engine.topics import TopicOps
 from groupviz.errors import CommandError, UserError
 from groupviz.kafka import describe as kafka_tools
@@ -55,7 +56,7 @@ def _jsonable(v):
     return v
 
 
-class Engine(TopicOps):
+class Engine(TopicOps, MemberOps):
     def __init__(self, seed: int = DEFAULT_SEED, scenario: str = "default"):
         self.running = True
         self.speed = 1.0
@@ -248,21 +249,6 @@ class Engine(TopicOps):
         g, c = self._live_consumer(member_id)
         g.set_rate(c, rate)
         return {"member_id": member_id, "rate": rate}
-
-    def _op_stall_consumer(self, member_id, ms):
-        g, c = self._live_consumer(member_id)
-        g.stall(c, ms)
-        return {"member_id": member_id, "ms": ms}
-
-    def _op_set_processing_ms(self, member_id, ms):
-        g, c = self._live_consumer(member_id)
-        g.set_processing_ms(c, ms)
-        return {"member_id": member_id, "ms": ms}
-
-    def _op_set_commit_mode(self, mode, group_id=None, rebalance_listener_commits=None):
-        g = self._group(group_id)
-        g.set_commit_mode(mode, rebalance_listener_commits)
-        return {"group_id": g.group_id, "mode": mode}
 
     def _op_set_producer_rate(self, rate, topic=None):
         if topic is not None:       # a topic of its own (several topics: groupviz/engine/topics.py)

@@ -16,10 +16,11 @@ MODEL_ROWS_SHOWN = 32    # per-member rows of the probability model in a snapsho
 
 def model_of(row: dict) -> str:
     """Which model a group's shares are read against: "random" (random dispatch, the seed's 1/N), "sharding"
-    (a consumer group: partition ownership), "share" (a share group: who fetches, no 1/N model), or a share
-    group's older "first-free" competition (capacity) while it still takes one."""
+    (a consumer group: partition ownership) or "share" (a share group: the partitions the simple assignor
+    gives each member and who fetches first decide, whatever the order its broker serves fetches in; no 1/N
+    model)."""
     if row.get("type") == "share":
-        return "first-free" if row.get("competition") == "first-free" else "share"
+        return "share"
     return row.get("competition") or "sharding"
 
 

@@ -155,6 +155,11 @@ SHARE_MAX_LOCKS = "group.share.partition.max.record.locks"
 SHARE_SESSION_MS = "group.share.session.timeout.ms"
 SHARE_HEARTBEAT_MS = "group.share.heartbeat.interval.ms"
 SHARE_REJECT_P = "groupviz.reject.probability"      # a groupviz knob, not a Kafka config
+# Consumer configs of a KafkaShareConsumer (ConsumerConfig), set here for every member of the group.
+SHARE_MAX_POLL = "max.poll.records"                  # atLeast(1); a soft limit on a ShareFetch's batch
+SHARE_ACK_MODE = "share.acknowledgement.mode"        # implicit | explicit (ShareAcknowledgementMode)
+SHARE_ACK_MODES = ("implicit", "explicit")
+SHARE_MAX_POLL_LIMIT = 10_000                        # classroom ceiling (Kafka: no upper bound)
 SHARE_CONFIG_SCHEMA = {
     SHARE_LOCK_MS: ("int", 1000, 3_600_000),        # ShareGroupConfig: between(1000, 3600000)
     SHARE_DELIVERY_LIMIT: ("int", 2, 10),           # ShareGroupConfig: between(2, 10)
@@ -162,6 +167,8 @@ SHARE_CONFIG_SCHEMA = {
     SHARE_SESSION_MS: ("int", 6000, 1_800_000),     # classroom floor: Kafka's group.share.min.session.timeout.ms is 45000
     SHARE_HEARTBEAT_MS: ("int", 100, 600_000),
     SHARE_REJECT_P: ("number", 0.0, 1.0),
+    SHARE_MAX_POLL: ("int", 1, SHARE_MAX_POLL_LIMIT),
+    SHARE_ACK_MODE: ("enum", SHARE_ACK_MODES, None),
 }
 
 #: Chosen when the share group is made (share/group.py checks it), not by set_config: no entry in
@@ -177,6 +184,8 @@ SHARE_CLASSROOM_CONFIG = {
     SHARE_HEARTBEAT_MS: 2000,
     SHARE_OFFSET_RESET: "earliest",
     SHARE_REJECT_P: 0.0,
+    SHARE_MAX_POLL: 20,                # Kafka 500: at a classroom 20 records/s a batch of 500 outlasts any lock
+    SHARE_ACK_MODE: "implicit",
 }
 #: Broker defaults in Apache Kafka's source (ShareGroupConfig, GroupCoordinatorConfig, GroupConfig).
 SHARE_KAFKA_DEFAULTS = {
@@ -186,6 +195,8 @@ SHARE_KAFKA_DEFAULTS = {
     SHARE_SESSION_MS: 45000,           # group.share.session.timeout.ms (group override: share.session.timeout.ms)
     SHARE_HEARTBEAT_MS: 5000,          # group.share.heartbeat.interval.ms (group override: share.heartbeat.interval.ms)
     SHARE_OFFSET_RESET: "latest",      # share.auto.offset.reset (group config)
+    SHARE_MAX_POLL: 500,               # max.poll.records (ConsumerConfig.DEFAULT_MAX_POLL_RECORDS)
+    SHARE_ACK_MODE: "implicit",        # share.acknowledgement.mode (ConsumerConfig)
 }
 
 

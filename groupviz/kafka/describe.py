@@ -239,9 +239,9 @@ def share_describe_members(group: dict, verbose: bool = False) -> str:
     out += line("GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS", "MEMBER-EPOCH", "ASSIGNMENT")
     for m in members:
         parts = m["partitions"]
-        # MEMBER-EPOCH: the member's epoch as the coordinator holds it (share/group.py keeps it in `generation`).
+        # MEMBER-EPOCH: the member's epoch as the coordinator holds it (share/view.py `member_epoch`).
         out += line(gid, m["member_id"], m.get("host") or "", m.get("client_id") or "", str(len(parts)),
-                    str(m.get("generation", MISSING)), share_assignment(parts))
+                    str(m.get("member_epoch", m.get("generation", MISSING))), share_assignment(parts))
     return out + "\n"
 
 
@@ -257,14 +257,15 @@ def share_describe_state(group: dict, verbose: bool = False) -> str:
     cl = max(25, len(COORDINATOR))
     n = str(len(_coordinator_members(group)))
     if verbose:
-        # GROUP-EPOCH and ASSIGNMENT-EPOCH: share/group.py recomputes the target assignment on every epoch bump,
-        # so both are the group epoch (`generation`).
-        epoch = str(group.get("generation", MISSING))
+        # GROUP-EPOCH and ASSIGNMENT-EPOCH (share/view.py); share/group.py computes the target assignment at
+        # every epoch bump, so they are equal.
+        epoch = str(group.get("group_epoch", group.get("generation", MISSING)))
+        assignment_epoch = str(group.get("assignment_epoch", epoch))
 
         def line(*r):  # "\n%-Gs %-Cs %-15s %-12s %-17s %s"
             return f"\n{r[0]:<{gl}} {r[1]:<{cl}} {r[2]:<15} {r[3]:<12} {r[4]:<17} {r[5]}"
         out += line("GROUP", "COORDINATOR (ID)", "STATE", "GROUP-EPOCH", "ASSIGNMENT-EPOCH", "#MEMBERS")
-        out += line(gid, COORDINATOR, group["state"], epoch, epoch, n)
+        out += line(gid, COORDINATOR, group["state"], epoch, assignment_epoch, n)
     else:
         def line(*r):  # "\n%-Gs %-Cs %-15s %s"
             return f"\n{r[0]:<{gl}} {r[1]:<{cl}} {r[2]:<15} {r[3]}"

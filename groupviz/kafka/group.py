@@ -151,6 +151,11 @@ class Group(ABC):
         """How the applications commit: auto | sync | async | none, and a listener committing on revoke."""
         raise self._no_application("set_commit_mode")
 
+    def set_ack_type(self, member, ack_type: str) -> None:
+        """set_ack_type: only a share group's members acknowledge records one by one (KIP-932)."""
+        raise DomainError(f"{self.group_id} is a {self.kind} group: only share-group members acknowledge records "
+                          "(ACCEPT, RELEASE, REJECT); a consumer group commits offsets")
+
     # -- the group --------------------------------------------------------
     @abstractmethod
     def poll(self, quantum_ms: int) -> None:

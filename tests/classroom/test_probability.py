@@ -173,5 +173,5 @@ def test_which_model_each_kind_of_group_is_read_against():
     assert model_of({"type": "random-dispatch", "competition": "random"}) == "random"
     assert model_of({"type": "share"}) == "share"
     assert model_of({"type": "share", "competition": "random"}) == "share"      # a share group never draws lots
-    assert model_of({"type": "share", "competition": "first-free"}) == "first-free"
+    assert model_of({"type": "share", "competition": "first-free"}) == "share"  # nor is it read against capacity
     assert model_of({"type": "consumer"}) == "sharding"

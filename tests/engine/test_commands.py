@@ -135,6 +135,7 @@ VALID = {
     "set_parallelism": {"op": "set_parallelism", "group_id": "job", "parallelism": 3},   # on a Flink job: the test adds it
     "add_topic": {"op": "add_topic", "name": "payments", "partitions": 3, "rate": 5},
     "set_subscription": {"op": "set_subscription", "member_id": "consumer-1", "topics": ["orders"]},
+    "set_ack_type": {"op": "set_ack_type", "member_id": "consumer-4", "type": "release"},  # explicit share group: the test adds it
 }
 
 
@@ -154,6 +155,9 @@ def test_a_valid_command_of_every_op_is_accepted(op):
         cmd = {"op": "replay", "log": e.export_log()}
     elif op == "set_parallelism":
         assert e.apply({"op": "add_group", "group_id": "job", "type": "flink", "parallelism": 2})["ok"]
+    elif op == "set_ack_type":
+        assert e.apply({"op": "add_group", "group_id": "s1", "type": "share", "consumers": 1})["ok"]
+        assert e.apply({"op": "set_config", "group_id": "s1", "config": {"share.acknowledgement.mode": "explicit"}})["ok"]
     r = e.apply(cmd)
     assert r["ok"] is True, r
 

@@ -58,7 +58,7 @@ def test_add_group_makes_a_share_group_with_its_competition_and_the_model_in_the
     assert [m["member_id"] for m in g["members"]] == ["consumer-4", "consumer-5", "consumer-6"]
     for m in g["members"]:
         assert {"member_id", "color", "state", "processed", "throughput", "wins", "in_flight"} <= set(m)
-    assert g["model"]["competition"] == "first-free" and g["model"]["n"] == 3
+    assert g["model"]["competition"] == "share" and g["model"]["n"] == 3
     assert {f["key"] for f in g["model"]["formulas"]} >= {"p_record", "p_pair", "expected_wins", "sd_wins"}
     classic = snap_group(eng, "g1")
     assert classic["model"]["competition"] == "sharding" and classic["model"]["total_wins"] == classic["processed"]
@@ -129,16 +129,16 @@ def test_random_competition_passes_a_chi_square_test_of_equal_shares():
     assert all(r["within_ci"] for r in model["members"])
 
 
-def test_first_free_gives_shares_proportional_to_capacity():
+def test_with_fewer_members_than_partitions_shares_follow_the_partitions_not_speed():
+    # members of 10, 20 and 30 records/s on the default topic's 6 partitions: the simple assignor gives each
+    # two partitions, so each takes about a third of the records, whatever its speed (Kafka 4.1+)
     eng = share_engine(rates=(10.0, 20.0, 30.0), competition="first-free")
     eng.step(60_000)
     g = snap_group(eng, "s1")
-    rates = [m["rate"] for m in g["members"]]
+    assert [m["rate"] for m in g["members"]] == [10.0, 20.0, 30.0]
+    assert [len(m["partitions"]) for m in g["members"]] == [2, 2, 2]
     wins = [m["wins"] for m in g["members"]]
-    assert rates == [10.0, 20.0, 30.0]
-    for w, r in zip(wins, rates):
-        assert abs(w / sum(wins) - r / sum(rates)) < 0.01
-    assert g["model"]["test"]["against"] == "capacity" and g["model"]["test"]["p_value"] > 0.01
+    assert all(abs(w / sum(wins) - 1 / 3) < 0.03 for w in wins), wins
 
 
 def test_random_dispatch_sharding_and_a_share_group_read_the_same_records_side_by_side():
@@ -170,20 +170,25 @@ def test_exactly_one_accept_per_record_and_results_equal_accepts_when_nothing_fa
     assert res["latency_ms"]["p50"] is not None and res["latency_ms"]["p95"] >= res["latency_ms"]["p50"]
 
 
-def test_a_killed_members_records_are_redelivered_with_delivery_count_two_after_their_locks_expire():
+def test_a_killed_members_records_are_redelivered_with_delivery_count_two_after_its_session_times_out():
+    # its locks run out after 5 s, but its partitions stay assigned to it until the coordinator expels it
+    # (group.share.session.timeout.ms, 6 s): only then does the survivor get them and redeliver the records
     eng = share_engine(seed=5, rates=(40.0, 40.0), producer_rate=60.0)
     run_until(eng, lambda e: any(r["member_id"] == "consumer-4" for r in snap_group(e, "s1")["in_flight"]))
     held = {(r["partition"], r["offset"]) for r in snap_group(eng, "s1")["in_flight"] if r["member_id"] == "consumer-4"}
     expiries = [r["lock_expires_ms"] for r in snap_group(eng, "s1")["in_flight"] if r["member_id"] == "consumer-4"]
+    killed_at = eng.time_ms
     ok(eng, {"op": "kill_consumer", "member_id": "consumer-4"})
     run_until(eng, lambda e: e.time_ms >= min(expiries) - 50)
     still = {(r["partition"], r["offset"]) for r in snap_group(eng, "s1")["in_flight"] if r["member_id"] == "consumer-4"}
     assert still == held                                   # locked by the dead member until the lock runs out
-    run_until(eng, lambda e: e.time_ms >= max(expiries) + 100)
+    run_until(eng, lambda e: any((r["partition"], r["offset"]) in held and r["member_id"] == "consumer-5"
+                                 for r in snap_group(e, "s1")["in_flight"]))
+    assert eng.time_ms >= killed_at + 6000 - 2000          # expelled after its session (last heartbeat + 6 s)
     g = snap_group(eng, "s1")
     again = [r for r in g["in_flight"] if (r["partition"], r["offset"]) in held]
     assert again and all(r["delivery_count"] == 2 and r["member_id"] == "consumer-5" for r in again)
-    assert g["in_flight_redelivered"] >= len(again)
+    assert [m["member_id"] for m in g["members"]] == ["consumer-5"] and len(g["members"][0]["partitions"]) == 6
     ok(eng, {"op": "set_producer_rate", "rate": 0})
     run_until(eng, lambda e: drained(e, "s1"))
     assert snap_group(eng, "s1")["redeliveries"] == len(held)      # each of them came back exactly once
@@ -191,15 +196,18 @@ def test_a_killed_members_records_are_redelivered_with_delivery_count_two_after_
 
 
 def test_a_record_is_archived_after_the_delivery_limit_and_counts_as_no_result():
-    eng = share_engine(rates=(0.0,), producer_rate=10.0)
-    ok(eng, {"op": "set_config", "group_id": "s1", "config": {LIMIT: 2, LOCK: 1000}})
+    # explicit acknowledgement, and the application RELEASEs every record: after 2 deliveries it is archived
+    eng = share_engine(rates=(50.0,), producer_rate=10.0)
+    ok(eng, {"op": "set_config", "group_id": "s1", "config": {LIMIT: 2, "share.acknowledgement.mode": "explicit"}})
+    ok(eng, {"op": "set_ack_type", "member_id": "consumer-4", "type": "release"})
     eng.step(200)
     ok(eng, {"op": "set_producer_rate", "rate": 0})
     produced = eng.producer.produced
     assert produced >= 1
-    run_until(eng, lambda e: drained(e, "s1"), limit_ms=30_000)
+    run_until(eng, lambda e: drained(e, "s1") and snap_group(e, "s1")["archived"] == produced, limit_ms=30_000)
     g = snap_group(eng, "s1")
     assert g["archived"] == produced == g["no_result"] and g["acks"]["accept"] == 0
+    assert g["acks"]["release"] == 2 * produced and g["members"][0]["ack_type"] == "release"
     res = eng.snapshot(history=False)["producer"]["groups"]["s1"]
     assert res["no_result"] == produced and res["results"] == 0 and res["outstanding"] == 0
 

@@ -46,8 +46,11 @@ def acked(g):
 
 
 def drained(g):
-    """Everything produced is Acknowledged or Archived: nothing available, nothing in flight."""
+    """Everything produced is Acknowledged or Archived: nothing available, nothing in flight (a partition
+    with records but no share-partition yet, e.g. one assigned only to a crashed member, is not drained)."""
     parts = g.topic.partitions
+    if any(p.log_end_offset > p.log_start_offset and p.partition not in g._sp for p in parts):
+        return False
     return all(sp.spso == parts[sp.partition].log_end_offset and not sp.acquired and not sp.released
                for sp in g.partitions)
 

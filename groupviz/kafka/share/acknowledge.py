@@ -31,8 +31,6 @@ class ShareAcknowledge:
         holder = self.consumers.get(rec.member)
         if holder is not None:
             holder.locks -= 1
-            if not rec.pending:
-                holder.held -= 1
 
     def _apply_acks(self, acks) -> None:
         """`acks`: (record, acquisition id, accept|release|reject) as a member's poll carries them."""

@@ -1,14 +1,19 @@
-"""The broker's side of ShareFetch: create the share-partitions, take Available records, let the members
-compete for them and acquire each for its winner under a lock.
+"""The broker's side of ShareFetch: create the share-partitions, and acquire a batch for the member whose
+fetch comes first.
 
-Who wins a record is the group's "competition" (the seed: "by some mechanism, e.g. random or sharding"):
+A member whose last batch is done polls: its ShareFetch (carrying the acknowledgements of that batch in
+implicit mode) asks for up to `max.poll.records` records from the partitions its heartbeat assigned it
+(`ShareFetch.maxRecords`; `SharePartition.acquire` hands out Available records, released ones first, up to
+that soft limit).  All of them are acquired for it under one lock of `group.share.record.lock.duration.ms`.
+Partitions are balanced by the SimpleAssignor, so members compete for records only where they share a
+partition (more members than partitions): there, whichever member's fetch the broker serves first takes
+the batch.  The order in which the waiting fetches are served is the group's `competition`:
 
-- ``random``: each record goes to a uniformly random member among the live ones (active, not paused)
-  that have room in their fetch buffer; while the group keeps up, every member has room and
-  P(win) = 1/N exactly (the seed's model, see groupviz/classroom/probability.py);
-- ``first-free``: each record goes to the member that would be free first if every member worked back
-  to back at its own rate (stride scheduling on virtual finish times), so a member's share is
-  rate_i / sum(rates).
+- ``first-free`` (the default): the member whose last batch was done first is served first, as a broker
+  serves the fetches in the order they arrive (the longest-waiting fetch);
+- ``random``: in a random order each poll slice (a model of network timing between fetches sent together).
+
+Neither is the seed's per-record random dispatch (groupviz.seed): a share group hands out batches.
 
 A share-partition exists only once a member has fetched from it
 (`SharePartitionManager.getOrCreateSharePartition` on the first ShareFetch); `SharePartition.maybeInitialize`
@@ -19,14 +24,13 @@ between the SPSO and the last fetched offset (`SharePartition.canAcquireRecords`
 
 from __future__ import annotations
 
-import heapq
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
-from groupviz.errors import ProtocolError
 from groupviz.kafka.member import ACTIVE, fair_share
 from groupviz.kafka.config import (
     SHARE_LOCK_MS as LOCK_MS,
     SHARE_MAX_LOCKS as MAX_LOCKS,
+    SHARE_MAX_POLL as MAX_POLL,
     SHARE_OFFSET_RESET as OFFSET_RESET,
 )
 from groupviz.kafka.share.records import Record, SharePartition
@@ -52,35 +56,34 @@ class ShareFetch:
                 self.partitions.append(sp)
         self.partitions.sort(key=lambda sp: sp.partition)
 
-    def _deliver(self, members: list["ShareConsumer"], quantum_ms: int) -> None:
-        """Every active member with room in its fetch buffer fetches; the records go to the competition."""
-        cands = []
-        active = []
-        for c in members:
-            is_active = c.state == ACTIVE
-            if is_active:
-                if not c._was_active:        # (re)joined the competition: no credit for time away
-                    c._pass = max(c._pass, self._vtime)
-                active.append(c)
-                room = c.capacity(quantum_ms) - c.held
-                if room > 0:
-                    cands.append([c, room])
-            c._was_active = is_active
-        if cands:
-            self._load_share_partitions()
-            recs = self._take_available(sum(r for _, r in cands))
+    def _deliver(self, members: list["ShareConsumer"]) -> list["ShareConsumer"]:
+        """Every active member whose batch is done polls; the broker serves their fetches in competition order.
+        Returns the members that acquired a batch."""
+        polling = [c for c in members if c.state == ACTIVE and not c._buffer and c.assignment]
+        if not polling:
+            return []
+        if self.competition == "random":
+            self._rng.shuffle(polling)
+        else:
+            polling.sort(key=lambda c: c.free_since)      # stable: join order breaks ties
+        self._load_share_partitions()
+        max_poll = int(self.config[MAX_POLL])
+        fed = []
+        for c in polling:
+            if c._pending_acks:
+                self._apply_acks(c.take_acks())            # implicit: they ride on this ShareFetch
+            recs = self._take_available(max_poll, c.assignment)
             if recs:
-                self._hand_out(recs, cands)
-        moving = [c._pass for c in active if c.rate > 0]
-        if moving:
-            self._vtime = max(self._vtime, min(moving))
+                self._hand_out(recs, c)
+                fed.append(c)
+        return fed
 
-    def _take_available(self, n: int) -> list[Record]:
-        """Up to `n` Available records, a fair share from each partition (starting one partition further
-        each fetch), released ones first."""
+    def _take_available(self, n: int, assignment) -> list[Record]:
+        """Up to `n` Available records from the member's partitions, a fair share from each (starting one
+        partition further each fetch), released ones first."""
         parts = self.topic.partitions
         max_locks = int(self.config[MAX_LOCKS])
-        sps = self.partitions
+        sps = [self._sp[p] for t, p in assignment if p in self._sp]
         k = len(sps)
         start = self._rr % k if k else 0
         self._rr += 1
@@ -97,52 +100,17 @@ class ShareFetch:
                 out.extend(sp.take(m))
         return out
 
-    def _hand_out(self, recs: list[Record], cands: list[list]) -> None:
-        """The competition: who wins each record. `cands` holds [member, room in its fetch buffer]."""
+    def _hand_out(self, recs: list[Record], c: "ShareConsumer") -> None:
+        """One acquisition: the whole batch is the member's, under one lock."""
         self._acq_seq += 1
         acq = self._acq_seq
         lock_ms = int(self.config[LOCK_MS])
         expires = self.env.now + lock_ms
-        winners = self._random_winners if self.competition == "random" else self._first_free_winners
-        for rec, c in zip(recs, winners(len(recs), cands)):
+        for rec in recs:
             self._acquire(rec, c, acq, expires)
+        c.batches += 1
+        c.last_batch = len(recs)
         self.env.schedule(lock_ms, self._locks_expire, acq, recs)
-
-    def _random_winners(self, n: int, cands: list[list]) -> Iterator["ShareConsumer"]:
-        randrange = self._rng.randrange
-        for _ in range(n):
-            i = randrange(len(cands))
-            slot = cands[i]
-            yield slot[0]
-            slot[1] -= 1
-            if slot[1] == 0:
-                cands[i] = cands[-1]
-                cands.pop()
-
-    def _first_free_winners(self, n: int, cands: list[list]) -> Iterator["ShareConsumer"]:
-        """The member that is free first, working back to back at its rate."""
-        heap = [(slot[0]._pass, i, slot) for i, slot in enumerate(cands) if slot[0].rate > 0]
-        stalled = [slot for slot in cands if slot[0].rate <= 0]   # rate 0 is never free first
-        heapq.heapify(heap)
-        for _ in range(n):
-            if heap:
-                _, i, slot = heap[0]
-                c = slot[0]
-                c._pass += 1.0 / c.rate
-                slot[1] -= 1
-                if slot[1] == 0:
-                    heapq.heappop(heap)
-                else:
-                    heapq.heapreplace(heap, (c._pass, i, slot))
-            elif stalled:            # nobody else can take it: the stalled member fetches it anyway
-                slot = stalled[0]
-                c = slot[0]
-                slot[1] -= 1
-                if slot[1] == 0:
-                    stalled.pop(0)
-            else:
-                raise ProtocolError("more records taken than the members have room for")
-            yield c
 
     def _acquire(self, rec: Record, c: "ShareConsumer", acq: int, expires: int) -> None:
         rec.move("acquire")
@@ -159,6 +127,5 @@ class ShareFetch:
             self.redeliveries += 1
             c.redelivered += 1
         c._buffer.append((rec, acq))
-        c.held += 1
         c.locks += 1
         self.journey_delivered(rec, c.member_id)

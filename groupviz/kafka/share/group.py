@@ -1,18 +1,20 @@
 """Share groups (KIP-932, "queues for Kafka"): consumers that *compete* for records.
 
-The seed's competitive consumption, made concrete. In a classic consumer group
-(`groupviz/kafka/classic/`) the competition is decided once per partition by the
-assignor (sharding); in a share group every member may read every partition and
-the competition is decided *per record*: the broker hands each record to one
-member under a time-limited acquisition lock, and the member acknowledges it.
+The seed's competitive consumption as Kafka 4.1+ runs it. The group coordinator assigns the topic's
+partitions with the SimpleAssignor (groupviz.kafka.assignors.server.simple) on every membership
+change and delivers each member's share through ShareGroupHeartbeat: the partitions are balanced and a
+partition is shared only when members outnumber partitions. A member fetches only from its partitions;
+each ShareFetch acquires a batch of up to `max.poll.records` records under a time-limited lock, and the
+member acknowledges each record (implicitly with its next poll, or explicitly). Where members share a
+partition, whichever fetch the broker serves first acquires the batch.
 
 The protocol's parts, one module each:
 
 - `records.py`: a record's states and legal moves (one table), a share-partition's window;
-- `fetch.py`: ShareFetch on the broker: share-partitions created on first fetch, the
-  competition (random or first-free), acquisition under a lock;
+- `fetch.py`: ShareFetch on the broker: share-partitions created on first fetch, batches of up to
+  `max.poll.records` acquired under a lock, fetches served in competition order;
 - `acknowledge.py`: ShareAcknowledge and lock timeouts: accept, release, reject, archive;
-- `consumer.py`: the member (`KafkaShareConsumer`, implicit acknowledgement);
+- `consumer.py`: the member (`KafkaShareConsumer`, implicit or explicit acknowledgement);
 - `journeys.py`: the seed demo's table of the first records' journeys;
 - `view.py`: the snapshot row and the coordinator's describe view;
 - this module: the group (membership, epochs, sessions, config) as the engine's `Group`.
@@ -31,9 +33,11 @@ Determinism: integer ms, `ctx.clock.schedule` for lock and session timers, and
 from __future__ import annotations
 
 from groupviz.errors import DomainError
+from groupviz.kafka.assignors import assign_server
 from groupviz.kafka.classic.group import NET_DELAY_MS
 from groupviz.kafka.wire import WireLog
 from groupviz.kafka.config import (
+    SHARE_ACK_MODE as ACK_MODE,
     SHARE_CLASSROOM_CONFIG as CLASSROOM_CONFIG,
     SHARE_OFFSET_RESET as OFFSET_RESET,
     SHARE_SESSION_MS as SESSION_MS,
@@ -49,11 +53,14 @@ from groupviz.kafka.share.journeys import Journeys
 from groupviz.kafka.share.records import ACCEPT, ACQUIRED, REJECT, RELEASE, SharePartition
 from groupviz.kafka.share.view import ShareView
 
-#: How the members of a share group compete for a record (see fetch.py).
+#: The order in which the broker serves fetches that compete for a shared partition (see fetch.py).
 COMPETITIONS = ("random", "first-free")
 
 #: `SimpleAssignor.name()` in group-coordinator/.../assignor/SimpleAssignor.java
 ASSIGNOR = "simple"
+
+#: A fast member may poll several times in one 50 ms slice; this bounds the rounds.
+MAX_POLLS_PER_SLICE = 32
 
 # Share group states (`ShareGroup.ShareGroupState`): Stable iff it has members (Dead is not modelled).
 EMPTY, STABLE = "Empty", "Stable"
@@ -64,11 +71,11 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
 
     kind = "share"
     narration_protocol = "share"
-    foreign_fields = {"assignor": "a share group takes no 'assignor' (the broker assigns every partition to every "
-                                  "member); choose its 'competition': " + ", ".join(COMPETITIONS),
+    foreign_fields = {"assignor": "a share group takes no 'assignor' (its group coordinator assigns partitions with "
+                                  "the simple assignor); choose its 'competition': " + ", ".join(COMPETITIONS),
                       **FLINK_FIELDS}
 
-    def __init__(self, ctx: GroupContext, group_id: str, competition: str = "random", config: dict | None = None):
+    def __init__(self, ctx: GroupContext, group_id: str, competition: str = "first-free", config: dict | None = None):
         if competition not in COMPETITIONS:
             raise DomainError(f"competition must be one of {', '.join(COMPETITIONS)}, not {competition!r}")
         self.ctx = ctx
@@ -81,6 +88,9 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
         self.consumers: dict[str, ShareConsumer] = {}
         self.state = EMPTY
         self.generation = 0            # the group epoch: +1 on every membership or metadata change
+        self.assignment_epoch = 0      # the target assignment's epoch (computed at once: = the group epoch)
+        #: The target assignment (SimpleAssignor) by member id, every member the coordinator knows.
+        self.target: dict[str, list[tuple[str, int]]] = {}
         #: ShareGroupHeartbeat requests and responses, bounded (the protocol view's data, as consumer groups')
         self.wire = WireLog(NET_DELAY_MS)
         #: The share-partitions that exist (a member fetched from them), by partition number.
@@ -102,8 +112,7 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
         self.duplicates = 0            # results for a record that already had one
         self.no_result = 0             # records that ended without a result (rejected, or archived unprocessed)
         self.wins: dict[str, int] = {}
-        self._acq_seq = 0              # id of the latest acquisition (one per fetch round)
-        self._vtime = 0.0              # first-free: the competition's virtual time
+        self._acq_seq = 0              # id of the latest acquisition (one per fetch)
         self._rr = 0                   # fetches so far: each starts one share-partition further
         #: Optional audit hook: on_ack(member_id, (topic, partition), offset, kind, delivery_count)
         #: for every acknowledgement the broker applies (kind in accept/release/reject).
@@ -123,10 +132,14 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
             self.event("state", previous=prev, state=new)
 
     def _bump_epoch(self) -> None:
+        """A membership or metadata change: the group epoch goes up and the coordinator computes the new target
+        assignment (`GroupMetadataManager.shareGroupHeartbeat` → `updateTargetAssignment` with the group's
+        SimpleAssignor, sticky to the current target). Members learn it from their next heartbeat response."""
         self.generation += 1
-        for c in self.consumers.values():
-            if c.alive:
-                c.generation = self.generation
+        subs = {mid: [self.topic.name] for mid in self.consumers}
+        current = {mid: self.target.get(mid, []) for mid in self.consumers}
+        self.target = assign_server(ASSIGNOR, subs, {self.topic.name: self.state_partitions}, current) if subs else {}
+        self.assignment_epoch = self.generation
 
     # -- partitions -------------------------------------------------------
     def _initialize_state(self) -> None:
@@ -136,8 +149,17 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
         self.state_partitions = len(self.topic.partitions)
 
     def assigned_partitions(self) -> list[tuple[str, int]]:
-        """The partitions the coordinator assigns: those whose share-group state it has initialized."""
+        """The partitions the coordinator assigns (GroupSpec.isPartitionAssignable): those whose share-group
+        state it has initialized."""
         return [p.tp for p in self.topic.partitions[:self.state_partitions]]
+
+    def set_ack_type(self, c, ack_type: str) -> None:
+        """set_ack_type: what member `c`'s application acknowledges each record with (explicit mode only)."""
+        if self.config[ACK_MODE] != "explicit":
+            raise DomainError(f"{self.group_id} acknowledges implicitly (share.acknowledgement.mode=implicit): every "
+                              "record is ACCEPTed with the next poll; set_config {\"share.acknowledgement.mode\": "
+                              "\"explicit\"} first")
+        c.ack_type = ack_type
 
     def partitions_added(self) -> None:
         # The coordinator sees the new partitions through a live member's heartbeat; nobody heartbeats in a
@@ -147,14 +169,14 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
         self._bump_epoch()
 
     def set_assignor(self, assignor: str) -> None:
-        raise DomainError(f"{self.group_id} is a share group: the broker hands records to its members one by one "
-                          f"('{self.competition}' competition), so there is no partition assignor to set; "
+        raise DomainError(f"{self.group_id} is a share group: its group coordinator assigns partitions with the "
+                          "simple assignor (group.share.assignors), which a client cannot choose; "
                           "set_assignor applies to consumer groups")
 
     # -- the Group interface ----------------------------------------------
     @classmethod
     def create(cls, ctx: GroupContext, group_id: str, spec: dict) -> "ShareGroup":
-        g = cls(ctx, group_id, spec.get("competition") or "random", spec.get("config"))
+        g = cls(ctx, group_id, spec.get("competition") or "first-free", spec.get("config"))
         g.journey_limit = spec.get("journeys", 0)
         return g
 
@@ -168,6 +190,9 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
         self.config.update(merged)
         if SESSION_MS in changes:
             self._rearm_crashed_expiries()
+        if changes.get(ACK_MODE) == "implicit":
+            for c in self.consumers.values():
+                c.ack_type = ACCEPT
 
     @property
     def epoch(self) -> int:
@@ -185,17 +210,28 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
 
     # -- the clock --------------------------------------------------------
     def poll(self, quantum_ms: int) -> None:
-        """One 50 ms slice: acknowledgements ride on this poll, members process, then fetch."""
+        """One 50 ms slice: explicit acknowledgements go out (commitAsync), members process, and the members
+        whose batch is done poll again (fetch.py; implicit acknowledgements ride on that ShareFetch) -- as
+        often as their processing time in the slice allows."""
         members = list(self.consumers.values())
-        for c in members:
-            if c.alive and c._pending_acks:
-                self._apply_acks(c.take_acks())
+        if self.config[ACK_MODE] == "explicit":
+            for c in members:
+                if c.alive and c._pending_acks:
+                    self._apply_acks(c.take_acks())
         for c in members:
             if c.state == ACTIVE:
-                c.process(quantum_ms)
+                c.earn(quantum_ms)
+                c.process()
             else:
                 c._credit = 0.0
-        self._deliver(members, quantum_ms)
+        polling = members
+        for _ in range(MAX_POLLS_PER_SLICE):
+            fed = self._deliver(polling)
+            polling = [c for c in fed if c.process() and c._credit >= 1.0]
+            if not polling:
+                break
+        for c in members:
+            c.rest()
 
     # -- the wire ---------------------------------------------------------
     def heartbeat(self, c: ShareConsumer, member_epoch: int) -> None:
@@ -212,9 +248,11 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
         if self.consumers.get(c.member_id) is not c:
             self.wire.record(self.env.now, c.member_id, "response", "ShareGroupHeartbeat", error="UNKNOWN_MEMBER_ID")
             return
-        assigned = self.assigned_partitions()
+        assigned = list(self.target.get(c.member_id, []))
         send = member_epoch == 0 or assigned != c.sent_assignment
-        c.sent_assignment = list(assigned)
+        c.sent_assignment = assigned
+        c.assignment = assigned          # a share member takes its assignment at once (no revocation step)
+        c.generation = self.assignment_epoch
         self.wire.record(self.env.now, c.member_id, "response", "ShareGroupHeartbeat", error="NONE",
                          epoch=c.generation, assignment=assigned if send else None)
 
@@ -223,8 +261,8 @@ class ShareGroup(ShareFetch, ShareAcknowledge, Journeys, ShareView, Group):
         c = ShareConsumer(self, member_id, color, rate, host)
         self.consumers[member_id] = c
         self.wins.setdefault(member_id, 0)
-        self._bump_epoch()
         self._initialize_state()
+        self._bump_epoch()
         self.heartbeat(c, 0)
         c.start()
         self.event("member_joined", member_id=member_id, generation=self.generation)

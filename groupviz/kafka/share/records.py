@@ -23,6 +23,7 @@ AVAILABLE, ACQUIRED, ACKNOWLEDGED, ARCHIVED = "Available", "Acquired", "Acknowle
 
 # Acknowledge types (`AcknowledgeType`, lower case as its toString()).
 ACCEPT, RELEASE, REJECT = "accept", "release", "reject"
+ACK_TYPES = (ACCEPT, RELEASE, REJECT)
 
 # A record's legal moves, one table (read like h11's _state.py). Anything else is a bug.
 RECORD_TRANSITIONS: dict[str, dict[str, str]] = {

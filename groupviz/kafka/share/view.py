@@ -10,7 +10,12 @@ from __future__ import annotations
 
 import heapq
 
-from groupviz.kafka.config import SHARE_DELIVERY_LIMIT as DELIVERY_LIMIT, SHARE_LOCK_MS as LOCK_MS
+from groupviz.kafka.config import (
+    SHARE_ACK_MODE as ACK_MODE,
+    SHARE_DELIVERY_LIMIT as DELIVERY_LIMIT,
+    SHARE_LOCK_MS as LOCK_MS,
+    SHARE_MAX_POLL as MAX_POLL,
+)
 from groupviz.kafka.share.records import REJECT
 
 #: `ShareGroup.PROTOCOL_TYPE`
@@ -49,8 +54,8 @@ class ShareView:
         session times out, with the target assignment. The snapshot empties a crashed member's partitions
         because it no longer fetches."""
         snap = self.snapshot()
-        assignment = [list(tp) for tp in self.assigned_partitions()]
-        snap["coordinator_members"] = [dict(m, partitions=assignment) for m in snap["members"]]
+        snap["coordinator_members"] = [dict(m, partitions=[list(tp) for tp in self.target.get(m["member_id"], [])])
+                                       for m in snap["members"]]
         return snap
 
     # -- the snapshot row -----------------------------------------------------
@@ -58,25 +63,34 @@ class ShareView:
         """One row per partition of the topic, and the group's lag (None while no share-partition exists)."""
         rows = []
         total = None
+        holders: dict[int, list[str]] = {}
+        for c in self.consumers.values():
+            for _, part in c.assigned:
+                holders.setdefault(part, []).append(c.member_id)
         for p in self.topic.partitions:
             sp = self._sp.get(p.partition)
+            who = holders.get(p.partition, [])
+            owner = who[0] if len(who) == 1 else None       # a shared partition has no single owner
             if sp is None:     # no share-partition yet: no start offset, no lag (Kafka's tool prints "-")
-                rows.append({"topic": p.topic, "partition": p.partition, "owner": None, "committed": None,
+                rows.append({"topic": p.topic, "partition": p.partition, "owner": owner, "holders": who,
+                             "committed": None,
                              "lag": None, "log_end_offset": p.log_end_offset, "position": None,
                              "in_flight": 0, "available": None,
                              "initialized": p.partition < self.state_partitions})
                 continue
             lag = sp.lag(p.log_end_offset)
             total = lag if total is None else total + lag
-            rows.append({"topic": p.topic, "partition": sp.partition, "owner": None, "committed": sp.spso,
+            rows.append({"topic": p.topic, "partition": sp.partition, "owner": owner, "holders": who,
+                         "committed": sp.spso,
                          "lag": lag, "log_end_offset": p.log_end_offset, "position": sp.next_offset,
                          "in_flight": len(sp.acquired), "available": sp.available(p.log_end_offset),
                          "initialized": True})
         return rows, total
 
     def _member_rows(self) -> tuple[list[dict], float]:
-        """One row per member, and the group's throughput."""
-        assigned = [list(tp) for tp in self.assigned_partitions()]
+        """One row per member, and the group's throughput. `partitions` is what the member fetches from (its
+        last heartbeat's assignment), `target` what the coordinator assigns it now; `generation` and
+        `member_epoch` are its member epoch."""
         rows = []
         thr_total = 0.0
         for c in self.consumers.values():
@@ -85,7 +99,11 @@ class ShareView:
             rows.append({
                 "member_id": c.member_id, "client_id": c.client_id, "host": c.host, "color": c.color,
                 "state": c.state, "phase": c.phase, "rate": c.rate, "generation": c.generation,
-                "partitions": assigned if c.alive else [],
+                "member_epoch": c.generation,
+                "partitions": [list(tp) for tp in c.assigned],
+                "target": [list(tp) for tp in self.target.get(c.member_id, [])],
+                "batches": c.batches, "last_batch": c.last_batch, "batch_left": c.held, "stale": c.stale,
+                "ack_type": c.ack_type,
                 "throughput": round(thr, 2), "processed": c.processed, "lag": c.locks,
                 "last_heartbeat_ms": c.last_heartbeat_ms, "leader": False,
                 "in_flight": c.locks, "wins": c.wins, "redelivered": c.redelivered,
@@ -113,6 +131,7 @@ class ShareView:
         members, thr_total = self._member_rows()
         return {
             "group_id": self.group_id, "type": self.kind, "state": self.state, "generation": self.generation,
+            "group_epoch": self.generation, "assignment_epoch": self.assignment_epoch,
             "assignor": self.assignor, "protocol": PROTOCOL, "leader": None,
             "config": dict(self.config), "members": members, "partitions": parts, "lag": total,
             "processed": self.processed, "duplicates": self.duplicates, "throughput": round(thr_total, 2),
@@ -132,6 +151,8 @@ class ShareView:
             "no_result": self.no_result,
             "delivery_count_limit": int(self.config[DELIVERY_LIMIT]),
             "record_lock_duration_ms": int(self.config[LOCK_MS]),
+            "max_poll_records": int(self.config[MAX_POLL]),
+            "acknowledgement_mode": self.config[ACK_MODE],
             "journeys": self.journeys_view(),
             "wire": self.wire.snapshot(),
         }

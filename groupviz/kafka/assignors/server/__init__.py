@@ -1,5 +1,6 @@
 """The group coordinator's assignors (``org.apache.kafka.coordinator.group.assignor``): KIP-848's
-``uniform`` (UniformAssignor) and ``range`` (RangeAssignor) for consumer groups.
+``uniform`` (UniformAssignor) and ``range`` (RangeAssignor) for consumer groups, and KIP-932's
+``simple`` (SimpleAssignor, simple.py) for share groups, where a partition may go to several members.
 
 ``assign_server`` checks the input and builds what the Java assignor sees, a ``GroupSpec``:
 
@@ -23,10 +24,11 @@ from groupviz.kafka.assignors.java import (
     copy_capacity, hash_order, hashmap_capacity, hashmap_order, string_hash, string_key,
 )
 from groupviz.kafka.assignors.server.range import server_range
+from groupviz.kafka.assignors.server.simple import simple_assign
 from groupviz.kafka.assignors.server.uniform_heterogeneous import uniform_heterogeneous
 from groupviz.kafka.assignors.server.uniform_homogeneous import uniform_homogeneous
 
-SERVER_ASSIGNORS = ("uniform", "range")
+SERVER_ASSIGNORS = ("uniform", "range", "simple")
 
 
 def assign_server(name, subscriptions, partitions, current=None) -> dict[str, list[TP]]:
@@ -37,8 +39,8 @@ def assign_server(name, subscriptions, partitions, current=None) -> dict[str, li
     in the topic metadata"); ``current``: {member_id: [(topic, partition), ...]}, each member's current
     target assignment, or None.  Returns {member_id: [(topic, partition), ...]} for every member, each
     list sorted.  Raises AssignorError for an unknown assignor, a subscribed topic with no metadata, or
-    a current assignment that names a partition that does not exist or gives one partition to two
-    members.
+    a current assignment that names a partition that does not exist or (except for ``simple``, whose
+    partitions may be shared) gives one partition to two members.
     """
     if name not in SERVER_ASSIGNORS:
         raise AssignorError(f"unknown server-side assignor {name!r}; expected one of {', '.join(SERVER_ASSIGNORS)}")
@@ -49,6 +51,9 @@ def assign_server(name, subscriptions, partitions, current=None) -> dict[str, li
     subscribed = subscribed_counts(topics_of, alike, counts)
     if name == "range":
         return server_range(members, topics_of, subscribed, alike)
+    if name == "simple":
+        out = simple_assign(hashmap_order(members), topics_of, subscribed, current)
+        return {m: out[m] for m in members}
     current_of = java_current(members, current, counts)
     result = uniform_assign(hashmap_order(members), topics_of, subscribed, current_of,
                             string_hash, string_key(members, subscribed))
