@@ -68,6 +68,25 @@ export class Charts {
     this.lastDrawMs = 0;
     this.reset();
     window.addEventListener("resize", () => this.schedule());   // shown again, or a new size
+    this.watchSize();
+  }
+
+  /** A chart follows its panel whenever the panel changes size, with or without a window resize:
+   * a lesson panel opening, projector mode, a tall window's rows (issue 18: charts drawn for a taller
+   * panel hung out of it). Plotly measures in the next frame, never inside the observer. */
+  watchSize() {
+    if (typeof ResizeObserver !== "function") return;
+    this.sizes = new WeakMap();
+    let frame = 0;
+    const ro = new ResizeObserver((entries) => {
+      let changed = false;
+      for (const e of entries) {
+        const size = `${Math.round(e.contentRect.width)}x${Math.round(e.contentRect.height)}`;
+        if (this.sizes.get(e.target) !== size) { this.sizes.set(e.target, size); changed = true; }
+      }
+      if (changed && !frame) frame = requestAnimationFrame(() => { frame = 0; this.relayout(); });
+    });
+    for (const el of [this.lagEl, this.tpEl]) ro.observe(el);
   }
 
   reset() {

@@ -2,14 +2,15 @@
 // card per consumer (state, phase, partitions, throughput, lag, rate; pause / stop / kill), in the
 // member's colour.
 import { t, applyStatic } from "./i18n.js";
-import { el, q, reconcile, setText, setAttr, toggleClass, setHidden, fmtInt, fmtRate } from "./dom.js";
+import { el, q, reconcile, setText, setAttr, setHidden, fmtInt, fmtRate } from "./dom.js";
 import { hold, syncValue, syncOptions, justSent, setDisabled } from "./controls.js";
 import { assignorsFor } from "./constants.js";
 import { colorFor } from "./palette.js";
 import { select } from "./store.js";
 import { send } from "./commands.js";
+import { keepFitting } from "./fit.js";
 
-const COMPACT_MEMBERS = 8;     // more members than this: slimmer cards
+const DENSITY = ["", "snug", "compact", "tight"];   // cards slim down as they multiply (fit.js, style.css)
 
 let ui = null;
 
@@ -204,8 +205,8 @@ function renderHeading(group, members) {
 export function render(snap, group) {
   const members = group ? [...(group.members || [])].sort(memberSort) : [];
   renderHeading(group, members);
-  toggleClass(ui.cards, "compact", members.length > COMPACT_MEMBERS);
   reconcile(ui.cards, members, (m) => m.member_id, createCard, (view, m) => updateCard(view, m, snap, group));
+  ui.refit();
   setHidden(ui.empty, members.length > 0);
   // An observed group's members are not ours to list (the cluster may not even describe them).
   const emptyKey = snap.backend && snap.backend.observe ? "group.empty.observe" : "group.empty";
@@ -222,6 +223,7 @@ export function init() {
     add: q("add-consumer"), protocol: document.querySelector(".protocol"), pwin: document.querySelector(".pwin"),
     cards: q("consumers"), empty: document.querySelector(".group .empty"),
   };
+  ui.refit = keepFitting(ui.cards, ui.cards.closest(".panel"), DENSITY);
   ui.assignor.addEventListener("change", () => {
     hold(ui.assignor);
     send({ op: "set_assignor", group_id: select((s) => s.groupId), assignor: ui.assignor.value });

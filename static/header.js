@@ -93,6 +93,7 @@ function renderRun(snap) {
   const running = !!snap.running;
   setHidden(ui.pause, !running);
   setHidden(ui.resume, running);
+  setHidden(ui.paused, running);       // the room sees that the clock stands still
   setDisabled(ui.step, running);
   document.body.dataset.running = running ? "true" : "false";
   const speed = Number(snap.speed ?? 1);
@@ -139,7 +140,7 @@ export function init() {
     banner: q("connection"), dot: q("conn-dot"), roleChip: q("role"), serverError: q("server-error"),
     groupPick: document.querySelector(".group-pick"), groupSelect: q("group-select"),
     groupId: q("group-id"), groupState: q("group-state"), generation: q("generation"),
-    generationLabel: q("generation-label"), generationKv: q("generation-kv"), simTime: q("sim-time"),
+    generationLabel: q("generation-label"), generationKv: q("generation-kv"), simTime: q("sim-time"), paused: q("paused-badge"),
     pause: q("pause"), resume: q("resume"), step: q("step"), stepMs: q("step-ms"), speed: q("speed"),
     seed: q("seed"), reset: q("reset"), scenario: q("scenario"), lang: q("lang"), scenarioSig: null,
   };

@@ -4,8 +4,10 @@
 import { t, applyStatic } from "./i18n.js";
 import { el, q, reconcile, setText, setAttr, toggleClass, fmtInt } from "./dom.js";
 import { colors, colorFor } from "./palette.js";
+import { keepFitting } from "./fit.js";
 
 const COMPACT_PARTITIONS = 36; // more partitions than this: small coloured squares
+const DENSITY = ["", "dense", "tight"];   // cells shed rows as they multiply (fit.js, style.css)
 
 /**
  * Extension hook for the partition cells: an entry {create(cell), update(made, row, group)}.
@@ -127,6 +129,7 @@ export function render(snap, group) {
   toggleClass(ui.grid, "compact", view.compact);
   toggleClass(ui.grid, "shared", view.shared);
   ui.cells = reconcile(ui.grid, rows, (r) => r.key, (r) => createCell(r, multiTopic), (c, r) => updateCell(c, r, view));
+  ui.refit();
 }
 
 /** Compact cells carry no text: their numbers go in the tooltip, written when the pointer arrives. */
@@ -143,5 +146,6 @@ function compactTitle(e) {
 export function init() {
   ui = { topicName: q("topic-name"), topicCount: document.querySelector(".topic-count"), grid: q("assignment-view"),
     cells: new Map() };
+  ui.refit = keepFitting(ui.grid, ui.grid.closest(".panel"), DENSITY);
   ui.grid.addEventListener("mouseover", compactTitle);
 }

@@ -1,0 +1,185 @@
+"""The page's layout in a real browser (issue 18): the board fits one screen with up to twelve consumers
+and twelve partitions, the header's controls never overlap, projector mode reads from the back row,
+labels never collide, the charts stay inside their panels, and the small things (PAUSED, Space,
+singular and plural, cards that keep their place, the phone's board first). Every test measures
+bounding boxes or computed sizes; the screenshots go to artifacts/screenshots/layout-*.png.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
+
+from playwright.sync_api import expect  # noqa: E402
+
+from browser_helpers import SCREENSHOTS, WAIT_MS, PageProbe, card, cards, partitions, wait_stable  # noqa: E402
+
+# ---------------------------------------------------------------- helpers
+
+OVERLAPS_JS = """(sel) => {
+  const boxes = [...document.querySelectorAll(sel)].filter(n => n.offsetParent !== null)
+    .map(n => [n.dataset.testid || n.className, n.getBoundingClientRect()]).filter(([, r]) => r.width > 0);
+  const out = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, b] = [boxes[i][1], boxes[j][1]];
+    if (a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5)
+      out.push(`${boxes[i][0]} × ${boxes[j][0]}`);
+  }
+  return out;
+}"""
+
+HEADER_PARTS = ".brand > :not([hidden]), .status > :not([hidden]), .controls > :not([hidden])"
+
+
+def open_page(browser, live_server, viewport, query="", lang="en-US", **context):
+    ctx = browser.new_context(viewport=viewport, locale=lang, **context)
+    probe = PageProbe(ctx.new_page(), live_server.url)
+    probe.page.goto(live_server.url + "/" + query)
+    expect(probe.page.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
+    return ctx, probe
+
+
+def shot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"layout-{name}.png"))
+
+
+def box(locator):
+    b = locator.bounding_box()
+    assert b is not None, f"{locator} has no box (not rendered)"
+    return b
+
+
+def inside(inner, outer, slack=0.5):
+    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
+            and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack
+            and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack)
+
+
+def grow(live_server, consumers=12, partitions_total=12):
+    live = live_server.live
+    for _ in range(consumers - 3):
+        assert live.apply({"op": "add_consumer", "group_id": "g1"})["ok"]
+    assert live.apply({"op": "add_partitions", "count": partitions_total - 6})["ok"]
+
+
+def font_px(locator) -> float:
+    return locator.evaluate("n => parseFloat(getComputedStyle(n).fontSize)")
+
+
+# ---------------------------------------------------------------- 1. the board fits
+
+@pytest.mark.parametrize("lesson", [False, True], ids=["free-play", "lesson-panel-open"])
+def test_twelve_consumers_and_twelve_partitions_fit_1280x720_without_scrolling(browser, live_server, lesson):
+    if lesson:
+        assert live_server.live.apply({"op": "lesson", "lesson": "idle"})["ok"]
+    grow(live_server)
+    viewport = {"width": 1280, "height": 720}
+    ctx, probe = open_page(browser, live_server, viewport)
+    try:
+        page = probe.page
+        expect(cards(page)).to_have_count(12, timeout=WAIT_MS)
+        expect(partitions(page)).to_have_count(12, timeout=WAIT_MS)
+        if lesson:
+            expect(page.get_by_test_id("lesson-narration")).not_to_be_empty(timeout=WAIT_MS)
+        wait_stable(page)
+        page.wait_for_timeout(800)     # the density settles a frame after the last card arrives
+        screen = {"x": 0, "y": 0, **viewport}
+        assert page.evaluate("document.documentElement.scrollHeight") <= viewport["height"]
+        group_panel, topic_panel = box(page.locator(".panel.group")), box(page.locator(".panel.topic"))
+        for i in range(12):
+            c, p = box(cards(page).nth(i)), box(partitions(page).nth(i))
+            assert inside(c, screen) and inside(c, group_panel), f"consumer card {i} is cut off: {c}"
+            assert inside(p, screen) and inside(p, topic_panel), f"partition {i} is cut off: {p}"
+            kill = box(cards(page).nth(i).get_by_test_id("kill-consumer"))
+            assert kill["width"] >= 16 and kill["height"] >= 16 and inside(kill, c)
+        # what the cards and cells still say at that density: owner, partitions, lag
+        for i in range(12):
+            owner = partitions(page).nth(i).locator(".p-owner")
+            assert owner.evaluate("n => n.scrollWidth <= n.clientWidth + 1"), "an owner's name is cut short"
+            name = cards(page).nth(i).locator(".c-name")
+            assert name.evaluate("n => n.scrollWidth <= n.clientWidth + 1"), "a consumer's name is cut short"
+        # the rebalance list and the event log keep a useful height
+        for sel in ('[data-testid="rebalance-timeline"]', '[data-testid="event-log"]'):
+            h = box(page.locator(sel))["height"]
+            assert h >= (60 if lesson else 80), f"{sel} is only {h}px high"
+        densities = page.evaluate("[document.querySelector('.cards').dataset.density, "
+                                  "document.querySelector('.pgrid').dataset.density]")
+        print("1280x720", "lesson" if lesson else "free play", "densities", densities)
+        shot(page, f"12x12-1280x720{'-lesson' if lesson else ''}")
+        probe.check_clean()
+    finally:
+        ctx.close()
+
+
+def test_three_consumers_keep_full_size_cards(browser, live_server):
+    ctx, probe = open_page(browser, live_server, {"width": 1280, "height": 800})
+    try:
+        page = probe.page
+        expect(cards(page)).to_have_count(3, timeout=WAIT_MS)
+        page.wait_for_timeout(500)
+        assert page.get_by_test_id("consumers").get_attribute("data-density") in ("", "snug")
+        expect(cards(page).first.get_by_test_id("consumer-rate")).to_be_visible()   # every field on the card
+        assert page.get_by_test_id("assignment-view").get_attribute("data-density") == ""
+        probe.check_clean()
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("width", [1024, 1280, 1920])
+@pytest.mark.parametrize("scenario", ["default", "three-protocols"])
+def test_header_controls_never_overlap(browser, live_server, width, scenario):
+    assert live_server.live.apply({"op": "reset", "scenario": scenario})["ok"]
+    ctx, probe = open_page(browser, live_server, {"width": width, "height": 800})
+    try:
+        page = probe.page
+        for lang in ("en", "zh"):
+            page.get_by_test_id("lang").select_option(lang)
+            for paused in (False, True):
+                live_server.live.apply({"op": "pause" if paused else "resume"})
+                expect(page.get_by_test_id("paused-badge")).to_be_visible(visible=paused, timeout=WAIT_MS)
+                page.wait_for_timeout(200)
+                assert page.evaluate(OVERLAPS_JS, HEADER_PARTS) == [], (lang, paused)
+                assert page.evaluate(OVERLAPS_JS, ".controls > :not([hidden])") == []
+                height = box(page.locator(".topbar"))["height"]
+                print(width, scenario, lang, "paused" if paused else "running", "header", height, "px")
+                if width >= 1280:
+                    assert height < 60, "at 1280 and wider the header stays one line"
+        shot(page, f"header-{scenario}-{width}")
+        probe.check_clean()
+    finally:
+        ctx.close()
+
+
+# ---------------------------------------------------------------- 3. charts inside their panels
+
+@pytest.mark.parametrize("query", ["", "?projector=1"])
+def test_charts_stay_inside_their_panels_in_a_tall_window(browser, live_server, query):
+    ctx, probe = open_page(browser, live_server, {"width": 1280, "height": 1400}, query)
+    try:
+        page = probe.page
+        expect(page.get_by_test_id("lag-chart").locator(".main-svg").first).to_be_attached(timeout=WAIT_MS)
+        page.wait_for_timeout(600)
+
+        def check(what):
+            for fig in page.locator("figure.chart").all():
+                panel, svg = box(fig), box(fig.locator(".main-svg").first)
+                assert inside(svg, panel, slack=1), f"{what}: the chart {svg} hangs out of its panel {panel}"
+
+        check("1280x1400")
+        # the rows change without a window resize: a lesson panel opens above the board
+        assert live_server.live.apply({"op": "lesson", "lesson": "crash-vs-leave"})["ok"]
+        expect(page.get_by_test_id("lesson")).to_be_visible(timeout=WAIT_MS)
+        page.wait_for_timeout(800)
+        check("1280x1400 with the lesson panel")
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.wait_for_timeout(800)
+        check("shrunk to 1280x800")
+        page.set_viewport_size({"width": 1280, "height": 1600})
+        page.wait_for_timeout(800)
+        check("grown to 1280x1600")
+        shot(page, f"tall-1280x1600{query.replace('?', '-').replace('=1', '')}")
+        probe.check_clean()
+    finally:
+        ctx.close()
