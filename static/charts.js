@@ -46,6 +46,13 @@ function bandHover(r) {
   });
 }
 
+/** The charts' type sizes in px: ticks, legend, axis titles, band labels; larger in projector mode. */
+export function typeSizes() {
+  return document.body.classList.contains("projector")
+    ? { ticks: 18, legend: 18, axis: 18, band: 16 }
+    : { ticks: 13, legend: 12, axis: 12, band: 11 };
+}
+
 function padTo(arr, n) {
   while (arr.length < n) arr.unshift(null);
   return arr;
@@ -284,7 +291,7 @@ export class Charts {
       nextLabel = at;
       annotations.push({
         x: right ? x0 + w : x0, xref: "x", y: 1, yref: "paper", yanchor: "top", xanchor: right ? "right" : "left",
-        showarrow: false, text: bandLabel(r), hovertext: bandHover(r), font: { size: 11, color: "#475569", family: FONT },
+        showarrow: false, text: bandLabel(r), hovertext: bandHover(r), font: { size: typeSizes().band, color: "#475569", family: FONT },
         bgcolor: "rgba(255,255,255,0.8)",
         hoverlabel: { bgcolor: "#1f2937", font: { color: "#fff", size: 12, family: FONT } },
       });
@@ -323,19 +330,19 @@ export class Charts {
   }
 
   layout(range, extras, yMax, narrow, nTraces) {
-    // Projector mode (static/classroom.js): larger type and black ink for the back row.
+    // Projector mode (static/classroom.js): type the back row reads (ticks and legend 18 px) in black.
     const big = document.body.classList.contains("projector");
-    const fs = (n) => (big ? Math.round(n * 1.25) : n);
+    const type = typeSizes();
     const legend = narrow
-      ? { orientation: "h", x: 0, xanchor: "left", y: -0.14, yanchor: "top", font: { size: 12 }, bgcolor: "rgba(0,0,0,0)" }
-      : { orientation: "v", x: 1.01, xanchor: "left", y: 1, yanchor: "top", font: { size: 12 }, bgcolor: "rgba(0,0,0,0)" };
+      ? { orientation: "h", x: 0, xanchor: "left", y: -0.14, yanchor: "top", font: { size: type.legend }, bgcolor: "rgba(0,0,0,0)" }
+      : { orientation: "v", x: 1.01, xanchor: "left", y: 1, yanchor: "top", font: { size: type.legend }, bgcolor: "rgba(0,0,0,0)" };
     return {
-      margin: { l: 52, r: 10, t: 6, b: narrow ? 24 : fs(38) },
+      margin: { l: 52, r: 10, t: 6, b: narrow ? 24 : Math.round(type.axis * 3.1) },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "#ffffff",
-      font: { family: FONT, size: fs(13), color: big ? "#000000" : "#1f2937" },
+      font: { family: FONT, size: type.ticks, color: big ? "#000000" : "#1f2937" },
       xaxis: {
-        range, title: { text: narrow ? "" : t(this.realTime ? "chart.x.real" : "chart.x"), font: { size: fs(12) }, standoff: 2 },
+        range, title: { text: narrow ? "" : t(this.realTime ? "chart.x.real" : "chart.x"), font: { size: type.axis }, standoff: 2 },
         showgrid: true, gridcolor: "#eef0f3", zeroline: false, fixedrange: true, ticksuffix: " s",
       },
       yaxis: { range: [0, yMax], gridcolor: "#eef0f3", zeroline: true, zerolinecolor: "#d1d5db", fixedrange: true, automargin: true },

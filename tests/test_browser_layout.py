@@ -183,3 +183,66 @@ def test_charts_stay_inside_their_panels_in_a_tall_window(browser, live_server, 
         probe.check_clean()
     finally:
         ctx.close()
+
+
+# ---------------------------------------------------------------- 2. projector mode for the back row
+
+STORY_NUMBERS = {   # what carries the story, where the back row reads it
+    "partition number": '[data-testid="partition"] .p-label',
+    "partition owner": '[data-testid="partition"] .p-owner',
+    "partition lag": '[data-testid="partition"] .p-row.lag .num',
+    "consumer name": '[data-testid="consumer"] .c-name',
+    "consumer partitions": '[data-testid="consumer"] .chip',
+    "consumer lag": '[data-testid="consumer"] .c-stat:nth-child(2) .v',
+    "consumer state": '[data-testid="consumer"] .c-state',
+    "group state": '[data-testid="group-state"]',
+    "generation": '[data-testid="generation"]',
+}
+
+FILLED_JS = """(panel) => {
+  const top = panel.getBoundingClientRect().top, h = panel.getBoundingClientRect().height;
+  let bottom = top;
+  for (const n of panel.querySelectorAll('*')) {
+    if (n.offsetParent === null) continue;
+    const r = n.getBoundingClientRect();
+    if (r.height > 0) bottom = Math.max(bottom, Math.min(r.bottom, top + h));
+  }
+  return (bottom - top) / h;
+}"""
+
+
+def test_projector_mode_at_1920x1080_reads_from_the_back_row(browser, live_server):
+    ctx, probe = open_page(browser, live_server, {"width": 1920, "height": 1080}, "?projector=1")
+    try:
+        page = probe.page
+        expect(page.locator("body.projector")).to_be_attached()
+        wait_stable(page)
+        page.wait_for_timeout(1200)
+        for what, sel in STORY_NUMBERS.items():
+            node = page.locator(sel).first
+            expect(node).to_be_visible()
+            size = font_px(node)
+            print(f"projector 1920x1080 {what}: {size:.1f}px")
+            assert size >= 28, f"{what} is {size}px"
+            # and it is shown whole, not cut short
+            assert node.evaluate("n => n.scrollWidth <= n.clientWidth + 1 || getComputedStyle(n).display === 'inline'"), what
+        for chart in ("lag-chart", "throughput-chart"):
+            svg = page.get_by_test_id(chart)
+            ticks = [font_px(n) for n in svg.locator(".xtick text, .ytick text").all()]
+            legend = [font_px(n) for n in svg.locator(".legendtext").all()]
+            bands = [font_px(n) for n in svg.locator(".annotation-text").all()]
+            print(f"projector 1920x1080 {chart}: ticks {min(ticks)}px, legend {min(legend)}px, "
+                  f"band labels {min(bands) if bands else '-'}px, height {box(svg)['height']:.0f}px")
+            assert ticks and min(ticks) >= 18 and legend and min(legend) >= 18
+            assert bands and min(bands) >= 16, "the first rebalance's band carries a label"
+            assert box(svg)["height"] >= 240, "the charts get the room the board does not need (they had 170px)"
+        for panel in (".panel.producer", ".panel.topic", ".panel.group", "figure.chart"):
+            filled = page.locator(panel).first.evaluate(FILLED_JS)
+            print(f"projector 1920x1080 {panel} filled {filled:.0%}")
+            assert filled >= 0.5, f"{panel} is more than half empty ({filled:.0%} used)"
+        assert page.evaluate(OVERLAPS_JS, HEADER_PARTS) == []
+        assert page.evaluate("document.documentElement.scrollHeight") <= 1080
+        shot(page, "projector-1920x1080")
+        probe.check_clean()
+    finally:
+        ctx.close()
