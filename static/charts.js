@@ -5,6 +5,7 @@
 import { t, localized } from "./i18n.js";
 import { genLabel, isKip848 } from "./kafka-format.js";
 import { chartMarks } from "./hooks.js";
+import { typeSizes, stackLabels, plotArea } from "./chart-labels.js";
 
 const MAX_POINTS = 240;
 const SAMPLE_MS = 500;
@@ -44,14 +45,6 @@ function bandHover(r) {
     lost: partitionSeconds(r.partition_ms_lost ?? 0), delayed: r.records_delayed ?? 0,
     wall: secs(r.end_ms === null || r.end_ms === undefined ? null : r.end_ms - r.start_ms),
   });
-}
-
-/** The charts' type sizes in px: ticks, legend, axis titles, band labels; larger in projector mode,
- * largest on a big screen (a 1280 projector has charts half as wide). */
-export function typeSizes() {
-  if (!document.body.classList.contains("projector")) return { ticks: 13, legend: 12, axis: 12, band: 11 };
-  return window.innerWidth >= 1600 ? { ticks: 18, legend: 18, axis: 18, band: 16 }
-    : { ticks: 15, legend: 14, axis: 14, band: 13 };
 }
 
 function padTo(arr, n) {
@@ -268,12 +261,10 @@ export class Charts {
     const annotations = [];
     const rec = this.groups.get(this.groupId);
     const span = range[1] - range[0];
-    // Labels go newest first, so a cooperative pair of rebalances is labelled by its follow-up round
-    // (the one that moves partitions); an older label that would overlap a newer one is left out.
-    let nextLabel = Infinity;
+    // Every band gets a label; stackLabels (chart-labels.js) places them so that none collide.
+    const band = typeSizes().band;
     const list = rec ? rec.rebalances : [];
-    for (let i = list.length - 1; i >= 0; i--) {
-      const r = list[i];
+    for (const r of list) {
       const x0 = r.start_ms / 1000;
       const x1 = (r.end_ms ?? this.now) / 1000;
       if (!Number.isFinite(x0) || !Number.isFinite(x1)) continue;   // never a NaN coordinate for Plotly
@@ -284,23 +275,18 @@ export class Charts {
         type: "rect", xref: "x", yref: "paper", x0, x1: x0 + w, y0: 0, y1: 1,
         fillcolor: BAND_FILL, line: { width: 1, color: BAND_LINE, dash: "dot" }, layer: "below",
       });
-      const ended = r.end_ms !== null && r.end_ms !== undefined;
-      const labelW = span * (ended ? 0.3 : 0.08);
-      const right = x0 + labelW > range[1];        // near the right edge: end the label at the band
-      const at = right ? Math.max(x0 + w - labelW, range[0]) : x0;
-      if (at + labelW > nextLabel) continue;      // labels would overlap
-      nextLabel = at;
       annotations.push({
-        x: right ? x0 + w : x0, xref: "x", y: 1, yref: "paper", yanchor: "top", xanchor: right ? "right" : "left",
-        showarrow: false, text: bandLabel(r), hovertext: bandHover(r), font: { size: typeSizes().band, color: "#475569", family: FONT },
-        bgcolor: "rgba(255,255,255,0.8)",
+        x: x0, xr: x0 + w, xref: "x", y: 1, yref: "paper", yanchor: "top", xanchor: "left",
+        showarrow: false, text: bandLabel(r), short: genLabel(r), hovertext: bandHover(r),
+        font: { size: band, color: "#475569", family: FONT }, bgcolor: "rgba(255,255,255,0.8)",
         hoverlabel: { bgcolor: "#1f2937", font: { color: "#fff", size: 12, family: FONT } },
       });
     }
     for (const h of chartMarks) {
       const extra = h.marks(rec ? rec.row : null, range, this.now);
       shapes.push(...extra.shapes);
-      annotations.push(...extra.annotations);
+      // a panel's band labels (a Flink restart) are read from the back row too
+      annotations.push(...extra.annotations.map((a) => ({ ...a, font: { ...a.font, size: Math.max(a.font?.size ?? 0, band) } })));
     }
     return { shapes, annotations };
   }
@@ -373,8 +359,25 @@ export class Charts {
     const lag = this.traces(rec.lag, rec.total);
     const tp = this.traces(rec.tp, null);
     const narrow = this.lagEl.clientWidth > 0 && this.lagEl.clientWidth < 560;
-    window.Plotly.react(this.lagEl, lag, this.layout(range, extras, this.yMax(lag), narrow, lag.length), config);
-    window.Plotly.react(this.tpEl, tp, this.layout(range, extras, this.yMax(tp), narrow, tp.length), config);
+    const used = new Map();
+    const marks = (el) => {
+      const area = plotArea(el);
+      used.set(el, `${Math.round(area.width)}x${Math.round(area.height)}`);
+      return { shapes: extras.shapes, annotations: stackLabels(extras.annotations, range, area) };
+    };
+    const drawn = [
+      window.Plotly.react(this.lagEl, lag, this.layout(range, marks(this.lagEl), this.yMax(lag), narrow, lag.length), config),
+      window.Plotly.react(this.tpEl, tp, this.layout(range, marks(this.tpEl), this.yMax(tp), narrow, tp.length), config),
+    ];
+    // The labels were placed for the plot area of the last drawing; when this one came out another
+    // size (the first drawing, a new legend), place them again for the size it has now.
+    const recheck = () => {
+      for (const [el, size] of used) {
+        const area = plotArea(el);
+        if (`${Math.round(area.width)}x${Math.round(area.height)}` !== size) { this.dirty = true; this.schedule(); return; }
+      }
+    };
+    Promise.allSettled(drawn.map((d) => Promise.resolve(d))).then(() => requestAnimationFrame(recheck));
     this.lastDrawMs = performance.now() - t0;
   }
 }

@@ -246,3 +246,93 @@ def test_projector_mode_at_1920x1080_reads_from_the_back_row(browser, live_serve
         probe.check_clean()
     finally:
         ctx.close()
+
+
+# ---------------------------------------------------------------- 4. labels never collide
+
+LABEL_BOXES_JS = """(sel) => [...document.querySelectorAll(sel)].map(n => {
+  const r = n.getBoundingClientRect(); return {text: n.textContent, x: r.x, y: r.y, width: r.width, height: r.height};
+}).filter(b => b.width > 0)"""
+
+
+def crowded_rebalances(live):
+    """Four rebalances in 24 simulated seconds, two of them 50 ms apart, one with a crashed member."""
+    def ok(cmd):
+        assert live.apply(cmd)["ok"], cmd
+    ok({"op": "pause"})
+    ok({"op": "step", "ms": 8000})
+    for cmd in ({"op": "add_consumer"}, {"op": "add_consumer"}, {"op": "kill_consumer", "member_id": "consumer-2"},
+                {"op": "add_consumer"}):
+        ok(cmd)
+        ok({"op": "step", "ms": 1500})
+    ok({"op": "step", "ms": 8000})
+    ok({"op": "stop_consumer", "member_id": "consumer-3"})
+    ok({"op": "step", "ms": 3000})
+    return [r["generation"] for r in live.full_snapshot()["groups"][0]["rebalances"]]
+
+
+def overlapping(boxes):
+    return [(a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a["x"] < b["x"] + b["width"] - 0.5 and b["x"] < a["x"] + a["width"] - 0.5
+            and a["y"] < b["y"] + b["height"] - 0.5 and b["y"] < a["y"] + a["height"] - 0.5]
+
+
+@pytest.mark.parametrize("viewport,query", [({"width": 1280, "height": 800}, ""), ({"width": 390, "height": 844}, ""),
+                                            ({"width": 1920, "height": 1080}, "?projector=1")],
+                         ids=["desktop", "phone", "projector"])
+def test_band_labels_never_collide_and_every_band_keeps_one(browser, live_server, viewport, query):
+    generations = crowded_rebalances(live_server.live)
+    assert len(generations) >= 4
+    ctx, probe = open_page(browser, live_server, viewport, query)
+    try:
+        page = probe.page
+        chart = page.get_by_test_id("lag-chart")
+        chart.scroll_into_view_if_needed()
+        expect(chart.locator(".annotation")).to_have_count(len(generations), timeout=WAIT_MS)
+        # the labels are placed again once a drawing knows the plot's real size (within a second or two)
+        for _ in range(30):
+            if all(overlapping(page.evaluate(LABEL_BOXES_JS, f'[data-testid="{c}"] .annotation .bg')) == []
+                   for c in ("lag-chart", "throughput-chart")):
+                break
+            page.wait_for_timeout(100)
+        for testid in ("lag-chart", "throughput-chart"):
+            labels = page.evaluate(LABEL_BOXES_JS, f'[data-testid="{testid}"] .annotation .bg')
+            texts = page.evaluate(LABEL_BOXES_JS, f'[data-testid="{testid}"] .annotation-text')
+            print(viewport["width"], testid, [t["text"] for t in texts])
+            assert len(labels) == len(generations), "every rebalance band keeps a label"
+            for g in generations:
+                assert any(t["text"].startswith(f"gen {g}") for t in texts), f"gen {g} lost its label"
+            assert overlapping(labels) == [], f"band labels overlap: {labels}"
+            plot = box(page.get_by_test_id(testid).locator(".nsewdrag").first)
+            for b in labels:
+                assert plot["x"] - 1 <= b["x"] and b["x"] + b["width"] <= plot["x"] + plot["width"] + 1, b
+        # a shortened label keeps its whole text on hover
+        shortened = chart.locator(".annotation-text").filter(has_text="·")
+        assert shortened.count() + chart.locator(".annotation-text").count() >= len(generations)
+        shot(page, f"bands-{viewport['width']}x{viewport['height']}")
+        probe.check_clean()
+    finally:
+        ctx.close()
+
+
+def test_rebalance_timeline_axis_labels_do_not_overlap_on_a_phone(browser, live_server):
+    live = live_server.live
+    assert live.apply({"op": "pause"})["ok"]
+    assert live.apply({"op": "step", "ms": 200_000})["ok"]     # three-digit labels: "110 s"
+    ctx, probe = open_page(browser, live_server, {"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = probe.page
+        axis = page.locator(".kz-axis .kz-tick")
+        expect(axis.first).to_be_attached(timeout=WAIT_MS)
+        page.get_by_test_id("rebalance-gantt").scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        ticks = page.evaluate(LABEL_BOXES_JS, ".kz-axis .kz-tick")
+        print("phone gantt ticks", [t["text"] for t in ticks])
+        assert len(ticks) >= 3
+        gaps = [b["x"] - (a["x"] + a["width"]) for a, b in zip(ticks, ticks[1:])]
+        assert min(gaps) >= 6, f"axis labels touch or overlap: {ticks}"
+        track = box(page.locator(".kz-axis .kz-track"))
+        assert all(track["x"] - 2 <= t["x"] and t["x"] + t["width"] <= track["x"] + track["width"] + 24 for t in ticks)
+        probe.check_clean()
+    finally:
+        ctx.close()
