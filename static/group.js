@@ -143,10 +143,11 @@ function renderActions(view, m, snap, group) {
   let note = "";
   if (m.state === "crashed") note = crashNote(m, snap, group);
   else if (m.state === "leaving") note = t("card.leaving");
+  else if (m.state === GONE) note = t("card.gone");
   setText(view.note, note);
   view.pill.title = m.state === "paused" ? t("card.paused") : note;
   setHidden(view.note, !note);
-  const gone = m.state === "crashed" || m.state === "leaving";
+  const gone = m.state === "crashed" || m.state === "leaving" || m.state === GONE;
   const paused = m.state === "paused";
   setText(view.pauseBtn, t(paused ? "card.resume" : "card.pause"));
   view.pauseBtn.title = t(paused ? "card.resume.title" : "card.pause.title");
@@ -156,6 +157,7 @@ function renderActions(view, m, snap, group) {
 
 function updateCard(view, m, snap, group) {
   view.member = m;
+  setAttr(view.root, "data-testid", m.state === GONE ? "consumer-gone" : "consumer");
   const color = colorFor(m.color);
   if (view.root.style.getPropertyValue("--c") !== color) view.root.style.setProperty("--c", color);
   setAttr(view.root, "data-state", m.state);
@@ -202,8 +204,31 @@ function renderHeading(group, members) {
   ui.pwin.title = t(ui.pwin.dataset.i18nTitle);
 }
 
+// ---------------------------------------------------------------- places kept after a kill
+
+const GONE = "gone";           // a card whose member left the group, kept in its place for a while
+const REBALANCING = new Set(["PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling"]);
+const places = { groupId: undefined, seen: new Map(), gone: new Map(), pointerIn: false, last: null };
+
+/** The members plus the ones that just left, each in its old place, until the rebalance that follows
+ * ends and the pointer is off the cards: the card after a killed one does not slide under the pointer
+ * (its Kill button where the last Kill was). */
+function keepPlaces(group, members) {
+  const gid = group ? group.group_id : null;
+  if (gid !== places.groupId) { places.groupId = gid; places.seen.clear(); places.gone.clear(); }
+  const now = new Map(members.map((m) => [m.member_id, m]));
+  for (const [id, m] of places.seen) {
+    if (!now.has(id)) places.gone.set(id, { ...m, state: GONE, lag: null, throughput: 0 });   // same chips: same height
+  }
+  for (const id of now.keys()) places.gone.delete(id);
+  places.seen = now;
+  if (!places.pointerIn && !(group && REBALANCING.has(group.state))) places.gone.clear();
+  return places.gone.size ? [...members, ...places.gone.values()].sort(memberSort) : members;
+}
+
 export function render(snap, group) {
-  const members = group ? [...(group.members || [])].sort(memberSort) : [];
+  places.last = [snap, group];
+  const members = keepPlaces(group, group ? [...(group.members || [])].sort(memberSort) : []);
   renderHeading(group, members);
   reconcile(ui.cards, members, (m) => m.member_id, createCard, (view, m) => updateCard(view, m, snap, group));
   ui.refit();
@@ -224,6 +249,11 @@ export function init() {
     cards: q("consumers"), empty: document.querySelector(".group .empty"),
   };
   ui.refit = keepFitting(ui.cards, ui.cards.closest(".panel"), DENSITY);
+  ui.cards.addEventListener("pointerenter", () => { places.pointerIn = true; });
+  ui.cards.addEventListener("pointerleave", () => {
+    places.pointerIn = false;
+    if (places.gone.size && places.last) render(...places.last);   // even while the simulation is paused
+  });
   ui.assignor.addEventListener("change", () => {
     hold(ui.assignor);
     send({ op: "set_assignor", group_id: select((s) => s.groupId), assignor: ui.assignor.value });

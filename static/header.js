@@ -131,6 +131,12 @@ function wire() {
     send({ op: "set_speed", factor: Number(ui.speed.value) });
   });
   ui.groupSelect.addEventListener("change", () => selectGroup(ui.groupSelect.value));
+  // On a phone the board comes first: the controls beyond run / pause / step / reset fold away.
+  ui.more.addEventListener("click", () => {
+    const open = ui.more.getAttribute("aria-expanded") !== "true";
+    setAttr(ui.more, "aria-expanded", open ? "true" : "false");
+    toggleClass(document.body, "controls-open", open);
+  });
   ui.lang.value = getLang();
   ui.lang.addEventListener("change", () => setLang(ui.lang.value));
 }
@@ -143,6 +149,7 @@ export function init() {
     generationLabel: q("generation-label"), generationKv: q("generation-kv"), simTime: q("sim-time"), paused: q("paused-badge"),
     pause: q("pause"), resume: q("resume"), step: q("step"), stepMs: q("step-ms"), speed: q("speed"),
     seed: q("seed"), reset: q("reset"), scenario: q("scenario"), lang: q("lang"), scenarioSig: null,
+    more: q("controls-toggle"),
   };
   showRole(select((s) => s.role));
   subscribe((s, change) => { if (change === "role") showRole(s.role); });

@@ -24,6 +24,8 @@ const MESSAGES = {
     "hdr.time.real": "time",
     "hdr.time.title": "Simulated time since the start of the scenario.",
     "hdr.paused": "PAUSED",
+    "ctl.more": "Controls",
+    "ctl.more.title": "Show or hide the speed, seed, language, lesson and classroom controls",
     "hdr.paused.title": "The simulation is paused: Run (or Space) continues it",
     "ctl.resume": "Run",
     "ctl.resume.title": "Resume the simulation (Space)",
@@ -71,6 +73,7 @@ const MESSAGES = {
 
     "topic.title": "Topic",
     "topic.partitions": "{n} partitions",
+    "topic.partitions.one": "{n} partition",
     "topic.end": "end",
     "topic.end.title": "Log end offset: the offset the next produced record will get",
     "topic.committed": "committed",
@@ -119,6 +122,8 @@ const MESSAGES = {
     "ms.paused": "paused",
     "ms.crashed": "crashed",
     "ms.leaving": "leaving",
+    "ms.gone": "gone",
+    "card.gone": "left the group: its place is kept until the rebalance ends",
     "phase.unjoined": "not joined",
     "phase.joining": "joining",
     "phase.syncing": "syncing",
@@ -167,6 +172,8 @@ const MESSAGES = {
     "hdr.time.real": "时间",
     "hdr.time.title": "场景开始以来的模拟时间。",
     "hdr.paused": "已暂停",
+    "ctl.more": "控制项",
+    "ctl.more.title": "显示或隐藏速度、种子、语言、课程和课堂工具",
     "hdr.paused.title": "模拟已暂停：点“运行”（或按空格键）继续",
     "ctl.resume": "运行",
     "ctl.resume.title": "继续模拟（空格键）",
@@ -262,6 +269,8 @@ const MESSAGES = {
     "ms.paused": "已暂停",
     "ms.crashed": "已崩溃",
     "ms.leaving": "正在离开",
+    "ms.gone": "已离开",
+    "card.gone": "已离开消费者组：位置保留到再均衡结束",
     "phase.unjoined": "未加入",
     "phase.joining": "加入中",
     "phase.syncing": "同步中",
@@ -318,6 +327,13 @@ export function getLang() {
 /** obj[`${field}_${lang}`] when the server sent the text in the page's language, else obj[field]. */
 export function localized(obj, field) {
   return (current !== "en" && obj[`${field}_${current}`]) || obj[field] || "";
+}
+
+/** A count's message: `${key}.one` when n is 1 and the page's language has that form (Chinese has
+ * none: one form for every n), else `key`; {n} is filled in. */
+export function plural(n, key, params = {}) {
+  const table = MESSAGES[current] || MESSAGES.en;
+  return t(n === 1 && table[`${key}.one`] !== undefined ? `${key}.one` : key, { ...params, n });
 }
 
 export function t(key, params) {

@@ -1,7 +1,7 @@
 // The topic panel: one cell per partition with its log end offset, the group's committed offset and
 // lag, coloured by its owner; a cell glows where a rebalance moves it. Other panels add to the cells
 // through decorateCell.
-import { t, applyStatic } from "./i18n.js";
+import { t, plural, applyStatic } from "./i18n.js";
 import { el, q, reconcile, setText, setAttr, toggleClass, fmtInt } from "./dom.js";
 import { colors, colorFor } from "./palette.js";
 import { keepFitting } from "./fit.js";
@@ -116,7 +116,7 @@ export function render(snap, group) {
   const multiTopic = topics.length > 1;
   setText(ui.topicName, topics.map((x) => x.name).join(", "));
   const rows = partitionRows(snap, group);
-  setText(ui.topicCount, rows.length ? t("topic.partitions", { n: rows.length }) : t("topic.none"));
+  setText(ui.topicCount, rows.length ? plural(rows.length, "topic.partitions") : t("topic.none"));
   let maxLag = 1;
   for (const r of rows) if (r.lag > maxLag) maxLag = r.lag;
   const view = {

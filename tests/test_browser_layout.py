@@ -29,7 +29,7 @@ OVERLAPS_JS = """(sel) => {
   return out;
 }"""
 
-HEADER_PARTS = ".brand > :not([hidden]), .status > :not([hidden]), .controls > :not([hidden])"
+HEADER_PARTS = ".brand, .status > :not([hidden]), .controls > :not([hidden])"
 
 
 def open_page(browser, live_server, viewport, query="", lang="en-US", **context):
@@ -333,6 +333,133 @@ def test_rebalance_timeline_axis_labels_do_not_overlap_on_a_phone(browser, live_
         assert min(gaps) >= 6, f"axis labels touch or overlap: {ticks}"
         track = box(page.locator(".kz-axis .kz-track"))
         assert all(track["x"] - 2 <= t["x"] and t["x"] + t["width"] <= track["x"] + track["width"] + 24 for t in ticks)
+        probe.check_clean()
+    finally:
+        ctx.close()
+
+
+# ---------------------------------------------------------------- 5. the small things
+
+@pytest.mark.parametrize("lang,word", [("en", "PAUSED"), ("zh", "已暂停")])
+def test_paused_badge_is_big_in_the_header_and_leaves_the_bar_one_line(browser, live_server, lang, word):
+    ctx, probe = open_page(browser, live_server, {"width": 1280, "height": 800}, f"?lang={lang}")
+    try:
+        page = probe.page
+        badge = page.get_by_test_id("paused-badge")
+        expect(badge).to_be_hidden()
+        height = box(page.locator(".topbar"))["height"]
+        page.get_by_test_id("pause").click()
+        expect(badge).to_be_visible(timeout=WAIT_MS)
+        expect(badge).to_have_text(word)
+        assert font_px(badge) >= 17 and box(badge)["height"] >= 24
+        assert inside(box(badge), box(page.locator(".topbar")))
+        assert abs(box(page.locator(".topbar"))["height"] - height) < 1, "nothing moves when the clock stops"
+        assert page.evaluate(OVERLAPS_JS, HEADER_PARTS) == []
+        shot(page, f"paused-{lang}")
+        page.get_by_test_id("resume").click()
+        expect(badge).to_be_hidden(timeout=WAIT_MS)
+        probe.check_clean()
+    finally:
+        ctx.close()
+
+
+def test_space_runs_and_pauses_whatever_was_clicked_last(browser, live_server):
+    ctx, probe = open_page(browser, live_server, {"width": 1280, "height": 800})
+    try:
+        page = probe.page
+        wait_stable(page)
+        page.get_by_test_id("pause").click()
+        expect(page.get_by_test_id("paused-badge")).to_be_visible(timeout=WAIT_MS)
+        sim_time = page.get_by_test_id("sim-time")
+        page.get_by_test_id("step").click()                 # the mouse leaves Step focused
+        expect(sim_time).not_to_have_text("", timeout=WAIT_MS)
+        page.wait_for_timeout(300)
+        stepped = sim_time.inner_text()
+        page.keyboard.press(" ")                            # runs: does not step again
+        expect(page.get_by_test_id("paused-badge")).to_be_hidden(timeout=WAIT_MS)
+        expect(page.locator("body[data-running='true']")).to_be_attached()
+        page.keyboard.press(" ")
+        expect(page.get_by_test_id("paused-badge")).to_be_visible(timeout=WAIT_MS)
+        assert sim_time.inner_text() != stepped
+        card(page, "consumer-1").get_by_test_id("pause-consumer").click()   # a card's button, clicked
+        expect(card(page, "consumer-1")).to_have_attribute("data-state", "paused", timeout=WAIT_MS)
+        page.keyboard.press(" ")
+        expect(page.get_by_test_id("paused-badge")).to_be_hidden(timeout=WAIT_MS)
+        page.wait_for_timeout(300)
+        expect(card(page, "consumer-1")).to_have_attribute("data-state", "paused")   # not resumed by Space
+        probe.check_clean()
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("lang,one,many", [("en", "1 partition", "2 partitions"), ("zh", "1 个分区", "2 个分区")])
+def test_the_topic_counts_its_partitions_in_singular_and_plural(browser, live_server, lang, one, many):
+    assert live_server.live.apply({"op": "reset", "scenario": "seed-demo"})["ok"]
+    ctx, probe = open_page(browser, live_server, {"width": 1280, "height": 800}, f"?lang={lang}")
+    try:
+        page = probe.page
+        count = page.locator(".topic-count")
+        expect(count).to_have_text(one, timeout=WAIT_MS)
+        assert live_server.live.apply({"op": "add_partitions", "count": 1})["ok"]
+        expect(count).to_have_text(many, timeout=WAIT_MS)
+        probe.check_clean()
+    finally:
+        ctx.close()
+
+
+def test_after_a_kill_the_cards_keep_their_place_under_the_pointer(browser, live_server):
+    assert live_server.live.apply({"op": "add_consumer"})["ok"]
+    ctx, probe = open_page(browser, live_server, {"width": 1280, "height": 800})
+    try:
+        page = probe.page
+        expect(cards(page)).to_have_count(4, timeout=WAIT_MS)
+        wait_stable(page)
+        page.wait_for_timeout(500)
+        before = {i: box(card(page, f"consumer-{i}")) for i in (3, 4)}
+        card(page, "consumer-2").get_by_test_id("kill-consumer").click()      # the pointer stays there
+        expect(card(page, "consumer-2")).to_have_count(0, timeout=WAIT_MS)   # expelled after session.timeout.ms
+        ghost = page.locator('[data-testid="consumer-gone"][data-member-id="consumer-2"]')
+        expect(ghost).to_be_visible()
+        expect(ghost.get_by_test_id("consumer-note")).to_contain_text("left the group")
+        wait_stable(page)
+        page.wait_for_timeout(500)
+        shot(page, "kill-keeps-place")
+        for i, b in before.items():
+            now = box(card(page, f"consumer-{i}"))
+            assert (now["x"], now["y"]) == (b["x"], b["y"]), f"consumer-{i} moved under the pointer"
+        shot(page, "kill-keeps-place")
+        page.mouse.move(5, 5)                    # the pointer leaves: the place is given up
+        expect(ghost).to_have_count(0, timeout=WAIT_MS)
+        expect(cards(page)).to_have_count(3)
+        probe.check_clean()
+    finally:
+        ctx.close()
+
+
+def test_a_presenter_phone_shows_the_board_first_and_folds_the_controls(browser, live_server):
+    ctx, probe = open_page(browser, live_server, {"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                           device_scale_factor=2)
+    try:
+        page = probe.page
+        toggle = page.get_by_test_id("controls-toggle")
+        expect(toggle).to_be_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        for hidden in ("classbar", "speed", "seed", "lang", "step-ms"):
+            expect(page.get_by_test_id(hidden)).to_be_hidden()
+        for shown in ("pause", "step", "reset", "group-state", "sim-time"):
+            expect(page.get_by_test_id(shown)).to_be_visible()
+        top = box(page.locator(".board > .flow > .panel").first)["y"]
+        print("phone: the board starts at", top, "px")
+        assert top <= 844 * 0.25, "the board is the first thing on the phone's screen"
+        shot(page, "phone-folded")
+        assert box(page.locator(".topbar"))["height"] <= 150
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        for shown in ("classbar", "speed", "lang", "lesson-select"):
+            expect(page.get_by_test_id(shown)).to_be_visible()
+        shot(page, "phone-open")
+        toggle.click()
+        expect(page.get_by_test_id("classbar")).to_be_hidden()
         probe.check_clean()
     finally:
         ctx.close()
