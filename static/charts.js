@@ -237,8 +237,10 @@ export class Charts {
   /** The board's layout changed without a window resize (hooks.js): Plotly measures the charts again. */
   relayout() {
     if (typeof window.Plotly === "undefined") return;
-    for (const el of [this.lagEl, this.tpEl]) window.Plotly.Plots.resize(el).catch(() => {});
+    // redraw once Plotly has measured the new size: the band labels are placed for the plot area it has
+    const resized = [this.lagEl, this.tpEl].map((el) => Promise.resolve(window.Plotly.Plots.resize(el)));
     this.redraw();
+    Promise.allSettled(resized).then(() => this.redraw());
   }
 
   /** Redraw now (after a language change, for instance). */

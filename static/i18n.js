@@ -221,6 +221,7 @@ const MESSAGES = {
 
     "topic.title": "主题",
     "topic.partitions": "{n} 个分区",
+    "topic.partitions.one": "{n} 个分区",
     "topic.end": "末端",
     "topic.end.title": "日志末端位移：下一条消息将得到的位移",
     "topic.committed": "已提交",
@@ -329,8 +330,8 @@ export function localized(obj, field) {
   return (current !== "en" && obj[`${field}_${current}`]) || obj[field] || "";
 }
 
-/** A count's message: `${key}.one` when n is 1 and the page's language has that form (Chinese has
- * none: one form for every n), else `key`; {n} is filled in. */
+/** A count's message: `${key}.one` when n is 1 and the page's language has that form (Chinese writes
+ * the same words for every n), else `key`; {n} is filled in. */
 export function plural(n, key, params = {}) {
   const table = MESSAGES[current] || MESSAGES.en;
   return t(n === 1 && table[`${key}.one`] !== undefined ? `${key}.one` : key, { ...params, n });
