@@ -44,6 +44,9 @@ export function keepFitting(grid, box, levels) {
     // (a heading that wraps, a hint that comes or goes) change what is left for the cards
     for (const child of box.children) ro.observe(child);
   }
+  // What a denser level hides (a rebalance phase on a card) can go away without any size changing:
+  // every two seconds a grid below its roomiest level tries the roomier ones again.
+  setInterval(() => { if (grid.dataset.density !== levels[0]) refitSoon(); }, 2000);
   // After a render (no layout read here, ten times a second): a card came or went.
   return () => {
     if (grid.childElementCount === f.count) return;
