@@ -79,7 +79,7 @@ def test_three_consumers_keep_full_size_cards(browser, live_server):
 
 
 @pytest.mark.parametrize("width", [1024, 1280, 1920])
-@pytest.mark.parametrize("scenario", ["default", "three-protocols"])
+@pytest.mark.parametrize("scenario", ["default", "three-protocols", "flink"])
 def test_header_controls_never_overlap(browser, live_server, width, scenario):
     assert live_server.live.apply({"op": "reset", "scenario": scenario})["ok"]
     ctx, probe = open_page(browser, live_server, {"width": width, "height": 800})
