@@ -5,6 +5,7 @@
 import { t, localized } from "./i18n.js";
 import { genLabel, isKip848 } from "./kafka-format.js";
 import { chartMarks } from "./hooks.js";
+import { typeSizes, stackLabels, plotArea } from "./chart-labels.js";
 
 const MAX_POINTS = 240;
 const SAMPLE_MS = 500;
@@ -68,6 +69,25 @@ export class Charts {
     this.lastDrawMs = 0;
     this.reset();
     window.addEventListener("resize", () => this.schedule());   // shown again, or a new size
+    this.watchSize();
+  }
+
+  /** A chart follows its panel whenever the panel changes size, with or without a window resize:
+   * a lesson panel opening, projector mode, a tall window's rows (issue 18: charts drawn for a taller
+   * panel hung out of it). Plotly measures in the next frame, never inside the observer. */
+  watchSize() {
+    if (typeof ResizeObserver !== "function") return;
+    this.sizes = new WeakMap();
+    let frame = 0;
+    const ro = new ResizeObserver((entries) => {
+      let changed = false;
+      for (const e of entries) {
+        const size = `${Math.round(e.contentRect.width)}x${Math.round(e.contentRect.height)}`;
+        if (this.sizes.get(e.target) !== size) { this.sizes.set(e.target, size); changed = true; }
+      }
+      if (changed && !frame) frame = requestAnimationFrame(() => { frame = 0; this.relayout(); });
+    });
+    for (const el of [this.lagEl, this.tpEl]) ro.observe(el);
   }
 
   reset() {
@@ -217,8 +237,10 @@ export class Charts {
   /** The board's layout changed without a window resize (hooks.js): Plotly measures the charts again. */
   relayout() {
     if (typeof window.Plotly === "undefined") return;
-    for (const el of [this.lagEl, this.tpEl]) window.Plotly.Plots.resize(el).catch(() => {});
+    // redraw once Plotly has measured the new size: the band labels are placed for the plot area it has
+    const resized = [this.lagEl, this.tpEl].map((el) => Promise.resolve(window.Plotly.Plots.resize(el)));
     this.redraw();
+    Promise.allSettled(resized).then(() => this.redraw());
   }
 
   /** Redraw now (after a language change, for instance). */
@@ -241,12 +263,10 @@ export class Charts {
     const annotations = [];
     const rec = this.groups.get(this.groupId);
     const span = range[1] - range[0];
-    // Labels go newest first, so a cooperative pair of rebalances is labelled by its follow-up round
-    // (the one that moves partitions); an older label that would overlap a newer one is left out.
-    let nextLabel = Infinity;
+    // Every band gets a label; stackLabels (chart-labels.js) places them so that none collide.
+    const band = typeSizes().band;
     const list = rec ? rec.rebalances : [];
-    for (let i = list.length - 1; i >= 0; i--) {
-      const r = list[i];
+    for (const r of list) {
       const x0 = r.start_ms / 1000;
       const x1 = (r.end_ms ?? this.now) / 1000;
       if (!Number.isFinite(x0) || !Number.isFinite(x1)) continue;   // never a NaN coordinate for Plotly
@@ -257,23 +277,18 @@ export class Charts {
         type: "rect", xref: "x", yref: "paper", x0, x1: x0 + w, y0: 0, y1: 1,
         fillcolor: BAND_FILL, line: { width: 1, color: BAND_LINE, dash: "dot" }, layer: "below",
       });
-      const ended = r.end_ms !== null && r.end_ms !== undefined;
-      const labelW = span * (ended ? 0.3 : 0.08);
-      const right = x0 + labelW > range[1];        // near the right edge: end the label at the band
-      const at = right ? Math.max(x0 + w - labelW, range[0]) : x0;
-      if (at + labelW > nextLabel) continue;      // labels would overlap
-      nextLabel = at;
       annotations.push({
-        x: right ? x0 + w : x0, xref: "x", y: 1, yref: "paper", yanchor: "top", xanchor: right ? "right" : "left",
-        showarrow: false, text: bandLabel(r), hovertext: bandHover(r), font: { size: 11, color: "#475569", family: FONT },
-        bgcolor: "rgba(255,255,255,0.8)",
+        x: x0, xr: x0 + w, xref: "x", y: 1, yref: "paper", yanchor: "top", xanchor: "left",
+        showarrow: false, text: bandLabel(r), short: genLabel(r), hovertext: bandHover(r),
+        font: { size: band, color: "#475569", family: FONT }, bgcolor: "rgba(255,255,255,0.8)",
         hoverlabel: { bgcolor: "#1f2937", font: { color: "#fff", size: 12, family: FONT } },
       });
     }
     for (const h of chartMarks) {
       const extra = h.marks(rec ? rec.row : null, range, this.now);
       shapes.push(...extra.shapes);
-      annotations.push(...extra.annotations);
+      // a panel's band labels (a Flink restart) are read from the back row too
+      annotations.push(...extra.annotations.map((a) => ({ ...a, font: { ...a.font, size: Math.max(a.font?.size ?? 0, band) } })));
     }
     return { shapes, annotations };
   }
@@ -304,19 +319,19 @@ export class Charts {
   }
 
   layout(range, extras, yMax, narrow, nTraces) {
-    // Projector mode (static/classroom.js): larger type and black ink for the back row.
+    // Projector mode (static/classroom.js): type the back row reads (ticks and legend 18 px) in black.
     const big = document.body.classList.contains("projector");
-    const fs = (n) => (big ? Math.round(n * 1.25) : n);
+    const type = typeSizes();
     const legend = narrow
-      ? { orientation: "h", x: 0, xanchor: "left", y: -0.14, yanchor: "top", font: { size: 12 }, bgcolor: "rgba(0,0,0,0)" }
-      : { orientation: "v", x: 1.01, xanchor: "left", y: 1, yanchor: "top", font: { size: 12 }, bgcolor: "rgba(0,0,0,0)" };
+      ? { orientation: "h", x: 0, xanchor: "left", y: -0.14, yanchor: "top", font: { size: type.legend }, bgcolor: "rgba(0,0,0,0)" }
+      : { orientation: "v", x: 1.01, xanchor: "left", y: 1, yanchor: "top", font: { size: type.legend }, bgcolor: "rgba(0,0,0,0)" };
     return {
-      margin: { l: 52, r: 10, t: 6, b: narrow ? 24 : fs(38) },
+      margin: { l: 52, r: 10, t: 6, b: narrow ? 24 : Math.round(type.axis * 3.1) },
       paper_bgcolor: "rgba(0,0,0,0)",
       plot_bgcolor: "#ffffff",
-      font: { family: FONT, size: fs(13), color: big ? "#000000" : "#1f2937" },
+      font: { family: FONT, size: type.ticks, color: big ? "#000000" : "#1f2937" },
       xaxis: {
-        range, title: { text: narrow ? "" : t(this.realTime ? "chart.x.real" : "chart.x"), font: { size: fs(12) }, standoff: 2 },
+        range, title: { text: narrow ? "" : t(this.realTime ? "chart.x.real" : "chart.x"), font: { size: type.axis }, standoff: 2 },
         showgrid: true, gridcolor: "#eef0f3", zeroline: false, fixedrange: true, ticksuffix: " s",
       },
       yaxis: { range: [0, yMax], gridcolor: "#eef0f3", zeroline: true, zerolinecolor: "#d1d5db", fixedrange: true, automargin: true },
@@ -346,8 +361,25 @@ export class Charts {
     const lag = this.traces(rec.lag, rec.total);
     const tp = this.traces(rec.tp, null);
     const narrow = this.lagEl.clientWidth > 0 && this.lagEl.clientWidth < 560;
-    window.Plotly.react(this.lagEl, lag, this.layout(range, extras, this.yMax(lag), narrow, lag.length), config);
-    window.Plotly.react(this.tpEl, tp, this.layout(range, extras, this.yMax(tp), narrow, tp.length), config);
+    const used = new Map();
+    const marks = (el) => {
+      const area = plotArea(el);
+      used.set(el, `${Math.round(area.width)}x${Math.round(area.height)}`);
+      return { shapes: extras.shapes, annotations: stackLabels(extras.annotations, range, area) };
+    };
+    const drawn = [
+      window.Plotly.react(this.lagEl, lag, this.layout(range, marks(this.lagEl), this.yMax(lag), narrow, lag.length), config),
+      window.Plotly.react(this.tpEl, tp, this.layout(range, marks(this.tpEl), this.yMax(tp), narrow, tp.length), config),
+    ];
+    // The labels were placed for the plot area of the last drawing; when this one came out another
+    // size (the first drawing, a new legend), place them again for the size it has now.
+    const recheck = () => {
+      for (const [el, size] of used) {
+        const area = plotArea(el);
+        if (`${Math.round(area.width)}x${Math.round(area.height)}` !== size) { this.dirty = true; this.schedule(); return; }
+      }
+    };
+    Promise.allSettled(drawn.map((d) => Promise.resolve(d))).then(() => requestAnimationFrame(recheck));
     this.lastDrawMs = performance.now() - t0;
   }
 }

@@ -101,7 +101,29 @@ function typingIn(target) {
   return ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName);
 }
 
+let swallowKeyup = false;     // a button presses itself on Space's keyup: not after Space paused
+
+let clicked = null;           // the button the pointer pressed last, until Tab moves the focus on
+
+/** "keyboard" for a button or link reached with Tab, "mouse" for one that keeps the focus of a click. */
+function clickedFocus(target) {
+  if (!["BUTTON", "SUMMARY", "A"].includes(target.tagName)) return "none";
+  return target === clicked ? "mouse" : "keyboard";
+}
+
+function onPointerDown(e) {
+  clicked = e.target.closest ? e.target.closest("button, summary, a") : null;
+}
+
+function onKeyUp(e) {
+  if ((e.key === " " || e.key === "Spacebar") && swallowKeyup) {
+    swallowKeyup = false;
+    e.preventDefault();
+  }
+}
+
 function onKey(e) {
+  if (e.key === "Tab") clicked = null;
   if (e.key === "Escape" && ui.exportMenu.open) {
     ui.exportMenu.open = false;
     return;
@@ -115,12 +137,14 @@ function onKey(e) {
   }
   const { snap, role } = select((s) => s);
   if (role === "viewer" || !snap) return;
-  const onButton = ["BUTTON", "SUMMARY", "A"].includes(e.target.tagName);
   switch (e.key) {
     case " ":
     case "Spacebar":
-      if (onButton) return;                      // Space presses the focused button instead
+      // Space runs and pauses whatever was clicked last: a button the mouse left focused (Step, Kill)
+      // is not pressed again. Only a button reached with Tab (:focus-visible) keeps its own Space.
+      if (clickedFocus(e.target) === "keyboard") return;
       e.preventDefault();
+      swallowKeyup = true;
       send({ op: snap.running ? "pause" : "resume" });
       break;
     case "ArrowRight":
@@ -296,6 +320,8 @@ export function init() {
   setProjector(proj === null ? savedProjector() : proj === "1" || proj === "true");
 
   document.addEventListener("keydown", onKey);
+  document.addEventListener("keyup", onKeyUp, true);
+  document.addEventListener("pointerdown", onPointerDown, true);
   ui.projector.addEventListener("click", () => setProjector(!document.body.classList.contains("projector")));
   ui.share.addEventListener("click", openShare);
   ui.dialog.addEventListener("click", (e) => { if (e.target === ui.dialog) ui.dialog.close(); });  // backdrop

@@ -2,7 +2,7 @@
 // card per consumer (state, phase, partitions, throughput, lag, rate; pause / stop / kill), in the
 // member's colour.
 import { t, applyStatic } from "./i18n.js";
-import { el, q, reconcile, setText, setAttr, toggleClass, setHidden, fmtInt, fmtRate } from "./dom.js";
+import { el, q, reconcile, setText, setAttr, setHidden, fmtInt, fmtRate } from "./dom.js";
 import { hold, syncValue, syncOptions, justSent, setDisabled } from "./controls.js";
 import { assignorsFor } from "./constants.js";
 import { colorFor } from "./palette.js";
@@ -10,8 +10,9 @@ import { select } from "./store.js";
 import { send } from "./commands.js";
 import { appNodes, renderApp } from "./consumer-app.js";
 import { isDispatch } from "./dispatch-i18n.js";
+import { keepFitting } from "./fit.js";
 
-const COMPACT_MEMBERS = 8;     // more members than this: slimmer cards
+const DENSITY = ["", "snug", "compact", "tight"];   // cards slim down as they multiply (fit.js, style.css)
 
 let ui = null;
 
@@ -150,10 +151,11 @@ function renderActions(view, m, snap, group) {
   let note = "";
   if (m.state === "crashed") note = crashNote(m, snap, group);
   else if (m.state === "leaving") note = t("card.leaving");
+  else if (m.state === GONE) note = t("card.gone");
   setText(view.note, note);
   view.pill.title = m.state === "paused" ? t("card.paused") : note;
   setHidden(view.note, !note);
-  const gone = m.state === "crashed" || m.state === "leaving";
+  const gone = m.state === "crashed" || m.state === "leaving" || m.state === GONE;
   const paused = m.state === "paused";
   setText(view.pauseBtn, t(paused ? "card.resume" : "card.pause"));
   view.pauseBtn.title = t(paused ? "card.resume.title" : "card.pause.title");
@@ -163,6 +165,7 @@ function renderActions(view, m, snap, group) {
 
 function updateCard(view, m, snap, group) {
   view.member = m;
+  setAttr(view.root, "data-testid", m.state === GONE ? "consumer-gone" : "consumer");
   const color = colorFor(m.color);
   if (view.root.style.getPropertyValue("--c") !== color) view.root.style.setProperty("--c", color);
   setAttr(view.root, "data-state", m.state);
@@ -218,11 +221,34 @@ function renderHeading(group, members) {
   ui.pwin.title = t(ui.pwin.dataset.i18nTitle);
 }
 
+// ---------------------------------------------------------------- places kept after a kill
+
+const GONE = "gone";           // a card whose member left the group, kept in its place for a while
+const REBALANCING = new Set(["PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling"]);
+const places = { groupId: undefined, seen: new Map(), gone: new Map(), pointerIn: false, last: null };
+
+/** The members plus the ones that just left, each in its old place, until the rebalance that follows
+ * ends and the pointer is off the cards: the card after a killed one does not slide under the pointer
+ * (its Kill button where the last Kill was). */
+function keepPlaces(group, members) {
+  const gid = group ? group.group_id : null;
+  if (gid !== places.groupId) { places.groupId = gid; places.seen.clear(); places.gone.clear(); }
+  const now = new Map(members.map((m) => [m.member_id, m]));
+  for (const [id, m] of places.seen) {
+    if (!now.has(id)) places.gone.set(id, { ...m, state: GONE, lag: null, throughput: 0 });   // same chips: same height
+  }
+  for (const id of now.keys()) places.gone.delete(id);
+  places.seen = now;
+  if (!places.pointerIn && !(group && REBALANCING.has(group.state))) places.gone.clear();
+  return places.gone.size ? [...members, ...places.gone.values()].sort(memberSort) : members;
+}
+
 export function render(snap, group) {
-  const members = group ? [...(group.members || [])].sort(memberSort) : [];
+  places.last = [snap, group];
+  const members = keepPlaces(group, group ? [...(group.members || [])].sort(memberSort) : []);
   renderHeading(group, members);
-  toggleClass(ui.cards, "compact", members.length > COMPACT_MEMBERS);
   reconcile(ui.cards, members, (m) => m.member_id, createCard, (view, m) => updateCard(view, m, snap, group));
+  ui.refit();
   setHidden(ui.empty, members.length > 0);
   // An observed group's members are not ours to list (the cluster may not even describe them).
   const emptyKey = snap.backend && snap.backend.observe ? "group.empty.observe" : "group.empty";
@@ -239,6 +265,12 @@ export function init() {
     add: q("add-consumer"), protocol: document.querySelector(".protocol"), pwin: document.querySelector(".pwin"),
     cards: q("consumers"), empty: document.querySelector(".group .empty"),
   };
+  ui.refit = keepFitting(ui.cards, ui.cards.closest(".panel"), DENSITY);
+  ui.cards.addEventListener("pointerenter", () => { places.pointerIn = true; });
+  ui.cards.addEventListener("pointerleave", () => {
+    places.pointerIn = false;
+    if (places.gone.size && places.last) render(...places.last);   // even while the simulation is paused
+  });
   ui.assignor.addEventListener("change", () => {
     hold(ui.assignor);
     send({ op: "set_assignor", group_id: select((s) => s.groupId), assignor: ui.assignor.value });

@@ -94,6 +94,7 @@ function renderRun(snap) {
   const running = !!snap.running;
   setHidden(ui.pause, !running);
   setHidden(ui.resume, running);
+  setHidden(ui.paused, running);       // the room sees that the clock stands still
   setDisabled(ui.step, running);
   document.body.dataset.running = running ? "true" : "false";
   const speed = Number(snap.speed ?? 1);
@@ -131,6 +132,12 @@ function wire() {
     send({ op: "set_speed", factor: Number(ui.speed.value) });
   });
   ui.groupSelect.addEventListener("change", () => selectGroup(ui.groupSelect.value));
+  // On a phone the board comes first: the controls beyond run / pause / step / reset fold away.
+  ui.more.addEventListener("click", () => {
+    const open = ui.more.getAttribute("aria-expanded") !== "true";
+    setAttr(ui.more, "aria-expanded", open ? "true" : "false");
+    toggleClass(document.body, "controls-open", open);
+  });
   ui.lang.value = getLang();
   ui.lang.addEventListener("change", () => setLang(ui.lang.value));
 }
@@ -141,8 +148,10 @@ export function init() {
     groupPick: document.querySelector(".group-pick"), groupSelect: q("group-select"),
     groupId: q("group-id"), groupState: q("group-state"), generation: q("generation"),
     generationLabel: q("generation-label"), generationKv: q("generation-kv"), simTime: q("sim-time"),
+    paused: q("paused-badge"),
     pause: q("pause"), resume: q("resume"), step: q("step"), stepMs: q("step-ms"), speed: q("speed"),
     seed: q("seed"), reset: q("reset"), scenario: q("scenario"), lang: q("lang"), scenarioSig: null,
+    more: q("controls-toggle"),
   };
   showRole(select((s) => s.role));
   subscribe((s, change) => { if (change === "role") showRole(s.role); });

@@ -74,13 +74,23 @@ function updateRow(row, g, range, now) {
   row.track.replaceChildren(...segs);
 }
 
-/** A tick every 10 s (every 5 s for short runs). */
+const TICK_STEPS = [5_000, 10_000, 20_000, 30_000, 60_000, 120_000];
+
+/** The smallest step whose labels ("120 s", about 0.6 em a character) keep a gap on a track `px` wide:
+ * a tick every 5 or 10 s on a desktop, fewer on a phone (issue 18: they ran together at 390 px). */
+function tickStep(span, px, endMs) {
+  const labelPx = (String(Math.round(endMs / 1000)).length + 2) * 7 + 12;
+  return TICK_STEPS.find((step) => (px * step) / span >= labelPx && (span <= 40_000 || step >= 10_000))
+    ?? TICK_STEPS[TICK_STEPS.length - 1];
+}
+
 function renderAxis(axis, range) {
-  const sig = `${Math.floor(range[0] / 1000)}:${Math.floor(range[1] / 1000)}`;
+  const px = axis.lastElementChild ? axis.lastElementChild.clientWidth : 0;
+  const sig = `${Math.floor(range[0] / 1000)}:${Math.floor(range[1] / 1000)}:${px}`;
   if (axis.dataset.sig === sig) return;
   axis.dataset.sig = sig;
   const span = range[1] - range[0];
-  const step = span > 40_000 ? 10_000 : 5_000;
+  const step = px > 0 ? tickStep(span, px, range[1]) : (span > 40_000 ? 10_000 : 5_000);
   const ticks = [];
   for (let x = Math.ceil(range[0] / step) * step; x <= range[1] - span * 0.03; x += step) {
     ticks.push(el("span", { class: "kz-tick", style: `left:${(((x - range[0]) / span) * 100).toFixed(3)}%` }, `${x / 1000} s`));

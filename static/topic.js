@@ -4,6 +4,7 @@
 import { t, plural, applyStatic } from "./i18n.js";
 import { el, q, reconcile, setText, setAttr, toggleClass, fmtInt } from "./dom.js";
 import { colors, colorFor } from "./palette.js";
+import { keepFitting } from "./fit.js";
 
 const COMPACT_PARTITIONS = 36; // more partitions than this: small coloured squares
 // Lag bars share one scale: the largest lag on screen, but never less than LAG_BAR_FLOOR records, so a
@@ -16,6 +17,8 @@ export function lagScale(rows) {
   for (const r of rows) if (r.lag > top) top = r.lag;
   return top;
 }
+
+const DENSITY = ["", "dense", "tight"];   // cells shed rows as they multiply (fit.js, style.css)
 
 /**
  * Extension hook for the partition cells: an entry {create(cell), update(made, row, group)}.
@@ -172,6 +175,7 @@ export function render(snap, group) {
   toggleClass(ui.grid, "compact", view.compact);
   toggleClass(ui.grid, "shared", view.shared);
   ui.cells = reconcile(ui.grid, rows, (r) => r.key, createCell, (c, r) => updateCell(c, r, view));
+  ui.refit();
 }
 
 /** Compact cells carry no text: their numbers go in the tooltip, written when the pointer arrives. */
@@ -188,5 +192,6 @@ function compactTitle(e) {
 export function init() {
   ui = { topicName: q("topic-name"), topicCount: document.querySelector(".topic-count"), grid: q("assignment-view"),
     cells: new Map() };
+  ui.refit = keepFitting(ui.grid, ui.grid.closest(".panel"), DENSITY);
   ui.grid.addEventListener("mouseover", compactTitle);
 }

@@ -532,6 +532,7 @@ def test_phone_layout_stacks_blocks_without_sideways_scroll(browser, token_serve
         probe.page.goto(token_server.url + ("/?token=" + TOKEN if role == "presenter" else "/"))
         page = probe.page
         expect(page.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
+        page.get_by_test_id("controls-toggle").click()      # a phone folds the class bar away (issue 18)
         if role == "presenter":
             page.get_by_test_id("lesson-select").select_option("crash-vs-leave")
         else:
