@@ -100,6 +100,8 @@ CONFIG_SCHEMA = {
     "auto.commit.interval.ms": ("int", 100, 600_000),
     "max.poll.interval.ms": ("int", 1000, 3_600_000),
     "group.initial.rebalance.delay.ms": ("int", 0, 300_000),
+    # the client's metadata refresh: the leader notices new partitions at its next one (Kafka: atLeast(0))
+    "metadata.max.age.ms": ("int", 1000, 3_600_000),
     "enable.auto.commit": ("bool", None, None),
     "auto.offset.reset": ("enum", ("earliest", "latest"), None),
 }
@@ -112,6 +114,7 @@ CLASSROOM_CONFIG = {
     "enable.auto.commit": True,
     "max.poll.interval.ms": 300000,
     "group.initial.rebalance.delay.ms": 3000,
+    "metadata.max.age.ms": 10000,
     "auto.offset.reset": "earliest",
 }
 KAFKA_DEFAULTS = {
@@ -121,8 +124,13 @@ KAFKA_DEFAULTS = {
     "enable.auto.commit": True,
     "max.poll.interval.ms": 300000,
     "group.initial.rebalance.delay.ms": 3000,
+    "metadata.max.age.ms": 300000,
     "auto.offset.reset": "latest",
 }
+#: The producer's metadata refresh (`metadata.max.age.ms`, ProducerConfig): it writes to new partitions only
+#: after its next refresh. Classroom 10000, Kafka 300000.
+PRODUCER_METADATA_MAX_AGE_MS = 10000
+PRODUCER_KAFKA_METADATA_MAX_AGE_MS = 300000
 
 
 def config_reference(schema: dict | None = None, classroom: dict | None = None, kafka: dict | None = None) -> list[dict]:

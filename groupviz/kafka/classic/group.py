@@ -15,7 +15,8 @@ from groupviz.kafka import lagstatus
 from groupviz.kafka.classic.consumer import Consumer
 from groupviz.kafka.classic.invariants import check_classic
 from groupviz.kafka.member import CRASHED, LEAVING
-from groupviz.kafka.classic.coordinator import Coordinator, reason
+from groupviz.kafka.classic.coordinator import Coordinator
+from groupviz.kafka.classic.faults import MembershipFaults
 from groupviz.errors import DomainError
 from groupviz.kafka.config import CLASSROOM_CONFIG, check_config
 from groupviz.kafka.group import FLINK_FIELDS, Group, GroupContext
@@ -31,7 +32,7 @@ def _check_classic_assignor(assignor: str) -> None:
                           f"\"consumer\"); a classic group takes: {', '.join(STRATEGIES)}")
 
 
-class ConsumerGroup(Group):
+class ConsumerGroup(MembershipFaults, Group):
     kind = "consumer"
     group_protocol = "classic"
     narration_protocol = "classic"
@@ -67,6 +68,7 @@ class ConsumerGroup(Group):
         self.broker_offsets: dict[tuple[str, int], deque] = {}
         self._window_status: dict = {}    # tp -> (newest commit in its window, lagstatus.window_status)
         self._reply: list | None = None   # [records, unique, latencies] gathered during poll()
+        self._faults_init()
 
     def _make_coordinator(self):
         return Coordinator(self.group_id, self.env, self._deliver, self._coordinator_event, self.config)
@@ -127,7 +129,11 @@ class ConsumerGroup(Group):
     def to_coordinator(self, fn, *args) -> None:
         api = CLASSIC_REQUESTS.get(fn.__name__)
         if api is not None:
-            member_id = args[0] if isinstance(args[0], str) else args[0].member_id
+            member_id = args[0] if isinstance(args[0], str) else (args[0].member_id or args[0].client_id)
+            if self.cut_off(member_id):     # a network partition: the request never arrives
+                if api == "OffsetCommit":
+                    self.unsent_commits[member_id] = args     # the client retries it once it reaches the coordinator
+                return
             epoch = args[1] if api in ("SyncGroup", "Heartbeat", "OffsetCommit") else None
             self.wire.record(self.env.now, member_id, "request", api, epoch=epoch)
         self.env.schedule(NET_DELAY_MS, fn, *args)
@@ -140,7 +146,11 @@ class ConsumerGroup(Group):
         self._wire_response(member_id, kind, payload)
         def arrive():
             c = self.consumers.get(member_id)
-            if c is not None and c.alive:
+            if c is None or not c.alive or self.cut_off(member_id):
+                return
+            if payload.get("error") == C.FENCED_INSTANCE_ID:
+                self.fence(c)
+            else:
                 getattr(c, "on_" + kind)(payload)
         self.env.schedule(NET_DELAY_MS, arrive)
 
@@ -160,13 +170,19 @@ class ConsumerGroup(Group):
             for tp, off in offsets.items():
                 self.offsets.commit(tp, off, self.env.now, parts[tp[1]].log_end_offset)
         else:
+            c = self.consumers.get(member_id)
+            if c is not None and hasattr(c, "last_commit_error"):
+                c.last_commit_error = err
             self.event("commit_rejected", member_id=member_id, error=err, generation=generation)
         self._deliver(member_id, "commit", {"error": err})
 
     # -- membership -------------------------------------------------------
-    def add_consumer(self, member_id: str, color: int, rate: float, host: str) -> Consumer:
+    def add_consumer(self, member_id: str, color: int, rate: float, host: str, instance_id: str | None = None):
         c = self.member_class(self, member_id, color, rate, host)
+        if instance_id is not None:
+            c.instance_id = instance_id
         self.consumers[member_id] = c
+        self.metadata_clock[member_id] = self.env.now
         c.start()
         return c
 
@@ -195,10 +211,6 @@ class ConsumerGroup(Group):
             if c.alive and c.phase == "stable":
                 c.rejoin()
 
-    def partitions_added(self) -> None:
-        self.coordinator.metadata_changed(
-            reason("partitions", topic=self.topic.name, n=len(self.topic.partitions)))
-
     # -- processing -------------------------------------------------------
     def poll(self, quantum_ms: int) -> None:
         # Results of everything processed in this quantum travel back to the producer together:
@@ -224,6 +236,9 @@ class ConsumerGroup(Group):
             self.high_processed[tp] = b
         n = b - a
         self.processed += n
+        if c.member_id not in self.coordinator.members and c.phase == "stable":
+            self.zombie_records += n        # an expelled member still processing: its partitions have a new owner
+            self.zombie_by_member[c.member_id] = self.zombie_by_member.get(c.member_id, 0) + n
         reply = self._reply
         if reply is None:           # outside poll(): reply at once
             lat = []
@@ -370,18 +385,23 @@ class ConsumerGroup(Group):
                 "lag": lag,
                 "last_heartbeat_ms": meta.last_heartbeat_ms if meta else None,
                 "leader": coord.leader == c.member_id,
+                "instance_id": getattr(c, "instance_id", None), "partitioned": c.member_id in self.partitioned,
+                "zombie": self.is_zombie(c), "zombie_processed": self.zombie_by_member.get(c.member_id, 0),
+                "commit_error": getattr(c, "last_commit_error", None),
             })
         return {
             "group_id": self.group_id, "type": self.kind, "state": coord.state, "generation": coord.generation,
             "group_protocol": self.group_protocol,
             "assignor": self.assignor, "protocol": self.rebalance_protocol(), "leader": coord.leader,
             "config": dict(self.config), "members": members, "partitions": parts, "lag": total,
-            "processed": self.processed, "duplicates": self.duplicates, "throughput": round(thr_total, 2),
+            "processed": self.processed, "duplicates": self.duplicates, "zombie_records": self.zombie_records,
+            "throughput": round(thr_total, 2),
             "status": status, "lag_ms": max_lag_ms,
             "rebalances": [dict(r) for r in coord.history[-20:]],
             "wire": self.wire.snapshot(),
             "coordinator_members": [
                 {"member_id": m.member_id, "client_id": m.client_id, "host": m.host,
+                 "instance_id": getattr(m, "instance_id", None),
                  "partitions": list(map(list, m.assignment)) if coord.state == C.STABLE else []}
                 for m in coord.members.values()],
         }
