@@ -138,14 +138,25 @@ function renderStats(view, m, group) {
   if (m.rate !== undefined && m.rate !== null) syncValue(view.rate, String(Math.round(Number(m.rate) * 10) / 10));
 }
 
+// Issue 16: a bounced process, a member cut off from its coordinator, a zombie, a failed commit, a static member.
+function faultNote(m) {
+  if (m.state === "restarting") return t("card.restarting");
+  if (m.zombie) return t("card.zombie", { n: fmtInt(m.zombie_processed || 0) });
+  if (m.partitioned) return t("card.partitioned");
+  if (m.commit_error) return t("card.commit_error", { e: m.commit_error });
+  if (m.instance_id) return t("card.static", { id: m.instance_id });
+  return "";
+}
+
 function renderActions(view, m, snap, group) {
   let note = "";
   if (m.state === "crashed") note = crashNote(m, snap, group);
   else if (m.state === "leaving") note = t("card.leaving");
+  else note = faultNote(m);
   setText(view.note, note);
   view.pill.title = m.state === "paused" ? t("card.paused") : note;
   setHidden(view.note, !note);
-  const gone = m.state === "crashed" || m.state === "leaving";
+  const gone = m.state === "crashed" || m.state === "leaving" || m.state === "restarting";
   const paused = m.state === "paused";
   setText(view.pauseBtn, t(paused ? "card.resume" : "card.pause"));
   view.pauseBtn.title = t(paused ? "card.resume.title" : "card.pause.title");

@@ -12,13 +12,13 @@ Each lesson lives in a module of this package (one or a few lessons each, writte
 
 from __future__ import annotations
 
-from groupviz.classroom.lessons import core
+from groupviz.classroom.lessons import core, rolling_restart
 from groupviz.classroom.lessons.core import FLINK_JOBS
 from groupviz.classroom.lessons.script import T, step
 
 __all__ = ["FLINK_JOBS", "LESSONS", "BY_ID", "T", "step", "listing"]
 
-LESSONS: list[dict] = [*core.LESSONS]
+LESSONS: list[dict] = [*core.LESSONS, *rolling_restart.LESSONS]
 
 BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 
