@@ -210,9 +210,9 @@ class Engine(MemberFaultOps):
         g.check_member_op("add_consumer")
         if len(g.consumers) >= commands.MAX_MEMBERS_PER_GROUP:
             raise CommandError(f"{g.group_id} already has {commands.MAX_MEMBERS_PER_GROUP} consumers, the limit")
-        if instance_id is not None:
-            g.check_instance_id(instance_id)
-        return {"member_id": self._add_consumer(g, rate, instance_id)}
+        fences = None if instance_id is None else g.check_instance_id(instance_id)
+        out = {"member_id": self._add_consumer(g, rate, instance_id)}
+        return out if fences is None else {**out, "fences": fences}
 
     def _end_member(self, op: str, member_id: str, event: str, end) -> dict:
         """kill_consumer / stop_consumer: the kind may refuse first; the event is told before the member ends."""

@@ -101,8 +101,9 @@ class Group(ABC):
         """Raise DomainError if this kind does not take `op` (add_consumer, kill_consumer, stop_consumer) on
         `member`: asked before the engine records anything, so a refusal changes nothing."""
 
-    def check_instance_id(self, instance_id: str) -> None:
-        """Raise DomainError if a new member may not take this group.instance.id (static membership, KIP-345)."""
+    def check_instance_id(self, instance_id: str) -> str | None:
+        """Raise DomainError if a new member may not take this group.instance.id (static membership, KIP-345);
+        else the member id of the running member it will fence, or None."""
         raise DomainError(f"{self.group_id} is a {self.kind} group: group.instance.id (static membership) is "
                           f"modelled for classic consumer groups only")
 

@@ -87,8 +87,22 @@ def test_a_static_member_that_stops_sends_no_leave_group_and_is_expelled_at_the_
     assert "consumer-4" not in e.groups["g1"].coordinator.members and "consumer-4" not in e.groups["g1"].consumers
 
 
+def test_a_second_process_with_a_running_members_instance_id_fences_it(static_engine):
+    # Kafka's classic path: the newcomer replaces the member (same place and partitions, no rebalance);
+    # the running one gets FENCED_INSTANCE_ID on its next heartbeat, a fatal error, and stops
+    e = static_engine
+    gen, owned = group(e)["generation"], members(e)["consumer-4"]["partitions"]
+    r = e.apply({"op": "add_consumer", "instance_id": "app-1"})
+    assert r == {"ok": True, "member_id": "consumer-5", "fences": "consumer-4"}
+    e.step(5000)
+    assert "consumer-4" not in members(e) and members(e)["consumer-5"]["partitions"] == owned
+    assert group(e)["generation"] == gen and group(e)["state"] == "Stable"
+    types = [ev["type"] for ev in e.events]
+    assert "member_fenced" in types and "consumer_fenced" in types
+    assert e.groups["g1"].coordinator.static_members["app-1"] == "consumer-5"
+
+
 @pytest.mark.parametrize("cmd,message", [
-    ({"op": "add_consumer", "instance_id": "app-1"}, "group.instance.id 'app-1' is in use by consumer-4"),
     ({"op": "restart_consumer", "member_id": "consumer-1", "down_ms": 600_001}, "between 1 and 600000"),
     ({"op": "partition_consumer", "member_id": "consumer-9", "ms": 1000}, "no consumer 'consumer-9'"),
 ])
@@ -97,6 +111,15 @@ def test_bad_membership_commands_are_refused_and_change_nothing(static_engine, c
     before = json.dumps(e.snapshot())
     r = e.apply(cmd)
     assert r["ok"] is False and message in r["error"]
+    assert json.dumps(e.snapshot()) == before
+
+
+def test_an_instance_id_held_by_a_restarting_member_is_refused(static_engine):
+    e = static_engine
+    assert e.apply({"op": "restart_consumer", "member_id": "consumer-4", "down_ms": 2000})["ok"]
+    before = json.dumps(e.snapshot())
+    r = e.apply({"op": "add_consumer", "instance_id": "app-1"})
+    assert not r["ok"] and "belongs to consumer-4, which is restarting" in r["error"]
     assert json.dumps(e.snapshot()) == before
 
 
@@ -207,3 +230,17 @@ def test_initial_delay_is_extended_whenever_the_group_was_empty_not_only_at_gene
     assert c.state == C.PREPARING_REBALANCE
     c.env.run(start + 6000)
     assert c.state == C.COMPLETING_REBALANCE and list(c.members) == ["x", "y"]
+
+
+def test_describe_members_shows_group_instance_id_when_a_member_has_one(static_engine):
+    # ConsumerGroupCommand.printMembers: format0 (GROUP-INSTANCE-ID, at least 17 wide) as soon as one member
+    # has a group.instance.id; a dynamic member's column is empty
+    out = static_engine.describe_group("g1", "members")["output"]
+    lines = out.split("\n")
+    fmt = "{:<15} {:<15} {:<17} {:<15} {:<15} {:<15} "
+    assert lines[1] == fmt.format("GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS")
+    assert fmt.format("g1", "consumer-4", "app-1", "/10.0.0.14", "consumer-4", "1") in lines
+    assert fmt.format("g1", "consumer-1", "", "/10.0.0.11", "consumer-1", "2") in lines
+    dynamic = Engine(seed=7)
+    run_until(dynamic, stable)
+    assert "GROUP-INSTANCE-ID" not in dynamic.describe_group("g1", "members")["output"]

@@ -44,17 +44,22 @@ class MembershipFaults:
             raise DomainError(f"{op}: {c.member_id} is cut off from the coordinator until "
                               f"{self.partitioned[c.member_id]} ms; wait for the partition to heal")
 
-    def check_instance_id(self, instance_id: str) -> None:
-        """add_consumer's group.instance.id, checked before anything is added."""
+    def check_instance_id(self, instance_id: str) -> str | None:
+        """add_consumer's group.instance.id, checked before anything is added: the running member it will fence
+        (Kafka's classic coordinator lets the newcomer take the instance id; the old one gets FENCED_INSTANCE_ID
+        on its next request, a fatal error), or None. Refused while the holder is restarting: it comes back
+        with that id and would fence the newcomer in turn."""
         self._faults_check("add_consumer")
         for c in self.consumers.values():
-            if getattr(c, "instance_id", None) == instance_id and c.alive:
-                # Kafka's classic coordinator would let the newcomer replace the member and answer the running
-                # one FENCED_INSTANCE_ID (a fatal error that stops it); in class that is a mistake, not a demo
-                raise DomainError(
-                    f"group.instance.id '{instance_id}' is in use by {c.member_id}, which is running: a second "
-                    f"process with it would fence that one (FENCED_INSTANCE_ID). Bounce {c.member_id} with "
-                    f"restart_consumer instead, or pick another instance id")
+            if getattr(c, "instance_id", None) != instance_id:
+                continue
+            if c.state == RESTARTING:
+                raise DomainError(f"group.instance.id '{instance_id}' belongs to {c.member_id}, which is restarting "
+                                  f"and will rejoin with it (then fencing a newcomer with FENCED_INSTANCE_ID); "
+                                  f"pick another instance id")
+            if c.alive:
+                return c.member_id
+        return None
 
     # -- restart_consumer ---------------------------------------------------
     def restart(self, c, down_ms: int) -> None:
