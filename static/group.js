@@ -20,6 +20,7 @@ function cardNodes(m) {
   const n = {
     name: el("span", { class: "c-name" }, id),
     leader: el("span", { class: "c-leader", "data-i18n": "card.leader", "data-i18n-title": "card.leader.title", hidden: true }),
+    instance: el("span", { class: "c-leader c-static", "data-testid": "consumer-instance-id", hidden: true }),
     pill: el("span", { class: "c-state" }),
     phase: el("span", { class: "c-phase", "data-i18n-title": "phase.title" }),
     parts: el("div", { class: "c-parts" }),
@@ -54,7 +55,7 @@ function cardRoot(m, n) {
   ]);
   const k = (name) => el("span", { class: "k", "data-i18n": name });
   return el("article", { class: "card", "data-testid": "consumer", "data-member-id": m.member_id, "data-state": m.state }, [
-    el("header", { class: "c-head" }, [el("span", { class: "swatch", "aria-hidden": "true" }), n.name, n.leader, n.phase, n.pill]),
+    el("header", { class: "c-head" }, [el("span", { class: "swatch", "aria-hidden": "true" }), n.name, n.instance, n.leader, n.phase, n.pill]),
     el("div", { class: "c-mid" }, [n.parts, el("div", { class: "c-actions" }, [n.pauseBtn, n.stopBtn, n.killBtn])]),
     el("div", { class: "c-stats" }, [
       stat(k("card.throughput"), n.tp, "card.unit.rps"),
@@ -144,7 +145,6 @@ function faultNote(m) {
   if (m.zombie) return t("card.zombie", { n: fmtInt(m.zombie_processed || 0) });
   if (m.partitioned) return t("card.partitioned");
   if (m.commit_error) return t("card.commit_error", { e: m.commit_error });
-  if (m.instance_id) return t("card.static", { id: m.instance_id });
   return "";
 }
 
@@ -171,7 +171,10 @@ function updateCard(view, m, snap, group) {
   setAttr(view.root, "data-state", m.state);
   setText(view.pill, t(`ms.${m.state}`) === `ms.${m.state}` ? m.state : t(`ms.${m.state}`));
   setHidden(view.leader, group.leader !== m.member_id);
-  const ph = m.phase && m.state !== "crashed" && m.state !== "leaving" ? t(`phase.${m.phase}`) : "";
+  setText(view.instance, m.instance_id || "");           // a static member's group.instance.id (KIP-345)
+  setHidden(view.instance, !m.instance_id);
+  view.instance.title = m.instance_id ? t("card.static", { id: m.instance_id }) : "";
+  const ph = m.phase && !["crashed", "leaving", "restarting"].includes(m.state) ? t(`phase.${m.phase}`) : "";
   setText(view.phase, ph === `phase.${m.phase}` ? m.phase : ph);
   renderParts(view, m, snap);
   renderStats(view, m, group);

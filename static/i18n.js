@@ -116,7 +116,7 @@ const MESSAGES = {
     "card.zombie": "zombie: expelled, still processing ({n} records twice)",
     "card.partitioned": "cut off from the coordinator: heartbeats lost",
     "card.commit_error": "commit failed: {e}",
-    "card.static": "static: group.instance.id {id}",
+    "card.static": "Static member (KIP-345): group.instance.id {id}. Closing, it sends no LeaveGroup; back within session.timeout.ms it keeps its partitions",
     "ms.restarting": "restarting",
 
     "ms.active": "active",
@@ -263,7 +263,7 @@ const MESSAGES = {
     "card.zombie": "僵尸：已被移出组，仍在处理（{n} 条被重复处理）",
     "card.partitioned": "与协调者断开：心跳丢失",
     "card.commit_error": "提交失败：{e}",
-    "card.static": "静态成员：group.instance.id {id}",
+    "card.static": "静态成员（KIP-345）：group.instance.id 为 {id}。关闭时不发送 LeaveGroup；在 session.timeout.ms 内回来就保留原来的分区",
     "ms.restarting": "重启中",
 
     "ms.active": "活跃",

@@ -42,6 +42,8 @@ addMessages({
     "kz.lagms.title": "Lag in time: age of the oldest record not yet committed (kafka-lag-exporter's estimate), beside lag in records",
     "kz.lagms.hint": "oldest unread {v}",
     "kz.dups": "{n} duplicates",
+    "kz.dups.zombie": "{n} (zombies {z})",
+    "kz.dups.zombie.title": "Zombies: members the coordinator expelled (heartbeats lost) that kept processing partitions now owned by others; their commits fail (UNKNOWN_MEMBER_ID), so those records are processed twice",
     "kz.dups.title": "Records processed more than once: after a crash the new owner re-reads from the last committed offset (at-least-once)",
 
     "kz.overview.title": "Groups on the topic",
@@ -138,6 +140,8 @@ addMessages({
     "kz.lagms.title": "以时间计的滞后：最早一条尚未提交的消息已等待多久（kafka-lag-exporter 的估算），与以条数计的滞后并列",
     "kz.lagms.hint": "最早未读 {v}",
     "kz.dups": "重复 {n} 条",
+    "kz.dups.zombie": "{n}（僵尸 {z}）",
+    "kz.dups.zombie.title": "僵尸成员：心跳丢失、已被协调者移出组，却仍在处理已交给别人的分区；它们的提交会失败（UNKNOWN_MEMBER_ID），这些记录因此被处理两次",
     "kz.dups.title": "被处理了不止一次的消息：崩溃后新的分区所有者从最后提交的位移重新读取（至少一次）",
 
     "kz.overview.title": "主题上的消费者组",

@@ -1,0 +1,55 @@
+"""The rolling-restart lesson (issue 16) read off the page: a dynamic bounce moves the generation by two,
+a static member's bounce inside session.timeout.ms leaves it where it was, and the cards say what
+happens (restarting, the group.instance.id); screenshots in artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
+
+from playwright.sync_api import expect  # noqa: E402
+
+from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, card, wait_stable  # noqa: E402
+
+
+def generation(page) -> int:
+    return int(page.get_by_test_id("generation").inner_text())
+
+
+def next_step(page, n: int, of: int = 5):
+    page.get_by_test_id("lesson-next").click()
+    expect(page.get_by_test_id("lesson-step")).to_have_text(f"step {n} / {of}", timeout=WAIT_MS)
+
+
+def test_rolling_restart_lesson_shows_no_rebalance_for_a_static_bounce(page, live_server):
+    page.get_by_test_id("lesson-select").select_option("rolling-restart")
+    expect(page.get_by_test_id("lesson-step")).to_have_text("step 1 / 5", timeout=WAIT_MS)
+    wait_stable(page)
+    g0 = generation(page)
+
+    next_step(page, 2)                              # dynamic bounce: LeaveGroup, then a new member
+    expect(card(page, "consumer-1")).to_have_attribute("data-state", "restarting", timeout=WAIT_MS)
+    expect(page.get_by_test_id("generation")).to_have_text(str(g0 + 2), timeout=WAIT_MS * 2)
+    wait_stable(page)
+
+    next_step(page, 3)                              # a static member joins: one rebalance
+    note = card(page, "consumer-4").get_by_test_id("consumer-note")
+    tag = card(page, "consumer-4").get_by_test_id("consumer-instance-id")
+    expect(tag).to_have_text("app-4", timeout=WAIT_MS)
+    expect(card(page, "consumer-1").get_by_test_id("consumer-instance-id")).to_be_hidden()
+    expect(page.get_by_test_id("generation")).to_have_text(str(g0 + 3), timeout=WAIT_MS * 2)
+    wait_stable(page)
+
+    next_step(page, 4)                              # static bounce inside the session timeout
+    expect(card(page, "consumer-4")).to_have_attribute("data-state", "restarting", timeout=WAIT_MS)
+    expect(note).to_have_text("restarting: process down")
+    page.set_viewport_size(DESKTOP)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "rolling-restart-static-bounce-1280x800.png"))
+    expect(card(page, "consumer-4")).to_have_attribute("data-state", "active", timeout=WAIT_MS * 2)
+    expect(note).to_be_hidden(timeout=WAIT_MS)
+    expect(tag).to_have_text("app-4")
+    assert generation(page) == g0 + 3              # the claim: no rebalance, the generation stays
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=str(SCREENSHOTS / "rolling-restart-static-bounce-390x844.png"), full_page=True)
