@@ -140,19 +140,27 @@ function renderStats(view, m, group) {
 }
 
 // Issue 16: a bounced process, a member cut off from its coordinator, a zombie, a failed commit, a static member.
-function faultNote(m) {
-  if (m.state === "restarting") return t("card.restarting");
-  if (m.zombie) return t("card.zombie", { n: fmtInt(m.zombie_processed || 0) });
-  if (m.partitioned) return t("card.partitioned");
-  if (m.commit_error) return t("card.commit_error", { e: m.commit_error });
-  return "";
+function faultOf(m) {
+  if (m.state === "restarting") return "restarting";
+  if (m.zombie) return "zombie";
+  if (m.partitioned) return "partitioned";
+  return m.commit_error ? "commit" : "";
+}
+
+function faultNote(m, fault) {
+  if (fault === "restarting") return t("card.restarting");
+  if (fault === "zombie") return t("card.zombie", { n: fmtInt(m.zombie_processed || 0) });
+  if (fault === "partitioned") return t("card.partitioned");
+  return fault === "commit" ? t("card.commit_error", { e: m.commit_error }) : "";
 }
 
 function renderActions(view, m, snap, group) {
   let note = "";
   if (m.state === "crashed") note = crashNote(m, snap, group);
   else if (m.state === "leaving") note = t("card.leaving");
-  else note = faultNote(m);
+  const fault = faultOf(m);
+  setAttr(view.root, "data-fault", fault);
+  if (!note) note = faultNote(m, fault);
   setText(view.note, note);
   view.pill.title = m.state === "paused" ? t("card.paused") : note;
   setHidden(view.note, !note);

@@ -53,3 +53,23 @@ def test_rolling_restart_lesson_shows_no_rebalance_for_a_static_bounce(page, liv
     assert generation(page) == g0 + 3              # the claim: no rebalance, the generation stays
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(SCREENSHOTS / "rolling-restart-static-bounce-390x844.png"), full_page=True)
+
+
+def test_a_zombie_says_so_on_its_card_and_in_kafka_details_in_both_languages(page, live_server):
+    wait_stable(page)
+    assert live_server.live.apply({"op": "partition_consumer", "member_id": "consumer-1", "ms": 14000})["ok"]
+    note = card(page, "consumer-1").get_by_test_id("consumer-note")
+    expect(note).to_have_text("cut off from the coordinator: heartbeats lost", timeout=WAIT_MS)
+    expect(note).to_contain_text("zombie: expelled, still processing", timeout=WAIT_MS * 2)
+    page.set_viewport_size(DESKTOP)
+    page.screenshot(path=str(SCREENSHOTS / "zombie-card-1280x800.png"))
+    page.get_by_test_id("lang").select_option("zh")
+    expect(note).to_contain_text("僵尸：已被移出组，仍在处理", timeout=WAIT_MS)
+    page.get_by_test_id("kafka-view").click()
+    row = page.locator('[data-testid="group-row"][data-group-id="g1"]')
+    expect(row.locator(".kz-dupcell")).to_contain_text("僵尸", timeout=WAIT_MS)
+    page.screenshot(path=str(SCREENSHOTS / "zombie-kafka-details-zh-1280x800.png"))
+    page.get_by_test_id("lang").select_option("en")
+    expect(row.locator(".kz-dupcell")).to_contain_text("zombies")
+    # healed: it rejoins as a new member and the card is plain again
+    expect(note).to_be_hidden(timeout=WAIT_MS * 3)
