@@ -244,3 +244,15 @@ def test_describe_members_shows_group_instance_id_when_a_member_has_one(static_e
     dynamic = Engine(seed=7)
     run_until(dynamic, stable)
     assert "GROUP-INSTANCE-ID" not in dynamic.describe_group("g1", "members")["output"]
+
+
+def test_a_static_bounce_without_a_rebalance_is_not_charged_to_the_last_rebalance(static_engine):
+    e = static_engine
+    before = group(e)["rebalances"][-1]
+    assert e.apply({"op": "restart_consumer", "member_id": "consumer-4", "down_ms": 3000})["ok"]
+    e.step(5000)
+    after = group(e)["rebalances"][-1]
+    assert after["generation"] == before["generation"]
+    for k in ("paused_partitions", "paused_ms", "partition_ms_lost", "records_delayed"):
+        assert after[k] == before[k], k
+    assert not e.groups["g1"].stopped_since

@@ -101,7 +101,10 @@ class ConsumerGroup(MembershipFaults, Group):
         parts = self.topic.partitions
         for tp in tps:
             stopped = self.stopped_since.pop(tuple(tp), None)
-            if stopped is not None and rec is not None:
+            # a pause that began after this rebalance completed is not its cost (a static member's restart
+            # inside the session timeout gets its partitions back with no rebalance at all)
+            ended = None if rec is None else rec["end_ms"]
+            if stopped is not None and rec is not None and (ended is None or ended >= stopped[0]):
                 since, leo = stopped
                 rec["paused_partitions"] += 1
                 rec["paused_ms"] = max(rec["paused_ms"], now - since)
