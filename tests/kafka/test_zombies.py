@@ -59,3 +59,14 @@ def test_a_zombie_is_expelled_keeps_processing_its_commits_fail_and_it_rejoins_w
     assert members(e)["consumer-1"]["zombie"] is False and members(e)["consumer-1"]["partitions"]
     assert group(e)["generation"] >= gen + 2                             # it rejoined as a new member
     assert group(e)["duplicates"] > dup0                                 # processed twice, counted
+
+
+def test_a_member_whose_join_answer_was_lost_joins_again_when_the_partition_heals():
+    # found by the hypothesis run: the JoinGroup response never arrived, so the client would wait forever;
+    # in Kafka the request times out and the client joins again once it reaches the coordinator
+    e = Engine(seed=7)
+    e.step(1000)                                    # everyone's JoinGroup is in; the initial delay runs
+    assert e.apply({"op": "partition_consumer", "member_id": "consumer-2", "ms": 6000})["ok"]
+    e.step(6500)
+    run_until(e, stable)
+    assert members(e)["consumer-2"]["partitions"] and group(e)["state"] == "Stable"

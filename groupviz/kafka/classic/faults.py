@@ -107,6 +107,10 @@ class MembershipFaults:
             # the commit it kept retrying goes first, with the generation it still has: if it was expelled, the
             # coordinator answers UNKNOWN_MEMBER_ID (ClassicGroup.validateOffsetCommit): CommitFailedException
             self.to_coordinator(self.commit_arrived, *commit)
+        if c.alive and c.phase in ("joining", "syncing"):
+            # its JoinGroup or SyncGroup (or the answer) was lost: the request timed out, the client found the
+            # coordinator again and joins again (AbstractCoordinator.joinGroupIfNeeded)
+            c._send_join()
 
     def cut_off(self, member_id: str) -> bool:
         return member_id in self.partitioned
