@@ -256,3 +256,19 @@ def test_a_static_bounce_without_a_rebalance_is_not_charged_to_the_last_rebalanc
     for k in ("paused_partitions", "paused_ms", "partition_ms_lost", "records_delayed"):
         assert after[k] == before[k], k
     assert not e.groups["g1"].stopped_since
+
+
+def test_answers_on_their_way_to_a_process_that_closed_do_not_reach_its_successor(static_engine):
+    # an answer to the old process (here a JoinGroup error) is still in flight when the process restarts:
+    # the new process must not act on it (it would retry its JoinGroup: a second request on the wire)
+    e = static_engine
+    g = e.groups["g1"]
+    t0 = e.time_ms
+    g._deliver("consumer-4", "join", {"error": "UNKNOWN_MEMBER_ID"})
+    assert e.apply({"op": "restart_consumer", "member_id": "consumer-4", "down_ms": 1})["ok"]
+    e.step(400)
+    joins = [m for m in g.wire.messages if m["member_id"] == "consumer-4" and m["api"] == "JoinGroup"
+             and m["dir"] == "request" and m["sent_ms"] >= t0]
+    assert len(joins) == 1 and g.consumers["consumer-4"].incarnation == 1
+    run_until(e, stable)
+    assert group(e)["generation"] == 1

@@ -75,6 +75,7 @@ class MembershipFaults:
         if not static:
             c._leave()                       # AbstractCoordinator.maybeLeaveGroup: dynamic members only
         c.state = RESTARTING
+        c.incarnation = getattr(c, "incarnation", 0) + 1     # answers on their way were for the old process
         c.assigned, c.positions, c.generation, c.phase = [], {}, -1, "unjoined"
         c.prev_assignment, c.prev_generation = [], -1     # a new process remembers nothing
         self.env.schedule(down_ms, self._restarted, c)

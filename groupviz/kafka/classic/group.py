@@ -147,10 +147,12 @@ class ConsumerGroup(MembershipFaults, Group):
 
     def _deliver(self, member_id: str, kind: str, payload: dict) -> None:
         self._wire_response(member_id, kind, payload)
+        sent_to = self.consumers.get(member_id)
+        process = getattr(sent_to, "incarnation", 0)
         def arrive():
             c = self.consumers.get(member_id)
-            if c is None or not c.alive or self.cut_off(member_id):
-                return
+            if c is None or not c.alive or self.cut_off(member_id) or getattr(c, "incarnation", 0) != process:
+                return      # gone, cut off, or restarted since: the answer was for the process that closed
             if payload.get("error") == C.FENCED_INSTANCE_ID:
                 self.fence(c)
             else:
