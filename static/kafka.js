@@ -111,7 +111,8 @@ addMessages({
     "kz.config.help.auto.commit.interval.ms": "How often the consumer commits its position",
     "kz.config.help.enable.auto.commit": "Commit automatically (and on revoke); false: nothing is committed",
     "kz.config.help.max.poll.interval.ms": "Rebalance timeout: a member that does not rejoin in time is removed",
-    "kz.config.help.group.initial.rebalance.delay.ms": "The first join of an empty group waits this long for more members",
+    "kz.config.help.group.initial.rebalance.delay.ms": "A rebalance that starts from Empty waits this long for more members (longer while they keep arriving)",
+    "kz.config.help.metadata.max.age.ms": "How often a client refreshes metadata: the leader notices new partitions at its next refresh",
     "kz.config.help.auto.offset.reset": "Where a group without a committed offset starts: earliest or latest",
   },
   zh: {
@@ -209,7 +210,8 @@ addMessages({
     "kz.config.help.auto.commit.interval.ms": "消费者提交位移的间隔",
     "kz.config.help.enable.auto.commit": "自动提交（撤销分区时也提交）；false：什么都不提交",
     "kz.config.help.max.poll.interval.ms": "再均衡超时：未能及时重新加入的成员会被移除",
-    "kz.config.help.group.initial.rebalance.delay.ms": "空组第一次加入时等待更多成员的时长",
+    "kz.config.help.group.initial.rebalance.delay.ms": "从 Empty 开始的再均衡等待更多成员的时长（成员陆续加入时继续延长）",
+    "kz.config.help.metadata.max.age.ms": "客户端刷新元数据的间隔：leader 在下一次刷新时才发现新分区",
     "kz.config.help.auto.offset.reset": "没有已提交位移的组从哪里开始：earliest 或 latest",
   },
 });
