@@ -272,3 +272,20 @@ def test_answers_on_their_way_to_a_process_that_closed_do_not_reach_its_successo
     assert len(joins) == 1 and g.consumers["consumer-4"].incarnation == 1
     run_until(e, stable)
     assert group(e)["generation"] == 1
+
+
+def test_a_leader_rejoining_in_completing_rebalance_with_the_same_metadata_gets_the_members_again():
+    # classicGroupJoinExistingMember: "member is joining with the same metadata (which could be because it
+    # failed to receive the initial JoinGroup response)": the leader's answer carries the members again, else
+    # nobody would assign (found by the hypothesis run, with a JoinGroup answer lost in a network partition)
+    env, wire = Environment(), Wire()
+    c = Coordinator("g1", env, wire.send, wire.emit, dict(CLASSROOM_CONFIG))
+    _join(c, "a")
+    _join(c, "b")
+    while c.state == C.PREPARING_REBALANCE:
+        env.run(env.now + 500)
+    _join(c, "a", member_id="a")
+    _join(c, "b", member_id="b")
+    assert [m["member_id"] for m in wire.last("a", "join")["members"]] == ["a", "b"]
+    assert wire.last("b", "join")["members"] == []
+    assert c.state == C.COMPLETING_REBALANCE

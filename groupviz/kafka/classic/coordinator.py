@@ -269,11 +269,7 @@ class Coordinator(StaticMembers):
             rec.update(join_ms=self.env.now, generation=self.generation, members=len(self.members))
         self.emit("join_completed", generation=self.generation, leader=self.leader,
                   members=list(self.members), protocol=self.protocol_name)
-        everyone = [
-            {"member_id": m.member_id, "topics": list(m.topics), "owned": list(m.owned),
-             "owned_generation": m.owned_generation}
-            for m in self.members.values()
-        ]
+        everyone = self._members_metadata()
         for m in self.members.values():
             if m.awaiting_join:     # a static member that has not rejoined has no JoinGroup to answer
                 m.awaiting_join = False
@@ -329,9 +325,18 @@ class Coordinator(StaticMembers):
             m.awaiting_join = True
             self._prepare_rebalance("member_joined", req.reason or reason("rejoined", member=m.member_id))
 
+    def _members_metadata(self) -> list[dict]:
+        """What the leader's JoinGroup response carries (currentClassicGroupMembers)."""
+        return [{"member_id": m.member_id, "topics": list(m.topics), "owned": list(m.owned),
+                 "owned_generation": m.owned_generation} for m in self.members.values()]
+
     def _reply_current(self, m: MemberMeta) -> None:
+        """The current generation for a member that rejoined with the same metadata (it may have lost the first
+        answer): in CompletingRebalance the leader gets the members again, or nobody would assign."""
+        lead = self.state == COMPLETING_REBALANCE and m.member_id == self.leader
         self.send(m.member_id, "join", {"error": NONE, "generation": self.generation, "leader": self.leader,
-                                        "protocol_name": self.protocol_name, "member_id": m.member_id, "members": []})
+                                        "protocol_name": self.protocol_name, "member_id": m.member_id,
+                                        "members": self._members_metadata() if lead else []})
 
     def _update_meta(self, m: MemberMeta, req: JoinGroup) -> None:
         m.protocol_name, m.topics, m.owned = req.protocol_name, list(req.topics), list(req.owned)
