@@ -70,3 +70,20 @@ def test_a_member_whose_join_answer_was_lost_joins_again_when_the_partition_heal
     e.step(6500)
     run_until(e, stable)
     assert members(e)["consumer-2"]["partitions"] and group(e)["state"] == "Stable"
+
+
+def test_a_leader_cut_off_at_its_metadata_refresh_sees_the_new_partitions_at_the_next_one():
+    e = Engine(seed=7)
+    run_until(e, stable)
+    age = e.groups["g1"].config["metadata.max.age.ms"]
+    leader = group(e)["leader"]
+    assert e.apply({"op": "add_partitions", "count": 2})["ok"]
+    due = (e.time_ms // age + 1) * age
+    e.step(due - e.time_ms - 1000)
+    assert e.apply({"op": "partition_consumer", "member_id": leader, "ms": 2000})["ok"]   # over the refresh
+    e.step(3000)
+    assert group(e)["state"] == "Stable"                       # missed: nobody else watches metadata
+    e.step(age)
+    run_until(e, stable)
+    owned = sorted(tuple(tp) for m in group(e)["members"] for tp in m["partitions"])
+    assert owned == [("orders", p) for p in range(8)]

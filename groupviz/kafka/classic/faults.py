@@ -139,30 +139,30 @@ class MembershipFaults:
 
     def partitions_added(self) -> None:
         """The coordinator does not watch topics: the leader notices at its next metadata refresh."""
-        self._schedule_leader_refresh()
+        self._schedule_leader_refresh(announce=True)
 
-    def _schedule_leader_refresh(self) -> None:
+    def _schedule_leader_refresh(self, announce: bool = False) -> None:
         leader = self.coordinator.leader
         if leader is None or self._refresh_timer is not None:
             return
         due = self._refresh_due(leader)
-        self.event("metadata_refresh_scheduled", member_id=leader, at_ms=due,
-                   max_age_ms=int(self.config[METADATA_MAX_AGE]))
+        if announce:
+            self.event("metadata_refresh_scheduled", member_id=leader, at_ms=due,
+                       max_age_ms=int(self.config[METADATA_MAX_AGE]))
         self._refresh_timer = self.env.schedule(due - self.env.now, self._leader_refresh, leader)
 
     def _leader_refresh(self, member_id: str) -> None:
         """ConsumerCoordinator.rejoinNeededOrPending: metadata no longer matches the leader's assignment."""
         self._refresh_timer = None
         coord = self.coordinator
-        if coord.leader != member_id:           # another leader took over: it refreshes on its own clock
-            self._schedule_leader_refresh()
-            return
         assigned = {tp for m in coord.members.values() for tp in m.assignment}
-        new = [p.tp for p in self.topic.partitions if p.tp not in assigned]
+        if all(p.tp in assigned for p in self.topic.partitions):
+            return      # a rebalance assigned them meanwhile (the leader's assignor reads fresh metadata)
         c = self.consumers.get(member_id)
-        if not new or coord.state != C.STABLE or c is None or c.state not in (ACTIVE, PAUSED) or c.phase != "stable":
-            return      # a rebalance under way assigns them (the leader's assignor reads fresh metadata)
-        if self.cut_off(member_id):
+        ready = (coord.leader == member_id and coord.state == C.STABLE and c is not None
+                 and c.state in (ACTIVE, PAUSED) and c.phase == "stable" and not self.cut_off(member_id))
+        if not ready:   # another leader, a rebalance under way, or cut off: look again at the next refresh
+            self._schedule_leader_refresh()
             return
         c.join_reason = C.reason("metadata", member=member_id, topic=self.topic.name, n=len(self.topic.partitions))
         c.rejoin()
