@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
 from playwright.sync_api import expect  # noqa: E402
 
-from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, card, wait_stable  # noqa: E402
+from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, _probe, card, wait_stable  # noqa: E402
 
 
 def generation(page) -> int:
@@ -73,3 +73,25 @@ def test_a_zombie_says_so_on_its_card_and_in_kafka_details_in_both_languages(pag
     expect(row.locator(".kz-dupcell")).to_contain_text("zombies")
     # healed: it rejoins as a new member and the card is plain again
     expect(note).to_be_hidden(timeout=WAIT_MS * 3)
+
+
+def test_projector_shows_the_static_member_restarting_in_the_rolling_restart_lesson(browser, live_server):
+    context, probe = _probe(browser, live_server, {"width": 1920, "height": 1080})
+    try:
+        page = probe.open()
+        page.get_by_test_id("projector").click()
+        expect(page.locator("body.projector")).to_be_attached()
+        page.get_by_test_id("lesson-select").select_option("rolling-restart")
+        expect(page.get_by_test_id("lesson-step")).to_have_text("step 1 / 5", timeout=WAIT_MS)
+        wait_stable(page)
+        for n in (2, 3, 4):
+            next_step(page, n)
+            wait_stable(page)
+        expect(card(page, "consumer-4")).to_have_attribute("data-state", "restarting", timeout=WAIT_MS)
+        expect(card(page, "consumer-4").get_by_test_id("consumer-instance-id")).to_be_visible()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "rolling-restart-projector-1920x1080.png"))
+        page.keyboard.press("p")            # the choice is remembered on this machine: leave it off
+        expect(page.locator("body.projector")).not_to_be_attached()
+    finally:
+        context.close()
