@@ -23,6 +23,7 @@ function cardNodes(m) {
   const n = {
     name: el("span", { class: "c-name" }, id),
     leader: el("span", { class: "c-leader", "data-i18n": "card.leader", "data-i18n-title": "card.leader.title", hidden: true }),
+    instance: el("span", { class: "c-leader c-static", "data-testid": "consumer-instance-id", hidden: true }),
     pill: el("span", { class: "c-state" }),
     phase: el("span", { class: "c-phase", "data-i18n-title": "phase.title" }),
     parts: el("div", { class: "c-parts" }),
@@ -58,7 +59,7 @@ function cardRoot(m, n) {
   ]);
   const k = (name) => el("span", { class: "k", "data-i18n": name });
   return el("article", { class: "card", "data-testid": "consumer", "data-member-id": m.member_id, "data-state": m.state }, [
-    el("header", { class: "c-head" }, [el("span", { class: "swatch", "aria-hidden": "true" }), n.name, n.leader, n.phase, n.pill]),
+    el("header", { class: "c-head" }, [el("span", { class: "swatch", "aria-hidden": "true" }), n.name, n.instance, n.leader, n.phase, n.pill]),
     el("div", { class: "c-mid" }, [n.parts, el("div", { class: "c-actions" },
       [n.pauseBtn, n.stopBtn, n.killBtn, n.app.stallBtn, n.app.slowBtn])]),
     el("div", { class: "c-stats" }, [
@@ -147,15 +148,33 @@ function renderStats(view, m, group) {
   if (m.rate !== undefined && m.rate !== null) syncValue(view.rate, String(Math.round(Number(m.rate) * 10) / 10));
 }
 
+// Issue 16: a bounced process, a member cut off from its coordinator, a zombie, a failed commit, a static member.
+function faultOf(m) {
+  if (m.state === "restarting") return "restarting";
+  if (m.zombie) return "zombie";
+  if (m.partitioned) return "partitioned";
+  return m.commit_error ? "commit" : "";
+}
+
+function faultNote(m, fault) {
+  if (fault === "restarting") return t("card.restarting");
+  if (fault === "zombie") return t("card.zombie", { n: fmtInt(m.zombie_processed || 0) });
+  if (fault === "partitioned") return t("card.partitioned");
+  return fault === "commit" ? t("card.commit_error", { e: m.commit_error }) : "";
+}
+
 function renderActions(view, m, snap, group) {
   let note = "";
   if (m.state === "crashed") note = crashNote(m, snap, group);
   else if (m.state === "leaving") note = t("card.leaving");
   else if (m.state === GONE) note = t("card.gone");
+  const fault = faultOf(m);
+  setAttr(view.root, "data-fault", fault);
+  if (!note) note = faultNote(m, fault);
   setText(view.note, note);
   view.pill.title = m.state === "paused" ? t("card.paused") : note;
   setHidden(view.note, !note);
-  const gone = m.state === "crashed" || m.state === "leaving" || m.state === GONE;
+  const gone = m.state === "crashed" || m.state === "leaving" || m.state === "restarting" || m.state === GONE;
   const paused = m.state === "paused";
   setText(view.pauseBtn, t(paused ? "card.resume" : "card.pause"));
   view.pauseBtn.title = t(paused ? "card.resume.title" : "card.pause.title");
@@ -171,7 +190,10 @@ function updateCard(view, m, snap, group) {
   setAttr(view.root, "data-state", m.state);
   setText(view.pill, t(`ms.${m.state}`) === `ms.${m.state}` ? m.state : t(`ms.${m.state}`));
   setHidden(view.leader, group.leader !== m.member_id);
-  const ph = m.phase && m.state !== "crashed" && m.state !== "leaving" ? t(`phase.${m.phase}`) : "";
+  setText(view.instance, m.instance_id || "");           // a static member's group.instance.id (KIP-345)
+  setHidden(view.instance, !m.instance_id);
+  view.instance.title = m.instance_id ? t("card.static", { id: m.instance_id }) : "";
+  const ph = m.phase && !["crashed", "leaving", "restarting"].includes(m.state) ? t(`phase.${m.phase}`) : "";
   setText(view.phase, ph === `phase.${m.phase}` ? m.phase : ph);
   renderParts(view, m, snap);
   renderStats(view, m, group);

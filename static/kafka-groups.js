@@ -97,8 +97,11 @@ function updateRow(v, g) {
   setText(v.status, s || "-");
   setAttr(v.status, "data-status", s || "");
   v.status.title = classic ? statusRule(s) : "";
-  setText(v.dups, fmtInt(g.duplicates ?? 0));
-  toggleClass(v.dups, "some", (g.duplicates ?? 0) > 0);
+  const zombies = g.zombie_records ?? 0;     // records processed by members the coordinator had expelled
+  setText(v.dups, zombies > 0 ? t("kz.dups.zombie", { n: fmtInt(g.duplicates ?? 0), z: fmtInt(zombies) })
+    : fmtInt(g.duplicates ?? 0));
+  v.dups.title = zombies > 0 ? t("kz.dups.zombie.title") : "";
+  toggleClass(v.dups, "some", (g.duplicates ?? 0) > 0 || zombies > 0);
   setText(v.tp, fmtRate(g.throughput));
   if (v.labelLang !== getLang()) {   // each cell's column name, shown above it where the table becomes cards (phones)
     v.labelLang = getLang();

@@ -43,6 +43,8 @@ addMessages({
     "kz.lagms.hint": "oldest unread {v}",
     "kz.dups": "{n} duplicates",
     "kz.dups.one": "{n} duplicate",
+    "kz.dups.zombie": "{n} (zombies {z})",
+    "kz.dups.zombie.title": "Zombies: members the coordinator expelled (heartbeats lost) that kept processing partitions now owned by others; their commits fail (UNKNOWN_MEMBER_ID), so those records are processed twice",
     "kz.dups.title": "Records processed more than once: after a crash the new owner re-reads from the last committed offset (at-least-once)",
 
     "kz.overview.title": "Groups on the topic",
@@ -111,7 +113,8 @@ addMessages({
     "kz.config.help.enable.auto.commit": "Commit automatically (and on revoke); false: nothing is committed",
     "kz.config.help.max.poll.interval.ms": "The longest time between two poll() calls: past it the heartbeat thread sends LeaveGroup (\"consumer poll timeout has expired\"); also the rebalance timeout",
     "kz.config.help.max.poll.records": "The most records one poll() returns; with a processing time per record, a batch must finish within max.poll.interval.ms",
-    "kz.config.help.group.initial.rebalance.delay.ms": "The first join of an empty group waits this long for more members",
+    "kz.config.help.group.initial.rebalance.delay.ms": "A rebalance that starts from Empty waits this long for more members (longer while they keep arriving)",
+    "kz.config.help.metadata.max.age.ms": "How often a client refreshes metadata: the leader notices new partitions at its next refresh",
     "kz.config.help.auto.offset.reset": "Where a group without a committed offset starts: earliest or latest",
   },
   zh: {
@@ -141,6 +144,8 @@ addMessages({
     "kz.lagms.hint": "最早未读 {v}",
     "kz.dups": "重复 {n} 条",
     "kz.dups.one": "重复 {n} 条",
+    "kz.dups.zombie": "{n}（僵尸 {z}）",
+    "kz.dups.zombie.title": "僵尸成员：心跳丢失、已被协调者移出组，却仍在处理已交给别人的分区；它们的提交会失败（UNKNOWN_MEMBER_ID），这些记录因此被处理两次",
     "kz.dups.title": "被处理了不止一次的消息：崩溃后新的分区所有者从最后提交的位移重新读取（至少一次）",
 
     "kz.overview.title": "主题上的消费者组",
@@ -209,7 +214,8 @@ addMessages({
     "kz.config.help.enable.auto.commit": "自动提交（撤销分区时也提交）；false：什么都不提交",
     "kz.config.help.max.poll.interval.ms": "两次 poll() 之间的最长时间：超过后心跳线程发送 LeaveGroup（\"consumer poll timeout has expired\"）；也是再均衡超时",
     "kz.config.help.max.poll.records": "一次 poll() 最多返回的记录数；设置了每条处理时间时，一批记录必须在 max.poll.interval.ms 内处理完",
-    "kz.config.help.group.initial.rebalance.delay.ms": "空组第一次加入时等待更多成员的时长",
+    "kz.config.help.group.initial.rebalance.delay.ms": "从 Empty 开始的再均衡等待更多成员的时长（成员陆续加入时继续延长）",
+    "kz.config.help.metadata.max.age.ms": "客户端刷新元数据的间隔：leader 在下一次刷新时才发现新分区",
     "kz.config.help.auto.offset.reset": "没有已提交位移的组从哪里开始：earliest 或 latest",
   },
 });

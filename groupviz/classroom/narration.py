@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from groupviz.classroom.narration_faults import faults
+
 
 def _tps(parts) -> str:
     if not parts:
@@ -26,7 +28,7 @@ def narrate(ev: dict) -> tuple[str, str] | None:
     if ev.get("protocol") == DISPATCH or (t == "group_added" and ev.get("group_type") == DISPATCH):
         return _dispatch(ev, t, g, m)
     kip848 = (_consumer_protocol,) if ev.get("protocol") == "consumer" else ()
-    for part in ((_share,) if share else ()) + kip848 + (_application, _members, _rebalances, _topics, _changes):
+    for part in ((_share,) if share else ()) + kip848 + (_application, faults, _members, _rebalances, _topics, _changes):
         text = part(ev, t, g, m)
         if text is not None:
             return text
@@ -148,8 +150,10 @@ def _rebalances(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
         return (f"{g} has no members left: Empty (its committed offsets are kept)",
                 f"{g} 已没有成员：Empty（已提交的位移仍然保留）")
     if t == "commit_rejected":
-        return (f"{g}: offset commit from {m} rejected with {ev['error']}",
-                f"{g}：{m} 的位移提交被拒绝（{ev['error']}）")
+        fatal = ev["error"] in ("UNKNOWN_MEMBER_ID", "ILLEGAL_GENERATION")     # the client's CommitFailedException
+        return (f"{g}: offset commit from {m} rejected with {ev['error']}"
+                + (": CommitFailedException, its partitions were given to others" if fatal else ""),
+                f"{g}：{m} 的位移提交被拒绝（{ev['error']}）" + ("：CommitFailedException，它的分区已交给别人" if fatal else ""))
     if t == "lost":
         return (f"{m} lost {_tps(ev.get('partitions', []))}: it was no longer in the group, so it may not commit them",
                 f"{m} 失去了 {_tps(ev.get('partitions', []))}：它已不在组内，不能再提交这些分区的位移")
@@ -164,8 +168,10 @@ def _changes(ev: dict, t: str, g: str, m: str) -> tuple[str, str] | None:
     if t == "lesson_step":
         return (f"lesson: {ev['title']['en']}, step {ev['step'] + 1}", f"课程：{ev['title']['zh']}，第 {ev['step'] + 1} 步")
     if t == "partitions_added":
-        return (f"topic {ev['topic']} grew to {ev['partitions']} partitions: groups rebalance on the metadata change",
-                f"主题 {ev['topic']} 扩展到 {ev['partitions']} 个分区：各组因元数据变化而再均衡")
+        return (f"topic {ev['topic']} grew to {ev['partitions']} partitions: clients see them at their next metadata "
+                f"refresh (metadata.max.age.ms), KIP-848 coordinators at once",
+                f"主题 {ev['topic']} 扩展到 {ev['partitions']} 个分区：客户端在下一次元数据刷新"
+                f"（metadata.max.age.ms）时才看到，KIP-848 协调者立即看到")
     if t == "assignor_changed":
         return (f"{g} switched to the {ev['assignor']} assignor ({ev['protocol']} protocol)",
                 f"{g} 改用 {ev['assignor']} 分配器（{ev['protocol']} 协议）")

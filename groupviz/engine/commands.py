@@ -34,6 +34,7 @@ MAX_PRODUCER_RATE = 100_000.0
 MAX_CONSUMER_RATE = 100_000.0
 MAX_KEYS = 100_000
 MAX_STEP_MS = 600_000
+MAX_DOWN_MS = 600_000    # restart_consumer's down_ms and partition_consumer's ms: up to ten simulated minutes
 MIN_SPEED, MAX_SPEED = 0.1, 10.0
 MAX_SEED = 2**31 - 1
 #: Client assignors (classic groups) and the consumer protocol's server assignors; each kind checks its own.
@@ -50,11 +51,14 @@ def _F(name, kind, required=True, lo=None, hi=None, choices=()):
 
 SCHEMAS: dict[str, tuple[Field, ...]] = {
     "add_consumer": (_F("group_id", "id", False), _F("rate", "number", False, 0, MAX_CONSUMER_RATE),
-                     _F("topics", "topics", False), _F("topic_pattern", "text", False, 1, MAX_PATTERN_LENGTH)),
+                     _F("topics", "topics", False), _F("topic_pattern", "text", False, 1, MAX_PATTERN_LENGTH),
+                     _F("instance_id", "id", False)),
     "set_subscription": (_F("member_id", "id"), _F("topics", "topics", False),
                          _F("topic_pattern", "text", False, 1, MAX_PATTERN_LENGTH)),
     "add_topic": (_F("name", "id"), _F("partitions", "int", True, 1, MAX_PARTITIONS),
                   _F("rate", "number", False, 0, MAX_PRODUCER_RATE)),
+    "restart_consumer": (_F("member_id", "id"), _F("down_ms", "int", True, 1, MAX_DOWN_MS)),
+    "partition_consumer": (_F("member_id", "id"), _F("ms", "int", True, 1, MAX_DOWN_MS)),
     "kill_consumer": (_F("member_id", "id"),),
     "stop_consumer": (_F("member_id", "id"),),
     "pause_consumer": (_F("member_id", "id"),),

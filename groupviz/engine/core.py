@@ -18,6 +18,7 @@ from groupviz.classroom import lessons
 from groupviz.classroom.narration import narrate
 from groupviz.engine import commands, replay
 from groupviz.engine.kinds import kind_for
+from groupviz.engine.member_faults import MemberFaultOps
 from groupviz.engine.metrics import SAMPLE_MS, ChartSamples
 from groupviz.engine.model import model_view
 from groupviz.engine.scenarios import SCENARIOS
@@ -56,7 +57,7 @@ def _jsonable(v):
     return v
 
 
-class Engine(TopicOps, MemberOps):
+class Engine(TopicOps, MemberOps, MemberFaultOps):
     def __init__(self, seed: int = DEFAULT_SEED, scenario: str = "default"):
         self.running = True
         self.speed = 1.0
@@ -104,14 +105,15 @@ class Engine(TopicOps, MemberOps):
         self.groups[group_id] = g
         return g
 
-    def _add_consumer(self, group: Group, rate: float, subscription=None) -> str:
+    def _add_consumer(self, group: Group, rate: float, subscription=None, instance_id: str | None = None) -> str:
         self._members_created += 1
         n = self._members_created
         member_id = f"consumer-{n}"
+        static = {} if instance_id is None else {"instance_id": instance_id}
         self.event("consumer_added", group_id=group.group_id, member_id=member_id,
-                   protocol=group.narration_protocol)
+                   protocol=group.narration_protocol, **static)
         more = {} if subscription is None else {"subscription": subscription}
-        group.add_consumer(member_id, color=n - 1, rate=rate, host=f"/10.0.0.{10 + n}", **more)
+        group.add_consumer(member_id, color=n - 1, rate=rate, host=f"/10.0.0.{10 + n}", **more, **static)
         return member_id
 
     # -- the clock --------------------------------------------------------
@@ -209,7 +211,7 @@ class Engine(TopicOps, MemberOps):
             raise CommandError(f"{member_id} is {c.state}: it can no longer be controlled")
         return g, c
 
-    def _op_add_consumer(self, group_id=None, rate=20.0, topics=None, topic_pattern=None):
+    def _op_add_consumer(self, group_id=None, rate=20.0, topics=None, topic_pattern=None, instance_id=None):
         g = self._group(group_id)
         g.check_member_op("add_consumer")
         if len(g.consumers) >= commands.MAX_MEMBERS_PER_GROUP:
@@ -217,7 +219,9 @@ class Engine(TopicOps, MemberOps):
         sub = self._subscription(topics, topic_pattern)
         if sub is not None:
             g.check_subscription(sub)
-        return {"member_id": self._add_consumer(g, rate, sub)}
+        fences = None if instance_id is None else g.check_instance_id(instance_id)
+        out = {"member_id": self._add_consumer(g, rate, sub, instance_id)}
+        return out if fences is None else {**out, "fences": fences}
 
     def _end_member(self, op: str, member_id: str, event: str, end) -> dict:
         """kill_consumer / stop_consumer: the kind may refuse first; the event is told before the member ends."""

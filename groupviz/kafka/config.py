@@ -101,6 +101,8 @@ CONFIG_SCHEMA = {
     "max.poll.interval.ms": ("int", 1000, 3_600_000),
     "max.poll.records": ("int", 1, 100_000),          # ConsumerConfig: atLeast(1); the upper bound is groupviz's
     "group.initial.rebalance.delay.ms": ("int", 0, 300_000),
+    # the client's metadata refresh: the leader notices new partitions at its next one (Kafka: atLeast(0))
+    "metadata.max.age.ms": ("int", 1000, 3_600_000),
     "enable.auto.commit": ("bool", None, None),
     "auto.offset.reset": ("enum", ("earliest", "latest"), None),
 }
@@ -114,6 +116,7 @@ CLASSROOM_CONFIG = {
     "max.poll.interval.ms": 300000,
     "max.poll.records": 500,
     "group.initial.rebalance.delay.ms": 3000,
+    "metadata.max.age.ms": 10000,
     "auto.offset.reset": "earliest",
 }
 KAFKA_DEFAULTS = {
@@ -124,8 +127,13 @@ KAFKA_DEFAULTS = {
     "max.poll.interval.ms": 300000,
     "max.poll.records": 500,
     "group.initial.rebalance.delay.ms": 3000,
+    "metadata.max.age.ms": 300000,
     "auto.offset.reset": "latest",
 }
+#: The producer's metadata refresh (`metadata.max.age.ms`, ProducerConfig): it writes to new partitions only
+#: after its next refresh. Classroom 10000, Kafka 300000.
+PRODUCER_METADATA_MAX_AGE_MS = 10000
+PRODUCER_KAFKA_METADATA_MAX_AGE_MS = 300000
 
 
 def config_reference(schema: dict | None = None, classroom: dict | None = None, kafka: dict | None = None) -> list[dict]:

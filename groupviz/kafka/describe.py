@@ -103,6 +103,8 @@ def describe_members(group: dict) -> str:
     if group["state"] == "Dead":
         return _dead(group)
     members = _coordinator_members(group)
+    if any(m.get("instance_id") for m in members):
+        return out + _members_with_instance_ids(group, members)
     rows = [(group["group_id"], m["member_id"], m.get("host") or MISSING, m.get("client_id") or MISSING,
              str(len(m["partitions"]))) for m in members]
     g, c, h, k = _widths(rows, 0, 1, 2, 3)
@@ -111,6 +113,23 @@ def describe_members(group: dict) -> str:
         return f"{r[0]:<{g}} {r[1]:<{c}} {r[2]:<{h}} {r[3]:<{k}} {r[4]:<15} "
 
     out += "\n" + line(("GROUP", "CONSUMER-ID", "HOST", "CLIENT-ID", "#PARTITIONS")) + "\n"
+    for r in rows:
+        out += line(r) + "\n"
+    return out
+
+
+def _members_with_instance_ids(group: dict, members: list) -> str:
+    """printMembers' `format0`, used when any member has a group.instance.id (static members, KIP-345):
+    GROUP-INSTANCE-ID after CONSUMER-ID, at least 17 wide; a dynamic member's is empty."""
+    rows = [(group["group_id"], m["member_id"], m.get("instance_id") or "", m.get("host") or MISSING,
+             m.get("client_id") or MISSING, str(len(m["partitions"]))) for m in members]
+    g, c, h, k = _widths(rows, 0, 1, 3, 4)
+    i = max([17] + [len(r[2]) for r in rows])
+
+    def line(r):
+        return f"{r[0]:<{g}} {r[1]:<{c}} {r[2]:<{i}} {r[3]:<{h}} {r[4]:<{k}} {r[5]:<15} "
+
+    out = "\n" + line(("GROUP", "CONSUMER-ID", "GROUP-INSTANCE-ID", "HOST", "CLIENT-ID", "#PARTITIONS")) + "\n"
     for r in rows:
         out += line(r) + "\n"
     return out

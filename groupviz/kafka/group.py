@@ -112,6 +112,22 @@ class Group(ABC):
         """Raise DomainError if this kind does not take `op` (add_consumer, kill_consumer, stop_consumer) on
         `member`: asked before the engine records anything, so a refusal changes nothing."""
 
+    def check_instance_id(self, instance_id: str) -> str | None:
+        """Raise DomainError if a new member may not take this group.instance.id (static membership, KIP-345);
+        else the member id of the running member it will fence, or None."""
+        raise DomainError(f"{self.group_id} is a {self.kind} group: group.instance.id (static membership) is "
+                          f"modelled for classic consumer groups only")
+
+    def restart(self, member, down_ms: int) -> None:
+        """Bounce the member's process: it is down for `down_ms`, then starts again (restart_consumer)."""
+        raise DomainError(f"restart_consumer: {self.group_id} is a {self.kind} group; bouncing a process is "
+                          f"modelled for classic consumer groups only")
+
+    def partition(self, member, ms: int) -> None:
+        """A network partition between the member and its coordinator for `ms` (partition_consumer)."""
+        raise DomainError(f"partition_consumer: {self.group_id} is a {self.kind} group; a partition from the "
+                          f"coordinator is modelled for classic consumer groups only")
+
     def rescale(self, parallelism: int) -> None:
         """Change the group's parallelism (set_parallelism): only a kind with a parallelism has one to change."""
         raise DomainError(f"{self.group_id} is a {self.kind} group: only a Flink job (type \"flink\") has a "

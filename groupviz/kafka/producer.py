@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections import deque
 
+from groupviz.kafka.config import PRODUCER_METADATA_MAX_AGE_MS
 from groupviz.kafka.log import Topic
 from groupviz.kafka.partitioner import StickyPartitioner, partition_for_key
 
@@ -70,6 +71,12 @@ class Producer:
         self._sticky = StickyPartitioner(random.Random(f"{seed}:{sticky}"))
         self._key_partitions: list[int] = []
         self._key_partitions_for = -1
+        # The partitions its metadata knows: refreshed every metadata.max.age.ms (from its start at 0 ms), so new
+        # partitions get records only after the next refresh (Kafka's producer `Metadata`).
+        self.metadata_max_age_ms = PRODUCER_METADATA_MAX_AGE_MS
+        self.known_partitions = len(topic.partitions)
+        # its clock started somewhere in the last interval (seeded), not with the consumers' at 0 ms
+        self.metadata_refreshed_ms = -random.Random(f"{seed}:producer-metadata").randrange(self.metadata_max_age_ms)
 
     # -- keys ------------------------------------------------------------
     def set_keys(self, mode: str, count: int | None = None, hot_share: float | None = None) -> None:
@@ -80,8 +87,13 @@ class Producer:
             self.hot_share = hot_share
         self._key_partitions_for = -1
 
+    def _refresh_metadata(self, now: int) -> None:
+        if now - self.metadata_refreshed_ms >= self.metadata_max_age_ms:
+            self.metadata_refreshed_ms = now - (now - self.metadata_refreshed_ms) % self.metadata_max_age_ms
+            self.known_partitions = len(self.topic.partitions)
+
     def _partition_table(self) -> list[int]:
-        n = len(self.topic.partitions)
+        n = self.known_partitions
         if self._key_partitions_for != n or len(self._key_partitions) != self.key_count:
             self._key_partitions = [partition_for_key(f"key-{i}".encode(), n) for i in range(self.key_count)]
             self._key_partitions_for = n
@@ -103,7 +115,8 @@ class Producer:
         if n <= 0:
             return 0
         self._credit -= n
-        parts = self.topic.partitions
+        self._refresh_metadata(now)
+        parts = self.topic.partitions[:self.known_partitions]
         counts = [0] * len(parts)
         if self.key_mode == "null":
             counts[self._sticky.next_batch(len(parts))] += n
@@ -181,6 +194,7 @@ class Producer:
             "results": self.results,
             "outstanding": outstanding,
             "keys": {"mode": self.key_mode, "count": self.key_count, "hot_share": self.hot_share},
+            "known_partitions": self.known_partitions, "metadata_refreshed_ms": self.metadata_refreshed_ms,
             "latency_ms": _latency(merged),
             "groups": groups,
         }

@@ -57,6 +57,17 @@ BAD = [
     ({"op": "reset", "seed": -1}, "between 0 and"),
     ({"op": "add_group", "group_id": "g1"}, "already exists"),
     ({"op": "resume_consumer", "member_id": "consumer-1"}, "is not paused"),
+    ({"op": "restart_consumer", "member_id": "consumer-99", "down_ms": 1000}, "no consumer 'consumer-99'"),
+    ({"op": "restart_consumer", "member_id": "consumer-1"}, "field 'down_ms' is required"),
+    ({"op": "restart_consumer", "member_id": "consumer-1", "down_ms": 0}, "between 1 and 600000"),
+    ({"op": "restart_consumer", "member_id": "consumer-1", "down_ms": 600001}, "between 1 and 600000"),
+    ({"op": "restart_consumer", "member_id": "consumer-1", "down_ms": 1.5}, "whole number"),
+    ({"op": "partition_consumer", "member_id": "consumer-99", "ms": 1000}, "no consumer 'consumer-99'"),
+    ({"op": "partition_consumer", "member_id": "consumer-1", "ms": -5}, "between 1 and 600000"),
+    ({"op": "partition_consumer", "member_id": "consumer-1", "ms": True}, "not a boolean"),
+    ({"op": "add_consumer", "instance_id": "app 1"}, "1-64 characters"),
+    ({"op": "add_consumer", "instance_id": ""}, "1-64 characters"),
+    ({"op": "add_consumer", "instance_id": 7}, "must be a string"),
 ]
 
 
@@ -110,7 +121,9 @@ def test_valid_set_config_changes_only_the_named_keys():
 # ---------------------------------------------------------------- every op, every field, every reason
 # One valid example per op: the test below fails when an op is added without one (so it gets tested).
 VALID = {
-    "add_consumer": {"op": "add_consumer", "group_id": "g1", "rate": 12.5},
+    "add_consumer": {"op": "add_consumer", "group_id": "g1", "rate": 12.5, "instance_id": "app-7"},
+    "restart_consumer": {"op": "restart_consumer", "member_id": "consumer-1", "down_ms": 3000},
+    "partition_consumer": {"op": "partition_consumer", "member_id": "consumer-2", "ms": 4000},
     "kill_consumer": {"op": "kill_consumer", "member_id": "consumer-1"},
     "stop_consumer": {"op": "stop_consumer", "member_id": "consumer-2"},
     "pause_consumer": {"op": "pause_consumer", "member_id": "consumer-1"},

@@ -98,11 +98,24 @@ class EngineMachine(RuleBasedStateMachine):
     def consumers(self):
         return [m for g in self.engine.groups.values() for m, c in g.consumers.items() if c.alive]
 
-    @rule(i=st.integers(0, 3))
-    def add_consumer(self, i):
+    @rule(i=st.integers(0, 3), static=st.booleans())
+    def add_consumer(self, i, static):
         if len(self.consumers()) < 10:
             gids = self.classic()
-            assert self.engine.apply({"op": "add_consumer", "group_id": gids[i % len(gids)]})["ok"]
+            cmd = {"op": "add_consumer", "group_id": gids[i % len(gids)]}
+            if static:      # a static member (group.instance.id), unique per consumer
+                cmd["instance_id"] = f"app-{len(self.consumers())}-{i}"
+            r = self.engine.apply(cmd)
+            assert r["ok"] or "in use" in r["error"], r
+
+    @rule(i=st.integers(0, 20), ms=st.integers(1, 15_000),
+          how=st.sampled_from(["restart_consumer", "partition_consumer"]))
+    def bounce_consumer(self, i, ms, how):
+        # a process bounced, or cut off from its coordinator (a zombie when longer than the session timeout)
+        live = self.consumers()
+        if live:
+            self.engine.apply({"op": how, "member_id": live[i % len(live)],
+                               ("down_ms" if how == "restart_consumer" else "ms"): ms})
 
     @rule(assignor=st.sampled_from(["range", "roundrobin", "sticky", "cooperative-sticky"]), n=st.integers(0, 2))
     def add_group(self, assignor, n):

@@ -59,6 +59,14 @@ def test_the_key_table_follows_the_partition_count():
     producer = Producer(topic, seed=7)
     assert producer.hot_partition() == partition_for_key(b"key-0", 3)
     topic.add_partitions(4)
+    # the producer learns of new partitions at its next metadata refresh (metadata.max.age.ms)
+    assert producer.hot_partition() == partition_for_key(b"key-0", 3)
+    producer.rate = 1000.0
+    due = producer.metadata_refreshed_ms + producer.metadata_max_age_ms
+    producer.tick(due - 1, 50)
+    assert producer.known_partitions == 3
+    producer.tick(due, 50)
+    assert producer.known_partitions == 7 and producer.metadata_refreshed_ms == due
     assert producer.hot_partition() == partition_for_key(b"key-0", 7)
 
 

@@ -88,11 +88,24 @@ def test_two_groups_each_receive_every_record():
 
 
 def test_adding_partitions_triggers_a_rebalance_that_assigns_them(engine):
+    # the coordinator does not watch topics: the leader notices at its next metadata refresh (every
+    # metadata.max.age.ms since it started) and rejoins; the producer writes to them after its own refresh
     run_until(engine, stable)
     gen = group(engine)["generation"]
+    age = engine.groups["g1"].config["metadata.max.age.ms"]
     assert engine.apply({"op": "add_partitions", "count": 3})["ok"]
+    assert group(engine)["state"] == "Stable"
+    due = (engine.time_ms // age + 1) * age           # the scenario's consumers started at 0 ms
+    engine.step(due - engine.time_ms - 1)
+    assert group(engine)["state"] == "Stable" and group(engine)["generation"] == gen
+    engine.step(20)
     assert group(engine)["state"] == "PreparingRebalance"
+    assert "metadata refresh" in group(engine)["rebalances"][-1]["reason"]
     run_until(engine, stable)
+    p = engine.producer
+    assert p.known_partitions == 6 if engine.time_ms - p.metadata_refreshed_ms < age else 9
+    engine.step(age)
+    assert p.known_partitions == 9 and engine.topic.partitions[8].log_end_offset > 0
     g = group(engine)
     assert g["generation"] == gen + 1
     assert sorted(tuple(tp) for m in g["members"] for tp in m["partitions"]) == [("orders", p) for p in range(9)]

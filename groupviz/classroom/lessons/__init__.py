@@ -12,7 +12,7 @@ Each lesson lives in a module of this package (one or a few lessons each, writte
 
 from __future__ import annotations
 
-from groupviz.classroom.lessons import competing, core, share_storm, slow_consumer, two_topics
+from groupviz.classroom.lessons import competing, core, rolling_restart, share_storm, slow_consumer, two_topics
 from groupviz.classroom.lessons.core import FLINK_JOBS
 from groupviz.classroom.lessons.script import T, step
 
@@ -21,7 +21,8 @@ __all__ = ["FLINK_JOBS", "LESSONS", "BY_ID", "T", "step", "listing"]
 #: In the order of their titles' numbers: 1 (competing.py), 2-7 (core.py), 8 (competing.py), 9-10 (core.py),
 #: then the lessons of issue 16.
 LESSONS: list[dict] = [competing.COMPETING, *core.LESSONS[:6], competing.SEED_DEMO, *core.LESSONS[6:],
-                       *slow_consumer.LESSONS, *two_topics.LESSONS, *share_storm.LESSONS]
+                       *slow_consumer.LESSONS, *two_topics.LESSONS, *share_storm.LESSONS,
+                       *rolling_restart.LESSONS]
 
 BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from groupviz.kafka.classic import coordinator as C
 from groupviz.kafka.assignors import REBALANCE_PROTOCOLS, assign
-from groupviz.kafka.classic.coordinator import JoinGroup
+from groupviz.kafka.classic.coordinator import UNKNOWN_MEMBER, JoinGroup
 from groupviz.kafka.classic.pollloop import PollLoop
 from groupviz.kafka.member import PartitionReader
 
@@ -23,6 +23,11 @@ RETRY_BACKOFF_MS = 100  # retry.backoff.ms
 class Consumer(PollLoop, PartitionReader):
     """A member of a classic group: joins through the coordinator, owns the partitions its leader assigned;
     its application polls, processes and commits (PollLoop)."""
+
+    instance_id: str | None = None      # group.instance.id: a static member (KIP-345)
+    fresh = True                        # a process that has no member id yet: its JoinGroup carries none
+    join_reason: tuple | None = None    # the next JoinGroup's reason (KIP-800), e.g. a metadata change
+    last_commit_error: str | None = None
 
     def __init__(self, group, member_id: str, color: int, rate: float, host: str):
         super().__init__(group, member_id, color, rate, host)
@@ -41,7 +46,10 @@ class Consumer(PollLoop, PartitionReader):
 
     def _leave(self) -> None:
         """LeaveGroup (after close() committed); a crash sends nothing: the coordinator notices after
-        session.timeout.ms."""
+        session.timeout.ms. A static member sends none either (AbstractCoordinator.maybeLeaveGroup)."""
+        if self.instance_id is not None:
+            self.group._stopped(self.assigned)
+            return
         self.group.to_coordinator(self.group.leave_arrived, self.member_id)
 
     @property
@@ -69,8 +77,10 @@ class Consumer(PollLoop, PartitionReader):
             owned, owned_gen = [], -1
         cfg = self.group.config
         topics = self.group.subscriptions.topics_of(self.member_id)
-        req = JoinGroup(self.member_id, self.client_id, self.host, assignor, topics, owned, owned_gen,
-                        int(cfg["session.timeout.ms"]), int(cfg["max.poll.interval.ms"]))
+        req = JoinGroup(UNKNOWN_MEMBER if self.fresh else self.member_id, self.client_id, self.host, assignor,
+                        topics, owned, owned_gen, int(cfg["session.timeout.ms"]),
+                        int(cfg["max.poll.interval.ms"]), self.instance_id, self.join_reason)
+        self.join_reason = None
         self.group.to_coordinator(self.group.coordinator.handle_join, req)
 
     def rejoin(self) -> None:
@@ -105,6 +115,7 @@ class Consumer(PollLoop, PartitionReader):
             self._after(RETRY_BACKOFF_MS, self._send_join)
             return
         self.generation = resp["generation"]
+        self.fresh = False
         self.phase = "syncing"
         assignments = None
         if resp["members"]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from groupviz.errors import ProtocolError
+from groupviz.kafka.classic.static_members import FENCED_INSTANCE_ID, UNKNOWN_MEMBER, StaticMembers
 
 EMPTY = "Empty"
 PREPARING_REBALANCE = "PreparingRebalance"
@@ -64,6 +65,12 @@ REASONS = {
     "expired": ("{member} missed heartbeats for {ms} ms (session.timeout.ms)",
                 "{member} 连续 {ms} ms 没有心跳（session.timeout.ms）"),
     "partitions": ("topic {topic} now has {n} partitions", "主题 {topic} 现在有 {n} 个分区"),
+    "metadata": ("leader {member}'s metadata refresh: topic {topic} now has {n} partitions",
+                 "leader {member} 刷新元数据：主题 {topic} 现在有 {n} 个分区"),
+    "static_protocol": ("static member {member} ({instance}) rejoined with another protocol",
+                        "静态成员 {member}（{instance}）换了协议重新加入"),
+    "static_completing": ("static member {member} ({instance}) rejoined while the group completed a rebalance",
+                          "静态成员 {member}（{instance}）在组完成再均衡时重新加入"),
 }
 
 
@@ -91,6 +98,8 @@ class JoinGroup:
     owned_generation: int
     session_timeout_ms: int
     rebalance_timeout_ms: int
+    instance_id: str | None = None  # group.instance.id (KIP-345): a static member
+    reason: tuple[str, str] | None = None   # JoinGroupRequest.reason (KIP-800) as reason() gives it (en, zh)
 
 
 @dataclass
@@ -104,13 +113,14 @@ class MemberMeta:
     owned_generation: int
     session_timeout_ms: int
     rebalance_timeout_ms: int
+    instance_id: str | None = None
     awaiting_join: bool = False
     awaiting_sync: bool = False
     last_heartbeat_ms: int = 0
     assignment: list[tuple[str, int]] = field(default_factory=list)
 
 
-class Coordinator:
+class Coordinator(StaticMembers):
     """One classic group's coordinator. Messages in, replies out via `send`.
 
     `send(member_id, kind, payload)` delivers a response to a member after the
@@ -124,6 +134,7 @@ class Coordinator:
         self.emit = emit
         self.config = config
         self.state = EMPTY
+        self.previous_state = EMPTY
         self.generation = 0
         self.leader: str | None = None
         self.protocol_name: str | None = None
@@ -132,6 +143,8 @@ class Coordinator:
         self._join_timer = None
         self._join_is_initial = False
         self._expiry: dict[str, object] = {}
+        self.static_members: dict[str, str] = {}    # group.instance.id -> member id (ClassicGroup.staticMembers)
+        self.fenced: dict[str, str] = {}            # member ids a static member replaced -> instance id
         self.history: list[dict] = []               # per-rebalance phases, for the timeline
         self.on_stable: Callable[[dict], None] | None = None
 
@@ -141,6 +154,7 @@ class Coordinator:
         if nxt is None:
             raise ProtocolError(f"group {self.group_id}: event {event!r} is illegal in state {self.state}")
         prev, self.state = self.state, nxt
+        self.previous_state = prev
         self.emit("state", state=nxt, previous=prev, reason=event, generation=self.generation)
 
     @property
@@ -231,10 +245,16 @@ class Coordinator:
             self._join_timer.cancel()
             self._join_timer = None
         self._join_is_initial = False
-        for m in [m for m in self.members.values() if not m.awaiting_join]:
+        # completeClassicGroupJoin: only dynamic members that did not rejoin are removed; a static one stays
+        # (and is assigned partitions) until its session times out
+        for m in [m for m in self.members.values() if not m.awaiting_join and m.instance_id is None]:
             self.emit("member_removed", member_id=m.member_id,
                       why=f"did not rejoin within the rebalance timeout ({m.rebalance_timeout_ms} ms, max.poll.interval.ms)")
             self._remove(m.member_id)
+        if self.members and not self._elect_joined_leader():
+            # every member left is a static one that has not rejoined: wait another rebalance timeout
+            self._join_timer = self.env.schedule(self.rebalance_timeout_ms, self._delayed_join_expired)
+            return
         self.generation += 1
         rec = self.history[-1] if self.history else None
         if not self.members:
@@ -245,26 +265,21 @@ class Coordinator:
                 rec.update(join_ms=self.env.now, end_ms=self.env.now, generation=self.generation)
             self.emit("group_empty", generation=self.generation)
             return
-        if self.leader not in self.members:
-            self.leader = next(iter(self.members))
         self.protocol_name = self.members[self.leader].protocol_name
         self._transition("join_completed")
         if rec is not None:
             rec.update(join_ms=self.env.now, generation=self.generation, members=len(self.members))
         self.emit("join_completed", generation=self.generation, leader=self.leader,
                   members=list(self.members), protocol=self.protocol_name)
-        everyone = [
-            {"member_id": m.member_id, "topics": list(m.topics), "owned": list(m.owned),
-             "owned_generation": m.owned_generation}
-            for m in self.members.values()
-        ]
+        everyone = self._members_metadata()
         for m in self.members.values():
-            m.awaiting_join = False
-            self.send(m.member_id, "join", {
-                "error": NONE, "generation": self.generation, "leader": self.leader,
-                "protocol_name": self.protocol_name, "member_id": m.member_id,
-                "members": everyone if m.member_id == self.leader else [],
-            })
+            if m.awaiting_join:     # a static member that has not rejoined has no JoinGroup to answer
+                m.awaiting_join = False
+                self.send(m.member_id, "join", {
+                    "error": NONE, "generation": self.generation, "leader": self.leader,
+                    "protocol_name": self.protocol_name, "member_id": m.member_id,
+                    "members": everyone if m.member_id == self.leader else [],
+                })
             self._schedule_expiry(m)
 
     def _remove(self, member_id: str) -> None:
@@ -272,6 +287,8 @@ class Coordinator:
         t = self._expiry.pop(member_id, None)
         if t is not None:
             t.cancel()
+        if m is not None and m.instance_id is not None and self.static_members.get(m.instance_id) == member_id:
+            del self.static_members[m.instance_id]
         if m is not None and self.leader == member_id:
             self.leader = next(iter(self.members), None)
 
@@ -285,7 +302,13 @@ class Coordinator:
     # -- requests -------------------------------------------------------
     def handle_join(self, req: JoinGroup) -> None:
         if self.state == DEAD:
-            self.send(req.member_id, "join", {"error": COORDINATOR_NOT_AVAILABLE})
+            self.send(req.member_id or req.client_id, "join", {"error": COORDINATOR_NOT_AVAILABLE})
+            return
+        if req.member_id == UNKNOWN_MEMBER:
+            self._join_new_member(req)
+            return
+        if req.member_id in self.fenced:
+            self.send(req.member_id, "join", {"error": FENCED_INSTANCE_ID})
             return
         m = self.members.get(req.member_id)
         if m is None:
@@ -302,11 +325,20 @@ class Coordinator:
             self._reply_current(m)
         else:
             m.awaiting_join = True
-            self._prepare_rebalance("member_joined", reason("rejoined", member=m.member_id))
+            self._prepare_rebalance("member_joined", req.reason or reason("rejoined", member=m.member_id))
+
+    def _members_metadata(self) -> list[dict]:
+        """What the leader's JoinGroup response carries (currentClassicGroupMembers)."""
+        return [{"member_id": m.member_id, "topics": list(m.topics), "owned": list(m.owned),
+                 "owned_generation": m.owned_generation} for m in self.members.values()]
 
     def _reply_current(self, m: MemberMeta) -> None:
+        """The current generation for a member that rejoined with the same metadata (it may have lost the first
+        answer): in CompletingRebalance the leader gets the members again, or nobody would assign."""
+        lead = self.state == COMPLETING_REBALANCE and m.member_id == self.leader
         self.send(m.member_id, "join", {"error": NONE, "generation": self.generation, "leader": self.leader,
-                                        "protocol_name": self.protocol_name, "member_id": m.member_id, "members": []})
+                                        "protocol_name": self.protocol_name, "member_id": m.member_id,
+                                        "members": self._members_metadata() if lead else []})
 
     def _update_meta(self, m: MemberMeta, req: JoinGroup) -> None:
         m.protocol_name, m.topics, m.owned = req.protocol_name, list(req.topics), list(req.owned)
@@ -315,11 +347,16 @@ class Coordinator:
 
     def _add_member_and_rebalance(self, req: JoinGroup) -> None:
         m = MemberMeta(req.member_id, req.client_id, req.host, req.protocol_name, list(req.topics), list(req.owned),
-                       req.owned_generation, req.session_timeout_ms, req.rebalance_timeout_ms, awaiting_join=True)
+                       req.owned_generation, req.session_timeout_ms, req.rebalance_timeout_ms, req.instance_id,
+                       awaiting_join=True)
         self.members[m.member_id] = m
+        if m.instance_id is not None:
+            self.static_members[m.instance_id] = m.member_id
         if self.leader is None:
             self.leader = m.member_id
-        if self.state == PREPARING_REBALANCE and self.generation == 0:
+        # Kafka 4.x (GroupMetadataManager.addMemberThenRebalanceOrCompleteJoin): the initial delay is extended
+        # whenever the rebalance started from Empty, not only at generation 0 (the 3.x Scala coordinator)
+        if self.state == PREPARING_REBALANCE and self.previous_state == EMPTY:
             self.new_member_added = True
         self.emit("member_joined", member_id=m.member_id)
         m.last_heartbeat_ms = self.env.now
@@ -332,6 +369,8 @@ class Coordinator:
         m = self.members.get(member_id)
         if self.state == DEAD:
             self.send(member_id, "sync", {"error": COORDINATOR_NOT_AVAILABLE})
+        elif member_id in self.fenced:
+            self.send(member_id, "sync", {"error": FENCED_INSTANCE_ID})
         elif m is None:
             self.send(member_id, "sync", {"error": UNKNOWN_MEMBER_ID})
         elif generation != self.generation:
@@ -366,6 +405,8 @@ class Coordinator:
         m = self.members.get(member_id)
         if self.state == DEAD:
             err = COORDINATOR_NOT_AVAILABLE
+        elif member_id in self.fenced:
+            err = FENCED_INSTANCE_ID
         elif self.state == EMPTY or m is None:
             err = UNKNOWN_MEMBER_ID
         elif generation != self.generation:
@@ -390,6 +431,8 @@ class Coordinator:
         """GroupCoordinator.validateOffsetCommit for a classic group."""
         if self.state == DEAD:
             return COORDINATOR_NOT_AVAILABLE
+        if member_id in self.fenced:     # validateMember: the instance id now belongs to another member id
+            return FENCED_INSTANCE_ID
         if generation < 0 and self.state == EMPTY:
             return NONE  # a commit from outside the group protocol (admin / manual assignment)
         if self.state == COMPLETING_REBALANCE:

@@ -17,7 +17,8 @@ from groupviz.kafka.classic.consumer import Consumer
 from groupviz.kafka.classic.invariants import check_classic
 from groupviz.kafka.classic.subscriptions import GroupSubscriptions
 from groupviz.kafka.member import CRASHED, LEAVING
-from groupviz.kafka.classic.coordinator import Coordinator, reason
+from groupviz.kafka.classic.coordinator import Coordinator
+from groupviz.kafka.classic.faults import MembershipFaults
 from groupviz.errors import DomainError
 from groupviz.kafka.config import CLASSROOM_CONFIG, check_config
 from groupviz.kafka.group import FLINK_FIELDS, Group, GroupContext
@@ -33,7 +34,7 @@ def _check_classic_assignor(assignor: str) -> None:
                           f"\"consumer\"); a classic group takes: {', '.join(STRATEGIES)}")
 
 
-class ConsumerGroup(AppControls, Group):
+class ConsumerGroup(AppControls, MembershipFaults, Group):
     kind = "consumer"
     group_protocol = "classic"
     narration_protocol = "classic"
@@ -73,6 +74,7 @@ class ConsumerGroup(AppControls, Group):
         self.broker_offsets: dict[tuple[str, int], deque] = {}
         self._window_status: dict = {}    # tp -> (newest commit in its window, lagstatus.window_status)
         self._reply: list | None = None   # [records, unique, latencies] gathered during poll()
+        self._faults_init()
 
     def _make_coordinator(self):
         return Coordinator(self.group_id, self.env, self._deliver, self._coordinator_event, self.config)
@@ -103,7 +105,10 @@ class ConsumerGroup(AppControls, Group):
         now = self.env.now
         for tp in tps:
             stopped = self.stopped_since.pop(tuple(tp), None)
-            if stopped is not None and rec is not None:
+            # a pause that began after this rebalance completed is not its cost (a static member's restart
+            # inside the session timeout gets its partitions back with no rebalance at all)
+            ended = None if rec is None else rec["end_ms"]
+            if stopped is not None and rec is not None and (ended is None or ended >= stopped[0]):
                 since, leo = stopped
                 rec["paused_partitions"] += 1
                 rec["paused_ms"] = max(rec["paused_ms"], now - since)
@@ -131,7 +136,11 @@ class ConsumerGroup(AppControls, Group):
     def to_coordinator(self, fn, *args) -> None:
         api = CLASSIC_REQUESTS.get(fn.__name__)
         if api is not None:
-            member_id = args[0] if isinstance(args[0], str) else args[0].member_id
+            member_id = args[0] if isinstance(args[0], str) else (args[0].member_id or args[0].client_id)
+            if self.cut_off(member_id):     # a network partition: the request never arrives
+                if api == "OffsetCommit":
+                    self.unsent_commits[member_id] = args     # the client retries it once it reaches the coordinator
+                return
             epoch = args[1] if api in ("SyncGroup", "Heartbeat", "OffsetCommit") else None
             self.wire.record(self.env.now, member_id, "request", api, epoch=epoch)
         self.env.schedule(NET_DELAY_MS, fn, *args)
@@ -142,9 +151,15 @@ class ConsumerGroup(AppControls, Group):
 
     def _deliver(self, member_id: str, kind: str, payload: dict) -> None:
         self._wire_response(member_id, kind, payload)
+        sent_to = self.consumers.get(member_id)
+        process = getattr(sent_to, "incarnation", 0)
         def arrive():
             c = self.consumers.get(member_id)
-            if c is not None and c.alive:
+            if c is None or not c.alive or self.cut_off(member_id) or getattr(c, "incarnation", 0) != process:
+                return      # gone, cut off, or restarted since: the answer was for the process that closed
+            if payload.get("error") == C.FENCED_INSTANCE_ID:
+                self.fence(c)
+            else:
                 getattr(c, "on_" + kind)(payload)
         self.env.schedule(NET_DELAY_MS, arrive)
 
@@ -163,15 +178,23 @@ class ConsumerGroup(AppControls, Group):
             for tp, off in offsets.items():
                 self.offsets.commit(tp, off, self.env.now, self.part(tp).log_end_offset)
         else:
+            c = self.consumers.get(member_id)
+            if c is not None and hasattr(c, "last_commit_error"):
+                c.last_commit_error = err
             self.event("commit_rejected", member_id=member_id, error=err, generation=generation)
         self._deliver(member_id, "commit", {"error": err, "how": how, "offsets": offsets})
 
     # -- membership -------------------------------------------------------
-    def add_consumer(self, member_id: str, color: int, rate: float, host: str, subscription=None) -> Consumer:
-        """`subscription` (groupviz.kafka.subscription.Subscription): its topics or pattern; None: the first topic."""
+    def add_consumer(self, member_id: str, color: int, rate: float, host: str, subscription=None,
+                     instance_id: str | None = None) -> Consumer:
+        """`subscription` (groupviz.kafka.subscription.Subscription): its topics or pattern; None: the first topic.
+        `instance_id`: group.instance.id (static membership, KIP-345)."""
         c = self.member_class(self, member_id, color, rate, host)
+        if instance_id is not None:
+            c.instance_id = instance_id
         self.consumers[member_id] = c
         self.subscriptions.set(member_id, subscription)
+        self.metadata_clock[member_id] = self.env.now
         c.start()
         return c
 
@@ -200,14 +223,11 @@ class ConsumerGroup(AppControls, Group):
             if c.alive and c.phase == "stable":
                 c.request_rejoin()
 
-    def partitions_added(self) -> None:
-        self.coordinator.metadata_changed(
-            reason("partitions", topic=self.topic.name, n=len(self.topic.partitions)))
-
     def topic_partitions_added(self, name: str) -> None:
-        """A topic other than the first grew: a rebalance if some member subscribes to it."""
+        """A topic other than the first grew: if some member subscribes to it, the leader notices at its next
+        metadata refresh, as for the first topic (faults.MembershipFaults.partitions_added)."""
         if name in self.subscriptions.in_view():
-            self.coordinator.metadata_changed(reason("partitions", topic=name, n=len(self.topics.get(name).partitions)))
+            self._schedule_leader_refresh(announce=True)
 
     def topic_added(self, name: str) -> None:
         self.subscriptions.topic_added(name)
@@ -251,6 +271,9 @@ class ConsumerGroup(AppControls, Group):
             self.high_processed[tp] = b
         n = b - a
         self.processed += n
+        if c.member_id not in self.coordinator.members and c.phase == "stable":
+            self.zombie_records += n        # an expelled member still processing: its partitions have a new owner
+            self.zombie_by_member[c.member_id] = self.zombie_by_member.get(c.member_id, 0) + n
         reply = self._reply
         if reply is None:           # outside poll(): reply at once
             lat = []
@@ -405,6 +428,9 @@ class ConsumerGroup(AppControls, Group):
                 "last_heartbeat_ms": meta.last_heartbeat_ms if meta else None,
                 "leader": coord.leader == c.member_id,
                 **c.app_view(),
+                "instance_id": getattr(c, "instance_id", None), "partitioned": c.member_id in self.partitioned,
+                "zombie": self.is_zombie(c), "zombie_processed": self.zombie_by_member.get(c.member_id, 0),
+                "commit_error": getattr(c, "last_commit_error", None),
             })
             sub = self.subscriptions.describe(c.member_id)
             if sub is not None:     # only a member with a subscription of its own (one-topic rows stay as they were)
@@ -415,12 +441,14 @@ class ConsumerGroup(AppControls, Group):
             "assignor": self.assignor, "protocol": self.rebalance_protocol(), "leader": coord.leader,
             "config": dict(self.config), "members": members, "partitions": parts,
             "lag": total if self.offsets.committed else None,     # nothing committed yet: "-", not 0
-            "processed": self.processed, "duplicates": self.duplicates, "throughput": round(thr_total, 2),
+            "processed": self.processed, "duplicates": self.duplicates, "zombie_records": self.zombie_records,
+            "throughput": round(thr_total, 2),
             "status": status, "lag_ms": max_lag_ms,
             "rebalances": [dict(r) for r in coord.history[-20:]],
             "wire": self.wire.snapshot(),
             "coordinator_members": [
                 {"member_id": m.member_id, "client_id": m.client_id, "host": m.host,
+                 "instance_id": getattr(m, "instance_id", None),
                  "partitions": list(map(list, m.assignment)) if coord.state == C.STABLE else []}
                 for m in coord.members.values()],
         }

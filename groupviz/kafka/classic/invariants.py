@@ -3,6 +3,8 @@
 - eager group: no partition has two owners within one generation (over the whole run when the caller
   passes `owners_seen`, which remembers who owned what in each generation)
 - cooperative group: no partition is owned by two members at the same moment
+- both among the members the coordinator knows: a zombie it expelled (or a fenced static member) may still
+  process its old partitions until it hears so, as in Kafka
 - committed offsets never go backwards, and stay within 0..log end offset
 """
 
@@ -19,9 +21,12 @@ def check_classic(g, leo: dict, committed_before: dict, owners_seen: dict | None
     cooperative = REBALANCE_PROTOCOLS[g.assignor] == "cooperative"
     owners: dict = {}
     per_generation: dict = {}
+    known = g.coordinator.members
     for c in g.consumers.values():
         if c.generation < 0 and c.assigned:
             continue    # left the group (poll timeout) but still processing: it owns nothing it may commit
+        if c.assigned and c.member_id not in known:
+            continue    # a zombie: expelled or fenced, not told yet; Kafka lets it process (and fails its commits)
         gen = per_generation.setdefault(c.generation, {})
         for tp in c.assigned:
             if tp in gen:

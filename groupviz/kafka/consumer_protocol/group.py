@@ -47,6 +47,7 @@ class ModernConsumerGroup(ConsumerGroup):
     joining_phase = JOINING
     # not modelled here yet (docs/kafka-fidelity.md): the application's poll loop, stalls and commit modes
     stall, set_processing_ms, set_commit_mode = Group.stall, Group.set_processing_ms, Group.set_commit_mode
+    membership_faults = False       # static membership, restarts and partitions: classic groups only (issue 16)
 
     def __init__(self, ctx, group_id: str, assignor: str = DEFAULT_ASSIGNOR, config: dict | None = None):
         self._assignor_at_start = assignor
@@ -63,6 +64,11 @@ class ModernConsumerGroup(ConsumerGroup):
 
     def rebalance_protocol(self) -> str:
         return "consumer"
+
+    def partitions_added(self) -> None:
+        """The coordinator notices new partitions in its metadata image at once (no client refresh)."""
+        self.coordinator.metadata_changed(
+            K.reason("partitions", topic=self.topic.name, n=len(self.topic.partitions)))
 
     def event(self, type_: str, **fields) -> None:
         fields.setdefault("protocol", "consumer")      # the narration tells KIP-848 events apart by it
