@@ -13,6 +13,7 @@ const DRAW_EVERY_MS = 330;
 const WINDOW_S = 120;
 const BAND_FILL = "rgba(100, 116, 139, 0.16)";
 const BAND_LINE = "rgba(100, 116, 139, 0.55)";
+const GAP_COLOR = "#9ca3af";   // uncommitted backlog: grey, dashed
 const TOTAL_COLOR = "#374151";
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK SC", "PingFang SC", sans-serif';
 
@@ -102,7 +103,8 @@ export class Charts {
   record(groupId) {
     let rec = this.groups.get(groupId);
     if (!rec) {
-      rec = { lag: new Map(), tp: new Map(), total: new Array(this.times.length).fill(null), rebalances: [] };
+      rec = { lag: new Map(), tp: new Map(), total: new Array(this.times.length).fill(null),
+        gap: new Array(this.times.length).fill(null), rebalances: [] };
       this.groups.set(groupId, rec);
     }
     return rec;
@@ -129,6 +131,7 @@ export class Charts {
         const rec = this.record(gid);
         for (const [mid, arr] of Object.entries(gh.lag || {})) rec.lag.set(mid, padTo((arr || []).slice(-n), n));
         for (const [mid, arr] of Object.entries(gh.throughput || {})) rec.tp.set(mid, padTo((arr || []).slice(-n), n));
+        rec.gap = padTo((gh.uncommitted_gap || []).slice(-n), n);
         if (Array.isArray(gh.total_lag)) {
           rec.total = padTo(gh.total_lag.slice(-n), n);
         } else {
@@ -196,11 +199,13 @@ export class Charts {
         for (const [mid, arr] of map) if (!seen.has(mid)) arr.push(null);
       }
       rec.total.push(g.lag ?? null);
+      rec.gap.push(g.uncommitted_gap ?? null);
     }
     for (const [gid, rec] of this.groups) {
       if (live.has(gid)) continue;
       for (const map of [rec.lag, rec.tp]) for (const arr of map.values()) arr.push(null);
       rec.total.push(null);
+      rec.gap.push(null);
     }
     this.trim();
     this.dirty = true;
@@ -212,6 +217,7 @@ export class Charts {
     this.times.splice(0, extra);
     for (const [gid, rec] of this.groups) {
       rec.total.splice(0, extra);
+      rec.gap.splice(0, extra);
       for (const map of [rec.lag, rec.tp]) {
         for (const [mid, arr] of map) {
           arr.splice(0, extra);
@@ -312,6 +318,17 @@ export class Charts {
     return out;
   }
 
+  /** Before a partition's first commit its lag is "-": the records between the starting position
+   * (auto.offset.reset) and the log end are drawn apart, grey, so a backlog is never drawn as 0. */
+  gapTrace(gap) {
+    if (!gap || gap.every((v) => v === null)) return [];
+    return [{
+      type: "scatter", mode: "lines", name: t("chart.gap"), x: this.times.map((ms) => ms / 1000), y: gap.slice(),
+      line: { color: GAP_COLOR, width: 2, dash: "dash" }, connectgaps: false,
+      hovertemplate: `${t("chart.gap.hover")}: %{y}<extra></extra>`,
+    }];
+  }
+
   yMax(traces) {
     let max = 0;
     for (const tr of traces) for (const v of tr.y) if (v !== null && v !== undefined && v > max) max = v;
@@ -357,8 +374,8 @@ export class Charts {
     const range = this.xRange();
     const extras = this.shapes(range);
     const config = { displayModeBar: false, responsive: true, scrollZoom: false, doubleClick: false };
-    const rec = this.groups.get(this.groupId) || { lag: new Map(), tp: new Map(), total: [] };
-    const lag = this.traces(rec.lag, rec.total);
+    const rec = this.groups.get(this.groupId) || { lag: new Map(), tp: new Map(), total: [], gap: [] };
+    const lag = this.traces(rec.lag, rec.total).concat(this.gapTrace(rec.gap));
     const tp = this.traces(rec.tp, null);
     const narrow = this.lagEl.clientWidth > 0 && this.lagEl.clientWidth < 560;
     const used = new Map();

@@ -160,6 +160,8 @@ const MESSAGES = {
     "chart.x": "simulated time (s)",
     "chart.x.real": "time since the server started (s)",
     "chart.total": "group total",
+    "chart.gap": "no commit yet",
+    "chart.gap.hover": "no commit yet: log end − starting position (auto.offset.reset); lag is -",
 
     "tl.title": "Rebalances",
     "tl.gen": "gen {g}",
@@ -332,6 +334,8 @@ const MESSAGES = {
     "chart.x": "模拟时间（秒）",
     "chart.x.real": "服务器启动以来的时间（秒）",
     "chart.total": "组合计",
+    "chart.gap": "尚未提交",
+    "chart.gap.hover": "尚未提交：日志末端 − 起始位置（auto.offset.reset）；积压为 -",
 
     "tl.title": "再均衡",
     "tl.gen": "第 {g} 代",

@@ -120,3 +120,19 @@ def test_counts_are_singular_or_plural_in_both_languages(page):
     assert forms["en-dups"] == ["1 duplicate", "3 duplicates"] and forms["zh-dups"] == ["重复 1 条", "重复 3 条"]
     assert forms["en-keys"] == ["uniform over 1 key", "uniform over 1000 keys"]
     expect(page.get_by_test_id("topic-count")).to_contain_text("6 partitions")
+
+
+def test_before_the_first_commit_the_lag_chart_draws_the_backlog_from_the_starting_position(page, live_server):
+    """Lag is "-" until a commit (kafka-consumer-groups.sh prints LAG -), but the backlog is drawn: a grey
+    dashed "no commit yet" line, log end minus the starting position (auto.offset.reset), never a 0."""
+    assert live_server.live.apply({"op": "set_commit_mode", "group_id": "g1", "mode": "none"})["ok"]
+    wait_stable(page)
+    trace = """() => { const d = document.getElementById('lag-chart').data || [];
+                       const tr = d.find(t => t.name === 'no commit yet');
+                       return tr ? tr.y.filter(v => v !== null) : null; }"""
+    page.wait_for_function(f"({trace})() && ({trace})().length > 3", timeout=WAIT_MS)
+    ys = page.evaluate(trace)
+    assert ys[-1] > ys[0] > 0                        # the backlog grows: nothing is committed
+    g1 = next(g for g in live_server.live.full_snapshot()["groups"] if g["group_id"] == "g1")
+    assert g1["lag"] is None and g1["uncommitted_gap"] > 0
+    expect(card(page, "consumer-1").locator(".c-stats")).to_contain_text("-")

@@ -24,7 +24,8 @@ class ChartSamples:
 
     def sample(self, now: int, groups) -> None:
         """`groups` are objects with `group_id` and `sample_metrics()` -> {"lag": {member: n},
-        "throughput": {member: records/s}, "partition_lag": {"topic-p": n or None}}."""
+        "throughput": {member: records/s}, "partition_lag": {"topic-p": n or None}} and, for a classic group,
+        "uncommitted_gap": log end minus the starting position over its partitions with no commit yet, or None."""
         per_group = {}
         for g in groups:
             gs = g.sample_metrics()
@@ -47,6 +48,8 @@ class ChartSamples:
             for gid, gs in per_group.items():
                 out = groups.setdefault(gid, {"lag": {}, "throughput": {}, "partition_lag": {}, "total_lag": [None] * n})
                 out["total_lag"][i] = gs["total_lag"]
+                if gs.get("uncommitted_gap") is not None:     # classic groups before a partition's first commit
+                    out.setdefault("uncommitted_gap", [None] * n)[i] = gs["uncommitted_gap"]
                 for key in ("lag", "throughput", "partition_lag"):
                     for name, v in gs[key].items():
                         series = out[key].get(name)

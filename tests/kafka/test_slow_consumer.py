@@ -213,3 +213,23 @@ def test_stopping_mid_batch_commits_only_what_was_processed():
     eng.step(100)
     committed = {(p["topic"], p["partition"]): p["committed"] for p in group(eng)["partitions"]}
     assert all(committed[tp] == nxt for tp, nxt in done.items())
+
+
+def test_before_the_first_commit_lag_is_null_and_the_backlog_from_the_starting_position_is_drawn_apart():
+    """Issue 18 with issue 16: "-" for lag (never 0), and the chart's "no commit yet" series counts the
+    records from where the group starts (auto.offset.reset earliest: the log start) to the log end."""
+    from groupviz.engine import Engine
+    e = Engine(seed=7)
+    assert e.apply({"op": "set_commit_mode", "group_id": "g1", "mode": "none"})["ok"]
+    e.step(15_000)
+    snap = e.snapshot()
+    g = snap["groups"][0]
+    leo = sum(p["log_end_offset"] for p in g["partitions"])
+    assert g["lag"] is None and g["uncommitted_gap"] == leo > 0
+    gaps = [v for v in snap["history"]["groups"]["g1"]["uncommitted_gap"] if v is not None]
+    assert gaps == sorted(gaps) and gaps[-1] == leo
+    d = Engine(seed=7)                     # auto-commit: the series ends at the first commit
+    d.step(15_000)
+    g = d.snapshot()["groups"][0]
+    assert g["lag"] is not None and g["uncommitted_gap"] is None
+    assert d.snapshot()["history"]["groups"]["g1"]["uncommitted_gap"][0] is not None

@@ -326,6 +326,15 @@ class ConsumerGroup(AppControls, MembershipFaults, Group):
         cs = self.consumers.values()
         return sorted(cs, key=lambda c: c.generation >= 0) if any(c.generation < 0 and c.assigned for c in cs) else cs
 
+    def uncommitted_gap(self) -> int | None:
+        """Before a partition's first commit its lag is "-" (kafka-consumer-groups.sh prints LAG -), but the
+        backlog is real: the records between where the group would start (auto.offset.reset, as start_offset
+        says) and the log end. Their sum over the partitions the group reads and has not committed yet is
+        drawn beside the lag (issue 18); None once every partition has a committed offset."""
+        committed = self.offsets.committed
+        gaps = [p.log_end_offset - self.start_offset(p.tp) for p in self.view_partitions() if p.tp not in committed]
+        return sum(gaps) if gaps else None
+
     def partition_lag(self, tp) -> int | None:
         off = self.offsets.get(tp)
         if off is None:
@@ -348,7 +357,7 @@ class ConsumerGroup(AppControls, MembershipFaults, Group):
             lag[c.member_id] = sum(lags) if lags or not c.assigned else None
             thr[c.member_id] = round(c.throughput(), 2)
         plag = {f"{p.topic}-{p.partition}": self.partition_lag(p.tp) for p in self.view_partitions()}
-        return {"lag": lag, "throughput": thr, "partition_lag": plag}
+        return {"lag": lag, "throughput": thr, "partition_lag": plag, "uncommitted_gap": self.uncommitted_gap()}
 
     def _partition_rows(self, now: int):
         """The snapshot's per-partition rows, and what the group totals need from them.
@@ -441,6 +450,7 @@ class ConsumerGroup(AppControls, MembershipFaults, Group):
             "assignor": self.assignor, "protocol": self.rebalance_protocol(), "leader": coord.leader,
             "config": dict(self.config), "members": members, "partitions": parts,
             "lag": total if self.offsets.committed else None,     # nothing committed yet: "-", not 0
+            "uncommitted_gap": self.uncommitted_gap(),
             "processed": self.processed, "duplicates": self.duplicates, "zombie_records": self.zombie_records,
             "throughput": round(thr_total, 2),
             "status": status, "lag_ms": max_lag_ms,
