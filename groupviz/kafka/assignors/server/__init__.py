@@ -19,7 +19,7 @@ Rack awareness is left out (our members have no rack), as in the client assignor
 from __future__ import annotations
 
 from groupviz.kafka.assignors.client.normalize import normalize_partitions, normalize_subscriptions
-from groupviz.kafka.assignors.common import TP, AssignorError
+from groupviz.kafka.assignors.common import TP, AssignorError, current_by_topic
 from groupviz.kafka.assignors.java import (
     copy_capacity, hash_order, hashmap_capacity, hashmap_order, string_hash, string_key,
 )
@@ -82,14 +82,7 @@ def java_current(members, current, counts) -> dict[str, list[tuple[str, list[int
     for m, tps in current.items():
         if m not in in_group or not tps:
             continue
-        by_topic: dict[str, list[int]] = {}
-        for t, p in tps:
-            t, p = str(t), int(p)
-            if t in counts and not 0 <= p < counts[t]:
-                raise AssignorError(f"current assignment of {m!r} names {t}-{p}, which does not exist")
-            if owner.setdefault((t, p), m) != m:
-                raise AssignorError(f"current assignment gives {t}-{p} to both {owner[(t, p)]!r} and {m!r}")
-            by_topic.setdefault(t, []).append(p)
+        by_topic = current_by_topic(m, tps, counts, owner)
         topics = list(by_topic)
         topics = hash_order(topics, [string_hash(t) for t in topics], hashmap_capacity(len(topics)))
         out[m] = [(t, int_set_order(sorted(set(by_topic[t])))) for t in topics]

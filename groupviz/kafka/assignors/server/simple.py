@@ -11,7 +11,7 @@ members outnumber partitions).
 
 from __future__ import annotations
 
-from groupviz.kafka.assignors.common import TP, AssignorError
+from groupviz.kafka.assignors.common import TP, AssignorError, current_by_topic
 from groupviz.kafka.assignors.java import copy_capacity, hash_order, hashmap_capacity, string_hash
 from groupviz.kafka.assignors.server.javahash import JavaHash
 from groupviz.kafka.assignors.server.simple_heterogeneous import simple_heterogeneous
@@ -62,14 +62,7 @@ def share_current(index, current, counts, topic_hash) -> dict[int, list[tuple[st
         i = index.get(m)
         if i is None or not tps:
             continue
-        by_topic: dict[str, list[int]] = {}
-        for t, p in tps:
-            t, p = str(t), int(p)
-            if t in counts and not 0 <= p < counts[t]:
-                raise AssignorError(f"current assignment of {m!r} names {t}-{p}, which does not exist")
-            parts = by_topic.setdefault(t, [])
-            if p not in parts:
-                parts.append(p)
+        by_topic = current_by_topic(m, tps, counts)
         names = list(by_topic)
         names = hash_order(names, [topic_hash(t) for t in names], hashmap_capacity(len(names)))
         out[i] = [(t, _int_set_order(sorted(by_topic[t]))) for t in names]
