@@ -11,7 +11,7 @@ members outnumber partitions).
 
 from __future__ import annotations
 
-from groupviz.kafka.assignors.common import TP, AssignorError, current_by_topic
+from groupviz.kafka.assignors.common import TP, current_by_topic
 from groupviz.kafka.assignors.java import copy_capacity, hash_order, hashmap_capacity, string_hash
 from groupviz.kafka.assignors.server.javahash import JavaHash
 from groupviz.kafka.assignors.server.simple_heterogeneous import simple_heterogeneous
