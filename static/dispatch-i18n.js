@@ -57,9 +57,9 @@ addMessages({
 });
 
 /** How a group's shares are decided, named for the page: the seed's random dispatch, a share group's
- * competition (or "who fetches"), a consumer group's sharding. */
-export function howName(g, t, competitionName) {
+ * "who fetches", a consumer group's sharding. */
+export function howName(g, t) {
   if (isDispatch(g)) return t("comp.dispatch");
-  if (g.type === "share") return g.competition === "first-free" ? competitionName(g.competition) : t("comp.share");
+  if (g.type === "share") return t("comp.share");
   return t("comp.sharding");
 }

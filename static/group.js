@@ -225,13 +225,11 @@ function renderHeading(group, members) {
   setHidden(ui.add, isFlink);
   setHidden(ui.competition, !isShare && !isFlink && !dispatch);
   setAttr(ui.competition, "data-kind", group ? group.type : "");
-  // A share group's members pull what is available (Kafka); only the older first-free option still names a competition.
-  const firstFreeShare = isShare && group.competition === "first-free";
-  if (firstFreeShare) setText(ui.competition, t("group.competition", { c: t("comp.first-free") }));
-  if (isShare && !firstFreeShare) setText(ui.competition, t("comp.share"));
+  // A share group's members pull batches from the partitions assigned to them (Kafka): who fetches decides.
+  if (isShare) setText(ui.competition, t("comp.share"));
   if (isFlink) setText(ui.competition, t("group.flink.split"));
   if (dispatch) setText(ui.competition, t("dispatch.label"));
-  ui.competition.title = firstFreeShare ? t("group.competition.first-free.title") : isShare ? t("group.pwin.share.title")
+  ui.competition.title = isShare ? `${t("group.pwin.share.title")} ${t(`group.competition.${group.competition}.title`)}`
     : isFlink ? t("fl.explain") : dispatch ? t("dispatch.label.title") : "";
   setText(ui.protocol, !group ? "" : t(isFlink ? "group.protocol.flink" : isShare ? "group.protocol.share"
     : dispatch ? "group.protocol.dispatch" : coop ? "group.protocol.cooperative" : "group.protocol.eager"));

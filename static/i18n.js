@@ -271,6 +271,7 @@ const MESSAGES = {
     "topic.unassigned": "未分配",
     "topic.none": "没有分区",
     "topic.partitionsIn": "{n} 个分区，{topics} 个主题",
+    "topic.partitionsIn.one": "{n} 个分区，{topics} 个主题",
     "topic.rate": "每秒 {rate} 条",
     "topic.notRead": "该组不读取这个主题",
     "topic.firstOnly": "这里的共享组和 Flink 作业只读取第一个主题",

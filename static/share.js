@@ -77,7 +77,7 @@ function updateLane(view, g, r, selected) {
   const lat = r.latency_ms || {};
   setText(view.latency, lat.p50 === null || lat.p50 === undefined ? "–" : `${fmtInt(lat.p50)} / ${fmtInt(lat.p95)} ms`);
   setText(view.transit, r.in_transit ? t("rf.transit", { n: fmtInt(r.in_transit) }) : "");
-  setText(view.name, `${gid} · ${howName(g, t, competitionName)}`);
+  setText(view.name, `${gid} · ${howName(g, t)}`);
   toggleClass(view.root, "selected", selected && selected.group_id === gid);
   toggleClass(view.root, "lossy", (r.no_result ?? 0) > 0);
   drawDots(view, g, Number(g.throughput) || 0);
