@@ -58,45 +58,88 @@ STATIC.update(groups=_GROUP, topics={"name": _, "partitions": {"partition": _, "
                             groups={ANY: _LATENCY}, **_LATENCY))
 
 
+def _leaves(spec: dict) -> dict | frozenset:
+    """The spec with every dict of leaf keys only (all True) as a frozenset: walked faster."""
+    out = {k: _leaves(v) if type(v) is dict else v for k, v in spec.items()}
+    return frozenset(out) if all(v is True for v in out.values()) and ANY not in out else out
+
+
+STATIC = _leaves(STATIC)
+
+
 def full_tick(cur: dict, prev: dict | None, whole: bool = False) -> dict:
     """What the full-tick room gets for the tick `cur` (sent after `prev`): compact when following it
-    from `prev` gives `cur`, else `cur` marked whole. Neither argument is modified."""
+    from `prev` gives `cur` (`follow(prev, compact) == cur`, checked in the same walk that builds it),
+    else `cur` marked whole. Neither argument is modified."""
     if not whole and prev is not None:
         compact = _compact(cur, prev, STATIC)
-        if follow(prev, compact) == cur:
+        if compact is not _WHOLE:
             return compact
     out = dict(cur)
     out[WHOLE] = 1
     return out
 
 
+_WHOLE = object()          # _compact's answer when following a compact tick would not give the tick
+
+
 def _compact(cur, prev, spec):
+    """`cur` without what `spec` leaves out, or _WHOLE unless merging it into `prev` gives `cur`:
+    the same keys and rows, equal static values, logs that slid (conservative: any doubt is _WHOLE)."""
     if type(cur) is list:
-        p = prev if type(prev) is list and len(prev) == len(cur) else [None] * len(cur)
-        return [_compact(c, q, spec) for c, q in zip(cur, p)]
-    if type(cur) is not dict:
-        return cur
-    pd = prev if type(prev) is dict else {}
+        if type(prev) is not list or len(prev) != len(cur):
+            return _WHOLE
+        if not cur or any(type(r) is not dict for r in cur):
+            return cur                                     # follow replaces it: cur itself
+        out = []
+        for c, q in zip(cur, prev):
+            r = _compact(c, q, spec)
+            if r is _WHOLE:
+                return _WHOLE
+            out.append(r)
+        return out
+    if type(cur) is not dict or type(prev) is not dict or prev.keys() != cur.keys():
+        return _WHOLE
+    if type(spec) is frozenset:                            # leaf keys only: 1,000 partition rows a tick
+        out = {}
+        for k, v in cur.items():
+            if k in spec:
+                if prev[k] != v:
+                    return _WHOLE
+            elif (type(v) is dict or type(v) is list) and _follow(prev[k], v) != v:
+                return _WHOLE
+            else:
+                out[k] = v
+        return out
     out = {}
     for k, v in cur.items():
         s = spec.get(k) or spec.get(ANY)
         if s is True:
-            continue
-        if k in LOGS and type(v) is list:
-            out[k] = _new_rows(pd.get(k), v)
+            if prev[k] != v:
+                return _WHOLE
+        elif k in LOGS:
+            out[k] = _new_rows(prev[k], v, LOGS[k])
         elif s:
-            out[k] = _compact(v, pd.get(k), s)
-        else:
+            out[k] = _compact(v, prev[k], s)
+        elif k in REPLACED or (type(v) is not dict and type(v) is not list) or _follow(prev[k], v) == v:
             out[k] = v
+        else:
+            return _WHOLE
+        if out.get(k, None) is _WHOLE:
+            return _WHOLE
     return out
 
 
-def _new_rows(prev, cur: list) -> list:
-    """The rows of the log `cur` appended since `prev` (all of `cur` when it is not a slide of `prev`)."""
-    if type(prev) is not list:
-        return cur
-    w = _window(prev, cur)
-    return w[WINDOW][1] if type(w) is dict else cur
+def _new_rows(prev, cur, keep: int):
+    """The rows of the log `cur` appended since `prev`; _WHOLE unless appending them to `prev` and
+    keeping the last `keep` rows gives `cur`."""
+    if type(prev) is not list or type(cur) is not list:
+        return _WHOLE
+    w = _window(prev, cur) if prev else {WINDOW: [0, cur]}
+    if type(w) is not dict:
+        return _WHOLE
+    tail = w[WINDOW][1]
+    return tail if min(len(prev) + len(tail), keep) == len(cur) else _WHOLE
 
 
 def follow(state: dict | None, tick: dict) -> dict:

@@ -63,6 +63,10 @@ def test_a_static_value_that_changed_makes_the_tick_whole():
     assert full_tick(two, prev) == dict(two, whole=1)          # a row came: its static values are needed
     assert full_tick(prev, two) == dict(prev, whole=1)
     assert full_tick(same, prev, whole=True)[WHOLE] == 1 and WHOLE not in same
+    restarted = {"time_ms": 2, "groups": [dict(same["groups"][0], wire=[{"n": 7}])]}     # the log did not slide
+    assert full_tick(restarted, prev)[WHOLE] == 1
+    shrank = {"time_ms": 2, "groups": [dict(same["groups"][0], wire=[])]}               # follow would keep {"n": 1}
+    assert full_tick(shrank, prev)[WHOLE] == 1
 
 
 def test_a_whole_tick_keeps_the_history_and_catalogue_of_the_snapshot():
