@@ -378,9 +378,17 @@ def fuzz_socket(n: int, seed: int, clients: int = 4, window: int = 4, mode: str 
         health = srv.health()
         if health.get("ok") is not True or health.get("error"):
             tally.violations.append(f"/healthz after the fuzz: {health}")
-        ticks: list = []
+        from groupviz.serve.fullticks import follow
+
+        ticks: list = []                                        # the state after each full tick (docs/wire.md)
+        held: list = [None]
         watcher = socketio.Client(reconnection=False)          # a new connection is still accepted
-        watcher.on("tick", ticks.append)
+
+        def on_tick(t):
+            held[0] = follow(held[0], t)
+            ticks.append(held[0])
+        watcher.on("snapshot", lambda snap: held.__setitem__(0, snap))
+        watcher.on("tick", on_tick)
         watcher.connect(srv.url, transports=["websocket"], wait_timeout=10)
         try:
             resumed = watcher.call("command", {"op": "resume"}, timeout=30)

@@ -7,8 +7,10 @@
    way python-socketio encodes it: the full tick (what non-page clients get), the delta tick
    (what the page gets, docs/wire.md) and that delta after permessage-deflate as the server
    sends it (WS_DEFLATE "shared": raw deflate, no context takeover). Correctness: every delta,
-   merged into the previous full tick, must give the full tick (else exit 1). Also: ms to
-   step + build a tick, and ms to compute its delta (p50).
+   merged into the previous tick's state, must give the tick's state, and a client following the
+   full ticks (serve/fullticks.py `follow`) must hold the tick's state at every tick (else exit 1).
+   Also: ms to step + build a tick, ms to compute its delta (p50), the full tick deflated (p50) and
+   how many full ticks were whole (the rest leave out what only a snapshot needs, docs/wire.md).
 2. First-load bytes: Chromium (Playwright, tests/browser_helpers.py flags) opens the page of a
    server run as app.py runs it; every response is listed with its body size on the wire, its
    Content-Encoding and Cache-Control. Reference: the same files' raw sizes on disk.
@@ -49,6 +51,7 @@ def deflated(text: str) -> int:
 
 def tick_sizes(scenario: str, ticks: int) -> tuple[dict, list[str]]:
     from groupviz.serve.delta import apply_delta
+    from groupviz.serve.fullticks import follow
     from groupviz.engine.core import Engine
     from groupviz.serve.realtime import LiveEngine
 
@@ -56,18 +59,23 @@ def tick_sizes(scenario: str, ticks: int) -> tuple[dict, list[str]]:
     rows, problems = [], []
     state = {}
 
-    def emit_ticks(full, make_delta):
+    def emit_ticks(whole, make_delta, make_full):
         t0 = time.perf_counter()
         delta = make_delta()
         state["delta_ms"] = (time.perf_counter() - t0) * 1000
         state["emit_s"] = time.perf_counter()
-        full_j, delta_j = encoded(full), encoded(delta)
+        full = make_full()
+        whole_j, full_j, delta_j = encoded(whole), encoded(full), encoded(delta)
+        cur = json.loads(whole_j[2:])[1]
         if delta.get("delta"):
-            merged = apply_delta(state["prev"], json.loads(delta_j[2:])[1])
-            if merged != json.loads(full_j[2:])[1]:
-                problems.append(f"{scenario}: a delta tick merged into the previous tick is not the full tick")
-        state["prev"] = json.loads(full_j[2:])[1]
-        rows.append((len(full_j), len(delta_j), deflated(delta_j)))
+            if apply_delta(state["prev"], json.loads(delta_j[2:])[1]) != cur:
+                problems.append(f"{scenario}: a delta tick merged into the previous tick is not the tick")
+        # a client following full ticks (fullticks.follow) holds the tick's state
+        state["followed"] = follow(state.get("followed"), json.loads(full_j[2:])[1])
+        if state["followed"] != cur:
+            problems.append(f"{scenario}: following the full ticks does not give the tick")
+        state["prev"] = cur
+        rows.append((len(full_j), len(delta_j), deflated(delta_j), deflated(full_j[2:]), int("whole" in full)))
 
     live = LiveEngine(Engine(seed=7, scenario=scenario), lambda *a: None, clock=lambda: clock[0],
                       emit_ticks=emit_ticks)
@@ -82,9 +90,10 @@ def tick_sizes(scenario: str, ticks: int) -> tuple[dict, list[str]]:
             deltas.append(state["delta_ms"])
     rows = rows[warm:]
     out = {}
-    for name, idx in (("full", 0), ("delta", 1), ("delta_deflated", 2)):
+    for name, idx in (("full", 0), ("delta", 1), ("delta_deflated", 2), ("full_deflated", 3)):
         vals = sorted(r[idx] for r in rows)
         out[name] = {"p50": vals[len(vals) // 2], "p95": vals[int(len(vals) * 0.95)], "max": vals[-1]}
+    out["whole_ticks"] = sum(r[4] for r in rows)
     out["tick_ms_p50"] = statistics.median(build)
     out["delta_ms_p50"] = statistics.median(deltas)
     return out, problems
@@ -167,7 +176,7 @@ def main(argv=None) -> int:
 
     print(f"# payload: Python {sys.version.split()[0]}, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"{'scenario':<12} {'full B p50':>10} {'p95':>8} {'delta B p50':>11} {'p95':>8} {'max':>8} "
-          f"{'deflated p50':>12} {'p95':>8}  {'tick ms':>7} {'delta ms':>8}")
+          f"{'deflated p50':>12} {'p95':>8}  {'tick ms':>7} {'delta ms':>8}  {'full defl p50':>13} {'whole':>5}")
     out, problems = {"ticks": {}}, []
     for sc in SCENARIOS:
         sizes, probs = tick_sizes(sc, ticks if sc != "large" else max(20, ticks // 10))
@@ -175,7 +184,8 @@ def main(argv=None) -> int:
         out["ticks"][sc] = sizes
         f, d, z = sizes["full"], sizes["delta"], sizes["delta_deflated"]
         print(f"{sc:<12} {f['p50']:>10} {f['p95']:>8} {d['p50']:>11} {d['p95']:>8} {d['max']:>8} "
-              f"{z['p50']:>12} {z['p95']:>8}  {sizes['tick_ms_p50']:>7.2f} {sizes['delta_ms_p50']:>8.2f}", flush=True)
+              f"{z['p50']:>12} {z['p95']:>8}  {sizes['tick_ms_p50']:>7.2f} {sizes['delta_ms_p50']:>8.2f}  "
+              f"{sizes['full_deflated']['p50']:>13} {sizes['whole_ticks']:>5}", flush=True)
 
     if not args.no_browser:
         w = page_weight(loads)
@@ -203,7 +213,7 @@ def main(argv=None) -> int:
     if problems:
         print("WRONG:\n  " + "\n  ".join(problems[:10]))
         return 1
-    print("ok: every delta tick merges into the full tick")
+    print("ok: every delta tick merges into the tick, and following the full ticks gives every tick")
     return 0
 
 

@@ -69,7 +69,7 @@ def sample_tick(scenario: str = "default", form: str = "delta", ticks: int = 100
     clock = [0.0]
     got = {}
     live = LiveEngine(Engine(seed=7, scenario=scenario), lambda *a: None, clock=lambda: clock[0],
-                      emit_ticks=lambda full, make_delta: got.update(full=full, delta=make_delta()))
+                      emit_ticks=lambda full, make_delta, make_full: got.update(full=make_full(), delta=make_delta()))
     for _ in range(ticks):
         clock[0] += 0.1
         live.tick()

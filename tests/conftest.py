@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -46,6 +47,27 @@ def make_app(**config):
     from groupviz.serve.app import create_app
 
     return create_app({"ASYNC_MODE": "threading", "START_TICKER": False, **config})
+
+
+def live_forms(scenario: str, commands: dict[int, dict], n: int = 120) -> list[tuple[dict, dict, dict]]:
+    """(the tick's whole state, its delta tick, its full tick) as JSON, for n ticks of a live engine
+    at 10 Hz, with commands applied before some ticks (refused or not, a command makes the next tick whole)."""
+    from groupviz.engine.core import Engine
+    from groupviz.serve.realtime import LiveEngine
+
+    clock = [0.0]
+    out = []
+    as_json = lambda x: json.loads(json.dumps(x))      # noqa: E731
+
+    live = LiveEngine(Engine(seed=7, scenario=scenario), lambda *a: None, clock=lambda: clock[0],
+                      emit_ticks=lambda tick, make_delta, make_full: out.append(
+                          (as_json(tick), as_json(make_delta()), as_json(make_full()))))
+    for i in range(n):
+        if i in commands:
+            live.apply(commands[i])
+        clock[0] += 0.1
+        live.tick()
+    return out
 
 
 def received(client, name):

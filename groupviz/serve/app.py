@@ -73,7 +73,7 @@ def _live_engine(cfg, socketio: SocketIO) -> LiveEngine:
         engine = Engine(seed=int(cfg["SEED"]), scenario=cfg["SCENARIO"])
         engine.speed = float(cfg["SPEED"])
     return LiveEngine(engine, socketio.emit, tick_hz=float(cfg["TICK_HZ"]), sleep=socketio.sleep,
-                      emit_ticks=lambda full, make_delta: sockets.emit_ticks(socketio, full, make_delta),
+                      emit_ticks=lambda *forms: sockets.emit_ticks(socketio, *forms),
                       full_gc_every_s=float(cfg["FULL_GC_EVERY_S"] or 0))
 
 

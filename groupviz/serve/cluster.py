@@ -58,7 +58,7 @@ def supervise(args, token: str | None, viewer_url: str | None, *, poll_s: float 
             print(e, file=sys.stderr)
             return 2
         url = local.url
-        print(f"started a local Redis for the workers at {url}", flush=True)
+        print(f"started a local Redis for the workers at {url} ({local.binary})", flush=True)
     env = child_env(token, viewer_url)
     specs = {"engine": engine_cmd(url, args.seed, args.scenario, args.speed)}
     for i in range(args.workers):

@@ -21,6 +21,7 @@ from typing import Callable
 from groupviz.engine import commands
 from groupviz.serve import wire
 from groupviz.serve.delta import tick_delta
+from groupviz.serve.fullticks import full_tick
 from groupviz.engine.core import Engine
 from groupviz.errors import CommandError
 
@@ -60,12 +61,13 @@ def tune_gc(thresholds: tuple[int, int, int] = GC_THRESHOLDS) -> None:
 class LiveEngine:
     def __init__(self, engine: Engine, emit: Callable[..., None], *, tick_hz: float = 10.0,
                  clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep,
-                 lock=None, emit_ticks: Callable[[dict, Callable[[], dict]], None] | None = None,
+                 lock=None, emit_ticks: Callable[..., None] | None = None,
                  full_gc_every_s: float | None = None):
         self.engine = engine
         self.emit = emit
-        # emit_ticks(full, make_delta) broadcasts a tick both ways (sockets.emit_ticks: full ticks to the
-        # clients that want them, make_delta() to the pages that merge deltas); None: emit("tick", full)
+        # emit_ticks(tick, make_delta, make_full) broadcasts a tick both ways (sockets.emit_ticks:
+        # make_full() to the clients that want full ticks (fullticks.py), make_delta() to the pages that
+        # merge deltas); `tick` is the whole state. None: emit("tick", tick)
         self.emit_ticks = emit_ticks
         self._prev_tick: dict | None = None
         self._full_next = True          # after a command, the next delta tick carries everything
@@ -229,7 +231,8 @@ class LiveEngine:
         if self.emit_ticks is None:
             self.emit("tick", payload)
         else:
-            self.emit_ticks(payload, lambda: payload if full else tick_delta(prev, payload))
+            self.emit_ticks(payload, lambda: payload if full else tick_delta(prev, payload),
+                            lambda: full_tick(payload, prev, whole=full))
 
     def run_forever(self) -> None:
         """Tick every 1/tick_hz s; a command in between gets one extra tick at once (apply()

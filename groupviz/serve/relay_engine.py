@@ -45,9 +45,9 @@ class EngineRelay:
         if self.link_up:                     # while Redis is away nothing is published (no retries, no log spam)
             self.mgr.emit(event, data, namespace="/", room=room)
 
-    def emit_ticks(self, full: dict, make_delta) -> None:
+    def emit_ticks(self, tick: dict, make_delta, make_full) -> None:
         """Both forms every tick: the rooms are on the workers, so the engine cannot see who listens."""
-        self.emit("tick", full, FULL_TICKS)
+        self.emit("tick", make_full(), FULL_TICKS)
         self.emit("tick", make_delta(), DELTA_TICKS)
 
     # -- the control loop -------------------------------------------------

@@ -37,12 +37,12 @@ def register(socketio: SocketIO) -> None:
     socketio.on_event("command", on_command)
 
 
-def emit_ticks(socketio: SocketIO, full: dict, make_delta) -> None:
-    """LiveEngine's broadcast: one serialisation per form and tick, shared by every client in
-    the room; a form nobody listens to is not built or encoded."""
+def emit_ticks(socketio: SocketIO, tick: dict, make_delta, make_full) -> None:
+    """LiveEngine's broadcast of `tick` (its whole state): one serialisation per form and tick,
+    shared by every client in the room; a form nobody listens to is not built or encoded."""
     rooms = socketio.server.manager.rooms.get("/", {})
     if rooms.get(FULL_TICKS):
-        socketio.emit("tick", full, to=FULL_TICKS)
+        socketio.emit("tick", make_full(), to=FULL_TICKS)
     if rooms.get(DELTA_TICKS):
         socketio.emit("tick", make_delta(), to=DELTA_TICKS)
 

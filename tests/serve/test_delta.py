@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from groupviz.serve.delta import INDEXED, _merge, apply_delta, diff, tick_delta
-from groupviz.engine.core import Engine
-from groupviz.serve.realtime import LiveEngine
+
+from conftest import live_forms
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -52,18 +52,8 @@ def test_unchanged_parts_are_left_out():
 
 
 def live_ticks(scenario: str, commands: dict[int, dict], n: int = 120) -> list[tuple[dict, dict]]:
-    """(full, what the delta room got) for n ticks of a live engine, with commands at some ticks."""
-    clock = [0.0]
-    out = []
-    live = LiveEngine(Engine(seed=7, scenario=scenario), lambda *a: None, clock=lambda: clock[0],
-                      emit_ticks=lambda full, make_delta: out.append((json.loads(json.dumps(full)),
-                                                                        json.loads(json.dumps(make_delta())))))
-    for i in range(n):
-        if i in commands:
-            live.apply(commands[i])          # refused or not, a command makes the next tick whole
-        clock[0] += 0.1
-        live.tick()
-    return out
+    """(the tick's whole state, what the delta room got) for n ticks of a live engine (conftest.live_forms)."""
+    return [(tick, delta) for tick, delta, _ in live_forms(scenario, commands, n)]
 
 
 COMMANDS = {5: {"op": "add_consumer"}, 30: {"op": "kill_consumer", "member_id": "consumer-2"},

@@ -106,7 +106,7 @@ def _held_sender(live, hold: str):
         sent.append((kind, data))
 
     live.emit = lambda ev, data: record(ev, data)
-    live.emit_ticks = lambda full, make_delta: record("tick", make_delta())
+    live.emit_ticks = lambda full, make_delta, make_full: record("tick", make_delta())
     return sent, holding, release
 
 
@@ -226,7 +226,7 @@ def run(until_s: float, commands: dict[float, list[dict]]):
     ft = FakeTime()
     ticks = []
     live = LiveEngine(Engine(seed=7), lambda *a: None, clock=ft.clock, sleep=ft.sleep,
-                      emit_ticks=lambda full, make_delta: ticks.append(round(ft.now, 3)))
+                      emit_ticks=lambda full, make_delta, make_full: ticks.append(round(ft.now, 3)))
     pending = sorted(commands.items())
     real_sleep = ft.sleep
 
@@ -270,7 +270,7 @@ def run_with_fake_gc(freed: int, until_s: float):
     ft = FakeTime()
     calls = []
     live = LiveEngine(Engine(seed=7), lambda *a: None, clock=ft.clock, sleep=ft.sleep,
-                      emit_ticks=lambda full, make_delta: calls.append(("tick", round(ft.now, 3))),
+                      emit_ticks=lambda full, make_delta, make_full: calls.append(("tick", round(ft.now, 3))),
                       full_gc_every_s=1.0)
     real_collect = gc.collect
     gc.collect = lambda *a: (calls.append(("gc", round(ft.now, 3))), ft.__setattr__("now", ft.now + 0.05), freed)[2]

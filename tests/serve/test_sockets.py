@@ -24,6 +24,7 @@ import socketio
 
 from groupviz.engine.invariants import check_snapshot as check_invariants
 from groupviz.serve.app import socketio_of
+from groupviz.serve.fullticks import follow
 from groupviz.serve.security import COOKIE_NAME, READ_ONLY_ERROR
 from groupviz.serve.sockets import INTERNAL_ERROR
 
@@ -401,9 +402,10 @@ def test_fuzz_commands_over_real_sockets():
         health = requests.get(srv.url + "/healthz", timeout=5).json()
         assert health["ok"] is True and health["error"] is None, health
         assert clients[0].call("command", {"op": "resume"}, timeout=5)["ok"] is True
-        ticks = []
+        ticks, got = [], []
         watcher = socketio.Client(reconnection=False)
-        watcher.on("tick", ticks.append)
+        watcher.on("snapshot", lambda snap: got.append(snap))
+        watcher.on("tick", lambda t: (ticks.append(t), got.append(follow(got[-1] if got else None, t))))
         watcher.connect(srv.url, transports=["websocket"], wait_timeout=5)
         try:
             end = time.monotonic() + 5
@@ -413,8 +415,8 @@ def test_fuzz_commands_over_real_sockets():
         finally:
             watcher.disconnect()
         check_invariants(requests.get(srv.url + "/api/state", timeout=5).json())
-        for t in ticks:
-            check_invariants(t)
+        for state in got:                         # the snapshot, then each full tick followed (docs/wire.md)
+            check_invariants(state)
     finally:
         for c in clients:
             if c.connected:
