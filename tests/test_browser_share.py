@@ -63,7 +63,7 @@ def test_competition_scenario_shows_random_dispatch_sharding_and_a_share_group_w
     expect(panel.locator(".pm-why")).to_contain_text("partition")
     # no 1/N goodness-of-fit test for it (issue 18): the panel says why instead of a p-value
     test = panel.get_by_test_id("model-test")
-    expect(test).to_contain_text("not tested against 1/N", timeout=WAIT_MS)
+    expect(test).to_contain_text("No 1/N test", timeout=WAIT_MS)
     expect(test).not_to_contain_text("χ²")
     expect(test).not_to_contain_text("p =")
     # and in Chinese
@@ -158,9 +158,12 @@ def test_share_screenshots(browser, live_server, name, viewport, scenario):
 def test_three_share_members_on_six_partitions_each_show_two_partitions_and_the_group_epoch(probe, live_server):
     # Kafka 4.1+'s simple assignor balances the partitions (issue 16): 2 each, none shared; every partition
     # cell is painted with its one holder
-    page = open_scenario(probe, live_server, "competition")
-    pick_group(page, "queue")
-    members = ("consumer-1", "consumer-2", "consumer-3")
+    assert live_server.live.apply({"op": "reset", "scenario": "default"})["ok"]
+    assert live_server.live.apply({"op": "add_group", "group_id": "s1", "type": "share"})["ok"]
+    members = [live_server.live.apply({"op": "add_consumer", "group_id": "s1"})["member_id"] for _ in range(3)]
+    page = probe.open()
+    expect(page.get_by_test_id("share-row")).to_be_visible(timeout=WAIT_MS)
+    pick_group(page, "s1")
     for mid in members:
         expect(card(page, mid).locator(".c-parts .chip[data-partition]")).to_have_count(2, timeout=WAIT_MS)
     shown = sorted(int(c.get_attribute("data-partition")) for mid in members
