@@ -99,7 +99,7 @@ const MESSAGES = {
     "topic.partitionsIn.one": "{n} partition in {topics} topics",
     "topic.rate": "{rate} records/s",
     "topic.notRead": "this group does not read it",
-    "topic.firstOnly": "share groups and Flink jobs here read only the first topic",
+    "topic.firstOnly": "share groups, Flink jobs and random dispatch here read only the first topic",
     "topic.unread": "not read",
 
     "group.title": "Group",
@@ -274,7 +274,7 @@ const MESSAGES = {
     "topic.partitionsIn.one": "{n} 个分区，{topics} 个主题",
     "topic.rate": "每秒 {rate} 条",
     "topic.notRead": "该组不读取这个主题",
-    "topic.firstOnly": "这里的共享组和 Flink 作业只读取第一个主题",
+    "topic.firstOnly": "这里的共享组、Flink 作业和随机分派只读取第一个主题",
     "topic.unread": "不读取",
 
     "group.title": "消费者组",

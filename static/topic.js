@@ -43,7 +43,7 @@ function partitionRows(snap, group) {
     if (topics.length > 1) {
       rows.push({ key: `topic:${tp.name}`, heading: true, topic: tp.name, count: (tp.partitions || []).length,
         rate: rates[tp.name] ? rates[tp.name].rate : null, notRead: !!group && !read.has(tp.name),
-        firstOnly: !!group && (group.type === "share" || group.type === "flink") });
+        firstOnly: !!group && ["share", "flink", "random-dispatch"].includes(group.type) });
     }
     for (const p of tp.partitions || []) {
       const key = `${tp.name}:${p.partition}`;

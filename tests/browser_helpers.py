@@ -103,3 +103,11 @@ def wait_all_owned(page: Page):
     expect(page.locator('[data-testid="partition"][data-owner=""]')).to_have_count(0, timeout=WAIT_MS)
 
 
+
+
+def unfold_controls(page: Page) -> None:
+    """On a phone the header folds speed, seed, language and the lesson bar behind "☰ Controls" (issue 18):
+    open it before using them; on wider screens there is nothing to do."""
+    toggle = page.get_by_test_id("controls-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()

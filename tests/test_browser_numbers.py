@@ -55,6 +55,9 @@ def test_latency_is_labelled_with_its_window(page, live_server, lang, label):
 def test_partition_lag_bars_share_one_scale_with_a_floor(page, live_server):
     wait_stable(page)
     wait_all_owned(page)
+    # lag is "-" until a partition's first commit (issue 16): wait for every partition's first commit
+    page.wait_for_function("""() => { const c = [...document.querySelectorAll('[data-testid=partition] .p-row.lag .num')];
+                                      return c.length && c.every(n => n.textContent !== '-'); }""", timeout=WAIT_MS)
     pause(page)
     small = check_one_scale(page)
     assert small == LAG_BAR_FLOOR                   # healthy lags are a few records: short bars, not full ones

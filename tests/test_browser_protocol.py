@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
 from playwright.sync_api import expect  # noqa: E402
 
-from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, _probe  # noqa: E402
+from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, _probe, unfold_controls  # noqa: E402
 from conftest import start_live_server  # noqa: E402
 
 
@@ -97,6 +97,7 @@ def test_protocol_view_screenshots(browser, three_server, name, viewport, query)
 def _to_the_add_step(page, live):
     """The three-protocols lesson at its step 2 (add one consumer to each group), the engine stepped exactly."""
     live.apply({"op": "pause"})
+    unfold_controls(page)
     page.get_by_test_id("lesson-select").select_option("three-protocols")
     expect(page.get_by_test_id("lesson-step")).to_contain_text("1 / 3", timeout=WAIT_MS)
     live.apply({"op": "step", "ms": 10_000})

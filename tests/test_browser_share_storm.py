@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(180)]
 
 from playwright.sync_api import expect  # noqa: E402
 
-from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, _probe  # noqa: E402
+from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, _probe, unfold_controls  # noqa: E402
 from conftest import start_live_server  # noqa: E402
 
 PROJECTOR = {"width": 1920, "height": 1080}
@@ -51,6 +51,7 @@ def _count(page, name) -> int:
 def _to_step(page, live, step, waits):
     """The share-storm lesson at `step` (1-based on the page), the engine stepped exactly by `waits`."""
     live.apply({"op": "pause"})
+    unfold_controls(page)
     page.get_by_test_id("lesson-select").select_option("share-storm")
     expect(page.get_by_test_id("lesson-step")).to_contain_text("1 / 4", timeout=WAIT_MS)
     for k in range(1, step):
@@ -93,6 +94,7 @@ def test_share_storm_screenshots(browser, storm_server, name, viewport, query, l
     live = storm_server.live
     with _session(browser, storm_server, viewport, query) as page:
         if lang == "zh":
+            unfold_controls(page)
             page.get_by_test_id("lang").select_option("zh")
         _to_step(page, live, 2, [10_000])
         live.apply({"op": "step", "ms": 30_000})

@@ -12,10 +12,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 
 from playwright.sync_api import expect  # noqa: E402
 
-from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, _probe, card, wait_stable  # noqa: E402
+from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, _probe, card, wait_stable, unfold_controls  # noqa: E402
 
 
 def _lesson_to_the_failed_commit(page):
+    unfold_controls(page)
     page.get_by_test_id("lesson-select").select_option("slow-consumer")
     expect(page.get_by_test_id("lesson-step")).to_have_text(re.compile(r"step 1 / 6"), timeout=WAIT_MS)
     wait_stable(page)
@@ -46,8 +47,10 @@ def test_the_slow_consumer_lesson_shows_the_stall_the_leave_and_the_failed_commi
 def test_the_failed_commit_reads_in_chinese_and_fits_on_a_phone(browser, live_server):
     context, probe = _probe(browser, live_server, PHONE)
     page = probe.open()
+    unfold_controls(page)
     page.get_by_test_id("lang").select_option("zh")
     c1 = card(page, "consumer-1")
+    unfold_controls(page)
     page.get_by_test_id("lesson-select").select_option("slow-consumer")
     wait_stable(page)
     page.get_by_test_id("lesson-next").click()
