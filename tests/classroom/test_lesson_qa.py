@@ -147,3 +147,25 @@ def test_share_storm_step3_explicit_acknowledgements_reach_the_broker_within_the
     accepted = after["acks"]["accept"] - before["acks"]["accept"]
     timeouts = after["lock_timeouts"] - before["lock_timeouts"]
     assert accepted > timeouts > 0      # most records are accepted in time; only batches' tails time out
+
+
+# -- zh is Chinese apart from Kafka's own names ----------------------------------------------------------------
+#: Lower-case words a zh step may keep: Kafka's and Flink's names (assignors, protocols, methods, roles), the
+#: lessons' group, topic and member ids. A quoted Kafka message ('consumer poll timeout has expired.') is skipped,
+#: and so is anything with a dot, dash, underscore or parenthesis (configs, ids, calls).
+ZH_KEEPS = {"range", "roundrobin", "cooperative", "eager", "coop", "share", "queue", "seed", "job", "sink", "plain",
+            "broker", "poll", "explicit", "simple", "consumer", "generation", "orders", "payments", "false", "i", "p"}
+
+
+def _latin_words(text: str) -> set:
+    import re
+    text = re.sub(r"'[^']*'", " ", text)                       # Kafka's own quoted messages and group ids
+    words = {w for w in re.findall(r"[A-Za-z][\w.\-()]*", text) if not re.search(r"[\d.\-_()]", w)}
+    return {w for w in words if w.islower()}
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=[x["id"] for x in LESSONS])
+def test_zh_steps_keep_only_kafkas_own_lower_case_names(lesson):
+    for k, s in enumerate(lesson["steps"]):
+        for key in ("narration", "notice"):
+            assert _latin_words(s[key]["zh"]) <= ZH_KEEPS, (k, key, _latin_words(s[key]["zh"]) - ZH_KEEPS)
