@@ -32,6 +32,9 @@ def _session(browser, server, viewport, query=""):
     try:
         page.goto(server.url + "/" + query)
         expect(page.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
+        toggle = page.get_by_test_id("controls-toggle")
+        if toggle.is_visible():             # a phone folds the class bar (language, lesson) away (issue 18)
+            toggle.click()
         yield page
         probe.check_clean()
     finally:
