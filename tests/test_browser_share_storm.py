@@ -32,6 +32,7 @@ def _session(browser, server, viewport, query=""):
     try:
         page.goto(server.url + "/" + query)
         expect(page.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
+        unfold_controls(page)               # a phone folds the class bar (language, lesson) away (issue 18)
         yield page
         probe.check_clean()
     finally:

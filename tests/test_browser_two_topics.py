@@ -57,7 +57,7 @@ def test_a_share_group_says_it_reads_only_the_first_topic(probe, live_server):
     assert live_server.live.apply({"op": "reset", "scenario": "competition"})["ok"]
     assert live_server.live.apply({"op": "add_topic", "name": "payments", "partitions": 2, "rate": 5})["ok"]
     page = probe.open()
-    _pick(page, "share")
+    _pick(page, "share")        # the competition scenario's share group ("queue" is random dispatch now)
     heading = page.locator('[data-testid="topic-heading"][data-topic="payments"]')
     expect(heading).to_contain_text("read only the first topic", timeout=WAIT_MS)
     expect(page.locator('[data-testid="partition"][data-topic="payments"].not-read')).to_have_count(2)

@@ -19,10 +19,13 @@ from groupviz.classroom.lessons.script import T, step
 __all__ = ["FLINK_JOBS", "LESSONS", "BY_ID", "T", "step", "listing"]
 
 #: In the order of their titles' numbers: 1 (competing.py), 2-7 (core.py), 8 (competing.py), 9-10 (core.py),
-#: then the lessons of issue 16.
+#: then the lessons of issue 16, each after the basics it builds on: 11 the slow consumer (another way out of
+#: the group, after 3's crash and leave and 7's duplicates), 12 the rolling restart (LeaveGroup and the session
+#: timeout again, now with static members), 13 range versus roundrobin across two topics (assignors only),
+#: 14 the share group's redelivery storm (the newest protocol, after 1's share group, last).
 LESSONS: list[dict] = [competing.COMPETING, *core.LESSONS[:6], competing.SEED_DEMO, *core.LESSONS[6:],
-                       *slow_consumer.LESSONS, *two_topics.LESSONS, *share_storm.LESSONS,
-                       *rolling_restart.LESSONS]
+                       *slow_consumer.LESSONS, *rolling_restart.LESSONS, *two_topics.LESSONS,
+                       *share_storm.LESSONS]
 
 BY_ID = {lesson["id"]: lesson for lesson in LESSONS}
 

@@ -248,7 +248,7 @@ LESSONS.append({
              actions=[{"op": "add_consumer", "group_id": g} for g in ("eager", "coop", "kip848")], wait_ms=8000,
              view={"group": "eager", "chart": "gantt"}),
         step(T("Now crash one member of each group (kill: no LeaveGroup, no epoch -1 heartbeat).",
-               "现在让每个组各崩溃一个成员（kill：没有 LeaveGroup，也没有纪元 -1 的心跳）。"),
+               "现在让每个组各崩溃一个成员（杀死进程：没有 LeaveGroup，也没有纪元 -1 的心跳）。"),
              T("Every protocol waits the session timeout (6 s) for the dead member's partitions, so all three lose "
                "similar partition-seconds: the protocol cannot help before the coordinator knows. Eager's real cost "
                "shows when a member is slow to rejoin (a long batch): then every partition waits for it; that slow "

@@ -9,7 +9,7 @@ VIEW = {"group": "g1", "chart": "timeline"}   # the rebalance timeline: a bounce
 LESSONS = [
     {
         "id": "rolling-restart",
-        "title": T("Rolling restart: dynamic versus static members", "滚动重启：动态成员与静态成员"),
+        "title": T("12. Rolling restart: dynamic versus static members", "12. 滚动重启：动态成员与静态成员"),
         "scenario": "default", "seed": 7,
         "steps": [
             step(T("Three consumers share six partitions. They are dynamic members: they have no group.instance.id.",
@@ -32,15 +32,17 @@ LESSONS = [
             step(T("Restart consumer-4 for 3 s, less than session.timeout.ms (6 s).",
                    "把 consumer-4 重启 3 秒，短于 session.timeout.ms（6 秒）。"),
                  T("A static member sends no LeaveGroup. Back in time, the coordinator recognises app-4 and hands it "
-                   "the same partitions: no rebalance, the generation stays.",
+                   "the same partition: no rebalance, the generation stays.",
                    "静态成员不发送 LeaveGroup。及时回来后，协调者认出 app-4，把原来的分区交还给它：没有再均衡，代数不变。"),
                  actions=[{"op": "restart_consumer", "member_id": "consumer-4", "down_ms": 3000}],
                  wait_ms=8000, view=VIEW),
             step(T("Restart consumer-4 again, this time for 12 s: longer than the session timeout.",
                    "再把 consumer-4 重启一次，这次 12 秒：超过会话超时。"),
-                 T("Its partitions wait 6 s unprocessed; then it is expelled and the group rebalances. When it comes "
-                   "back it joins as a new member: another rebalance.",
-                   "它的分区先有 6 秒没人处理；随后它被移出组，组再均衡。它回来时作为新成员加入：又一次再均衡。"),
+                 T("Its partition waits unprocessed until session.timeout.ms (6 s) has passed since its last "
+                   "heartbeat; then it is expelled and the group rebalances. When it comes back it joins as a new "
+                   "member: another rebalance, two generations in all.",
+                   "它的分区一直没人处理，直到距它最后一次心跳超过 session.timeout.ms（6 秒）；随后它被移出组，组再均衡。"
+                   "它回来时作为新成员加入：又一次再均衡，代数一共加 2。"),
                  actions=[{"op": "restart_consumer", "member_id": "consumer-4", "down_ms": 12000}],
                  wait_ms=20000, view=VIEW),
         ],

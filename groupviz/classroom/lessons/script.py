@@ -38,6 +38,7 @@ CHARTS: dict[str, tuple[str, str, str]] = {
     "timeline": ("board", '[data-testid="rebalance-timeline"]', ""),
     "probability": ("board", '[data-testid="probability-panel"]', ""),
     "results": ("board", '[data-testid="results-flow"]', ""),
+    "inflight": ("board", '[data-testid="share-inflight"]', ""),
     "flink": ("board", '[data-testid="flink-row"]', ""),
     "overview": ("kafka", '[data-testid="groups-overview"]', ""),
     "gantt": ("kafka", '[data-testid="rebalance-gantt"]', ""),
