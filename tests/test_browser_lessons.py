@@ -220,7 +220,8 @@ def test_hot_key_one_partition_grows_and_adding_consumers_does_not_split_it(page
 # ---------------------------------------------------------------- lesson 6: lag
 
 def test_lag_drains_then_burrow_warns_above_capacity_and_says_ok_again(page, live_server):
-    play_to(page, live_server, "lag", 0)
+    play_to(page, live_server, "lag", 0, run_step=False)
+    live_server.live.apply({"op": "step", "ms": 8000})     # the first join's backlog, at its peak
     expect_view(page, "lag", 0)
     status = page.get_by_test_id("lag-status")
     page.get_by_test_id("kafka-view").click()              # the overview's lag column: the group's lag

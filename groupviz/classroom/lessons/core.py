@@ -131,7 +131,7 @@ LESSONS: list[dict] = [
                  T("The records sent while the group first joined are a backlog; with 30/s to spare it drains in a "
                    "few seconds. After that lag stays small: just what arrived since the last commit.",
                    "消费者组首次加入期间发送的记录形成积压；有每秒 30 条的富余容量，几秒内就被消化。"
-                   "之后积压很小：只是上次提交之后到达的记录。"), wait_ms=8000,
+                   "之后积压很小：只是上次提交之后到达的记录。"), wait_ms=14_000,   # auto-play shows the drain
                  view={"group": "g1", "chart": "lag"}),
             step(T("Raise the producer to 90 records/s, above capacity.", "把生产速率提高到每秒 90 条，超过容量。"),
                  T("Lag in records grows by about 30/s; lag in time (age of the oldest unread record) grows too. "

@@ -117,8 +117,11 @@ class MembershipFaults:
         return member_id in self.partitioned
 
     def is_zombie(self, c) -> bool:
-        """Still processing partitions the coordinator no longer gives it (expelled, not told yet)."""
-        return bool(c.assigned) and c.alive and c.member_id not in self.coordinator.members
+        """Still processing partitions the coordinator no longer gives it (expelled, not told yet). A member
+        that left on its own poll timeout knows it left (generation -1; it gives its partitions up at its next
+        poll): it is not a zombie."""
+        return (bool(c.assigned) and c.alive and c.generation >= 0
+                and c.member_id not in self.coordinator.members)
 
     # -- fencing ------------------------------------------------------------
     def fence(self, c) -> None:
