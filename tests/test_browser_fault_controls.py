@@ -214,7 +214,9 @@ def test_twelve_cards_at_1280x720_keep_the_menu_button_and_the_menu_fits(browser
         wait_stable(page)
         page.wait_for_timeout(800)
         assert page.evaluate("document.documentElement.scrollHeight") <= viewport["height"]
+        panel = box(page.locator(".panel.group"))
         for i in range(12):
+            assert inside(box(cards(page).nth(i)), panel), f"card {i} is cut off by the panel"
             _card_fits(page, cards(page).nth(i))
             more = cards(page).nth(i).get_by_test_id("consumer-more")
             # the densest level draws a symbol; its words stay the tooltip
