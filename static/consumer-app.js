@@ -1,6 +1,6 @@
 // A classic consumer's application on its card (issue 16): what it is doing between two poll() calls
 // (blocked, processing a batch, left on its poll timeout) and its failed commits; buttons to stall it
-// or give it a processing time per record. The snapshot fields are described in docs/wire.md.
+// or give it a processing time per record (in the card's "⋯" menu, consumer-faults.js). The snapshot fields are described in docs/wire.md.
 import { addMessages, t } from "./i18n.js";
 import { el, setText, setHidden, toggleClass } from "./dom.js";
 import { hold, release, syncValue, setDisabled } from "./controls.js";
@@ -53,7 +53,9 @@ addMessages({
   },
 });
 
-const SLOW_MS = 50;
+export const SLOW_MS = 50;
+/** How long the stall button blocks the application: max.poll.interval.ms + 5 s, so the member leaves. */
+export const stallMs = (group) => Math.min((Number(group?.config?.["max.poll.interval.ms"]) || 300000) + 5000, 600000);
 const secs = (ms) => (ms / 1000).toFixed(1);
 
 /** The card's nodes: a status line, a failed-commit mark and two buttons (added to the card by group.js). */
@@ -67,10 +69,7 @@ export function appNodes(memberId) {
       "data-i18n": "app.slowbtn", "data-i18n-title": "app.slowbtn.title" }),
     member: null, group: null,
   };
-  n.stallBtn.addEventListener("click", () => {
-    const mpi = Number(n.group?.config?.["max.poll.interval.ms"]) || 300000;
-    send({ op: "stall_consumer", member_id: memberId, ms: Math.min(mpi + 5000, 600000) });
-  });
+  n.stallBtn.addEventListener("click", () => send({ op: "stall_consumer", member_id: memberId, ms: stallMs(n.group) }));
   n.slowBtn.addEventListener("click", () => {
     send({ op: "set_processing_ms", member_id: memberId, ms: n.member?.processing_ms ? 0 : SLOW_MS });
   });
@@ -89,11 +88,16 @@ function statusLine(m, group) {
   return "";
 }
 
+/** A classic consumer group of the simulation (not KIP-848, share, Flink, random dispatch or real Kafka's view). */
+export const classicGroup = (g) => !!g && g.type === "consumer" && g.group_protocol !== "consumer" && !!g.commit_mode;
+/** A member of one, whose application the engine models (its row carries processing_ms). */
+export const classicMember = (m, g) => !!g && g.type === "consumer" && g.group_protocol !== "consumer" && "processing_ms" in m;
+
 /** Update the nodes from the member's row; classic consumer groups only (other kinds hide them). */
 export function renderApp(n, m, group) {
   n.member = m;
   n.group = group;
-  const classic = group.type === "consumer" && group.group_protocol !== "consumer" && "processing_ms" in m;
+  const classic = classicMember(m, group);
   const line = classic ? statusLine(m, group) : "";
   setText(n.line, line);
   n.line.title = line ? t("app.title") : "";
@@ -142,7 +146,7 @@ export function commitCell(gid) {
 
 export function renderCommitCell(n, g) {
   n.group = g;
-  const classic = g.type === "consumer" && g.group_protocol !== "consumer" && !!g.commit_mode;
+  const classic = classicGroup(g);
   setHidden(n.root, !classic);
   if (!classic) return;
   for (const o of n.mode.options) setText(o, t(`app.mode.${o.value}`));     // the language may have changed

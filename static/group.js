@@ -9,6 +9,7 @@ import { colorFor } from "./palette.js";
 import { select } from "./store.js";
 import { send } from "./commands.js";
 import { appNodes, renderApp } from "./consumer-app.js";
+import { faultNodes, renderFaults, addCommand, renderStaticAdd } from "./consumer-faults.js";
 import { isDispatch } from "./dispatch-i18n.js";
 import { keepFitting } from "./fit.js";
 
@@ -45,6 +46,7 @@ function cardNodes(m) {
       "data-i18n": "card.kill", "data-i18n-title": "card.kill.title" }),
     app: appNodes(id),       // a classic consumer's application: stall, slow, failed commits
   };
+  n.faults = faultNodes(id, n.app);   // "⋯": stall, slow, restart, cut off (classic groups only)
   n.share = el("div", { class: "c-share", hidden: true }, [
     el("span", { class: "k", "data-i18n": "card.wins", "data-i18n-title": "card.wins.title" }), n.wins,
     el("span", { class: "k", "data-i18n": "card.redelivered", "data-i18n-title": "card.redelivered.title" }), n.redelivered,
@@ -61,7 +63,7 @@ function cardRoot(m, n) {
   return el("article", { class: "card", "data-testid": "consumer", "data-member-id": m.member_id, "data-state": m.state }, [
     el("header", { class: "c-head" }, [el("span", { class: "swatch", "aria-hidden": "true" }), n.name, n.instance, n.leader, n.phase, n.pill]),
     el("div", { class: "c-mid" }, [n.parts, el("div", { class: "c-actions" },
-      [n.pauseBtn, n.stopBtn, n.killBtn, n.app.stallBtn, n.app.slowBtn])]),
+      [n.pauseBtn, n.stopBtn, n.killBtn, n.faults.more])]),
     el("div", { class: "c-stats" }, [
       stat(k("card.throughput"), n.tp, "card.unit.rps"),
       stat(n.lagKey, n.lag),
@@ -72,6 +74,7 @@ function cardRoot(m, n) {
     n.note,
     n.app.line,
     n.app.fail,
+    n.faults.menu,
   ]);
 }
 
@@ -199,6 +202,7 @@ function updateCard(view, m, snap, group) {
   renderStats(view, m, group);
   renderActions(view, m, snap, group);
   renderApp(view.app, m, group);
+  renderFaults(view.faults, m, group);
   setHidden(view.stopBtn, group.type === "flink");     // a subtask is not stopped alone (wire.md)
 }
 
@@ -223,6 +227,7 @@ function renderHeading(group, members) {
   const coop = group && (group.protocol === "cooperative" || group.assignor === "cooperative-sticky");
   setHidden(ui.assignor.closest("label"), isShare || isFlink || dispatch);
   setHidden(ui.add, isFlink);
+  renderStaticAdd(ui.addStatic, group);
   setHidden(ui.competition, !isShare && !isFlink && !dispatch);
   setAttr(ui.competition, "data-kind", group ? group.type : "");
   // A share group's members pull batches from the partitions assigned to them (Kafka): who fetches decides.
@@ -282,7 +287,7 @@ export function render(snap, group) {
 export function init() {
   ui = {
     groupName: document.querySelector(".group-name"), assignor: q("assignor"), competition: q("competition"),
-    add: q("add-consumer"), protocol: document.querySelector(".protocol"), pwin: document.querySelector(".pwin"),
+    add: q("add-consumer"), addStatic: document.querySelector(".add-static"), protocol: document.querySelector(".protocol"), pwin: document.querySelector(".pwin"),
     cards: q("consumers"), empty: document.querySelector(".group .empty"),
   };
   ui.refit = keepFitting(ui.cards, ui.cards.closest(".panel"), DENSITY);
@@ -295,5 +300,5 @@ export function init() {
     hold(ui.assignor);
     send({ op: "set_assignor", group_id: select((s) => s.groupId), assignor: ui.assignor.value });
   });
-  ui.add.addEventListener("click", () => send({ op: "add_consumer", group_id: select((s) => s.groupId) ?? undefined }));
+  ui.add.addEventListener("click", () => send(addCommand(q("add-static"), places.last?.[1] ?? { group_id: select((s) => s.groupId) })));
 }

@@ -173,6 +173,9 @@ export function render(snap, group) {
     dispatch: !!group && group.type === "random-dispatch",
   };
   toggleClass(ui.grid, "compact", view.compact);
+  // the most partitions one topic has: fewer than a row holds, and the cells widen to the panel (style.css --pk)
+  const perTopic = Math.max(1, ...topics.map((x) => (x.partitions || []).length));
+  if (ui.grid.style.getPropertyValue("--pk") !== String(perTopic)) ui.grid.style.setProperty("--pk", String(perTopic));
   toggleClass(ui.grid, "shared", view.shared);
   ui.cells = reconcile(ui.grid, rows, (r) => r.key, createCell, (c, r) => updateCell(c, r, view));
   ui.refit();

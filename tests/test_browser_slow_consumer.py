@@ -70,8 +70,10 @@ def test_the_failed_commit_reads_in_chinese_and_fits_on_a_phone(browser, live_se
 def test_stall_and_slow_buttons_send_the_commands(page, live_server):
     wait_stable(page)
     c2 = card(page, "consumer-2")
+    c2.get_by_test_id("consumer-more").click()      # the application's buttons are in the card's "⋯" menu
     c2.get_by_test_id("slow-consumer").click()
     expect(c2.get_by_test_id("consumer-app")).to_contain_text("50 ms", timeout=WAIT_MS)
+    c2.get_by_test_id("consumer-more").click()
     c2.get_by_test_id("stall-consumer").click()
     expect(c2.get_by_test_id("consumer-app")).to_contain_text("blocked", timeout=WAIT_MS)
     snap = live_server.live.full_snapshot()
