@@ -179,9 +179,13 @@ def test_projector_mode_at_1920x1080_reads_from_the_back_row(browser, live_serve
             assert node.evaluate("n => n.scrollWidth <= n.clientWidth + 1 || getComputedStyle(n).display === 'inline'"), what
         for chart in ("lag-chart", "throughput-chart"):
             svg = page.get_by_test_id(chart)
-            ticks = [font_px(n) for n in svg.locator(".xtick text, .ytick text").all()]
-            legend = [font_px(n) for n in svg.locator(".legendtext").all()]
-            bands = [font_px(n) for n in svg.locator(".annotation-text").all()]
+            # one read of the chart as drawn now (Plotly redraws ten times a second: reading node by node can
+            # meet a node the redraw has just replaced, whose size is NaN)
+            sizes = svg.evaluate("""el => Object.fromEntries([["ticks", ".xtick text, .ytick text"],
+                ["legend", ".legendtext"], ["bands", ".annotation-text"]].map(([k, sel]) => [k,
+                [...el.querySelectorAll(sel)].filter(n => n.isConnected && n.textContent.trim())
+                  .map(n => parseFloat(getComputedStyle(n).fontSize))]))""")
+            ticks, legend, bands = sizes["ticks"], sizes["legend"], sizes["bands"]
             print(f"projector 1920x1080 {chart}: ticks {min(ticks)}px, legend {min(legend)}px, "
                   f"band labels {min(bands) if bands else '-'}px, height {box(svg)['height']:.0f}px")
             assert ticks and min(ticks) >= 18 and legend and min(legend) >= 18
