@@ -268,6 +268,29 @@ function keepPlaces(group, members) {
   return places.gone.size ? [...members, ...places.gone.values()].sort(memberSort) : members;
 }
 
+/** Whether the pointer is over the cards, from the pointer's own moves only: a card that changes size
+ * under a still pointer makes Chromium send enter/leave events without any move, and the gone card
+ * must not give up its place for that (the next card would slide under the pointer after all). */
+function watchPointer() {
+  let x = null, y = null;
+  const follow = (e, always) => {
+    if (!always && e.clientX === x && e.clientY === y) return;    // a layout change, not a move
+    x = e.clientX; y = e.clientY;
+    const inside = ui.cards.contains(e.target);
+    if (inside === places.pointerIn) return;
+    places.pointerIn = inside;
+    if (!inside && places.gone.size && places.last) render(...places.last);   // even while the simulation is paused
+  };
+  document.addEventListener("pointermove", (e) => follow(e, false), { passive: true });
+  document.addEventListener("pointerdown", (e) => follow(e, true), { passive: true });
+  document.documentElement.addEventListener("pointerleave", () => {
+    x = y = null;
+    if (!places.pointerIn) return;
+    places.pointerIn = false;
+    if (places.gone.size && places.last) render(...places.last);
+  });
+}
+
 export function render(snap, group) {
   places.last = [snap, group];
   const members = keepPlaces(group, group ? [...(group.members || [])].sort(memberSort) : []);
@@ -291,11 +314,7 @@ export function init() {
     cards: q("consumers"), empty: document.querySelector(".group .empty"),
   };
   ui.refit = keepFitting(ui.cards, ui.cards.closest(".panel"), DENSITY);
-  ui.cards.addEventListener("pointerenter", () => { places.pointerIn = true; });
-  ui.cards.addEventListener("pointerleave", () => {
-    places.pointerIn = false;
-    if (places.gone.size && places.last) render(...places.last);   // even while the simulation is paused
-  });
+  watchPointer();
   ui.assignor.addEventListener("change", () => {
     hold(ui.assignor);
     send({ op: "set_assignor", group_id: select((s) => s.groupId), assignor: ui.assignor.value });
