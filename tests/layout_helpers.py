@@ -3,6 +3,8 @@ a page at a given size, bounding boxes, overlaps, computed font sizes, screensho
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from playwright.sync_api import expect
 
 from browser_helpers import SCREENSHOTS, WAIT_MS, PageProbe
@@ -28,6 +30,18 @@ def open_page(browser, live_server, viewport, query="", lang="en-US", **context)
     probe.page.goto(live_server.url + "/" + query)
     expect(probe.page.locator("body[data-ready='true']")).to_be_attached(timeout=WAIT_MS)
     return ctx, probe
+
+
+@contextmanager
+def layout_page(browser, live_server, viewport, query="", lang="en-US", **context):
+    """open_page as a `with` block: yields the ready page; when the block ends without an error, checks that
+    the page logged none (PageProbe.check_clean); closes the browser context in every case."""
+    ctx, probe = open_page(browser, live_server, viewport, query, lang, **context)
+    try:
+        yield probe.page
+        probe.check_clean()
+    finally:
+        ctx.close()
 
 
 def shot(page, name):

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 from playwright.sync_api import expect  # noqa: E402
 
 from browser_helpers import WAIT_MS, card, cards, wait_stable  # noqa: E402
-from layout_helpers import HEADER_PARTS, OVERLAPS_JS, box, font_px, inside, open_page, shot  # noqa: E402
+from layout_helpers import HEADER_PARTS, OVERLAPS_JS, box, font_px, inside, layout_page, shot  # noqa: E402
 
 # ---------------------------------------------------------------- 4. labels never collide
 
@@ -51,9 +51,7 @@ def overlapping(boxes):
 def test_band_labels_never_collide_and_every_band_keeps_one(browser, live_server, viewport, query):
     generations = crowded_rebalances(live_server.live)
     assert len(generations) >= 4
-    ctx, probe = open_page(browser, live_server, viewport, query)
-    try:
-        page = probe.page
+    with layout_page(browser, live_server, viewport, query) as page:
         chart = page.get_by_test_id("lag-chart")
         chart.scroll_into_view_if_needed()
         expect(chart.locator(".annotation")).to_have_count(len(generations), timeout=WAIT_MS)
@@ -78,18 +76,13 @@ def test_band_labels_never_collide_and_every_band_keeps_one(browser, live_server
         shortened = chart.locator(".annotation-text").filter(has_text="·")
         assert shortened.count() + chart.locator(".annotation-text").count() >= len(generations)
         shot(page, f"bands-{viewport['width']}x{viewport['height']}")
-        probe.check_clean()
-    finally:
-        ctx.close()
 
 
 def test_rebalance_timeline_axis_labels_do_not_overlap_on_a_phone(browser, live_server):
     live = live_server.live
     assert live.apply({"op": "pause"})["ok"]
     assert live.apply({"op": "step", "ms": 200_000})["ok"]     # three-digit labels: "110 s"
-    ctx, probe = open_page(browser, live_server, {"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    try:
-        page = probe.page
+    with layout_page(browser, live_server, {"width": 390, "height": 844}, is_mobile=True, has_touch=True) as page:
         axis = page.locator(".kz-axis .kz-tick")
         expect(axis.first).to_be_attached(timeout=WAIT_MS)
         page.get_by_test_id("rebalance-gantt").scroll_into_view_if_needed()
@@ -101,18 +94,13 @@ def test_rebalance_timeline_axis_labels_do_not_overlap_on_a_phone(browser, live_
         assert min(gaps) >= 6, f"axis labels touch or overlap: {ticks}"
         track = box(page.locator(".kz-axis .kz-track"))
         assert all(track["x"] - 2 <= t["x"] and t["x"] + t["width"] <= track["x"] + track["width"] + 24 for t in ticks)
-        probe.check_clean()
-    finally:
-        ctx.close()
 
 
 # ---------------------------------------------------------------- 5. the small things
 
 @pytest.mark.parametrize("lang,word", [("en", "PAUSED"), ("zh", "已暂停")])
 def test_paused_badge_is_big_in_the_header_and_leaves_the_bar_one_line(browser, live_server, lang, word):
-    ctx, probe = open_page(browser, live_server, {"width": 1280, "height": 800}, f"?lang={lang}")
-    try:
-        page = probe.page
+    with layout_page(browser, live_server, {"width": 1280, "height": 800}, f"?lang={lang}") as page:
         badge = page.get_by_test_id("paused-badge")
         expect(badge).to_be_hidden()
         height = box(page.locator(".topbar"))["height"]
@@ -126,15 +114,10 @@ def test_paused_badge_is_big_in_the_header_and_leaves_the_bar_one_line(browser, 
         shot(page, f"paused-{lang}")
         page.get_by_test_id("resume").click()
         expect(badge).to_be_hidden(timeout=WAIT_MS)
-        probe.check_clean()
-    finally:
-        ctx.close()
 
 
 def test_space_runs_and_pauses_whatever_was_clicked_last(browser, live_server):
-    ctx, probe = open_page(browser, live_server, {"width": 1280, "height": 800})
-    try:
-        page = probe.page
+    with layout_page(browser, live_server, {"width": 1280, "height": 800}) as page:
         wait_stable(page)
         page.get_by_test_id("pause").click()
         expect(page.get_by_test_id("paused-badge")).to_be_visible(timeout=WAIT_MS)
@@ -155,31 +138,21 @@ def test_space_runs_and_pauses_whatever_was_clicked_last(browser, live_server):
         expect(page.get_by_test_id("paused-badge")).to_be_hidden(timeout=WAIT_MS)
         page.wait_for_timeout(300)
         expect(card(page, "consumer-1")).to_have_attribute("data-state", "paused")   # not resumed by Space
-        probe.check_clean()
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize("lang,one,many", [("en", "1 partition", "2 partitions"), ("zh", "1 个分区", "2 个分区")])
 def test_the_topic_counts_its_partitions_in_singular_and_plural(browser, live_server, lang, one, many):
     assert live_server.live.apply({"op": "reset", "scenario": "seed-demo"})["ok"]
-    ctx, probe = open_page(browser, live_server, {"width": 1280, "height": 800}, f"?lang={lang}")
-    try:
-        page = probe.page
+    with layout_page(browser, live_server, {"width": 1280, "height": 800}, f"?lang={lang}") as page:
         count = page.locator(".topic-count")
         expect(count).to_have_text(re.compile(rf"^{re.escape(one)} · "), timeout=WAIT_MS)   # then the lag bars' scale
         assert live_server.live.apply({"op": "add_partitions", "count": 1})["ok"]
         expect(count).to_have_text(re.compile(rf"^{re.escape(many)} · "), timeout=WAIT_MS)
-        probe.check_clean()
-    finally:
-        ctx.close()
 
 
 def test_after_a_kill_the_cards_keep_their_place_under_the_pointer(browser, live_server):
     assert live_server.live.apply({"op": "add_consumer"})["ok"]
-    ctx, probe = open_page(browser, live_server, {"width": 1280, "height": 800})
-    try:
-        page = probe.page
+    with layout_page(browser, live_server, {"width": 1280, "height": 800}) as page:
         expect(cards(page)).to_have_count(4, timeout=WAIT_MS)
         wait_stable(page)
         page.wait_for_timeout(500)
@@ -199,16 +172,11 @@ def test_after_a_kill_the_cards_keep_their_place_under_the_pointer(browser, live
         page.mouse.move(5, 5)                    # the pointer leaves: the place is given up
         expect(ghost).to_have_count(0, timeout=WAIT_MS)
         expect(cards(page)).to_have_count(3)
-        probe.check_clean()
-    finally:
-        ctx.close()
 
 
 def test_a_presenter_phone_shows_the_board_first_and_folds_the_controls(browser, live_server):
-    ctx, probe = open_page(browser, live_server, {"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                           device_scale_factor=2)
-    try:
-        page = probe.page
+    with layout_page(browser, live_server, {"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                     device_scale_factor=2) as page:
         toggle = page.get_by_test_id("controls-toggle")
         expect(toggle).to_be_visible()
         expect(toggle).to_have_attribute("aria-expanded", "false")
@@ -228,6 +196,3 @@ def test_a_presenter_phone_shows_the_board_first_and_folds_the_controls(browser,
         shot(page, "phone-open")
         toggle.click()
         expect(page.get_by_test_id("classbar")).to_be_hidden()
-        probe.check_clean()
-    finally:
-        ctx.close()

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
 from playwright.sync_api import expect  # noqa: E402
 
 from browser_helpers import WAIT_MS, cards, partitions, wait_stable  # noqa: E402
-from layout_helpers import HEADER_PARTS, OVERLAPS_JS, box, font_px, grow, inside, open_page, shot  # noqa: E402
+from layout_helpers import HEADER_PARTS, OVERLAPS_JS, box, font_px, grow, inside, layout_page, shot  # noqa: E402
 
 # ---------------------------------------------------------------- 1. the board fits
 
@@ -25,9 +25,7 @@ def test_twelve_consumers_and_twelve_partitions_fit_1280x720_without_scrolling(b
         assert live_server.live.apply({"op": "lesson", "lesson": "idle"})["ok"]
     grow(live_server)
     viewport = {"width": 1280, "height": 720}
-    ctx, probe = open_page(browser, live_server, viewport)
-    try:
-        page = probe.page
+    with layout_page(browser, live_server, viewport) as page:
         expect(cards(page)).to_have_count(12, timeout=WAIT_MS)
         expect(partitions(page)).to_have_count(12, timeout=WAIT_MS)
         if lesson:
@@ -57,15 +55,10 @@ def test_twelve_consumers_and_twelve_partitions_fit_1280x720_without_scrolling(b
                                   "document.querySelector('.pgrid').dataset.density]")
         print("1280x720", "lesson" if lesson else "free play", "densities", densities)
         shot(page, f"12x12-1280x720{'-lesson' if lesson else ''}")
-        probe.check_clean()
-    finally:
-        ctx.close()
 
 
 def test_three_consumers_keep_full_size_cards(browser, live_server):
-    ctx, probe = open_page(browser, live_server, {"width": 1280, "height": 800})
-    try:
-        page = probe.page
+    with layout_page(browser, live_server, {"width": 1280, "height": 800}) as page:
         expect(cards(page)).to_have_count(3, timeout=WAIT_MS)
         wait_stable(page)
         # once the first rebalance's phase labels are gone, within the two seconds fit.js waits
@@ -73,18 +66,13 @@ def test_three_consumers_keep_full_size_cards(browser, live_server):
                                                                   timeout=WAIT_MS)
         expect(cards(page).first.get_by_test_id("consumer-rate")).to_be_visible()   # every field on the card
         assert page.get_by_test_id("assignment-view").get_attribute("data-density") == ""
-        probe.check_clean()
-    finally:
-        ctx.close()
 
 
 @pytest.mark.parametrize("width", [1024, 1280, 1920])
 @pytest.mark.parametrize("scenario", ["default", "three-protocols", "flink"])
 def test_header_controls_never_overlap(browser, live_server, width, scenario):
     assert live_server.live.apply({"op": "reset", "scenario": scenario})["ok"]
-    ctx, probe = open_page(browser, live_server, {"width": width, "height": 800})
-    try:
-        page = probe.page
+    with layout_page(browser, live_server, {"width": width, "height": 800}) as page:
         for lang in ("en", "zh"):
             page.get_by_test_id("lang").select_option(lang)
             for paused in (False, True):
@@ -98,18 +86,13 @@ def test_header_controls_never_overlap(browser, live_server, width, scenario):
                 if width >= 1280:
                     assert height < 60, "at 1280 and wider the header stays one line"
         shot(page, f"header-{scenario}-{width}")
-        probe.check_clean()
-    finally:
-        ctx.close()
 
 
 # ---------------------------------------------------------------- 3. charts inside their panels
 
 @pytest.mark.parametrize("query", ["", "?projector=1"])
 def test_charts_stay_inside_their_panels_in_a_tall_window(browser, live_server, query):
-    ctx, probe = open_page(browser, live_server, {"width": 1280, "height": 1400}, query)
-    try:
-        page = probe.page
+    with layout_page(browser, live_server, {"width": 1280, "height": 1400}, query) as page:
         expect(page.get_by_test_id("lag-chart").locator(".main-svg").first).to_be_attached(timeout=WAIT_MS)
         page.wait_for_timeout(600)
 
@@ -131,9 +114,6 @@ def test_charts_stay_inside_their_panels_in_a_tall_window(browser, live_server, 
         page.wait_for_timeout(800)
         check("grown to 1280x1600")
         shot(page, f"tall-1280x1600{query.replace('?', '-').replace('=1', '')}")
-        probe.check_clean()
-    finally:
-        ctx.close()
 
 
 # ---------------------------------------------------------------- 2. projector mode for the back row
@@ -163,9 +143,7 @@ FILLED_JS = """(panel) => {
 
 
 def test_projector_mode_at_1920x1080_reads_from_the_back_row(browser, live_server):
-    ctx, probe = open_page(browser, live_server, {"width": 1920, "height": 1080}, "?projector=1")
-    try:
-        page = probe.page
+    with layout_page(browser, live_server, {"width": 1920, "height": 1080}, "?projector=1") as page:
         expect(page.locator("body.projector")).to_be_attached()
         wait_stable(page)
         page.wait_for_timeout(1200)
@@ -198,6 +176,3 @@ def test_projector_mode_at_1920x1080_reads_from_the_back_row(browser, live_serve
         assert page.evaluate(OVERLAPS_JS, HEADER_PARTS) == []
         assert page.evaluate("document.documentElement.scrollHeight") <= 1080
         shot(page, "projector-1920x1080")
-        probe.check_clean()
-    finally:
-        ctx.close()

@@ -10,21 +10,23 @@ the leader consumer (client side), as in Kafka.
 The state machine is one table, read like h11's `_state.py`: for each state,
 the events that are legal in it and the state each one leads to. Anything else
 is a `ProtocolError`, i.e. a bug in groupviz, never bad input.
+
+Beside it: messages.py (the states, error codes, rebalance reasons, JoinGroup and MemberMeta; re-exported
+here) and static_members.py (group.instance.id: a join with a known instance id, replacing the member,
+fencing the old member id), a mixin of Coordinator.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
 from groupviz.errors import ProtocolError
-from groupviz.kafka.classic.static_members import FENCED_INSTANCE_ID, UNKNOWN_MEMBER, StaticMembers
-
-EMPTY = "Empty"
-PREPARING_REBALANCE = "PreparingRebalance"
-COMPLETING_REBALANCE = "CompletingRebalance"
-STABLE = "Stable"
-DEAD = "Dead"
+# the protocol's vocabulary lives in messages.py; the names stay importable from here (coordinator.STABLE, ...)
+from groupviz.kafka.classic.messages import (  # noqa: F401
+    COMPLETING_REBALANCE, COORDINATOR_NOT_AVAILABLE, DEAD, EMPTY, FENCED_INSTANCE_ID, ILLEGAL_GENERATION, NONE,
+    PREPARING_REBALANCE, REASONS, REBALANCE_IN_PROGRESS, STABLE, UNKNOWN_MEMBER, UNKNOWN_MEMBER_ID, JoinGroup,
+    MemberMeta, reason)
+from groupviz.kafka.classic.static_members import StaticMembers
 
 # The classic protocol's legal moves (GroupMetadata.validPreviousStates, read forwards).
 TRANSITIONS: dict[str, dict[str, str]] = {
@@ -55,70 +57,6 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     DEAD: {"group_deleted": DEAD},
 }
 
-# Why a rebalance started, in English and in Chinese: reason(key, **fields) -> (en, zh).
-REASONS = {
-    "joined": ("{member} joined", "{member} 加入了组"),
-    "rejoined": ("{member} rejoined with new metadata", "{member} 带着新的订阅信息重新加入"),
-    "left": ("{member} left the group (LeaveGroup)", "{member} 离开了组（LeaveGroup）"),
-    "left_poll": ("{member} left the group (LeaveGroup: consumer poll timeout has expired, max.poll.interval.ms)",
-                  "{member} 离开了组（LeaveGroup：consumer poll timeout has expired，超过了 max.poll.interval.ms）"),
-    "expired": ("{member} missed heartbeats for {ms} ms (session.timeout.ms)",
-                "{member} 连续 {ms} ms 没有心跳（session.timeout.ms）"),
-    "partitions": ("topic {topic} now has {n} partitions", "主题 {topic} 现在有 {n} 个分区"),
-    "metadata": ("leader {member}'s metadata refresh: topic {topic} now has {n} partitions",
-                 "leader {member} 刷新元数据：主题 {topic} 现在有 {n} 个分区"),
-    "static_protocol": ("static member {member} ({instance}) rejoined with another protocol",
-                        "静态成员 {member}（{instance}）换了协议重新加入"),
-    "static_completing": ("static member {member} ({instance}) rejoined while the group completed a rebalance",
-                          "静态成员 {member}（{instance}）在组完成再均衡时重新加入"),
-}
-
-
-def reason(key: str, **fields) -> tuple[str, str]:
-    en, zh = REASONS[key]
-    return en.format(**fields), zh.format(**fields)
-
-
-# Kafka error codes used in responses (org.apache.kafka.common.protocol.Errors).
-NONE = "NONE"
-UNKNOWN_MEMBER_ID = "UNKNOWN_MEMBER_ID"
-ILLEGAL_GENERATION = "ILLEGAL_GENERATION"
-REBALANCE_IN_PROGRESS = "REBALANCE_IN_PROGRESS"
-COORDINATOR_NOT_AVAILABLE = "COORDINATOR_NOT_AVAILABLE"
-
-
-@dataclass
-class JoinGroup:
-    member_id: str
-    client_id: str
-    host: str
-    protocol_name: str              # the assignor it joined with, e.g. "range" (JoinGroup protocol name)
-    topics: list[str]
-    owned: list[tuple[str, int]]    # ownedPartitions (cooperative) / userData (sticky)
-    owned_generation: int
-    session_timeout_ms: int
-    rebalance_timeout_ms: int
-    instance_id: str | None = None  # group.instance.id (KIP-345): a static member
-    reason: tuple[str, str] | None = None   # JoinGroupRequest.reason (KIP-800) as reason() gives it (en, zh)
-
-
-@dataclass
-class MemberMeta:
-    member_id: str
-    client_id: str
-    host: str
-    protocol_name: str
-    topics: list[str]
-    owned: list[tuple[str, int]]
-    owned_generation: int
-    session_timeout_ms: int
-    rebalance_timeout_ms: int
-    instance_id: str | None = None
-    awaiting_join: bool = False
-    awaiting_sync: bool = False
-    last_heartbeat_ms: int = 0
-    assignment: list[tuple[str, int]] = field(default_factory=list)
-
 
 class Coordinator(StaticMembers):
     """One classic group's coordinator. Messages in, replies out via `send`.
@@ -143,8 +81,7 @@ class Coordinator(StaticMembers):
         self._join_timer = None
         self._join_is_initial = False
         self._expiry: dict[str, object] = {}
-        self.static_members: dict[str, str] = {}    # group.instance.id -> member id (ClassicGroup.staticMembers)
-        self.fenced: dict[str, str] = {}            # member ids a static member replaced -> instance id
+        self._static_init()
         self.history: list[dict] = []               # per-rebalance phases, for the timeline
         self.on_stable: Callable[[dict], None] | None = None
 
@@ -287,8 +224,8 @@ class Coordinator(StaticMembers):
         t = self._expiry.pop(member_id, None)
         if t is not None:
             t.cancel()
-        if m is not None and m.instance_id is not None and self.static_members.get(m.instance_id) == member_id:
-            del self.static_members[m.instance_id]
+        if m is not None:
+            self._forget_static(m)
         if m is not None and self.leader == member_id:
             self.leader = next(iter(self.members), None)
 
@@ -350,8 +287,7 @@ class Coordinator(StaticMembers):
                        req.owned_generation, req.session_timeout_ms, req.rebalance_timeout_ms, req.instance_id,
                        awaiting_join=True)
         self.members[m.member_id] = m
-        if m.instance_id is not None:
-            self.static_members[m.instance_id] = m.member_id
+        self._register_static(m)
         if self.leader is None:
             self.leader = m.member_id
         # Kafka 4.x (GroupMetadataManager.addMemberThenRebalanceOrCompleteJoin): the initial delay is extended

@@ -1,24 +1,20 @@
 """What happens to a classic group's members from outside the protocol: a process bounced
 (`restart_consumer`), a network partition between a member and the coordinator (`partition_consumer`),
-a consumer fenced by another process with its `group.instance.id`, and the leader's metadata refresh that
-notices new partitions (`metadata.max.age.ms`).
+and a consumer fenced by another process with its `group.instance.id` (the leader's metadata refresh that
+notices new partitions is in metadata.py).
 
 Followed (Kafka 4.x clients): `AbstractCoordinator.maybeLeaveGroup` (only a dynamic member sends
 LeaveGroup on close; a static one lets its session run out or comes back in time), the heartbeat thread
 that keeps a zombie processing while its heartbeats do not arrive (`HeartbeatThread`: the session
-timeout only marks the coordinator unknown), `ConsumerCoordinator.rejoinNeededOrPending` (the leader
-rejoins when its metadata snapshot differs from the one it assigned with) and `Metadata` /
-`metadata.max.age.ms`. A mixin of `ConsumerGroup`.
+timeout only marks the coordinator unknown). A mixin of `ConsumerGroup`.
 """
 
 from __future__ import annotations
 
 from groupviz.errors import DomainError
-from groupviz.kafka.classic import coordinator as C
-from groupviz.kafka.member import ACTIVE, PAUSED
+from groupviz.kafka.member import ACTIVE
 
 RESTARTING = "restarting"       # a member state: the process is down, to start again (docs/wire.md)
-METADATA_MAX_AGE = "metadata.max.age.ms"
 
 
 class MembershipFaults:
@@ -29,11 +25,9 @@ class MembershipFaults:
 
     def _faults_init(self) -> None:
         self.partitioned: dict[str, int] = {}        # member id -> when its network partition heals
-        self.metadata_clock: dict[str, int] = {}     # member id -> when its client last fetched metadata
         self.zombie_records = 0                      # records processed by members the coordinator expelled
         self.zombie_by_member: dict[str, int] = {}
         self.unsent_commits: dict[str, tuple] = {}   # member id -> its last OffsetCommit lost in a partition
-        self._refresh_timer = None
 
     # -- checks (before anything changes) ----------------------------------
     def _faults_check(self, op: str, c=None) -> None:
@@ -131,42 +125,3 @@ class MembershipFaults:
         c.crash()
         c.assigned, c.positions = [], {}
         self.consumers.pop(c.member_id, None)
-
-    # -- metadata refresh ---------------------------------------------------
-    def _refresh_due(self, member_id: str) -> int:
-        """When the member's client next refreshes metadata: every metadata.max.age.ms since it started."""
-        age = int(self.config[METADATA_MAX_AGE])
-        start = self.metadata_clock.get(member_id, 0)
-        elapsed = self.env.now - start
-        return start + (elapsed // age + 1) * age
-
-    def partitions_added(self) -> None:
-        """The coordinator does not watch topics: the leader notices at its next metadata refresh."""
-        self._schedule_leader_refresh(announce=True)
-
-    def _schedule_leader_refresh(self, announce: bool = False) -> None:
-        leader = self.coordinator.leader
-        if leader is None or self._refresh_timer is not None:
-            return
-        due = self._refresh_due(leader)
-        if announce:
-            self.event("metadata_refresh_scheduled", member_id=leader, at_ms=due,
-                       max_age_ms=int(self.config[METADATA_MAX_AGE]))
-        self._refresh_timer = self.env.schedule(due - self.env.now, self._leader_refresh, leader)
-
-    def _leader_refresh(self, member_id: str) -> None:
-        """ConsumerCoordinator.rejoinNeededOrPending: metadata no longer matches the leader's assignment."""
-        self._refresh_timer = None
-        coord = self.coordinator
-        assigned = {tp for m in coord.members.values() for tp in m.assignment}
-        if all(p.tp in assigned for p in self.view_partitions()):
-            return      # a rebalance assigned them meanwhile (the leader's assignor reads fresh metadata)
-        c = self.consumers.get(member_id)
-        ready = (coord.leader == member_id and coord.state == C.STABLE and c is not None
-                 and c.state in (ACTIVE, PAUSED) and c.phase == "stable" and not self.cut_off(member_id))
-        if not ready:   # another leader, a rebalance under way, or cut off: look again at the next refresh
-            self._schedule_leader_refresh()
-            return
-        grown = next((p.tp[0] for p in self.view_partitions() if p.tp not in assigned), self.topic.name)
-        c.join_reason = C.reason("metadata", member=member_id, topic=grown, n=len(self.topics.get(grown).partitions))
-        c.rejoin()

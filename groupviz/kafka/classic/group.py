@@ -3,26 +3,29 @@
 The group wires messages between consumers and the coordinator with a small
 simulated network delay, records what was processed (and what was processed
 twice: at-least-once made visible) and renders itself as the snapshot's group.
+
+Its mixins, each in a module of its own: app_controls (how the applications commit, process, stall),
+faults (restarts, network partitions, fencing), metadata (subscriptions, the topics the group reads and
+the leader's metadata refresh) and lag_view (lag, Burrow's status, the per-partition rows).
 """
 
 from __future__ import annotations
 
-from collections import deque
-
 from groupviz.kafka.classic import coordinator as C
 from groupviz.kafka.classic.app_controls import AppControls
 from groupviz.kafka.assignors import REBALANCE_PROTOCOLS, STRATEGIES
-from groupviz.kafka import lagstatus
 from groupviz.kafka.classic.consumer import Consumer
 from groupviz.kafka.classic.invariants import check_classic
 from groupviz.kafka.classic.subscriptions import GroupSubscriptions
 from groupviz.kafka.member import CRASHED, LEAVING
 from groupviz.kafka.classic.coordinator import Coordinator
 from groupviz.kafka.classic.faults import MembershipFaults
+from groupviz.kafka.classic.lag_view import LagViews
+from groupviz.kafka.classic.metadata import TopicMetadata
 from groupviz.errors import DomainError
 from groupviz.kafka.config import CLASSROOM_CONFIG, check_config
 from groupviz.kafka.group import FLINK_FIELDS, Group, GroupContext
-from groupviz.kafka.offsets import BURROW_INTERVALS, OffsetStore
+from groupviz.kafka.offsets import OffsetStore
 from groupviz.kafka.wire import CLASSIC_REQUESTS, CLASSIC_RESPONSES, WireLog
 
 NET_DELAY_MS = 5      # one way, client <-> broker
@@ -34,7 +37,7 @@ def _check_classic_assignor(assignor: str) -> None:
                           f"\"consumer\"); a classic group takes: {', '.join(STRATEGIES)}")
 
 
-class ConsumerGroup(AppControls, MembershipFaults, Group):
+class ConsumerGroup(AppControls, MembershipFaults, TopicMetadata, LagViews, Group):
     kind = "consumer"
     group_protocol = "classic"
     narration_protocol = "classic"
@@ -71,9 +74,9 @@ class ConsumerGroup(AppControls, MembershipFaults, Group):
         # Partitions that stopped being processed (revoked, lost, owner killed or stopped) and since when;
         # their reassignment closes the pause and is charged to that rebalance's record.
         self.stopped_since: dict[tuple[str, int], int] = {}
-        self.broker_offsets: dict[tuple[str, int], deque] = {}
-        self._window_status: dict = {}    # tp -> (newest commit in its window, lagstatus.window_status)
+        self._lag_init()
         self._reply: list | None = None   # [records, unique, latencies] gathered during poll()
+        self._metadata_init()
         self._faults_init()
 
     def _make_coordinator(self):
@@ -223,29 +226,6 @@ class ConsumerGroup(AppControls, MembershipFaults, Group):
             if c.alive and c.phase == "stable":
                 c.request_rejoin()
 
-    def topic_partitions_added(self, name: str) -> None:
-        """A topic other than the first grew: if some member subscribes to it, the leader notices at its next
-        metadata refresh, as for the first topic (faults.MembershipFaults.partitions_added)."""
-        if name in self.subscriptions.in_view():
-            self._schedule_leader_refresh(announce=True)
-
-    def topic_added(self, name: str) -> None:
-        self.subscriptions.topic_added(name)
-
-    def topic_names(self) -> list[str]:
-        return self.subscriptions.in_view()
-
-    def set_subscription(self, member, subscription) -> None:
-        """The application called subscribe() again: the next poll rejoins if the topics differ."""
-        self.subscriptions.set(member.member_id, subscription)
-        self.subscriptions.changed(member.member_id)
-
-    def view_partitions(self):
-        """The partitions the group's rows show: those of the topics its members subscribe to."""
-        if len(self.topics) == 1:
-            return self.topic.partitions
-        return [p for name in self.subscriptions.in_view() for p in self.topics.get(name).partitions]
-
     # -- processing -------------------------------------------------------
     def poll(self, quantum_ms: int) -> None:
         # Results of everything processed in this quantum travel back to the producer together:
@@ -325,94 +305,6 @@ class ConsumerGroup(AppControls, MembershipFaults, Group):
         partitions (it is processing its batch) but their owner is whoever the group gave them to."""
         cs = self.consumers.values()
         return sorted(cs, key=lambda c: c.generation >= 0) if any(c.generation < 0 and c.assigned for c in cs) else cs
-
-    def uncommitted_gap(self) -> int | None:
-        """Before a partition's first commit its lag is "-" (kafka-consumer-groups.sh prints LAG -), but the
-        backlog is real: the records between where the group would start (auto.offset.reset, as start_offset
-        says) and the log end. Their sum over the partitions the group reads and has not committed yet is
-        drawn beside the lag (issue 18); None once every partition has a committed offset."""
-        committed = self.offsets.committed
-        gaps = [p.log_end_offset - self.start_offset(p.tp) for p in self.view_partitions() if p.tp not in committed]
-        return sum(gaps) if gaps else None
-
-    def partition_lag(self, tp) -> int | None:
-        off = self.offsets.get(tp)
-        if off is None:
-            return None
-        return max(0, self.part(tp).log_end_offset - off)
-
-    def sample_broker_offsets(self) -> None:
-        """What Burrow's cluster module does every offset-refresh: remember recent log end offsets."""
-        for p in self.view_partitions():
-            d = self.broker_offsets.get(p.tp)
-            if d is None:
-                d = self.broker_offsets[p.tp] = deque(maxlen=BURROW_INTERVALS)
-            d.append(p.log_end_offset)
-
-    def sample_metrics(self) -> dict:
-        lag, thr = {}, {}
-        for c in self.consumers.values():
-            lags = [x for x in map(self.partition_lag, c.assigned) if x is not None]
-            # nothing committed on any of its partitions: no lag to draw (a gap, "-"), never 0
-            lag[c.member_id] = sum(lags) if lags or not c.assigned else None
-            thr[c.member_id] = round(c.throughput(), 2)
-        plag = {f"{p.topic}-{p.partition}": self.partition_lag(p.tp) for p in self.view_partitions()}
-        return {"lag": lag, "throughput": thr, "partition_lag": plag, "uncommitted_gap": self.uncommitted_gap()}
-
-    def _partition_rows(self, now: int):
-        """The snapshot's per-partition rows, and what the group totals need from them.
-
-        Runs ten times a second for every viewer tick, over every partition: plain loops and
-        local names here, and Burrow's window rules cached until the partition's next commit.
-        """
-        owner_of = {tp: c for c in self._by_membership() for tp in c.assigned}
-        committed_of = self.offsets.committed
-        windows = self.offsets.window
-        broker = self.broker_offsets
-        cache = self._window_status
-        parts, lag_of = [], {}
-        total = 0
-        max_lag_ms = None
-        worst = OK = lagstatus.OK
-        for p in self.view_partitions():
-            tp = p.tp
-            leo = p.log_end_offset
-            committed = committed_of.get(tp)
-            if committed is None:
-                lag = lms = None
-            else:
-                lag = leo - committed if leo > committed else 0
-                total += lag
-                if committed >= leo:
-                    lms = 0
-                else:
-                    t = p.produce_time(committed)
-                    lms = None if t is None else (now - t if now > t else 0)
-                if lms is not None and (max_lag_ms is None or lms > max_lag_ms):
-                    max_lag_ms = lms
-            lag_of[tp] = lag
-            c = owner_of.get(tp)
-            window = windows.get(tp, ())
-            # Burrow knows a partition only from its commits: none yet, no status (the page shows "-").
-            status = None if committed is None else OK
-            if lag and len(window) >= 2:
-                last = window[-1]
-                hit = cache.get(tp)
-                if hit is None or hit[0] is not last:
-                    hit = cache[tp] = (last, lagstatus.window_status(window))
-                if now - last[1] > last[1] - window[0][1]:      # Burrow's STOP rule may apply
-                    status = lagstatus.partition_status(window, lag, now, broker.get(tp, ()), hit[1])
-                else:
-                    status = hit[1]
-                if status != OK and worst != lagstatus.ERR:
-                    worst = lagstatus.group_status((worst, status))
-            parts.append({"topic": tp[0], "partition": tp[1], "owner": c.member_id if c else None,
-                          "committed": committed, "lag": lag, "lag_ms": lms, "status": status,
-                          "window": len(window), "log_end_offset": leo,
-                          "position": c.positions.get(tp) if c else None})
-        if not committed_of:
-            worst = None
-        return parts, lag_of, total, worst, max_lag_ms
 
     def snapshot(self) -> dict:
         parts, lag_of, total, status, max_lag_ms = self._partition_rows(self.env.now)
