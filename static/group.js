@@ -250,14 +250,14 @@ function renderHeading(group, members) {
 
 const GONE = "gone";           // a card whose member left the group, kept in its place for a while
 const REBALANCING = new Set(["PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling"]);
-const places = { groupId: undefined, seen: new Map(), gone: new Map(), pointerIn: false, last: null };
+const places = { groupId: undefined, seen: new Map(), gone: new Map(), order: [], pointerIn: false, last: null };
 
 /** The members plus the ones that just left, each in its old place, until the rebalance that follows
  * ends and the pointer is off the cards: the card after a killed one does not slide under the pointer
  * (its Kill button where the last Kill was). */
 function keepPlaces(group, members) {
   const gid = group ? group.group_id : null;
-  if (gid !== places.groupId) { places.groupId = gid; places.seen.clear(); places.gone.clear(); }
+  if (gid !== places.groupId) { places.groupId = gid; places.seen.clear(); places.gone.clear(); places.order = []; }
   const now = new Map(members.map((m) => [m.member_id, m]));
   for (const [id, m] of places.seen) {
     if (!now.has(id)) places.gone.set(id, { ...m, state: GONE, lag: null, throughput: 0 });   // same chips: same height
@@ -265,7 +265,12 @@ function keepPlaces(group, members) {
   for (const id of now.keys()) places.gone.delete(id);
   places.seen = now;
   if (!places.pointerIn && !(group && REBALANCING.has(group.state))) places.gone.clear();
-  return places.gone.size ? [...members, ...places.gone.values()].sort(memberSort) : members;
+  const out = [...members];
+  places.order.forEach((id, i) => {      // each gone card back at the index it was drawn at
+    if (places.gone.has(id)) out.splice(Math.min(i, out.length), 0, places.gone.get(id));
+  });
+  places.order = out.map((m) => m.member_id);
+  return out;
 }
 
 /** Whether the pointer is over the cards, from the pointer's own moves only: a card that changes size
