@@ -11,6 +11,7 @@ const fitted = [];    // {grid, box, levels, count}
 /** Try each level in order ("" is the roomiest) until `box` (the scrolling panel) does not overflow. */
 function fit(f) {
   const { grid, box, levels } = f;
+  if (f.held()) return;        // the pointer is on the cards: nothing moves under it (refit(true) after)
   let chosen = levels[levels.length - 1];
   for (const level of levels) {
     grid.dataset.density = level;
@@ -33,9 +34,10 @@ function refitSoon() {
   });
 }
 
-/** Keep `grid` at the roomiest of `levels` (its data-density) that fits `box`; returns refit(). */
-export function keepFitting(grid, box, levels) {
-  const f = { grid, box, levels, count: -1 };
+/** Keep `grid` at the roomiest of `levels` (its data-density) that fits `box`; returns refit(force).
+ * While `held()` is true the level stays as it is (the panel may scroll for that while). */
+export function keepFitting(grid, box, levels, held = () => false) {
+  const f = { grid, box, levels, held, count: -1 };
   fitted.push(f);
   if (typeof ResizeObserver === "function") {
     const ro = new ResizeObserver(refitSoon);
@@ -48,8 +50,8 @@ export function keepFitting(grid, box, levels) {
   // every two seconds a grid below its roomiest level tries the roomier ones again.
   setInterval(() => { if (grid.dataset.density !== levels[0]) refitSoon(); }, 2000);
   // After a render (no layout read here, ten times a second): a card came or went.
-  return () => {
-    if (grid.childElementCount === f.count) return;
+  return (force = false) => {
+    if (!force && grid.childElementCount === f.count) return;
     f.count = grid.childElementCount;
     refitSoon();
   };

@@ -275,25 +275,28 @@ function keepPlaces(group, members) {
 
 /** Whether the pointer is over the cards, from the pointer's own moves only: a card that changes size
  * under a still pointer makes Chromium send enter/leave events without any move, and the gone card
- * must not give up its place for that (the next card would slide under the pointer after all). */
+ * must not give up its place for that (the next card would slide under the pointer after all). While
+ * it is there the cards' density stays too (fit.js). A finger is on the cards until it lifts. */
 function watchPointer() {
   let x = null, y = null;
+  const set = (inside) => {
+    if (inside === places.pointerIn) return;
+    places.pointerIn = inside;
+    if (inside) return;
+    if (places.gone.size && places.last) render(...places.last);   // even while the simulation is paused
+    ui.refit(true);
+  };
   const follow = (e, always) => {
     if (!always && e.clientX === x && e.clientY === y) return;    // a layout change, not a move
     x = e.clientX; y = e.clientY;
-    const inside = ui.cards.contains(e.target);
-    if (inside === places.pointerIn) return;
-    places.pointerIn = inside;
-    if (!inside && places.gone.size && places.last) render(...places.last);   // even while the simulation is paused
+    set(ui.cards.contains(e.target));
   };
-  document.addEventListener("pointermove", (e) => follow(e, false), { passive: true });
+  document.addEventListener("pointermove", (e) => { if (e.pointerType === "mouse") follow(e, false); }, { passive: true });
   document.addEventListener("pointerdown", (e) => follow(e, true), { passive: true });
-  document.documentElement.addEventListener("pointerleave", () => {
-    x = y = null;
-    if (!places.pointerIn) return;
-    places.pointerIn = false;
-    if (places.gone.size && places.last) render(...places.last);
-  });
+  for (const end of ["pointerup", "pointercancel"]) {
+    document.addEventListener(end, (e) => { if (e.pointerType !== "mouse") set(false); }, { passive: true });
+  }
+  document.documentElement.addEventListener("pointerleave", () => { x = y = null; set(false); });
 }
 
 export function render(snap, group) {
@@ -318,7 +321,7 @@ export function init() {
     add: q("add-consumer"), addStatic: document.querySelector(".add-static"), protocol: document.querySelector(".protocol"), pwin: document.querySelector(".pwin"),
     cards: q("consumers"), empty: document.querySelector(".group .empty"),
   };
-  ui.refit = keepFitting(ui.cards, ui.cards.closest(".panel"), DENSITY);
+  ui.refit = keepFitting(ui.cards, ui.cards.closest(".panel"), DENSITY, () => places.pointerIn);
   watchPointer();
   ui.assignor.addEventListener("change", () => {
     hold(ui.assignor);
