@@ -105,6 +105,9 @@ class Partition:
             return
         times = self._batch_times
         i = bisect_right(offs, start, lo) - 1
+        if end == start + 1:        # one record (most ranges at large scale): its batch's time
+            out.append((arrive - times[i], 1))
+            return
         last = n_b - 1
         while start < end:
             b_end = offs[i + 1] if i < last else self.log_end_offset

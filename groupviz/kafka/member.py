@@ -153,13 +153,15 @@ class PartitionReader(Member):
             return
         part = self.group.part          # (topic, partition) -> its log
         positions = self.positions
-        tps, left = [], []        # partitions with records to read, and how many each has
+        tps, logs, left = [], [], []    # partitions with records to read, their logs, how many each has
         for tp in self.assigned:
             pos = positions.get(tp)
             if pos is not None:
-                a = part(tp).log_end_offset - pos
+                log = part(tp)
+                a = log.log_end_offset - pos
                 if a > 0:
                     tps.append(tp)
+                    logs.append(log)
                     left.append(a)
         if not tps:
             self._credit = min(credit, 1.0)
@@ -168,25 +170,28 @@ class PartitionReader(Member):
         k = len(tps)
         start = self._rr % k          # start one partition further each poll
         self._rr += 1
-        on_processed = self.group.on_processed
+        ranges = []     # (tp, its log, first, end) in the order processed: the group counts them in one call
         if budget <= k:
             # fair_share() is [1] * budget here: one record from each of the first partitions
             for j in range(start, start + budget):
-                tp = tps[j % k]
+                i = j % k
+                tp = tps[i]
                 a = positions[tp]
                 positions[tp] = a + 1
-                on_processed(self, tp, a, a + 1)
+                ranges.append((tp, logs[i], a, a + 1))
             done = budget
         else:
             take = fair_share([left[(start + j) % k] for j in range(k)], budget)
             done = 0
             for j, n in enumerate(take):
                 if n:
-                    tp = tps[(start + j) % k]
+                    i = (start + j) % k
+                    tp = tps[i]
                     a = positions[tp]
                     positions[tp] = a + n
-                    on_processed(self, tp, a, a + n)
+                    ranges.append((tp, logs[i], a, a + n))
                     done += n
+        self.group.on_processed_ranges(self, ranges)
         remaining = budget - done
         credit -= done
         if remaining > 0:

@@ -284,6 +284,34 @@ class ConsumerGroup(AppControls, MembershipFaults, Group):
         reply[1] += n - dup
         self.part(tp).add_latencies(a, b, self.env.now + REPLY_DELAY_MS, reply[2])
 
+    def on_processed_ranges(self, c: Consumer, ranges: list) -> None:
+        """`on_processed` for each (tp, its log, a, b) of one poll of `c`, in order, counted in one go: 1,000
+        records every 100 ms at large scale (the same counts, duplicates and latencies, in the same order)."""
+        reply = self._reply
+        if reply is None:
+            for tp, _, a, b in ranges:
+                self.on_processed(c, tp, a, b)
+            return
+        high_of = self.high_processed
+        arrive = self.env.now + REPLY_DELAY_MS
+        lat = reply[2]
+        n = dup = 0
+        for tp, log, a, b in ranges:
+            high = high_of.get(tp, 0)
+            if a < high:
+                dup += (b if b < high else high) - a
+            if b > high:
+                high_of[tp] = b
+            n += b - a
+            log.add_latencies(a, b, arrive, lat)
+        self.duplicates += dup
+        self.processed += n
+        if n and c.member_id not in self.coordinator.members and c.phase == "stable":
+            self.zombie_records += n
+            self.zombie_by_member[c.member_id] = self.zombie_by_member.get(c.member_id, 0) + n
+        reply[0] += n
+        reply[1] += n - dup
+
     # -- the Group interface ----------------------------------------------
     @classmethod
     def create(cls, ctx: GroupContext, group_id: str, spec: dict) -> "ConsumerGroup":
