@@ -12,17 +12,17 @@ from collections import deque
 from groupviz.kafka.classic import coordinator as C
 from groupviz.kafka.classic.app_controls import AppControls
 from groupviz.kafka.assignors import REBALANCE_PROTOCOLS, STRATEGIES
-from groupviz.kafka import lagstatus
 from groupviz.kafka.classic.consumer import Consumer
 from groupviz.kafka.classic.invariants import check_classic
 from groupviz.kafka.classic.subscriptions import GroupSubscriptions
+from groupviz.kafka.classic.view import GroupView
 from groupviz.kafka.member import CRASHED, LEAVING
 from groupviz.kafka.classic.coordinator import Coordinator
 from groupviz.kafka.classic.faults import MembershipFaults
 from groupviz.errors import DomainError
 from groupviz.kafka.config import CLASSROOM_CONFIG, check_config
 from groupviz.kafka.group import FLINK_FIELDS, Group, GroupContext
-from groupviz.kafka.offsets import BURROW_INTERVALS, OffsetStore
+from groupviz.kafka.offsets import OffsetStore
 from groupviz.kafka.wire import CLASSIC_REQUESTS, CLASSIC_RESPONSES, WireLog
 
 NET_DELAY_MS = 5      # one way, client <-> broker
@@ -34,7 +34,7 @@ def _check_classic_assignor(assignor: str) -> None:
                           f"\"consumer\"); a classic group takes: {', '.join(STRATEGIES)}")
 
 
-class ConsumerGroup(AppControls, MembershipFaults, Group):
+class ConsumerGroup(AppControls, MembershipFaults, GroupView, Group):
     kind = "consumer"
     group_protocol = "classic"
     narration_protocol = "classic"
@@ -343,150 +343,3 @@ class ConsumerGroup(AppControls, MembershipFaults, Group):
 
     def results_sent(self) -> int:
         return self.processed
-
-    # -- views ------------------------------------------------------------
-    def owners(self) -> dict:
-        return {tp: c.member_id for c in self._by_membership() for tp in c.assigned}
-
-    def _by_membership(self):
-        """Members, those out of the group first: a consumer that left on its poll timeout may still hold
-        partitions (it is processing its batch) but their owner is whoever the group gave them to."""
-        cs = self.consumers.values()
-        return sorted(cs, key=lambda c: c.generation >= 0) if any(c.generation < 0 and c.assigned for c in cs) else cs
-
-    def uncommitted_gap(self) -> int | None:
-        """Before a partition's first commit its lag is "-" (kafka-consumer-groups.sh prints LAG -), but the
-        backlog is real: the records between where the group would start (auto.offset.reset, as start_offset
-        says) and the log end. Their sum over the partitions the group reads and has not committed yet is
-        drawn beside the lag (issue 18); None once every partition has a committed offset."""
-        committed = self.offsets.committed
-        gaps = [p.log_end_offset - self.start_offset(p.tp) for p in self.view_partitions() if p.tp not in committed]
-        return sum(gaps) if gaps else None
-
-    def partition_lag(self, tp) -> int | None:
-        off = self.offsets.get(tp)
-        if off is None:
-            return None
-        return max(0, self.part(tp).log_end_offset - off)
-
-    def sample_broker_offsets(self) -> None:
-        """What Burrow's cluster module does every offset-refresh: remember recent log end offsets."""
-        for p in self.view_partitions():
-            d = self.broker_offsets.get(p.tp)
-            if d is None:
-                d = self.broker_offsets[p.tp] = deque(maxlen=BURROW_INTERVALS)
-            d.append(p.log_end_offset)
-
-    def sample_metrics(self) -> dict:
-        lag, thr = {}, {}
-        for c in self.consumers.values():
-            lags = [x for x in map(self.partition_lag, c.assigned) if x is not None]
-            # nothing committed on any of its partitions: no lag to draw (a gap, "-"), never 0
-            lag[c.member_id] = sum(lags) if lags or not c.assigned else None
-            thr[c.member_id] = round(c.throughput(), 2)
-        plag = {f"{p.topic}-{p.partition}": self.partition_lag(p.tp) for p in self.view_partitions()}
-        return {"lag": lag, "throughput": thr, "partition_lag": plag, "uncommitted_gap": self.uncommitted_gap()}
-
-    def _partition_rows(self, now: int):
-        """The snapshot's per-partition rows, and what the group totals need from them.
-
-        Runs ten times a second for every viewer tick, over every partition: plain loops and
-        local names here, and Burrow's window rules cached until the partition's next commit.
-        """
-        owner_of = {tp: c for c in self._by_membership() for tp in c.assigned}
-        committed_of = self.offsets.committed
-        windows = self.offsets.window
-        broker = self.broker_offsets
-        cache = self._window_status
-        parts, lag_of = [], {}
-        total = 0
-        max_lag_ms = None
-        worst = OK = lagstatus.OK
-        for p in self.view_partitions():
-            tp = p.tp
-            leo = p.log_end_offset
-            committed = committed_of.get(tp)
-            if committed is None:
-                lag = lms = None
-            else:
-                lag = leo - committed if leo > committed else 0
-                total += lag
-                if committed >= leo:
-                    lms = 0
-                else:
-                    t = p.produce_time(committed)
-                    lms = None if t is None else (now - t if now > t else 0)
-                if lms is not None and (max_lag_ms is None or lms > max_lag_ms):
-                    max_lag_ms = lms
-            lag_of[tp] = lag
-            c = owner_of.get(tp)
-            window = windows.get(tp, ())
-            # Burrow knows a partition only from its commits: none yet, no status (the page shows "-").
-            status = None if committed is None else OK
-            if lag and len(window) >= 2:
-                last = window[-1]
-                hit = cache.get(tp)
-                if hit is None or hit[0] is not last:
-                    hit = cache[tp] = (last, lagstatus.window_status(window))
-                if now - last[1] > last[1] - window[0][1]:      # Burrow's STOP rule may apply
-                    status = lagstatus.partition_status(window, lag, now, broker.get(tp, ()), hit[1])
-                else:
-                    status = hit[1]
-                if status != OK and worst != lagstatus.ERR:
-                    worst = lagstatus.group_status((worst, status))
-            parts.append({"topic": tp[0], "partition": tp[1], "owner": c.member_id if c else None,
-                          "committed": committed, "lag": lag, "lag_ms": lms, "status": status,
-                          "window": len(window), "log_end_offset": leo,
-                          "position": c.positions.get(tp) if c else None})
-        if not committed_of:
-            worst = None
-        return parts, lag_of, total, worst, max_lag_ms
-
-    def snapshot(self) -> dict:
-        parts, lag_of, total, status, max_lag_ms = self._partition_rows(self.env.now)
-        coord = self.coordinator
-        members = []
-        thr_total = 0.0
-        for c in self.consumers.values():
-            meta = coord.members.get(c.member_id)
-            lag = 0 if not c.assigned else None     # None: no assigned partition has a committed offset yet
-            for tp in c.assigned:
-                x = lag_of[tp] if tp in lag_of else self.partition_lag(tp)
-                if x is not None:
-                    lag = x if lag is None else lag + x
-            thr = c.throughput()
-            thr_total += thr
-            members.append({
-                "member_id": c.member_id, "client_id": c.client_id, "host": c.host, "color": c.color,
-                "state": c.state, "phase": c.phase, "rate": c.rate, "generation": c.generation,
-                "partitions": list(map(list, c.assigned)),
-                "throughput": round(thr, 2), "processed": c.processed,
-                "lag": lag,
-                "last_heartbeat_ms": meta.last_heartbeat_ms if meta else None,
-                "leader": coord.leader == c.member_id,
-                **c.app_view(),
-                "instance_id": getattr(c, "instance_id", None), "partitioned": c.member_id in self.partitioned,
-                "zombie": self.is_zombie(c), "zombie_processed": self.zombie_by_member.get(c.member_id, 0),
-                "commit_error": getattr(c, "last_commit_error", None),
-            })
-            sub = self.subscriptions.describe(c.member_id)
-            if sub is not None:     # only a member with a subscription of its own (one-topic rows stay as they were)
-                members[-1]["subscription"] = {**sub, "resolved": self.subscriptions.topics_of(c.member_id)}
-        return {
-            "group_id": self.group_id, "type": self.kind, "state": coord.state, "generation": coord.generation,
-            "group_protocol": self.group_protocol, **self.commit_view(),
-            "assignor": self.assignor, "protocol": self.rebalance_protocol(), "leader": coord.leader,
-            "config": dict(self.config), "members": members, "partitions": parts,
-            "lag": total if self.offsets.committed else None,     # nothing committed yet: "-", not 0
-            "uncommitted_gap": self.uncommitted_gap(),
-            "processed": self.processed, "duplicates": self.duplicates, "zombie_records": self.zombie_records,
-            "throughput": round(thr_total, 2),
-            "status": status, "lag_ms": max_lag_ms,
-            "rebalances": [dict(r) for r in coord.history[-20:]],
-            "wire": self.wire.snapshot(),
-            "coordinator_members": [
-                {"member_id": m.member_id, "client_id": m.client_id, "host": m.host,
-                 "instance_id": getattr(m, "instance_id", None),
-                 "partitions": list(map(list, m.assignment)) if coord.state == C.STABLE else []}
-                for m in coord.members.values()],
-        }
