@@ -15,11 +15,14 @@ SNAPSHOT_ONLY = ("scenarios",)
 NO_FLOATS = frozenset(("partitions", "coordinator_members", "events"))
 
 
+_INF = float("inf")
+
+
 def _round(x: float) -> float:
-    if x != x or x in (float("inf"), float("-inf")):
-        return x
     if -1.0 < x < 1.0:
         return float(f"{x:.4g}")
+    if x != x or x == _INF or x == -_INF:     # NaN and the infinities as they are
+        return x
     return round(x, 3)
 
 
@@ -40,13 +43,24 @@ def rounded(obj):
 def _copy_on_write(obj, items):
     new = None
     for k, v in items:           # k: a dict's key or a list's index
-        tv = type(v)
-        if tv is float or tv is dict or (tv is list and k not in NO_FLOATS):
-            r = rounded(v)
-            if r is not v and not (tv is float and r == v):
-                if new is None:
-                    new = obj.copy()
-                new[k] = r
+        tv = type(v)             # rounded(v), inline: a member row has 27 values, 200 rows a tick at large scale
+        if tv is float:
+            r = _round(v)
+            if r is v or r == v:
+                continue
+        elif tv is dict:
+            r = _copy_on_write(v, v.items())
+            if r is v:
+                continue
+        elif tv is list and k not in NO_FLOATS:
+            r = _copy_on_write(v, enumerate(v))
+            if r is v:
+                continue
+        else:
+            continue
+        if new is None:
+            new = obj.copy()
+        new[k] = r
     return obj if new is None else new
 
 
