@@ -106,6 +106,7 @@ class PartitionReader(Member):
         self.processed = 0
         self._credit = 0.0
         self._rr = 0
+        self._logs_for: tuple = (None, [])     # (the assigned list, its partitions' logs): built once per assignment
         self._timers: list = []
         # Real consumers are not in lock-step: each starts its heartbeat and
         # auto-commit clocks at its own phase (deterministic per seed and id).
@@ -151,13 +152,14 @@ class PartitionReader(Member):
         if budget <= 0:
             self._credit = credit
             return
-        part = self.group.part          # (topic, partition) -> its log
+        assigned, logs_for = self.assigned, self._logs_for
+        if logs_for[0] is not assigned:     # a new assignment (always a new list, never changed in place)
+            logs_for = self._logs_for = (assigned, list(map(self.group.part, assigned)))
         positions = self.positions
         tps, logs, left = [], [], []    # partitions with records to read, their logs, how many each has
-        for tp in self.assigned:
+        for tp, log in zip(assigned, logs_for[1]):
             pos = positions.get(tp)
             if pos is not None:
-                log = part(tp)
                 a = log.log_end_offset - pos
                 if a > 0:
                     tps.append(tp)

@@ -13,6 +13,8 @@ from groupviz.kafka import lagstatus
 from groupviz.kafka.classic import coordinator as C
 from groupviz.kafka.offsets import BURROW_INTERVALS
 
+_UNSEEN = object()      # a partition the rows did not cover
+
 
 class GroupView:
     """Mixed into the classic ConsumerGroup."""
@@ -117,33 +119,38 @@ class GroupView:
     def snapshot(self) -> dict:
         parts, lag_of, total, status, max_lag_ms = self._partition_rows(self.env.now)
         coord = self.coordinator
+        known, leader, partitioned, zombie_of = coord.members, coord.leader, self.partitioned, self.zombie_by_member
+        lag_get = lag_of.get
         members = []
         thr_total = 0.0
         for c in self.consumers.values():
-            meta = coord.members.get(c.member_id)
-            lag = 0 if not c.assigned else None     # None: no assigned partition has a committed offset yet
-            for tp in c.assigned:
-                x = lag_of[tp] if tp in lag_of else self.partition_lag(tp)
+            mid, assigned = c.member_id, c.assigned
+            meta = known.get(mid)
+            lag = 0 if not assigned else None     # None: no assigned partition has a committed offset yet
+            for tp in assigned:
+                x = lag_get(tp, _UNSEEN)
+                if x is _UNSEEN:                  # a partition outside the rows (another topic's)
+                    x = self.partition_lag(tp)
                 if x is not None:
                     lag = x if lag is None else lag + x
             thr = c.throughput()
             thr_total += thr
             members.append({
-                "member_id": c.member_id, "client_id": c.client_id, "host": c.host, "color": c.color,
+                "member_id": mid, "client_id": c.client_id, "host": c.host, "color": c.color,
                 "state": c.state, "phase": c.phase, "rate": c.rate, "generation": c.generation,
-                "partitions": list(map(list, c.assigned)),
+                "partitions": list(map(list, assigned)),
                 "throughput": round(thr, 2), "processed": c.processed,
                 "lag": lag,
                 "last_heartbeat_ms": meta.last_heartbeat_ms if meta else None,
-                "leader": coord.leader == c.member_id,
+                "leader": leader == mid,
                 **c.app_view(),
-                "instance_id": getattr(c, "instance_id", None), "partitioned": c.member_id in self.partitioned,
-                "zombie": self.is_zombie(c), "zombie_processed": self.zombie_by_member.get(c.member_id, 0),
+                "instance_id": getattr(c, "instance_id", None), "partitioned": mid in partitioned,
+                "zombie": self.is_zombie(c), "zombie_processed": zombie_of.get(mid, 0),
                 "commit_error": getattr(c, "last_commit_error", None),
             })
-            sub = self.subscriptions.describe(c.member_id)
+            sub = self.subscriptions.describe(mid)
             if sub is not None:     # only a member with a subscription of its own (one-topic rows stay as they were)
-                members[-1]["subscription"] = {**sub, "resolved": self.subscriptions.topics_of(c.member_id)}
+                members[-1]["subscription"] = {**sub, "resolved": self.subscriptions.topics_of(mid)}
         return {
             "group_id": self.group_id, "type": self.kind, "state": coord.state, "generation": coord.generation,
             "group_protocol": self.group_protocol, **self.commit_view(),
