@@ -148,7 +148,7 @@ class Producer:
         st["results"] += count
         st["unique"] += unique
         now = self.now
-        st["latency"].extend((now, ms, n) for ms, n in latencies)
+        st["latency"].extend([(now, ms, n) for ms, n in latencies])
         self.results += count
 
     def _forget_old_latencies(self, before: int) -> None:
