@@ -43,17 +43,18 @@ def _dict_patch(prev: dict, cur: dict) -> dict:
     out = {}
     added = 0
     for k, v in cur.items():
-        if k not in prev:
+        try:
+            p = prev[k]                # one lookup per key (a try costs nothing until a key is new)
+        except KeyError:
             out[k] = v
             added += 1
-        else:
-            p = prev[k]
-            if p is not v and p != v:
-                tv = type(v)           # a scalar is its own patch: no call (1,000 rows a tick, large scale)
-                if k in WINDOWED and tv is list and type(p) is list:
-                    out[k] = _window(p, v)
-                else:
-                    out[k] = diff(p, v) if tv is dict or tv is list else v
+            continue
+        if p is not v and p != v:
+            tv = type(v)               # a scalar is its own patch: no call (1,000 rows a tick, large scale)
+            if k in WINDOWED and tv is list and type(p) is list:
+                out[k] = _window(p, v)
+            else:
+                out[k] = diff(p, v) if tv is dict or tv is list else v
     if len(prev) != len(cur) - added:  # some key of prev is not in cur
         out[DELETE] = [k for k in prev if k not in cur]
     return out
