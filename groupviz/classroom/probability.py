@@ -242,9 +242,9 @@ def _fmt(x: float) -> str:
     return f"{x:.4g}"
 
 
-def _member_rows(members: list[dict], counts: list[int], expected: dict[str, float]) -> list[dict]:
-    """Each member's wins, share, the model's share and the 95% Wilson interval around the share."""
-    total = sum(counts)
+def _member_rows(members: list[dict], counts: list[int], expected: dict[str, float], total: int) -> list[dict]:
+    """Each member's wins, share, the model's share and the 95% Wilson interval around the share (`total`:
+    the wins of every member tested, shown or not)."""
     rows = []
     for mm, k in zip(members, counts):
         lo, hi = wilson_interval(k, total)
@@ -288,8 +288,9 @@ def _sharding_test() -> dict:
             "verdict": dict(SHARDING_NO_TEST)}
 
 
-def model_panel(group_snapshot: dict, batch_size: int) -> dict:
-    """The probability-model panel for one group's snapshot; labels in English and Chinese.
+def model_panel(group_snapshot: dict, batch_size: int, rows_shown: int | None = None) -> dict:
+    """The probability-model panel for one group's snapshot; labels in English and Chinese; a row for
+    each active member, or for the first `rows_shown` of them (the test still uses every member).
 
     N is the number of live competing members (state "active"), M the batch
     size. The chi-square test runs over the active members' wins; it assumes
@@ -309,7 +310,7 @@ def model_panel(group_snapshot: dict, batch_size: int) -> dict:
         {"statistic": 0.0, "df": 0, "p_value": 1.0, "min_expected": 0.0}
     enough = n >= 2 and against is not None and gof["min_expected"] >= MIN_EXPECTED
     p = gof["p_value"]
-    members_rows = _member_rows(members, counts, expected)
+    members_rows = _member_rows(members[:rows_shown], counts[:rows_shown], expected, sum(counts))
     if competition == "sharding":
         for r in members_rows:
             r["within_ci"] = None            # an interval around a decided share tests nothing

@@ -31,13 +31,11 @@ def model_view(row: dict, counts: dict[str, int], regime: dict | None, batch_siz
     wins = {mid: max(0, n - base.get(mid, 0)) for mid, n in counts.items()}
     competition = model_of(row)
     panel = model_panel({"group_id": row["group_id"], "competition": competition,
-                         "members": row["members"], "wins": wins}, batch_size)
+                         "members": row["members"], "wins": wins}, batch_size, MODEL_ROWS_SHOWN)
     panel["since_ms"] = regime["since_ms"] if regime else 0
     panel.pop("labels", None)
     for f in panel["formulas"]:
         f.pop("label", None)
     panel["competition"] = competition
-    rows = panel["members"]
-    panel["members_total"] = len(rows)
-    panel["members"] = rows[:MODEL_ROWS_SHOWN]
+    panel["members_total"] = panel["n"]       # the active members: a row each, the first MODEL_ROWS_SHOWN shown
     return panel

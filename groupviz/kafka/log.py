@@ -55,7 +55,8 @@ class Partition:
         offs = self._batch_offsets
         if not offs or offset >= self.log_end_offset:
             return None
-        lo = self._index_start()
+        n = len(offs)               # _index_start(), inline: 1,000 partitions' lag in time every snapshot
+        lo = n - TIME_INDEX_BATCHES if n > TIME_INDEX_BATCHES else 0
         i = bisect_right(offs, offset, lo) - 1
         if i >= lo:
             return self._batch_times[i]
@@ -105,6 +106,9 @@ class Partition:
             return
         times = self._batch_times
         i = bisect_right(offs, start, lo) - 1
+        if end == start + 1:        # one record (most ranges at large scale): its batch's time
+            out.append((arrive - times[i], 1))
+            return
         last = n_b - 1
         while start < end:
             b_end = offs[i + 1] if i < last else self.log_end_offset

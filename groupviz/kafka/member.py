@@ -106,6 +106,7 @@ class PartitionReader(Member):
         self.processed = 0
         self._credit = 0.0
         self._rr = 0
+        self._logs_for: tuple = (None, [])     # (the assigned list, its partitions' logs): built once per assignment
         self._timers: list = []
         # Real consumers are not in lock-step: each starts its heartbeat and
         # auto-commit clocks at its own phase (deterministic per seed and id).
@@ -151,15 +152,18 @@ class PartitionReader(Member):
         if budget <= 0:
             self._credit = credit
             return
-        part = self.group.part          # (topic, partition) -> its log
+        assigned, logs_for = self.assigned, self._logs_for
+        if logs_for[0] is not assigned:     # a new assignment (always a new list, never changed in place)
+            logs_for = self._logs_for = (assigned, list(map(self.group.part, assigned)))
         positions = self.positions
-        tps, left = [], []        # partitions with records to read, and how many each has
-        for tp in self.assigned:
+        tps, logs, left = [], [], []    # partitions with records to read, their logs, how many each has
+        for tp, log in zip(assigned, logs_for[1]):
             pos = positions.get(tp)
             if pos is not None:
-                a = part(tp).log_end_offset - pos
+                a = log.log_end_offset - pos
                 if a > 0:
                     tps.append(tp)
+                    logs.append(log)
                     left.append(a)
         if not tps:
             self._credit = min(credit, 1.0)
@@ -168,25 +172,28 @@ class PartitionReader(Member):
         k = len(tps)
         start = self._rr % k          # start one partition further each poll
         self._rr += 1
-        on_processed = self.group.on_processed
+        ranges = []     # (tp, its log, first, end) in the order processed: the group counts them in one call
         if budget <= k:
             # fair_share() is [1] * budget here: one record from each of the first partitions
             for j in range(start, start + budget):
-                tp = tps[j % k]
+                i = j % k
+                tp = tps[i]
                 a = positions[tp]
                 positions[tp] = a + 1
-                on_processed(self, tp, a, a + 1)
+                ranges.append((tp, logs[i], a, a + 1))
             done = budget
         else:
             take = fair_share([left[(start + j) % k] for j in range(k)], budget)
             done = 0
             for j, n in enumerate(take):
                 if n:
-                    tp = tps[(start + j) % k]
+                    i = (start + j) % k
+                    tp = tps[i]
                     a = positions[tp]
                     positions[tp] = a + n
-                    on_processed(self, tp, a, a + n)
+                    ranges.append((tp, logs[i], a, a + n))
                     done += n
+        self.group.on_processed_ranges(self, ranges)
         remaining = budget - done
         credit -= done
         if remaining > 0:

@@ -9,7 +9,7 @@ partition per producer tick, as a real producer's accumulator does.
 from __future__ import annotations
 
 import random
-from collections import deque
+from collections import Counter, deque
 
 from groupviz.kafka.config import PRODUCER_METADATA_MAX_AGE_MS
 from groupviz.kafka.log import Topic
@@ -117,22 +117,20 @@ class Producer:
         self._credit -= n
         self._refresh_metadata(now)
         parts = self.topic.partitions[:self.known_partitions]
-        counts = [0] * len(parts)
         if self.key_mode == "null":
-            counts[self._sticky.next_batch(len(parts))] += n
+            counts = {self._sticky.next_batch(len(parts)): n}
         else:
             table = self._partition_table()
             rnd = self._rng.random
             k = self.key_count
             hot = self.hot_share if self.key_mode == "hot" else 0.0
-            for _ in range(n):
-                if hot and rnd() < hot:
-                    counts[table[0]] += 1
-                else:
-                    counts[table[int(rnd() * k)]] += 1
-        for p, c in zip(parts, counts):
-            if c:
-                p.append(c, now)
+            if hot:     # the hot key ("key-0") with probability hot_share, else a uniform key: two draws
+                picks = [table[0] if rnd() < hot else table[int(rnd() * k)] for _ in range(n)]
+            else:
+                picks = [table[int(rnd() * k)] for _ in range(n)]
+            counts = Counter(picks)
+        for i, c in counts.items():     # one batch per partition (each partition's log is its own)
+            parts[i].append(c, now)
         self.produced += n
         return n
 
@@ -150,7 +148,7 @@ class Producer:
         st["results"] += count
         st["unique"] += unique
         now = self.now
-        st["latency"].extend((now, ms, n) for ms, n in latencies)
+        st["latency"].extend([(now, ms, n) for ms, n in latencies])
         self.results += count
 
     def _forget_old_latencies(self, before: int) -> None:

@@ -26,32 +26,38 @@ INDEXED = "$i"
 WINDOW = "$w"
 #: Keys whose lists are bounded logs: each tick drops the oldest rows and appends the newest.
 WINDOWED = frozenset(("wire",))
+_ROWS = frozenset((dict, list))    # a list of these is patched element by element (types checked in C, not a loop)
 
 
 def diff(prev, cur):
     """The patch that turns `prev` into `cur` (the two differ)."""
     if type(prev) is dict and type(cur) is dict:
-        out = {}
-        added = 0
-        for k, v in cur.items():
-            if k not in prev:
-                out[k] = v
-                added += 1
-            else:
-                p = prev[k]
-                if p is not v and p != v:
-                    tv = type(v)           # a scalar is its own patch: no call (1,000 rows a tick, large scale)
-                    if k in WINDOWED and tv is list and type(p) is list:
-                        out[k] = _window(p, v)
-                    else:
-                        out[k] = diff(p, v) if tv is dict or tv is list else v
-        if len(prev) != len(cur) - added:  # some key of prev is not in cur
-            out[DELETE] = [k for k in prev if k not in cur]
-        return out
-    if type(prev) is list and type(cur) is list and len(prev) == len(cur) and cur \
-            and all(type(v) in (dict, list) for v in cur):
+        return _dict_patch(prev, cur)
+    if type(prev) is list and type(cur) is list and len(prev) == len(cur) and cur and _ROWS.issuperset(map(type, cur)):
         return {INDEXED: _indexed(prev, cur)}
     return cur
+
+
+def _dict_patch(prev: dict, cur: dict) -> dict:
+    """The changed keys of `cur` (each a patch of its own) and "$del"; {} if the two are equal."""
+    out = {}
+    added = 0
+    for k, v in cur.items():
+        try:
+            p = prev[k]                # one lookup per key (a try costs nothing until a key is new)
+        except KeyError:
+            out[k] = v
+            added += 1
+            continue
+        if p is not v and p != v:
+            tv = type(v)               # a scalar is its own patch: no call (1,000 rows a tick, large scale)
+            if k in WINDOWED and tv is list and type(p) is list:
+                out[k] = _window(p, v)
+            else:
+                out[k] = diff(p, v) if tv is dict or tv is list else v
+    if len(prev) != len(cur) - added:  # some key of prev is not in cur
+        out[DELETE] = [k for k in prev if k not in cur]
+    return out
 
 
 def _window(prev: list, cur: list):
@@ -75,7 +81,7 @@ def _indexed(prev: list, cur: list) -> list:
         if p is v:
             continue
         if type(p) is dict and type(v) is dict:
-            d = diff(p, v)
+            d = _dict_patch(p, v)
             if d:
                 out.append([i, d])
         elif p != v:

@@ -59,16 +59,22 @@ class Watch:
         self.coverage = {}         # (group, tp) -> [(a, b), ...] offset ranges some member processed
 
     def track(self, engine: Engine) -> None:
-        """Record every processed offset range (wrapping each group's on_processed once)."""
+        """Record every processed offset range (wrapping each group's on_processed, and on_processed_ranges:
+        a consumer's poll hands its ranges over in one call, once)."""
         for gid, g in engine.groups.items():
             if g.kind != "consumer" or getattr(g, "_watched", None) is self:
                 continue
-            inner = g.on_processed
+            inner, inner_ranges = g.on_processed, g.on_processed_ranges
 
             def on_processed(c, tp, a, b, gid=gid, inner=inner):
                 self.coverage.setdefault((gid, tuple(tp)), []).append((a, b))
                 inner(c, tp, a, b)
-            g.on_processed = on_processed
+
+            def on_processed_ranges(c, ranges, gid=gid, inner=inner_ranges):
+                for tp, _, a, b in ranges:
+                    self.coverage.setdefault((gid, tuple(tp)), []).append((a, b))
+                inner(c, ranges)
+            g.on_processed, g.on_processed_ranges = on_processed, on_processed_ranges
             g._watched = self
 
     def covered_up_to(self, gid: str, tp, start: int = 0) -> int:

@@ -29,6 +29,7 @@ from groupviz.kafka.offsets import OffsetStore
 from groupviz.kafka.wire import CLASSIC_REQUESTS, CLASSIC_RESPONSES, WireLog
 
 NET_DELAY_MS = 5      # one way, client <-> broker
+_UNSEEN = object()      # a partition the rows did not cover
 REPLY_DELAY_MS = 20   # consumer -> producer result path
 
 def _check_classic_assignor(assignor: str) -> None:
@@ -264,6 +265,37 @@ class ConsumerGroup(AppControls, MembershipFaults, TopicMetadata, LagViews, Grou
         reply[1] += n - dup
         self.part(tp).add_latencies(a, b, self.env.now + REPLY_DELAY_MS, reply[2])
 
+    def on_processed_ranges(self, c: Consumer, ranges: list) -> None:
+        """`on_processed` for each (tp, its log, a, b) of one poll of `c`, in order, counted in one go: 1,000
+        records every 100 ms at large scale (the same counts, duplicates and latencies, in the same order)."""
+        reply = self._reply
+        if reply is None:
+            for tp, _, a, b in ranges:
+                self.on_processed(c, tp, a, b)
+            return
+        high_of = self.high_processed
+        arrive = self.env.now + REPLY_DELAY_MS
+        lat = reply[2]
+        n = dup = 0
+        for tp, log, a, b in ranges:
+            high = high_of.get(tp, 0)
+            if a < high:
+                dup += (b if b < high else high) - a
+            if b > high:
+                high_of[tp] = b
+            n += b - a
+            log.add_latencies(a, b, arrive, lat)
+        self.duplicates += dup
+        self.processed += n
+        if n and c.member_id not in self.coordinator.members and c.phase == "stable":
+            self.zombie_records += n
+            self.zombie_by_member[c.member_id] = self.zombie_by_member.get(c.member_id, 0) + n
+        reply[0] += n
+        reply[1] += n - dup
+
+    # -- the Group interface ----------------------------------------------
+    @classmethod
+
     # -- the Group interface ----------------------------------------------
     @classmethod
     def create(cls, ctx: GroupContext, group_id: str, spec: dict) -> "ConsumerGroup":
@@ -309,33 +341,38 @@ class ConsumerGroup(AppControls, MembershipFaults, TopicMetadata, LagViews, Grou
     def snapshot(self) -> dict:
         parts, lag_of, total, status, max_lag_ms = self._partition_rows(self.env.now)
         coord = self.coordinator
+        known, leader, partitioned, zombie_of = coord.members, coord.leader, self.partitioned, self.zombie_by_member
+        lag_get = lag_of.get
         members = []
         thr_total = 0.0
         for c in self.consumers.values():
-            meta = coord.members.get(c.member_id)
-            lag = 0 if not c.assigned else None     # None: no assigned partition has a committed offset yet
-            for tp in c.assigned:
-                x = lag_of[tp] if tp in lag_of else self.partition_lag(tp)
+            mid, assigned = c.member_id, c.assigned
+            meta = known.get(mid)
+            lag = 0 if not assigned else None     # None: no assigned partition has a committed offset yet
+            for tp in assigned:
+                x = lag_get(tp, _UNSEEN)
+                if x is _UNSEEN:                  # a partition outside the rows (another topic's)
+                    x = self.partition_lag(tp)
                 if x is not None:
                     lag = x if lag is None else lag + x
             thr = c.throughput()
             thr_total += thr
             members.append({
-                "member_id": c.member_id, "client_id": c.client_id, "host": c.host, "color": c.color,
+                "member_id": mid, "client_id": c.client_id, "host": c.host, "color": c.color,
                 "state": c.state, "phase": c.phase, "rate": c.rate, "generation": c.generation,
-                "partitions": list(map(list, c.assigned)),
+                "partitions": list(map(list, assigned)),
                 "throughput": round(thr, 2), "processed": c.processed,
                 "lag": lag,
                 "last_heartbeat_ms": meta.last_heartbeat_ms if meta else None,
-                "leader": coord.leader == c.member_id,
+                "leader": leader == mid,
                 **c.app_view(),
-                "instance_id": getattr(c, "instance_id", None), "partitioned": c.member_id in self.partitioned,
-                "zombie": self.is_zombie(c), "zombie_processed": self.zombie_by_member.get(c.member_id, 0),
+                "instance_id": getattr(c, "instance_id", None), "partitioned": mid in partitioned,
+                "zombie": self.is_zombie(c), "zombie_processed": zombie_of.get(mid, 0),
                 "commit_error": getattr(c, "last_commit_error", None),
             })
-            sub = self.subscriptions.describe(c.member_id)
+            sub = self.subscriptions.describe(mid)
             if sub is not None:     # only a member with a subscription of its own (one-topic rows stay as they were)
-                members[-1]["subscription"] = {**sub, "resolved": self.subscriptions.topics_of(c.member_id)}
+                members[-1]["subscription"] = {**sub, "resolved": self.subscriptions.topics_of(mid)}
         return {
             "group_id": self.group_id, "type": self.kind, "state": coord.state, "generation": coord.generation,
             "group_protocol": self.group_protocol, **self.commit_view(),

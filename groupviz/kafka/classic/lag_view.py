@@ -46,13 +46,19 @@ class LagViews:
             d.append(p.log_end_offset)
 
     def sample_metrics(self) -> dict:
+        committed_of = self.offsets.committed
+        lag_of = {}             # each partition's lag once (partition_lag), for its row and its owner's sum
+        for p in self.view_partitions():
+            off = committed_of.get(p.tp)
+            lag_of[p.tp] = None if off is None else max(0, p.log_end_offset - off)
         lag, thr = {}, {}
         for c in self.consumers.values():
-            lags = [x for x in map(self.partition_lag, c.assigned) if x is not None]
+            lags = [x for x in (lag_of[tp] if tp in lag_of else self.partition_lag(tp) for tp in c.assigned)
+                    if x is not None]
             # nothing committed on any of its partitions: no lag to draw (a gap, "-"), never 0
             lag[c.member_id] = sum(lags) if lags or not c.assigned else None
             thr[c.member_id] = round(c.throughput(), 2)
-        plag = {f"{p.topic}-{p.partition}": self.partition_lag(p.tp) for p in self.view_partitions()}
+        plag = {f"{tp[0]}-{tp[1]}": x for tp, x in lag_of.items()}
         return {"lag": lag, "throughput": thr, "partition_lag": plag, "uncommitted_gap": self.uncommitted_gap()}
 
     def _partition_rows(self, now: int):

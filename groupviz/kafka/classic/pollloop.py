@@ -155,7 +155,7 @@ class PollLoop:
                 self._send_join()
             elif self.phase == "stable":
                 self.rejoin()
-        if self.auto_commit and now >= self.next_auto_commit_ms:
+        if now >= self.next_auto_commit_ms and self.auto_commit:     # the clock first: no property call per poll
             self.next_auto_commit_ms = now + int(self.group.config["auto.commit.interval.ms"])
             if self.phase == "stable":
                 self._commit(self.assigned, "auto")
