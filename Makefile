@@ -28,8 +28,12 @@ run-workers: setup redis
 run-kafka: setup
 	$(BIN)/python app.py --host $(HOST) --port $(PORT) --kafka mock $(ARGS)
 
+# Two pytest workers (pytest-xdist), a test file per worker at a time: the browser, Kafka mock-cluster and
+# socket tests mostly wait on wall time, so two files side by side take ~60% of the serial run on 2 cores.
+# TEST_JOBS=0 runs everything in one process.
+TEST_JOBS ?= 2
 test: setup-dev chromium redis
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadfile) $(PYTEST_ARGS)
 
 test-fast: setup-dev
 	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
