@@ -130,7 +130,11 @@ def test_counts_are_singular_or_plural_in_both_languages(page):
 def test_before_the_first_commit_the_lag_chart_draws_the_backlog_from_the_starting_position(page, live_server):
     """Lag is "-" until a commit (kafka-consumer-groups.sh prints LAG -), but the backlog is drawn: a grey
     dashed "no commit yet" line, log end minus the starting position (auto.offset.reset), never a 0."""
-    assert live_server.live.apply({"op": "set_commit_mode", "group_id": "g1", "mode": "none"})["ok"]
+    # from a fresh start with commits off (the server may have auto-committed already on a slow machine: at
+    # the test server's 4x the first auto-commit comes after ~1.3 s of wall time)
+    for cmd in ({"op": "pause"}, {"op": "reset"}, {"op": "set_commit_mode", "group_id": "g1", "mode": "none"},
+                {"op": "resume"}):
+        assert live_server.live.apply(cmd)["ok"], cmd
     wait_stable(page)
     trace = """() => { const d = document.getElementById('lag-chart').data || [];
                        const tr = d.find(t => t.name === 'no commit yet');

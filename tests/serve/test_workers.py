@@ -32,6 +32,11 @@ class Watcher:
         self.sio = socketio.Client(reconnection=reconnect, reconnection_delay=0.2, reconnection_delay_max=0.5)
         for name in ("tick", "snapshot", "link", "role"):
             self.sio.on(name, lambda data, name=name: self._got(name, data))
+        # python-engineio's client hands each message to a new thread, so two ticks can be recorded in the
+        # opposite order of their arrival on a loaded machine: record them in the read loop, in order, as a
+        # browser does (our handler only appends)
+        trigger = self.sio.eio._trigger_event
+        self.sio.eio._trigger_event = lambda event, *a, **kw: trigger(event, *a, **{**kw, "run_async": False})
         url = f"http://127.0.0.1:{port}" + ("?ticks=delta" if delta else "")
         self.sio.connect(url, transports=["websocket"], wait_timeout=5, auth={"token": token} if token else None)
 
