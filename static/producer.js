@@ -41,6 +41,15 @@ function renderUnique(p) {
   ui.dups.title = t("prod.dups.title", { n: fmtInt(dups) });
 }
 
+/** With several groups each sends a result per record: say so beside "results back". */
+function renderGroups(p) {
+  const n = Object.keys(p.groups || {}).length;
+  setHidden(ui.groups, n < 2);
+  if (n < 2) return;
+  setText(ui.groups, t("prod.groups", { n }));
+  ui.groups.title = t("prod.groups.title", { n });
+}
+
 export function render(snap, group) {
   const p = snap.producer || {};
   const rate = Number(p.rate ?? 0);
@@ -52,6 +61,7 @@ export function render(snap, group) {
   setText(ui.sent, fmtInt(p.produced));
   setText(ui.results, fmtInt(p.results));
   renderUnique(p);
+  renderGroups(p);
   setText(ui.outstanding, fmtInt(p.outstanding ?? ((p.produced ?? 0) - (p.results ?? 0))));
   const lat = p.latency_ms;
   setText(ui.latency, lat ? `${fmtInt(lat.p50)} / ${fmtInt(lat.p95)} ms` : "-");
@@ -78,7 +88,7 @@ export function init() {
   ui = {
     rate: q("producer-rate"), rateSlider: q("producer-rate-slider"), keyMode: q("key-mode"), keys: q("producer-keys"),
     sent: q("producer-sent"), results: q("producer-results"), outstanding: q("producer-outstanding"),
-    unique: q("producer-unique"), dups: q("producer-dups"),
+    unique: q("producer-unique"), dups: q("producer-dups"), groups: q("producer-groups"),
     latency: q("producer-latency"), explain: document.querySelector(".producer .explain"),
   };
   ui.rate.addEventListener("change", commitRate);

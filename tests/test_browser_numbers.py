@@ -145,3 +145,19 @@ def test_before_the_first_commit_the_lag_chart_draws_the_backlog_from_the_starti
     g1 = next(g for g in live_server.live.full_snapshot()["groups"] if g["group_id"] == "g1")
     assert g1["lag"] is None and g1["uncommitted_gap"] > 0
     expect(card(page, "consumer-1").locator(".c-stats")).to_contain_text("-")
+
+
+@pytest.mark.parametrize("lang,text", [("en", "from 2 groups"), ("zh", "来自 2 个组")])
+def test_with_two_groups_results_back_says_it_counts_each_group(page, live_server, lang, text):
+    """Each group sends a result per record: with two, "results back" can reach twice "sent", and the
+    panel says why (one group: no note)."""
+    note = page.get_by_test_id("producer-groups")
+    expect(note).to_be_hidden()
+    if lang == "zh":
+        page.select_option('[data-testid="lang"]', "zh")
+    assert live_server.live.apply({"op": "reset", "scenario": "two-topics"})["ok"]
+    expect(note).to_have_text(text, timeout=WAIT_MS)
+    assert "2" in note.get_attribute("title")
+    page.wait_for_function("() => Number(document.querySelector('[data-testid=producer-results]').textContent"
+                           ".replace(/,/g, '')) > Number(document.querySelector('[data-testid=producer-sent]')"
+                           ".textContent.replace(/,/g, ''))", timeout=WAIT_MS)   # more results than sent
