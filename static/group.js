@@ -250,7 +250,16 @@ function renderHeading(group, members) {
 
 const GONE = "gone";           // a card whose member left the group, kept in its place for a while
 const REBALANCING = new Set(["PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling"]);
-const places = { groupId: undefined, seen: new Map(), gone: new Map(), order: [], pointerIn: false, last: null };
+const OUTGOING = new Set(["crashed", "leaving", "restarting"]);   // a card on its way out (or back)
+const places = { groupId: undefined, seen: new Map(), gone: new Map(), order: [], pointerIn: false, last: null,
+                 outgoing: false, held: false };
+
+/** The cards' density waits while the pointer is on them right after a kill, a leave or a restart (until
+ * the rebalance that follows ends and it moves off): otherwise the next card's buttons could slide under
+ * it. At other times a pointer resting on the cards does not stop them from fitting the panel. */
+function densityHeld() {
+  return places.pointerIn && (places.gone.size > 0 || places.outgoing);
+}
 
 /** The members plus the ones that just left, each in its old place, until the rebalance that follows
  * ends and the pointer is off the cards: the card after a killed one does not slide under the pointer
@@ -264,6 +273,7 @@ function keepPlaces(group, members) {
   }
   for (const id of now.keys()) places.gone.delete(id);
   places.seen = now;
+  places.outgoing = members.some((m) => OUTGOING.has(m.state));
   if (!places.pointerIn && !(group && REBALANCING.has(group.state))) places.gone.clear();
   const out = [...members];
   places.order.forEach((id, i) => {      // each gone card back at the index it was drawn at
@@ -275,8 +285,8 @@ function keepPlaces(group, members) {
 
 /** Whether the pointer is over the cards, from the pointer's own moves only: a card that changes size
  * under a still pointer makes Chromium send enter/leave events without any move, and the gone card
- * must not give up its place for that (the next card would slide under the pointer after all). While
- * it is there the cards' density stays too (fit.js). A finger is on the cards until it lifts. */
+ * must not give up its place for that (the next card would slide under the pointer after all). A
+ * finger is on the cards until it lifts. */
 function watchPointer() {
   let x = null, y = null;
   const set = (inside) => {
@@ -304,7 +314,9 @@ export function render(snap, group) {
   const members = keepPlaces(group, group ? [...(group.members || [])].sort(memberSort) : []);
   renderHeading(group, members);
   reconcile(ui.cards, members, (m) => m.member_id, createCard, (view, m) => updateCard(view, m, snap, group));
-  ui.refit();
+  const held = densityHeld();
+  ui.refit(places.held && !held);      // a hold that ends: fit what came meanwhile
+  places.held = held;
   setHidden(ui.empty, members.length > 0);
   // An observed group's members are not ours to list (the cluster may not even describe them).
   const emptyKey = snap.backend && snap.backend.observe ? "group.empty.observe" : "group.empty";
@@ -321,7 +333,7 @@ export function init() {
     add: q("add-consumer"), addStatic: document.querySelector(".add-static"), protocol: document.querySelector(".protocol"), pwin: document.querySelector(".pwin"),
     cards: q("consumers"), empty: document.querySelector(".group .empty"),
   };
-  ui.refit = keepFitting(ui.cards, ui.cards.closest(".panel"), DENSITY, () => places.pointerIn);
+  ui.refit = keepFitting(ui.cards, ui.cards.closest(".panel"), DENSITY, densityHeld);
   watchPointer();
   ui.assignor.addEventListener("change", () => {
     hold(ui.assignor);
