@@ -243,36 +243,23 @@ class ConsumerGroup(AppControls, MembershipFaults, TopicMetadata, LagViews, Grou
 
     def on_processed(self, c: Consumer, tp, a: int, b: int) -> None:
         """`c` processed the records [a, b) of `tp`: count duplicates, queue their results."""
-        high = self.high_processed.get(tp, 0)
-        dup = 0
-        if a < high:
-            dup = (b if b < high else high) - a
-            self.duplicates += dup
-        if b > high:
-            self.high_processed[tp] = b
-        n = b - a
-        self.processed += n
-        if c.member_id not in self.coordinator.members and c.phase == "stable":
-            self.zombie_records += n        # an expelled member still processing: its partitions have a new owner
-            self.zombie_by_member[c.member_id] = self.zombie_by_member.get(c.member_id, 0) + n
-        reply = self._reply
-        if reply is None:           # outside poll(): reply at once
-            lat = []
-            self.part(tp).add_latencies(a, b, self.env.now + REPLY_DELAY_MS, lat)
-            self.env.schedule(REPLY_DELAY_MS, self.ctx.results.on_results, self.group_id, n, n - dup, lat)
-            return
-        reply[0] += n
-        reply[1] += n - dup
-        self.part(tp).add_latencies(a, b, self.env.now + REPLY_DELAY_MS, reply[2])
+        self.on_processed_ranges(c, [(tp, self.part(tp), a, b)])
 
     def on_processed_ranges(self, c: Consumer, ranges: list) -> None:
-        """`on_processed` for each (tp, its log, a, b) of one poll of `c`, in order, counted in one go: 1,000
-        records every 100 ms at large scale (the same counts, duplicates and latencies, in the same order)."""
+        """`c` processed each (tp, its log, a, b) of `ranges`, in order: one poll's worth, counted in one go
+        (1,000 records every 100 ms at large scale). Inside poll() the results join the quantum's reply;
+        outside it each range replies at once."""
         reply = self._reply
-        if reply is None:
-            for tp, _, a, b in ranges:
-                self.on_processed(c, tp, a, b)
+        if reply is not None:
+            self._count_processed(c, ranges, reply)
             return
+        for r in ranges:
+            n, unique, lat = self._count_processed(c, [r], [0, 0, []])
+            self.env.schedule(REPLY_DELAY_MS, self.ctx.results.on_results, self.group_id, n, unique, lat)
+
+    def _count_processed(self, c: Consumer, ranges: list, reply: list) -> list:
+        """Duplicates (below the partition's high-water mark), zombie records and the results' latencies
+        of `ranges`, added to `reply` ([records, unique, latencies]); returns `reply`."""
         high_of = self.high_processed
         arrive = self.env.now + REPLY_DELAY_MS
         lat = reply[2]
@@ -288,13 +275,12 @@ class ConsumerGroup(AppControls, MembershipFaults, TopicMetadata, LagViews, Grou
         self.duplicates += dup
         self.processed += n
         if n and c.member_id not in self.coordinator.members and c.phase == "stable":
+            # an expelled member still processing: its partitions have a new owner
             self.zombie_records += n
             self.zombie_by_member[c.member_id] = self.zombie_by_member.get(c.member_id, 0) + n
         reply[0] += n
         reply[1] += n - dup
-
-    # -- the Group interface ----------------------------------------------
-    @classmethod
+        return reply
 
     # -- the Group interface ----------------------------------------------
     @classmethod

@@ -46,11 +46,8 @@ class LagViews:
             d.append(p.log_end_offset)
 
     def sample_metrics(self) -> dict:
-        committed_of = self.offsets.committed
-        lag_of = {}             # each partition's lag once (partition_lag), for its row and its owner's sum
-        for p in self.view_partitions():
-            off = committed_of.get(p.tp)
-            lag_of[p.tp] = None if off is None else max(0, p.log_end_offset - off)
+        # each partition's lag once, for its row and its owner's sum
+        lag_of = {p.tp: self.partition_lag(p.tp) for p in self.view_partitions()}
         lag, thr = {}, {}
         for c in self.consumers.values():
             lags = [x for x in (lag_of[tp] if tp in lag_of else self.partition_lag(tp) for tp in c.assigned)
