@@ -59,22 +59,17 @@ class Watch:
         self.coverage = {}         # (group, tp) -> [(a, b), ...] offset ranges some member processed
 
     def track(self, engine: Engine) -> None:
-        """Record every processed offset range (wrapping each group's on_processed, and on_processed_ranges:
-        a consumer's poll hands its ranges over in one call, once)."""
+        """Record every processed offset range (wrapping each group's on_processed_ranges, once: every
+        processed range goes through it, on_processed's too)."""
         for gid, g in engine.groups.items():
             if g.kind != "consumer" or getattr(g, "_watched", None) is self:
                 continue
-            inner, inner_ranges = g.on_processed, g.on_processed_ranges
 
-            def on_processed(c, tp, a, b, gid=gid, inner=inner):
-                self.coverage.setdefault((gid, tuple(tp)), []).append((a, b))
-                inner(c, tp, a, b)
-
-            def on_processed_ranges(c, ranges, gid=gid, inner=inner_ranges):
+            def on_processed_ranges(c, ranges, gid=gid, inner=g.on_processed_ranges):
                 for tp, _, a, b in ranges:
                     self.coverage.setdefault((gid, tuple(tp)), []).append((a, b))
                 inner(c, ranges)
-            g.on_processed, g.on_processed_ranges = on_processed, on_processed_ranges
+            g.on_processed_ranges = on_processed_ranges
             g._watched = self
 
     def covered_up_to(self, gid: str, tp, start: int = 0) -> int:
@@ -313,3 +308,4 @@ def test_invariant_checker_catches_a_double_owner():
         assert "two owners" in str(e)
     else:
         raise AssertionError("a double owner went unnoticed")
+
