@@ -252,13 +252,13 @@ const GONE = "gone";           // a card whose member left the group, kept in it
 const REBALANCING = new Set(["PreparingRebalance", "CompletingRebalance", "Assigning", "Reconciling"]);
 const OUTGOING = new Set(["crashed", "leaving", "restarting"]);   // a card on its way out (or back)
 const places = { groupId: undefined, seen: new Map(), gone: new Map(), order: [], pointerIn: false, last: null,
-                 outgoing: false, held: false };
+                 held: false };
 
 /** The cards' density waits while the pointer is on them right after a kill, a leave or a restart (until
  * the rebalance that follows ends and it moves off): otherwise the next card's buttons could slide under
  * it. At other times a pointer resting on the cards does not stop them from fitting the panel. */
 function densityHeld() {
-  return places.pointerIn && (places.gone.size > 0 || places.outgoing);
+  return places.pointerIn && (places.gone.size > 0 || [...places.seen.values()].some((m) => OUTGOING.has(m.state)));
 }
 
 /** The members plus the ones that just left, each in its old place, until the rebalance that follows
@@ -273,7 +273,6 @@ function keepPlaces(group, members) {
   }
   for (const id of now.keys()) places.gone.delete(id);
   places.seen = now;
-  places.outgoing = members.some((m) => OUTGOING.has(m.state));
   if (!places.pointerIn && !(group && REBALANCING.has(group.state))) places.gone.clear();
   const out = [...members];
   places.order.forEach((id, i) => {      // each gone card back at the index it was drawn at
@@ -292,9 +291,8 @@ function watchPointer() {
   const set = (inside) => {
     if (inside === places.pointerIn) return;
     places.pointerIn = inside;
-    if (inside) return;
-    if (places.gone.size && places.last) render(...places.last);   // even while the simulation is paused
-    ui.refit(true);
+    // even while the simulation is paused: gone cards give up their places, a postponed refit runs
+    if (!inside && places.last) render(...places.last);
   };
   const follow = (e, always) => {
     if (!always && e.clientX === x && e.clientY === y) return;    // a layout change, not a move
