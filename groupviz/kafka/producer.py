@@ -159,7 +159,8 @@ class Producer:
                 q.popleft()
 
     def on_no_result(self, group_id: str, count: int) -> None:
-        """`count` records of `group_id` ended without a result (rejected, or archived at the delivery limit)."""
+        """`count` records of `group_id` ended without a result (rejected, or archived at the delivery limit);
+        -1 when such a record's result comes after all (a member still processed it after its lock expired)."""
         self.group_stats(group_id)["no_result"] += count
 
     def snapshot(self, group_ids, sent_by_group: dict | None = None, produced_by_group: dict | None = None) -> dict:

@@ -48,7 +48,8 @@ def test_the_table_is_exactly_kafkas_moves_and_terminal_states_have_none():
 
 def test_a_new_record_is_available_and_unheld():
     assert state(Record(2, 41)) == {"p": 2, "offset": 41, "state": AVAILABLE, "member": None, "delivery_count": 0,
-                                    "acq": 0, "lock_expires_ms": 0, "pending": False, "processed": False}
+                                    "acq": 0, "lock_expires_ms": 0, "pending": False, "processed": False,
+                                    "no_result": False}
 
 
 @pytest.mark.parametrize("before,event,after", LEGAL)

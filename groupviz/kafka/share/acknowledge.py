@@ -76,6 +76,7 @@ class ShareAcknowledge:
         self.archived += 1
         self._sp[rec.p].finish(rec.offset)
         if not rec.processed:              # no result ever left for it: the producer counts it as "no result"
+            rec.no_result = True
             self.no_result += 1
             self.ctx.results.on_no_result(self.group_id, 1)
 

@@ -168,6 +168,10 @@ class ShareConsumer(Member):
         else:
             rec.processed = True
             reply[1] += 1
+            if rec.no_result:    # archived while this member still held it (its lock expired): a result after all
+                rec.no_result = False
+                g.no_result -= 1
+                g.ctx.results.on_no_result(g.group_id, -1)
         g.journey_processed(rec, self.member_id, now)
         t = g.topic.partitions[rec.p].produce_time(rec.offset)
         if t is not None:

@@ -44,7 +44,7 @@ class Record:
     """One delivered record (Acquired, or Available again after a release)."""
 
     __slots__ = ("p", "offset", "state", "member", "delivery_count", "acq", "lock_expires_ms",
-                 "pending", "processed")
+                 "pending", "processed", "no_result")
 
     def __init__(self, p: int, offset: int):
         self.p = p
@@ -56,6 +56,7 @@ class Record:
         self.lock_expires_ms = 0
         self.pending = False         # processed by its holder, acknowledgement not yet sent
         self.processed = False       # a result for it has reached (or is on its way to) the producer
+        self.no_result = False       # archived unprocessed: counted at the producer as having no result
 
     def move(self, event: str) -> None:
         nxt = RECORD_TRANSITIONS[self.state].get(event)
