@@ -21,6 +21,7 @@ def test_engine_bench_runs_and_the_engine_is_deterministic():
     r = run(BENCH / "engine.py", "--quick")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "ok: deterministic" in r.stdout
+    assert "large at speed 10, live server" in r.stdout       # issue 20 item 4, as the product runs it
 
 
 def test_short_soak_keeps_ticking_with_churning_clients_and_no_internal_errors(tmp_path):
