@@ -93,9 +93,11 @@ def snapshot_cost(eng: Engine, n: int = 20) -> list[float]:
     return out
 
 
-def served_tick_ms(eng: Engine, rounds: int = 5, ticks: int = 20, gc_thresholds: tuple | None = None) -> float:
-    """CPU ms of one tick as the server sends it (issue 20): step(100), the snapshot, the wire's rounding
-    (serve/wire.py) and the delta against the previous tick (serve/delta.py); the minimum of `rounds`.
+def served_tick_ms(eng: Engine, rounds: int = 5, ticks: int = 20, gc_thresholds: tuple | None = None,
+                   step_ms: int = 100) -> float:
+    """CPU ms of one tick as the server sends it (issue 20): step(step_ms) (100 at speed 1, 1000 at speed
+    10), the snapshot, the wire's rounding (serve/wire.py) and the delta against the previous tick
+    (serve/delta.py); the minimum of `rounds`.
     `gc_thresholds`: the collector's thresholds while measuring (the server's: realtime.GC_THRESHOLDS, which
     tune_gc sets before serving); None: as they are (Python's defaults in this bench)."""
     from groupviz.serve import wire
@@ -110,7 +112,7 @@ def served_tick_ms(eng: Engine, rounds: int = 5, ticks: int = 20, gc_thresholds:
         for _ in range(rounds):
             t0 = time.process_time()
             for _ in range(ticks):
-                eng.step(100)
+                eng.step(step_ms)
                 cur = wire.tick(eng.snapshot(history=False, max_events=0))
                 tick_delta(prev, cur)
                 prev = cur
@@ -130,31 +132,6 @@ def print_served(eng: Engine, ref_ms: float) -> None:
           f"(target >= 10x); bare reference {ref_ms:.3f} ms per 100 ms: ratio {served / ref_ms:.0f}")
     print(f"large, the same with Python's default GC thresholds {gc.get_threshold()}: {default:.2f} CPU ms per tick "
           f"= {100 / default:.1f}x real time")
-
-
-def served_at_speed_cpu_s(eng: Engine, speed: float = 10.0, rounds: int = 5) -> float:
-    """CPU s of one wall second of the live server at `speed` (realtime.py: 10 ticks a second, each
-    step(100 ms x speed) + snapshot + the wire's rounding + the delta), under the server's GC thresholds;
-    the minimum of `rounds`. At most 1.0 means the engine keeps `speed` simulated s per wall s."""
-    from groupviz.serve import wire
-    from groupviz.serve.delta import tick_delta
-
-    was = gc.get_threshold()
-    gc.set_threshold(*GC_THRESHOLDS)
-    try:
-        prev = wire.tick(eng.snapshot(history=False, max_events=0))
-        best = float("inf")
-        for _ in range(rounds):
-            t0 = time.process_time()
-            for _ in range(10):
-                eng.step(int(100 * speed))
-                cur = wire.tick(eng.snapshot(history=False, max_events=0))
-                tick_delta(prev, cur)
-                prev = cur
-            best = min(best, time.process_time() - t0)
-    finally:
-        gc.set_threshold(*was)
-    return best
 
 
 def live_large_at_speed(speed: float = 10.0, wall_s: float = 20.0, forms=("delta",)) -> dict:
@@ -194,7 +171,8 @@ def live_large_at_speed(speed: float = 10.0, wall_s: float = 20.0, forms=("delta
 def print_at_speed(eng: Engine, ref_ms: float, live_wall_s: float) -> None:
     """Issue 20 item 4 as the product runs it: the large scenario at the top speed (10x), 10 broadcasts a
     wall second, each with its snapshot and delta; in CPU (this process) and live (a real server)."""
-    cpu = served_at_speed_cpu_s(eng, 10.0)
+    # the server ticks 10 times a wall second whatever the speed: at 10x each tick steps 1,000 ms
+    cpu = served_tick_ms(eng, ticks=10, gc_thresholds=GC_THRESHOLDS, step_ms=1000) * 10 / 1000
     print(f"large at speed 10, as served (10 ticks of step(1000) + snapshot + rounding + delta = one wall second, "
           f"server GC; min of 5): {cpu:.3f} CPU s per wall s = {10 / cpu:.1f} simulated s per CPU s "
           f"(target >= 10); bare reference {ref_ms * 100:.2f} CPU ms per 10 simulated s")
