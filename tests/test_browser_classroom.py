@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(90)]
 from playwright.sync_api import expect  # noqa: E402
 
 from browser_helpers import (  # noqa: E402
-    DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, PageProbe, _probe, card, cards, wait_stable,
+    DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, PageProbe, _probe, card, cards, to_fixed, wait_stable,
 )
 from conftest import start_live_server  # noqa: E402
 from groupviz.classroom import lessons  # noqa: E402
@@ -446,7 +446,7 @@ def test_replaying_a_downloaded_command_log_through_the_page_gives_the_same_snap
     seqs = [e["seq"] for e in after["events"]]
     assert seqs == sorted(set(seqs))
     expect(page.get_by_test_id("seed")).to_have_value("7")
-    expect(page.get_by_test_id("sim-time")).to_have_text(f"{before['time_ms'] / 1000:.1f} s")
+    expect(page.get_by_test_id("sim-time")).to_have_text(f"{to_fixed(before['time_ms'] / 1000)} s")
 
 
 def test_loading_a_file_that_is_not_a_log_says_so(page, tmp_path):

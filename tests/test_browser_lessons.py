@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(90)]
 
 from playwright.sync_api import expect  # noqa: E402
 
-from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, _probe, card, cards, unfold_controls  # noqa: E402
+from browser_helpers import DESKTOP, PHONE, SCREENSHOTS, WAIT_MS, _probe, card, cards, to_fixed, unfold_controls  # noqa: E402
 from conftest import start_live_server  # noqa: E402
 from groupviz.classroom.lessons import BY_ID  # noqa: E402
 from groupviz.classroom.lessons.script import CHARTS  # noqa: E402
@@ -155,7 +155,7 @@ def test_eager_vs_coop_shows_coop_its_two_generations_and_what_each_lost(page, l
     # "here the two cost about the same": the partition-seconds lost beside each bar
     lost = {g: _lost_on_bar(page, g) for g in ("eager", "coop")}
     assert abs(lost["eager"] - lost["coop"]) <= 0.25 * max(lost.values()), lost
-    assert lost["coop"] == round(group_of(live_server, "coop")["rebalances"][-1]["partition_ms_lost"] / 1000, 1)
+    assert lost["coop"] == float(to_fixed(group_of(live_server, "coop")["rebalances"][-1]["partition_ms_lost"] / 1000))
     expect(page.locator('.kz-grow[data-group-id="coop"]')).to_have_class(re.compile("selected"))
     shoot(page, "eager-vs-coop-step3")
 
