@@ -4,6 +4,7 @@ import { t } from "./i18n.js";
 import { el, reconcile, setText } from "./dom.js";
 import { hold, syncValue, justSent } from "./controls.js";
 import { send, toast } from "./commands.js";
+import { CONSTANTS } from "./constants.js";
 
 let box = null;
 
@@ -19,7 +20,7 @@ function commit(input, topic) {
 }
 
 function createRow(row) {
-  const input = el("input", { type: "number", min: "0", max: "1000", step: "1", inputmode: "decimal",
+  const input = el("input", { type: "number", min: "0", max: String(CONSTANTS.max_producer_rate), step: "1", inputmode: "decimal",
     class: "num topic-rate-input", "data-testid": "topic-rate", "data-topic": row.name, "data-control": true });
   const name = el("span", { class: "k" });
   setText(name, row.name);

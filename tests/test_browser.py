@@ -124,6 +124,23 @@ def test_controls_change_the_simulation(probe, live_server):
     expect(rate).to_have_value("75")
 
 
+def test_the_rate_field_shows_every_digit_of_a_large_rate_beside_its_unit(page, live_server):
+    """The large scenario produces 10,000 records/s: the field showed "1000" (its spin buttons hid a digit)."""
+    wait_stable(page)
+    rate = page.get_by_test_id("producer-rate")
+    unit = page.locator(".producer .rate-row .unit")
+    for value in ("10000", "100000", "30"):
+        rate.fill(value)
+        rate.press("Enter")
+        expect(rate).to_have_value(value)
+        page.wait_for_function(f"() => window.groupviz.state.snap.producer.rate === {value}", timeout=WAIT_MS)
+        fits = rate.evaluate("e => e.scrollWidth <= e.clientWidth")
+        assert fits, f"{value} does not fit its field"
+        if value != "100000":          # the top rate may push the unit to the next line; it is still all shown
+            r, u = rate.bounding_box(), unit.bounding_box()
+            assert u["y"] < r["y"] + r["height"] and u["x"] > r["x"] + r["width"], f"the unit left the field's line at {value}"
+
+
 def test_a_rejected_command_is_shown_to_the_user(page):
     wait_stable(page)
     rate = page.get_by_test_id("producer-rate")
@@ -194,7 +211,9 @@ def test_choices_come_from_the_servers_constants(page):
     constants = page.evaluate("JSON.parse(document.getElementById('gv-constants').textContent)")
     assert "cooperative-sticky" in constants["assignors"] and "hot" in constants["key_modes"]
     assert set(constants) == {"assignors", "assignors_by_protocol", "key_modes", "group_types", "competitions",
-                              "snapshot_only", "lesson_charts"}
+                              "snapshot_only", "lesson_charts", "max_producer_rate"}
+    # the rate field takes what set_producer_rate takes (the large scenario's 10,000 records/s, up to 100,000)
+    assert page.get_by_test_id("producer-rate").get_attribute("max") == str(constants["max_producer_rate"]) == "100000"
     by_protocol = constants["assignors_by_protocol"]
     assert by_protocol["consumer"] == ["uniform", "range"] and "cooperative-sticky" in by_protocol["classic"]
     values = "sel => [...sel.options].map(o => o.value)"

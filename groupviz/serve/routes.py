@@ -36,6 +36,7 @@ PAGE_CONSTANTS = {"assignors": list(commands.ASSIGNORS), "key_modes": list(comma
                   "assignors_by_protocol": {k: list(v) for k, v in commands.ASSIGNORS_BY_PROTOCOL.items()},
                   "group_types": list(commands.GROUP_TYPES), "competitions": list(commands.COMPETITIONS),
                   "snapshot_only": list(wire.SNAPSHOT_ONLY),
+                  "max_producer_rate": int(commands.MAX_PRODUCER_RATE),   # the rate field's max
                   # what a lesson step's view may point at (groupviz/classroom/lessons/script.py)
                   "lesson_charts": {k: {"tab": v[0], "selector": v[1], "press": v[2]}
                                     for k, v in LESSON_CHARTS.items()}}
