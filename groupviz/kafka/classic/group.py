@@ -29,7 +29,6 @@ from groupviz.kafka.offsets import OffsetStore
 from groupviz.kafka.wire import CLASSIC_REQUESTS, CLASSIC_RESPONSES, WireLog
 
 NET_DELAY_MS = 5      # one way, client <-> broker
-_UNSEEN = object()      # a partition the rows did not cover
 REPLY_DELAY_MS = 20   # consumer -> producer result path
 
 def _check_classic_assignor(assignor: str) -> None:
@@ -328,19 +327,11 @@ class ConsumerGroup(AppControls, MembershipFaults, TopicMetadata, LagViews, Grou
         parts, lag_of, total, status, max_lag_ms = self._partition_rows(self.env.now)
         coord = self.coordinator
         known, leader, partitioned, zombie_of = coord.members, coord.leader, self.partitioned, self.zombie_by_member
-        lag_get = lag_of.get
         members = []
         thr_total = 0.0
         for c in self.consumers.values():
             mid, assigned = c.member_id, c.assigned
             meta = known.get(mid)
-            lag = 0 if not assigned else None     # None: no assigned partition has a committed offset yet
-            for tp in assigned:
-                x = lag_get(tp, _UNSEEN)
-                if x is _UNSEEN:                  # a partition outside the rows (another topic's)
-                    x = self.partition_lag(tp)
-                if x is not None:
-                    lag = x if lag is None else lag + x
             thr = c.throughput()
             thr_total += thr
             members.append({
@@ -348,7 +339,7 @@ class ConsumerGroup(AppControls, MembershipFaults, TopicMetadata, LagViews, Grou
                 "state": c.state, "phase": c.phase, "rate": c.rate, "generation": c.generation,
                 "partitions": list(map(list, assigned)),
                 "throughput": round(thr, 2), "processed": c.processed,
-                "lag": lag,
+                "lag": self.member_lag(assigned, lag_of),
                 "last_heartbeat_ms": meta.last_heartbeat_ms if meta else None,
                 "leader": leader == mid,
                 **c.app_view(),

@@ -14,6 +14,8 @@ from collections import deque
 from groupviz.kafka import lagstatus
 from groupviz.kafka.offsets import BURROW_INTERVALS
 
+_UNSEEN = object()      # member_lag: a partition the lag map does not cover
+
 
 class LagViews:
     """ConsumerGroup methods for lag and the per-partition rows."""
@@ -37,6 +39,19 @@ class LagViews:
             return None
         return max(0, self.part(tp).log_end_offset - off)
 
+    def member_lag(self, assigned, lag_of: dict) -> int | None:
+        """A member's lag: the sum over its `assigned` partitions, each read from `lag_of` (the partitions'
+        lags, computed once for the rows) or computed here for one outside it (another topic's). 0 with no
+        partition; None while none of them has a committed offset (kafka-consumer-groups.sh: "-"), never 0."""
+        lag = None
+        for tp in assigned:
+            x = lag_of.get(tp, _UNSEEN)
+            if x is _UNSEEN:
+                x = self.partition_lag(tp)
+            if x is not None:
+                lag = x if lag is None else lag + x
+        return 0 if lag is None and not assigned else lag
+
     def sample_broker_offsets(self) -> None:
         """What Burrow's cluster module does every offset-refresh: remember recent log end offsets."""
         for p in self.view_partitions():
@@ -50,10 +65,7 @@ class LagViews:
         lag_of = {p.tp: self.partition_lag(p.tp) for p in self.view_partitions()}
         lag, thr = {}, {}
         for c in self.consumers.values():
-            lags = [x for x in (lag_of[tp] if tp in lag_of else self.partition_lag(tp) for tp in c.assigned)
-                    if x is not None]
-            # nothing committed on any of its partitions: no lag to draw (a gap, "-"), never 0
-            lag[c.member_id] = sum(lags) if lags or not c.assigned else None
+            lag[c.member_id] = self.member_lag(c.assigned, lag_of)    # None: a gap in the chart, never 0
             thr[c.member_id] = round(c.throughput(), 2)
         plag = {f"{tp[0]}-{tp[1]}": x for tp, x in lag_of.items()}
         return {"lag": lag, "throughput": thr, "partition_lag": plag, "uncommitted_gap": self.uncommitted_gap()}
