@@ -65,9 +65,8 @@ function onChange(s, change) {
   } else if (change === "tick") {
     charts.ingest(s.snap);
     perf.ticks += 1;
-    const events = s.snap.events || [];
-    if (frame && events.length) heldEvents = heldEvents.concat(events).slice(-EVENTS_HELD);
-    else if (!frame) heldEvents = events.slice(-EVENTS_HELD);
+    const events = s.snap.events || [];     // held until the next frame draws them (drawTick empties it)
+    if (events.length) heldEvents = heldEvents.concat(events).slice(-EVENTS_HELD);
     if (!frame) frame = requestAnimationFrame(drawTick);
   } else {
     render(s);

@@ -22,12 +22,11 @@ PHONE = {"width": 390, "height": 844}
 WAIT_MS = 15_000
 
 
-
-
 def to_fixed(x: float, digits: int = 1) -> str:
     """What JavaScript's x.toFixed(digits) prints: the float's exact value, rounded half up. Python's
     format and round() take an exact tie to the even digit instead (1.25 -> "1.2", toFixed: "1.3")."""
     return str(Decimal(x).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_UP))
+
 
 @pytest.fixture(scope="module")
 def browser():

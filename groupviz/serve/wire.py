@@ -14,8 +14,6 @@ SNAPSHOT_ONLY = ("scenarios",)
 # Lists of rows that hold ints and strings only (docs/wire.md): not walked, 1,000 rows a tick at large scale
 NO_FLOATS = frozenset(("partitions", "coordinator_members", "events"))
 _PLAIN = frozenset((int, str, bool, type(None)))     # values with nothing to round
-
-
 _INF = float("inf")
 
 
